@@ -1,0 +1,33 @@
+import { loadConfig, ConfigError } from './app-config';
+
+describe('loadConfig', () => {
+  it('applies defaults when nothing is set', () => {
+    expect(loadConfig({})).toMatchObject({
+      PORT: 8080,
+      HOST: '127.0.0.1',
+      OAR_AUTH: 'ident',
+      OAR_POLL_MS: 2000,
+      OAR_LIVE_ANONYMOUS_READ: true,
+    });
+    expect(loadConfig({}).OAR_API_URL).toBeUndefined();
+  });
+
+  it.each([
+    ['PORT', 'abc', /^PORT: must be an integer from 1 to 65535 \(got "abc"\)$/],
+    ['PORT', '70000', /^PORT: must be an integer/],
+    ['OAR_API_URL', 'not a url', /^OAR_API_URL: must be an http\(s\) URL/],
+    ['OAR_AUTH', 'kerberos', /^OAR_AUTH: must be one of ident, basic, none \(got "kerberos"\)$/],
+    ['OAR_POLL_MS', '5', /^OAR_POLL_MS: must be an integer number of milliseconds/],
+    ['REDIS_URL', 'http://x', /^REDIS_URL: must be a redis:\/\/ URL/],
+    ['OAR_LIVE_ANONYMOUS_READ', 'maybe', /^OAR_LIVE_ANONYMOUS_READ: must be true or false/],
+  ])('rejects %s=%s with one line naming it', (name, value, message) => {
+    try {
+      loadConfig({ [name]: value });
+      throw new Error('accepted');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems).toHaveLength(1);
+      expect((err as ConfigError).problems[0]).toMatch(message);
+    }
+  });
+});

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const httpUrl = (what: string) => z.url({ message: `must be an http(s) URL of ${what}`, protocol: /^https?$/ });
+
+/** Every environment variable oar-live reads, with its default. Validated once at boot. */
+export const configSchema = z.object({
+  PORT: z.coerce
+    .number({ message: 'must be an integer from 1 to 65535' })
+    .int('must be an integer from 1 to 65535')
+    .min(1, 'must be an integer from 1 to 65535')
+    .max(65535, 'must be an integer from 1 to 65535')
+    .default(8080),
+  HOST: z.string().min(1, 'must be a host name or IP address').default('127.0.0.1'),
+  /** Unset → the embedded oar-sim. */
+  OAR_API_URL: httpUrl('the OAR REST API, e.g. http://127.0.0.1:6668/oarapi').optional(),
+  OAR_AUTH: z.enum(['ident', 'basic', 'none'], { message: 'must be one of ident, basic, none' }).default('ident'),
+  OAR_POLL_MS: z.coerce
+    .number({ message: 'must be an integer number of milliseconds from 100 to 600000' })
+    .int('must be an integer number of milliseconds from 100 to 600000')
+    .min(100, 'must be an integer number of milliseconds from 100 to 600000')
+    .max(600000, 'must be an integer number of milliseconds from 100 to 600000')
+    .default(2000),
+  REDIS_URL: z.url({ message: 'must be a redis:// URL', protocol: /^rediss?$/ }).optional(),
+  OAR_LIVE_USERS: z.string().min(1, 'must be the path of a readable users YAML file').optional(),
+  OAR_LIVE_ANONYMOUS_READ: bool.default(true),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+/** Thrown with one line per bad variable: `NAME: what is allowed (got "value")`. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; empty strings count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, unknown>): AppConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name}: ${issue.message} (got ${JSON.stringify(cleaned[name])})`;
+    }),
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * The oar-live domain model: what OAR's JSON means, declared once.
+ * Every other part of the project (API, web app, simulator, tests) imports these types;
+ * the mapping from OAR's JSON to them lives in ./mapping.ts and nowhere else.
+ */
+
+export const RESOURCE_STATES = ['Alive', 'Absent', 'Suspected', 'Dead'] as const;
+export type ResourceState = (typeof RESOURCE_STATES)[number];
+
+/** States an admin may set through the API (OAR refuses the others). */
+export const SETTABLE_RESOURCE_STATES = ['Alive', 'Absent', 'Dead'] as const;
+export type SettableResourceState = (typeof SETTABLE_RESOURCE_STATES)[number];
+
+export const JOB_STATES = [
+  'Hold',
+  'Waiting',
+  'toLaunch',
+  'toError',
+  'toAckReservation',
+  'Launching',
+  'Running',
+  'Suspended',
+  'Resuming',
+  'Finishing',
+  'Terminated',
+  'Error',
+] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const FINAL_JOB_STATES: readonly JobState[] = ['Terminated', 'Error'];
+/** States a job passes through quickly: the poller watches more often while any job is in one. */
+export const TRANSIENT_JOB_STATES: readonly JobState[] = [
+  'toLaunch',
+  'toError',
+  'toAckReservation',
+  'Launching',
+  'Finishing',
+  'Resuming',
+];
+
+/** One OAR resource row (one core). */
+export interface Resource {
+  id: number;
+  /** The node it belongs to (OAR's `network_address`). */
+  node: string;
+  state: ResourceState | string;
+  nextState?: string;
+  host?: string;
+  cpu?: number;
+  core?: number;
+  cpuset?: number;
+  /** `available_upto` (epoch seconds; 2147483647 = forever, 0 = never woken up by energy saving). */
+  availableUpto?: number;
+  drain?: boolean;
+  besteffort?: boolean;
+  type?: string;
+  /** Ids of the unfinished jobs this resource is assigned to. */
+  jobIds: number[];
+}
+
+/** A node is a `network_address`; its state is derived from its resources. */
+export interface Node {
+  name: string;
+  /** All resources in one state → that state; mixed → the states joined with "/" in RESOURCE_STATES order, e.g. "Alive/Absent". */
+  state: string;
+  resources: Resource[];
+  jobIds: number[];
+  /** Cores (resources) in use by at least one job. */
+  busyCores: number;
+  totalCores: number;
+}
+
+export interface JobEvent {
+  type: string;
+  description: string;
+  date: string;
+}
+
+export interface Job {
+  id: number;
+  name: string | null;
+  user: string;
+  queue: string;
+  state: JobState | string;
+  command: string;
+  submittedAt: string;
+  startedAt?: string;
+  stoppedAt?: string;
+  /** Seconds. */
+  walltime?: number;
+  exitCode?: number | null;
+  message?: string;
+  /** Node names (network addresses) assigned to the job. */
+  nodes: string[];
+  resourceIds: number[];
+  types?: string[];
+  project?: string;
+  properties?: string;
+  wantedResources?: string;
+  directory?: string;
+  stdoutFile?: string;
+  stderrFile?: string;
+  events?: JobEvent[];
+  /** Id of the job OAR resubmitted this one as (e.g. after a node failure). */
+  resubmittedAs?: number | null;
+}

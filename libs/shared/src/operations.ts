@@ -1,0 +1,46 @@
+export const OPERATION_KINDS = [
+  'job.submit',
+  'job.cancel',
+  'job.hold',
+  'job.resume',
+  'node.create',
+  'node.state',
+  'node.delete',
+] as const;
+export type OperationKind = (typeof OPERATION_KINDS)[number];
+
+export type OperationState = 'queued' | 'active' | 'retrying' | 'succeeded' | 'failed';
+
+export interface OperationError {
+  /** HTTP status OAR answered with, when it answered. */
+  status?: number;
+  message: string;
+}
+
+/** Outcome for one target of an operation (a job id or a node name). */
+export interface TargetResult {
+  target: string;
+  ok: boolean;
+  result?: object;
+  error?: OperationError;
+}
+
+export interface Operation {
+  id: string;
+  kind: OperationKind | string;
+  state: OperationState;
+  user: string;
+  input: object;
+  attempts: number;
+  result?: object;
+  error?: OperationError;
+  createdAt: string;
+  updatedAt: string;
+  /** Job ids or node names the operation acts on. */
+  targets: string[];
+  /** Per-target outcome of a bulk operation. */
+  results?: TargetResult[];
+}
+
+export const ROLES = ['viewer', 'user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
