@@ -27,6 +27,14 @@ export const configSchema = z.object({
   REDIS_URL: z.url({ message: 'must be a redis:// URL', protocol: /^rediss?$/ }).optional(),
   OAR_LIVE_USERS: z.string().min(1, 'must be the path of a readable users YAML file').optional(),
   OAR_LIVE_ANONYMOUS_READ: bool.default(true),
+  /** HMAC key for login tokens. Unset → random per process: tokens die on restart and differ between replicas. */
+  OAR_LIVE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  OAR_LIVE_TOKEN_TTL_SECONDS: z.coerce
+    .number({ message: 'must be an integer number of seconds from 60 to 2592000' })
+    .int('must be an integer number of seconds from 60 to 2592000')
+    .min(60, 'must be an integer number of seconds from 60 to 2592000')
+    .max(2592000, 'must be an integer number of seconds from 60 to 2592000')
+    .default(43200),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
