@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from './config/config.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 /** One module per capability; each is added here as it lands. */
 @Module({
-  imports: [ConfigModule],
+  imports: [ConfigModule, MetricsModule],
 })
 export class AppModule {}
