@@ -1,0 +1,142 @@
+import fc from 'fast-check';
+import type { Job, Node, Resource } from '@oar-live/oar-client';
+import { applyBatch, canonicalSnapshot, type Snapshot } from '@oar-live/shared';
+import { diffCluster, diffClusterChunked, sameJson, type ClusterState } from './differ';
+
+const resourceArb = (node: string, id: number): fc.Arbitrary<Resource> =>
+  fc.record(
+    {
+      id: fc.constant(id),
+      node: fc.constant(node),
+      state: fc.constantFrom('Alive', 'Absent', 'Suspected', 'Dead'),
+      cpu: fc.integer({ min: 0, max: 3 }),
+      core: fc.integer({ min: 0, max: 3 }),
+      drain: fc.boolean(),
+      jobIds: fc.uniqueArray(fc.integer({ min: 1, max: 8 }), { maxLength: 2 }),
+    },
+    { requiredKeys: ['id', 'node', 'state', 'jobIds'] },
+  );
+
+const nodeArb = (index: number): fc.Arbitrary<Node> => {
+  const name = `node${index}`;
+  return fc
+    .tuple(
+      fc
+        .subarray([1, 2, 3], { minLength: 1 })
+        .chain((slots) => fc.tuple(...slots.map((slot) => resourceArb(name, index * 10 + slot)))),
+      fc.constantFrom('Alive', 'Absent', 'Alive/Absent', 'Dead'),
+    )
+    .map(([resources, state]) => ({
+      name,
+      state,
+      resources,
+      jobIds: [...new Set(resources.flatMap((r) => r.jobIds))].sort((a, b) => a - b),
+      busyCores: resources.filter((r) => r.jobIds.length > 0).length,
+      totalCores: resources.length,
+    }));
+};
+
+const jobArb = (id: number): fc.Arbitrary<Job> =>
+  fc.record(
+    {
+      id: fc.constant(id),
+      name: fc.option(fc.constantFrom('a', 'b'), { nil: null }),
+      user: fc.constantFrom('alice', 'bob'),
+      queue: fc.constantFrom('default', 'besteffort'),
+      state: fc.constantFrom('Waiting', 'toLaunch', 'Launching', 'Running', 'Finishing'),
+      command: fc.constantFrom('sleep 1', 'hostname'),
+      submittedAt: fc.constant('2026-11-25T16:00:00.000Z'),
+      startedAt: fc.constant('2026-11-25T16:00:02.000Z'),
+      exitCode: fc.option(fc.integer({ min: 0, max: 2 }), { nil: null }),
+      nodes: fc.subarray(['node1', 'node2']),
+      resourceIds: fc.subarray([11, 12, 21]),
+    },
+    { requiredKeys: ['id', 'name', 'user', 'queue', 'state', 'command', 'submittedAt', 'nodes', 'resourceIds'] },
+  );
+
+/** A random cluster: a subset of node1..node5 and of job ids 1..8, each with random content. */
+const stateArb: fc.Arbitrary<ClusterState> = fc.record({
+  nodes: fc.subarray([1, 2, 3, 4, 5]).chain((ids) => (ids.length ? fc.tuple(...ids.map(nodeArb)) : fc.constant([]))),
+  jobs: fc
+    .subarray([1, 2, 3, 4, 5, 6, 7, 8])
+    .chain((ids) => (ids.length ? fc.tuple(...ids.map(jobArb)) : fc.constant([]))),
+});
+
+const snapshotOf = (state: ClusterState, seq = 0): Snapshot =>
+  canonicalSnapshot({ seq, at: '2026-11-25T16:00:00.000Z', source: { status: 'up' }, ...state } as Snapshot);
+
+describe('diffCluster', () => {
+  it('turns the first snapshot into the last when its batches are applied in order (random histories)', () => {
+    fc.assert(
+      fc.property(fc.array(stateArb, { minLength: 2, maxLength: 7 }), (history) => {
+        let applied = snapshotOf(history[0]);
+        for (let i = 1; i < history.length; i++) {
+          const events = diffCluster(history[i - 1], history[i]);
+          if (events.length > 0) applied = applyBatch(applied, { seq: applied.seq + 1, at: applied.at, events });
+        }
+        const expected = snapshotOf(history[history.length - 1], applied.seq);
+        expect(applied.nodes).toEqual(expected.nodes);
+        expect(applied.jobs).toEqual(expected.jobs);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives no events for a poll that changed nothing, even after a JSON round trip', () => {
+    fc.assert(
+      fc.property(stateArb, (state) => {
+        expect(diffCluster(state, structuredClone(state))).toEqual([]);
+        expect(diffCluster(state, JSON.parse(JSON.stringify(state)) as ClusterState)).toEqual([]);
+      }),
+    );
+  });
+
+  it('gives the same events chunked as in one go', async () => {
+    await fc.assert(
+      fc.asyncProperty(stateArb, stateArb, async (a, b) => {
+        expect(await diffClusterChunked(a, b, undefined, 2)).toEqual(diffCluster(a, b));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('names the changed fields and reports vanished jobs with their final state', () => {
+    const node = (state: string): Node => ({
+      name: 'node1',
+      state,
+      resources: [{ id: 1, node: 'node1', state, jobIds: [] }],
+      jobIds: [],
+      busyCores: 0,
+      totalCores: 1,
+    });
+    const job: Job = {
+      id: 4,
+      name: null,
+      user: 'alice',
+      queue: 'default',
+      state: 'Running',
+      command: 'sleep 5',
+      submittedAt: '2026-11-25T16:00:00.000Z',
+      nodes: ['node1'],
+      resourceIds: [1],
+    };
+    const final: Job = { ...job, state: 'Terminated', exitCode: 0, stoppedAt: '2026-11-25T16:00:09.000Z' };
+    const events = diffCluster(
+      { nodes: [node('Alive')], jobs: [job] },
+      { nodes: [node('Absent')], jobs: [] },
+      new Map([[4, final]]),
+    );
+    expect(events).toEqual([
+      { type: 'node.changed', node: node('Absent'), changed: ['resources', 'state'] },
+      { type: 'job.removed', id: 4, job: final },
+    ]);
+  });
+
+  it('treats a missing property as equal to undefined, and nothing else', () => {
+    expect(sameJson({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson({ a: [1, { c: undefined }] }, { a: [1, {}] })).toBe(true);
+    expect(sameJson({ a: null }, {})).toBe(false);
+    expect(sameJson([1, 2], { 0: 1, 1: 2 })).toBe(false);
+    expect(sameJson({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
+  });
+});
