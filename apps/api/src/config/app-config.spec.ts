@@ -12,6 +12,10 @@ describe('loadConfig', () => {
     expect(loadConfig({}).OAR_API_URL).toBeUndefined();
   });
 
+  it('accepts a readable users file', () => {
+    expect(loadConfig({ OAR_LIVE_USERS: __filename }).OAR_LIVE_USERS).toBe(__filename);
+  });
+
   it.each([
     ['PORT', 'abc', /^PORT: must be an integer from 1 to 65535 \(got "abc"\)$/],
     ['PORT', '70000', /^PORT: must be an integer/],
@@ -20,6 +24,10 @@ describe('loadConfig', () => {
     ['OAR_POLL_MS', '5', /^OAR_POLL_MS: must be an integer number of milliseconds/],
     ['REDIS_URL', 'http://x', /^REDIS_URL: must be a redis:\/\/ URL/],
     ['OAR_LIVE_ANONYMOUS_READ', 'maybe', /^OAR_LIVE_ANONYMOUS_READ: must be true or false/],
+    ['OAR_LIVE_USERS', '/nonexistent/users.yaml', /^OAR_LIVE_USERS: must be the path of a readable users YAML file/],
+    ['OAR_LIVE_USERS', __dirname, /^OAR_LIVE_USERS: must be the path of a readable users YAML file/],
+    ['LOG_LEVEL', 'loud', /^LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent/],
+    ['OAR_LIVE_REDIS_PORT', '0', /^OAR_LIVE_REDIS_PORT: must be an integer from 1 to 65535/],
   ])('rejects %s=%s with one line naming it', (name, value, message) => {
     try {
       loadConfig({ [name]: value });

@@ -1,19 +1,31 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { z } from 'zod';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const tcpPort = z.coerce
+  .number({ message: 'must be an integer from 1 to 65535' })
+  .int('must be an integer from 1 to 65535')
+  .min(1, 'must be an integer from 1 to 65535')
+  .max(65535, 'must be an integer from 1 to 65535');
+
+/** Checked at boot so a typo in the path fails at once, not at the first login. */
+const isReadableFile = (path: string): boolean => {
+  try {
+    accessSync(path, constants.R_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
 const httpUrl = (what: string) => z.url({ message: `must be an http(s) URL of ${what}`, protocol: /^https?$/ });
 
 /** Every environment variable oar-live reads, with its default. Validated once at boot. */
 export const configSchema = z.object({
-  PORT: z.coerce
-    .number({ message: 'must be an integer from 1 to 65535' })
-    .int('must be an integer from 1 to 65535')
-    .min(1, 'must be an integer from 1 to 65535')
-    .max(65535, 'must be an integer from 1 to 65535')
-    .default(8080),
+  PORT: tcpPort.default(8080),
   HOST: z.string().min(1, 'must be a host name or IP address').default('127.0.0.1'),
   /** Unset → the embedded oar-sim. */
   OAR_API_URL: httpUrl('the OAR REST API, e.g. http://127.0.0.1:6668/oarapi').optional(),
@@ -25,7 +37,7 @@ export const configSchema = z.object({
     .max(600000, 'must be an integer number of milliseconds from 100 to 600000')
     .default(2000),
   REDIS_URL: z.url({ message: 'must be a redis:// URL', protocol: /^rediss?$/ }).optional(),
-  OAR_LIVE_USERS: z.string().min(1, 'must be the path of a readable users YAML file').optional(),
+  OAR_LIVE_USERS: z.string().refine(isReadableFile, 'must be the path of a readable users YAML file').optional(),
   OAR_LIVE_ANONYMOUS_READ: bool.default(true),
   /** HMAC key for login tokens. Unset → random per process: tokens die on restart and differ between replicas. */
   OAR_LIVE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -35,6 +47,15 @@ export const configSchema = z.object({
     .min(60, 'must be an integer number of seconds from 60 to 2592000')
     .max(2592000, 'must be an integer number of seconds from 60 to 2592000')
     .default(43200),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  /** `npm start` only: where its private redis-server keeps its AOF (relative to the repository). */
+  OAR_LIVE_DATA_DIR: z.string().min(1, 'must be a directory path').default('.data'),
+  /** `npm start` only: port of its private redis-server (unset → a free port). */
+  OAR_LIVE_REDIS_PORT: tcpPort.optional(),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
