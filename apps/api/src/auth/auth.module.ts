@@ -1,0 +1,36 @@
+import { Global, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { randomBytes } from 'node:crypto';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { ReadGuard, RolesGuard } from './guards';
+import { LOGIN_THROTTLERS } from './login-throttler';
+import { UsersService } from './users.service';
+
+/**
+ * Global so any controller can use ReadGuard / RolesGuard and the gateway AuthService.
+ * (Client-sent identity headers are dropped by common/identity-headers.middleware.)
+ */
+@Global()
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        // Random per process when unset: safe by default, but tokens die on restart and a token from
+        // one replica fails on another. Set OAR_LIVE_TOKEN_SECRET (the same everywhere) for replicas.
+        secret: config.OAR_LIVE_TOKEN_SECRET ?? randomBytes(32).toString('base64'),
+        signOptions: { algorithm: 'HS256', expiresIn: config.OAR_LIVE_TOKEN_TTL_SECONDS },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+    ThrottlerModule.forRoot(LOGIN_THROTTLERS),
+  ],
+  controllers: [AuthController],
+  providers: [UsersService, AuthService, ReadGuard, RolesGuard],
+  exports: [UsersService, AuthService, ReadGuard, RolesGuard],
+})
+export class AuthModule {}

@@ -1,0 +1,118 @@
+import { Test } from '@nestjs/testing';
+import { JwtModule, JwtService } from '@nestjs/jwt';
+import { hashSync } from 'bcryptjs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { APP_CONFIG } from '../config/config.module';
+import { loadConfig } from '../config/app-config';
+import { AuthService } from './auth.service';
+import { UsersService } from './users.service';
+
+/** htpasswd -nbB writes $2y$ hashes; bcryptjs writes $2b$ (same algorithm). */
+const htpasswdHash = (password: string) => hashSync(password, 4).replace(/^\$2b\$/, '$2y$');
+
+function usersYaml(users: { name: string; password: string; roles: string[]; oarLogin?: string }[]): string {
+  return `users:\n${users.map((u) => `  - ${JSON.stringify({ ...u, password: htpasswdHash(u.password) })}`).join('\n')}\n`;
+}
+
+async function makeAuth(env: Record<string, string>) {
+  const moduleRef = await Test.createTestingModule({
+    imports: [JwtModule.register({ secret: 'a'.repeat(32), signOptions: { expiresIn: 60 } })],
+    providers: [UsersService, AuthService, { provide: APP_CONFIG, useValue: loadConfig(env) }],
+  }).compile();
+  await moduleRef.init();
+  return {
+    moduleRef,
+    auth: moduleRef.get(AuthService),
+    users: moduleRef.get(UsersService),
+    jwt: moduleRef.get(JwtService),
+  };
+}
+
+describe('AuthService', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'oar-live-users-'));
+    file = join(dir, 'users.yaml');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('logs in with a $2y$ hash and resolves the token to the user with its OAR login', async () => {
+    writeFileSync(file, usersYaml([{ name: 'carol', password: 'carolpw', roles: ['user'], oarLogin: 'alice' }]));
+    const { moduleRef, auth } = await makeAuth({ OAR_LIVE_USERS: file });
+    expect(await auth.login('carol', 'wrong')).toBeNull();
+    expect(await auth.login('nobody', 'carolpw')).toBeNull();
+    const result = await auth.login('carol', 'carolpw');
+    expect(result?.user).toEqual({ name: 'carol', roles: ['user'] });
+    expect(await auth.verifyToken(result!.token)).toEqual({ name: 'carol', roles: ['user'], oarLogin: 'alice' });
+    expect(await auth.verifyToken(result!.token + 'x')).toBeNull();
+    await moduleRef.close();
+  });
+
+  it('rejects expired tokens and tokens signed with another secret', async () => {
+    writeFileSync(file, usersYaml([{ name: 'alice', password: 'pw', roles: ['user'] }]));
+    const { moduleRef, auth, jwt } = await makeAuth({ OAR_LIVE_USERS: file });
+    const expired = await jwt.signAsync({ sub: 'alice' }, { expiresIn: -10 });
+    expect(await auth.verifyToken(expired)).toBeNull();
+    const foreign = await new JwtService({ secret: 'b'.repeat(32) }).signAsync({ sub: 'alice' });
+    expect(await auth.verifyToken(foreign)).toBeNull();
+    await moduleRef.close();
+  });
+
+  it('re-reads the file on change, keeps the last good list on a bad edit', async () => {
+    writeFileSync(file, usersYaml([{ name: 'alice', password: 'pw', roles: ['user'] }]));
+    const { moduleRef, auth, users } = await makeAuth({ OAR_LIVE_USERS: file });
+    const token = (await auth.login('alice', 'pw'))!.token;
+
+    writeFileSync(file, usersYaml([{ name: 'alice', password: 'pw', roles: ['admin'] }]));
+    await waitFor(() => users.find('alice')?.roles[0] === 'admin');
+    expect((await auth.verifyToken(token))?.roles).toEqual(['admin']);
+
+    writeFileSync(file, 'users: [ {\n');
+    await waitFor(() => users.lastReloadError() !== undefined);
+    expect((await auth.verifyToken(token))?.roles).toEqual(['admin']);
+
+    writeFileSync(file, usersYaml([{ name: 'bob', password: 'pw', roles: ['user'] }]));
+    await waitFor(() => users.find('alice') === undefined);
+    expect(await auth.verifyToken(token)).toBeNull();
+    await moduleRef.close();
+  });
+
+  it('without a users file makes an admin whose random password is given out once', async () => {
+    const { moduleRef, auth, users } = await makeAuth({});
+    const password = users.bootstrapAdminPassword();
+    expect(password).toMatch(/^[\w-]{20,}$/);
+    expect(users.bootstrapAdminPassword()).toBeUndefined();
+    expect((await auth.login('admin', password!))?.user).toEqual({ name: 'admin', roles: ['admin'] });
+    await moduleRef.close();
+  });
+
+  it('fails at boot on a broken users file, naming the file and the field', async () => {
+    writeFileSync(file, 'users:\n  - { name: alice, password: plain, roles: [user] }\n');
+    await expect(makeAuth({ OAR_LIVE_USERS: file })).rejects.toThrow(
+      /OAR_LIVE_USERS: .*users\.yaml: users\.0\.password/,
+    );
+  });
+
+  it('applies OAR_LIVE_ANONYMOUS_READ to tokenless reads, and refuses bad tokens either way', async () => {
+    const open = await makeAuth({});
+    expect(await open.auth.readAccess(undefined)).toEqual({ allowed: true, user: null });
+    expect(await open.auth.readAccess('garbage')).toMatchObject({ allowed: false });
+    await open.moduleRef.close();
+    const closed = await makeAuth({ OAR_LIVE_ANONYMOUS_READ: 'false' });
+    expect(await closed.auth.readAccess(undefined)).toMatchObject({ allowed: false });
+    const { token } = (await closed.auth.login('admin', closed.users.bootstrapAdminPassword()!))!;
+    expect(await closed.auth.readAccess(token)).toMatchObject({ allowed: true, user: { name: 'admin' } });
+    await closed.moduleRef.close();
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

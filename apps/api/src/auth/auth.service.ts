@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { compare } from 'bcryptjs';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import type { AuthUser } from './auth-user';
+import type { UserRecord } from './users-file';
+import { UsersService } from './users.service';
+
+/** Compared against when the user is unknown, so a wrong name costs as much time as a wrong password. */
+const DUMMY_HASH = '$2b$10$12OEMsSSl1jCJZSj6eadUumA9RkxxNsTE4T7jwxjEhbTamldqaLRK';
+
+export interface LoginResult {
+  token: string;
+  expiresAt: string;
+  user: { name: string; roles: AuthUser['roles'] };
+}
+
+/** Reading is open to anonymous clients unless OAR_LIVE_ANONYMOUS_READ=false. */
+export type ReadAccess = { allowed: true; user: AuthUser | null } | { allowed: false; reason: string };
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly jwt: JwtService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Checks a name and password against the users file; null when either is wrong. */
+  async login(username: string, password: string): Promise<LoginResult | null> {
+    const record = this.users.find(username);
+    const matches = await compare(password, record?.password ?? DUMMY_HASH);
+    if (!record || !matches) return null;
+    const token = await this.jwt.signAsync({ sub: record.name });
+    const { exp } = this.jwt.decode<{ exp: number }>(token);
+    return { token, expiresAt: new Date(exp * 1000).toISOString(), user: { name: record.name, roles: record.roles } };
+  }
+
+  /**
+   * The user a token stands for, with roles from the users file as it is now (a user removed from
+   * the file loses access at once); null for a bad, expired or foreign token.
+   */
+  async verifyToken(token: string): Promise<AuthUser | null> {
+    let payload: { sub?: unknown };
+    try {
+      payload = await this.jwt.verifyAsync<{ sub?: unknown }>(token);
+    } catch {
+      return null;
+    }
+    const record = typeof payload.sub === 'string' ? this.users.find(payload.sub) : undefined;
+    return record ? toAuthUser(record) : null;
+  }
+
+  /** For REST reads and the socket handshake alike: a token, if given, must be valid. */
+  async readAccess(token: unknown): Promise<ReadAccess> {
+    if (typeof token === 'string' && token !== '') {
+      const user = await this.verifyToken(token);
+      return user ? { allowed: true, user } : { allowed: false, reason: 'the token is invalid or expired' };
+    }
+    if (this.config.OAR_LIVE_ANONYMOUS_READ) return { allowed: true, user: null };
+    return { allowed: false, reason: 'reading needs a login token (anonymous reads are disabled)' };
+  }
+}
+
+function toAuthUser(record: UserRecord): AuthUser {
+  return { name: record.name, roles: record.roles, oarLogin: record.oarLogin ?? record.name };
+}

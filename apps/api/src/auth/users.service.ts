@@ -1,0 +1,90 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { hashSync } from 'bcryptjs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { parseUsersFile, type UserRecord } from './users-file';
+
+/** How often the users file's mtime is checked. */
+const WATCH_INTERVAL_MS = 500;
+
+/**
+ * The users oar-live knows, from the YAML file named by OAR_LIVE_USERS, re-read when it changes.
+ * A bad edit keeps the last good list (and is logged). Without a file there is one `admin` with a
+ * random password, readable once through `bootstrapAdminPassword` so `npm start` can print it.
+ */
+@Injectable()
+export class UsersService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(UsersService.name);
+  private users = new Map<string, UserRecord>();
+  private generatedPassword: string | undefined;
+  private reloadError: string | undefined;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  onModuleInit(): void {
+    const path = this.config.OAR_LIVE_USERS;
+    if (!path) {
+      this.generatedPassword = randomBytes(18).toString('base64url');
+      this.setUsers([{ name: 'admin', password: hashSync(this.generatedPassword, 10), roles: ['admin'] }]);
+      return;
+    }
+    // A broken file at boot is a configuration error: fail fast with the reason.
+    this.setUsers(this.readFile(path));
+    // watchFile polls stat, which survives editors that replace the file by rename (fs.watch does not).
+    watchFile(path, { interval: WATCH_INTERVAL_MS }, (current: Stats, previous: Stats) => {
+      if (current.mtimeMs === previous.mtimeMs && current.size === previous.size) return;
+      this.reload(path);
+    });
+  }
+
+  onModuleDestroy(): void {
+    if (this.config.OAR_LIVE_USERS) unwatchFile(this.config.OAR_LIVE_USERS);
+  }
+
+  /** The generated admin password, returned once (then forgotten); undefined when a users file is used. */
+  bootstrapAdminPassword(): string | undefined {
+    const password = this.generatedPassword;
+    this.generatedPassword = undefined;
+    return password;
+  }
+
+  /** Why the last change to the users file was refused; undefined once a good version is loaded. */
+  lastReloadError(): string | undefined {
+    return this.reloadError;
+  }
+
+  find(name: string): UserRecord | undefined {
+    return this.users.get(name);
+  }
+
+  private reload(path: string): void {
+    try {
+      this.setUsers(this.readFile(path));
+      this.reloadError = undefined;
+      this.logger.log(`users file reloaded: ${this.users.size} users`);
+    } catch (err) {
+      this.reloadError = (err as Error).message;
+      this.logger.error(`users file not reloaded, keeping the previous ${this.users.size} users: ${this.reloadError}`);
+    }
+  }
+
+  private readFile(path: string): UserRecord[] {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new Error(`OAR_LIVE_USERS: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    try {
+      return parseUsersFile(text);
+    } catch (err) {
+      throw new Error(`OAR_LIVE_USERS: ${path}: ${(err as Error).message}`);
+    }
+  }
+
+  private setUsers(users: UserRecord[]): void {
+    this.users = new Map(users.map((user) => [user.name, user]));
+  }
+}
