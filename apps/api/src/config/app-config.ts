@@ -52,6 +52,19 @@ export const configSchema = z.object({
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  /** Prefix of every Redis key the live pipeline uses (event log, snapshot, leader lease). */
+  REDIS_KEY_PREFIX: z.string().min(1, 'must be a non-empty key prefix').default('oar-live:'),
+  /** Comma-separated Origins allowed to open live sockets; unset → the server's own origin (HOST/127.0.0.1/localhost at PORT). */
+  OAR_LIVE_ALLOWED_ORIGINS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ message: 'must be comma-separated http(s) origins', protocol: /^https?$/ })))
+    .optional(),
   /** `npm start` only: where its private redis-server keeps its AOF (relative to the repository). */
   OAR_LIVE_DATA_DIR: z.string().min(1, 'must be a directory path').default('.data'),
   /** `npm start` only: port of its private redis-server (unset → a free port). */
