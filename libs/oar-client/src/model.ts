@@ -38,6 +38,13 @@ export const TRANSIENT_JOB_STATES: readonly JobState[] = [
   'Resuming',
 ];
 
+const collator = new Intl.Collator('en', { numeric: true });
+
+/** Canonical node order everywhere (node2 before node10), so snapshots compare equal. */
+export function compareNodeNames(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /** One OAR resource row (one core). */
 export interface Resource {
   id: number;
@@ -88,7 +95,10 @@ export interface Job {
   stoppedAt?: string;
   /** Seconds. */
   walltime?: number;
+  /** The job script's exit status; null when it did not exit by itself (killed, deleted, never ran). */
   exitCode?: number | null;
+  /** Signal that killed the job script, when one did. */
+  exitSignal?: number;
   message?: string;
   /** Node names (network addresses) assigned to the job. */
   nodes: string[];
@@ -103,4 +113,13 @@ export interface Job {
   events?: JobEvent[];
   /** Id of the job OAR resubmitted this one as (e.g. after a node failure). */
   resubmittedAs?: number | null;
+  /** Id of the job this one is a resubmission of. */
+  resubmittedFrom?: number;
+  arrayId?: number;
+  arrayIndex?: number;
+  /** The oarsub command line OAR recorded. */
+  initialRequest?: string;
 }
+
+/** What OAR's job list (`GET /jobs`) tells about each unfinished job. */
+export type JobSummary = Pick<Job, 'id' | 'name' | 'user' | 'queue' | 'state' | 'submittedAt'>;

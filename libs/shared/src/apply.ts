@@ -1,12 +1,8 @@
-import type { Job, Node } from '@oar-live/oar-client';
+import { compareNodeNames, type Job, type Node } from '@oar-live/oar-client';
 import type { Batch, Snapshot } from './events';
 
-const collator = new Intl.Collator('en', { numeric: true });
-
-/** Canonical node order everywhere (node2 before node10), so snapshots compare equal. */
-export function compareNodeNames(a: string, b: string): number {
-  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
-}
+/** Canonical node order lives with the domain model (oar-client's buildNodes uses it); re-exported for existing importers. */
+export { compareNodeNames };
 
 /** Puts nodes and jobs in the canonical order: nodes by natural name, jobs by id. */
 export function canonicalSnapshot(snapshot: Snapshot): Snapshot {

@@ -1,0 +1,111 @@
+import type { CallOptions, ListOptions, OarClientOptions, OarTimezone, OarVersion } from './api-types';
+import { OarProtocolError, OarRequestError } from './errors';
+import { OarHttp, type HttpRequest } from './http';
+import { OarJobs } from './jobs-api';
+import { mapTimezone, mapVersion, mapWhoami, pageQuery, parsePage, type OarRecord } from './mapping';
+import { OarResources } from './resources-api';
+
+/** OAR's own page size limit. */
+export const OAR_MAX_PAGE_SIZE = 500;
+
+/**
+ * Typed client for the OAR 2.5 REST API (oarapi.pl). Every call takes an optional last argument
+ * `{ as, signal, timeoutMs }`: `as` is the OAR login to act as (the service acts for many users).
+ */
+export class OarClient {
+  readonly jobs = new OarJobs(this);
+  readonly resources = new OarResources(this);
+  private readonly http: OarHttp;
+  private readonly pageSize: number;
+
+  constructor(options: OarClientOptions) {
+    this.http = new OarHttp(options);
+    this.pageSize = options.pageSize ?? OAR_MAX_PAGE_SIZE;
+    if (!Number.isInteger(this.pageSize) || this.pageSize < 1) {
+      throw new OarRequestError(`pageSize must be a positive integer, got ${options.pageSize}`);
+    }
+  }
+
+  get baseUrl(): string {
+    return this.http.baseUrl.href.replace(/\/$/, '');
+  }
+
+  /** `GET /` — the API root: versions and the server clock. */
+  root(call?: CallOptions): Promise<OarVersion> {
+    return this.request({ path: '' }, mapVersion, call);
+  }
+
+  version(call?: CallOptions): Promise<OarVersion> {
+    return this.request({ path: 'version' }, mapVersion, call);
+  }
+
+  timezone(call?: CallOptions): Promise<OarTimezone> {
+    return this.request({ path: 'timezone' }, mapTimezone, call);
+  }
+
+  /** The login OAR sees for this call (null when anonymous). */
+  whoami(call?: CallOptions): Promise<string | null> {
+    return this.request({ path: 'whoami' }, mapWhoami, call);
+  }
+
+  /** Sends one request and maps its body; a body of the wrong shape becomes an OarProtocolError. */
+  async request<T>(request: HttpRequest, map: (body: unknown) => T, call?: CallOptions): Promise<T> {
+    const body = await this.http.send(request, call);
+    return mapOrThrow(map, body, request.path);
+  }
+
+  /**
+   * Every item of an OAR list, page after page: follows the `next` link (or, without one, `offset`
+   * while fewer than `total` items were seen). Pages hold `limit` items (default `pageSize`).
+   */
+  async *paginate(
+    path: string,
+    options: ListOptions & { query?: Record<string, string> } = {},
+  ): AsyncGenerator<OarRecord> {
+    const { query, limit = this.pageSize, ...call } = options;
+    let url: URL | undefined = this.http.url(path, { ...query, ...pageQuery(limit, 0) });
+    const seen = new Set<string>();
+    while (url) {
+      seen.add(url.href);
+      const page = await this.request({ path: url.href }, parsePage, call);
+      yield* page.items;
+      const seenSoFar = page.offset + page.items.length;
+      if (page.nextHref) {
+        url = this.http.resolveLink(page.nextHref);
+      } else if (page.total !== undefined && page.items.length > 0 && seenSoFar < page.total) {
+        url = new URL(url);
+        url.searchParams.set('offset', String(seenSoFar));
+      } else {
+        url = undefined;
+      }
+      if (url && seen.has(url.href)) throw new OarProtocolError(`OAR's pages loop back to ${url.href}`, path);
+    }
+  }
+
+  /** All items of a list, mapped. */
+  async all<T>(
+    path: string,
+    map: (item: unknown) => T,
+    options?: ListOptions & { query?: Record<string, string> },
+  ): Promise<T[]> {
+    const result: T[] = [];
+    for await (const item of this.paginate(path, options)) result.push(mapOrThrow(map, item, path));
+    return result;
+  }
+}
+
+function mapOrThrow<T>(map: (body: unknown) => T, body: unknown, path: string): T {
+  try {
+    return map(body);
+  } catch (err) {
+    if (err instanceof TypeError)
+      throw new OarProtocolError(`unexpected answer from OAR for ${path}: ${err.message}`, path);
+    throw err;
+  }
+}
+
+/** Ids go into URL paths: only positive integers. */
+export function checkId(id: number, what: string): string {
+  if (!Number.isSafeInteger(id) || id < 1) throw new OarRequestError(`${what} must be a positive integer, got ${id}`);
+  return String(id);
+}

@@ -1,0 +1,134 @@
+/**
+ * One HTTP exchange with oarapi.pl on the global fetch: auth headers, time limit, body decoding and the
+ * translation of every failure into the typed errors of ./errors. Knows URLs, not OAR's JSON fields.
+ */
+import type { CallOptions, OarAuthMode, OarClientOptions } from './api-types';
+import { OarHttpError, OarProtocolError, OarRequestError, OarTimeoutError, OarUnreachableError } from './errors';
+import { parseErrorBody } from './mapping';
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** oarapi.pl takes the login from `$authenticated_user =~ /(\w+)/`; anything else it would cut or refuse. */
+const LOGIN = /^\w+$/;
+
+export interface HttpRequest {
+  method?: 'GET' | 'POST' | 'DELETE';
+  /** A path under the API root without extension (".json" is added), or an absolute URL OAR gave us. */
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+}
+
+export class OarHttp {
+  readonly baseUrl: URL;
+  private readonly auth: OarAuthMode;
+  private readonly credentials?: (login: string) => string | undefined;
+  private readonly timeoutMs: number;
+
+  constructor(options: OarClientOptions) {
+    this.baseUrl = new URL(options.baseUrl.replace(/\/+$/, '') + '/');
+    if (this.baseUrl.protocol !== 'http:' && this.baseUrl.protocol !== 'https:') {
+      throw new OarRequestError(`OAR API URL must be http(s): ${options.baseUrl}`);
+    }
+    this.auth = options.auth;
+    this.credentials = options.credentials;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  url(path: string, query: Record<string, string> = {}): URL {
+    const url = /^[a-z]+:\/\//i.test(path) ? new URL(path) : new URL(`${path}.json`, this.baseUrl);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    return url;
+  }
+
+  /** Resolves a link OAR wrote (a path such as /oarapi/jobs.json?offset=500) against the API origin. */
+  resolveLink(href: string): URL {
+    const url = new URL(href, this.baseUrl);
+    if (url.origin !== this.baseUrl.origin) throw new OarProtocolError(`OAR linked outside its API: ${href}`, href);
+    return url;
+  }
+
+  /** Sends one request and returns its parsed JSON body. */
+  async send(request: HttpRequest, call: CallOptions = {}): Promise<unknown> {
+    const url = this.url(request.path, request.query);
+    const method = request.method ?? 'GET';
+    const label = `${method} ${url.pathname}${url.search}`;
+    const headers: Record<string, string> = {
+      // DELETE /resources/<id>.json answers 406 without it (oarapi.pl reads the format from the wrong group).
+      Accept: 'application/json',
+      ...this.authHeaders(call.as),
+    };
+    if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+    const timeoutMs = call.timeoutMs ?? this.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    let status: number;
+    let text: string;
+    try {
+      const response = await fetch(url, {
+        method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal,
+        redirect: 'error',
+      });
+      status = response.status;
+      text = decodeBody(new Uint8Array(await response.arrayBuffer()));
+    } catch (err) {
+      if (call.signal?.aborted) throw call.signal.reason;
+      if (timeout.aborted) throw new OarTimeoutError(timeoutMs, label);
+      throw new OarUnreachableError(networkErrorCode(err), label, { cause: err });
+    }
+    if (status < 200 || status > 299) {
+      const { title, message } = parseErrorBody(text, status);
+      throw new OarHttpError(status, title, message, label);
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new OarProtocolError(
+        `OAR answered ${label} with ${status} and a body that is not JSON: ${text.slice(0, 200)}`,
+        label,
+      );
+    }
+  }
+
+  private authHeaders(login: string | undefined): Record<string, string> {
+    if (login === undefined || this.auth === 'none') return {};
+    if (!LOGIN.test(login)) throw new OarRequestError(`invalid OAR login ${JSON.stringify(login)}: must match ^\\w+$`);
+    if (this.auth === 'ident') return { 'X-Remote-Ident': login };
+    const password = this.credentials?.(login);
+    if (password === undefined) throw new OarRequestError(`no OAR password for login ${login}`);
+    return { Authorization: `Basic ${base64(`${login}:${password}`)}` };
+  }
+}
+
+/** btoa only takes Latin-1; passwords may not be. (Buffer would tie the client to Node.) */
+function base64(text: string): string {
+  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * OAR labels every body `charset=ISO-8859-1`, but its JSON encoder writes UTF-8 bytes (a job named
+ * "café" comes back as 63 61 66 c3 a9). So: UTF-8 when the bytes are valid UTF-8, the label otherwise.
+ */
+export function decodeBody(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return latin1.decode(bytes);
+  }
+}
+
+function networkErrorCode(err: unknown): string {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,108 @@
+import type { CallOptions, ListOptions, OarAcknowledgement, SubmitJobRequest, SubmittedJob } from './api-types';
+import { checkId, type OarClient } from './client';
+import { OarRequestError } from './errors';
+import {
+  mapAcknowledgement,
+  mapJob,
+  mapJobSummary,
+  mapNodeName,
+  mapResource,
+  mapSubmitted,
+  toOarSubmitBody,
+} from './mapping';
+import type { Job, JobState, JobSummary, Resource } from './model';
+
+export interface JobQuery {
+  /** Only jobs in these states (OAR's default for lists: the unfinished ones). */
+  state?: JobState | readonly JobState[];
+}
+
+function listQuery(query: JobQuery): Record<string, string> {
+  return query.state === undefined ? {} : { state: [query.state].flat().join(',') };
+}
+
+/** `oar.jobs`: read, submit and act on jobs. */
+export class OarJobs {
+  constructor(private readonly oar: OarClient) {}
+
+  /** `GET /jobs` (all pages): summaries of the unfinished jobs, or of those in `state`. */
+  list(query: JobQuery = {}, call?: ListOptions): Promise<JobSummary[]> {
+    return this.oar.all('jobs', mapJobSummary, { ...call, query: listQuery(query) });
+  }
+
+  /** `GET /jobs/details` (all pages): full jobs with their nodes and resources. */
+  details(query: JobQuery = {}, call?: ListOptions): Promise<Job[]> {
+    return this.oar.all('jobs/details', mapJob, { ...call, query: listQuery(query) });
+  }
+
+  /** `GET /jobs/table` (all pages): OAR's raw jobs table rows. */
+  table(query: JobQuery = {}, call?: ListOptions): Promise<Job[]> {
+    return this.oar.all('jobs/table', mapJob, { ...call, query: listQuery(query) });
+  }
+
+  /** `GET /jobs/<id>` (needs a login): also finished jobs. */
+  get(id: number, call?: CallOptions): Promise<Job> {
+    return this.oar.request({ path: `jobs/${checkId(id, 'job id')}` }, mapJob, call);
+  }
+
+  /** `GET /jobs/<id>/details`: the job with its nodes and resources. */
+  getDetails(id: number, call?: CallOptions): Promise<Job> {
+    return this.oar.request({ path: `jobs/${checkId(id, 'job id')}/details` }, mapJob, call);
+  }
+
+  /** `GET /jobs/<id>/resources`: the resources assigned to the job. */
+  resources(id: number, call?: ListOptions): Promise<Resource[]> {
+    return this.oar.all(`jobs/${checkId(id, 'job id')}/resources`, mapResource, call);
+  }
+
+  /** `GET /jobs/<id>/nodes`: names of the nodes assigned to the job. */
+  nodes(id: number, call?: ListOptions): Promise<string[]> {
+    return this.oar.all(`jobs/${checkId(id, 'job id')}/nodes`, mapNodeName, call);
+  }
+
+  /** `POST /jobs` (oarsub as `call.as`). */
+  submit(request: SubmitJobRequest, call?: CallOptions): Promise<SubmittedJob> {
+    return this.oar.request({ method: 'POST', path: 'jobs', body: toOarSubmitBody(request) }, mapSubmitted, call);
+  }
+
+  /** `DELETE /jobs/<id>` (oardel). */
+  cancel(id: number, call?: CallOptions): Promise<OarAcknowledgement> {
+    return this.oar.request({ method: 'DELETE', path: `jobs/${checkId(id, 'job id')}` }, mapAcknowledgement, call);
+  }
+
+  /** `POST /jobs/<id>/deletions/new` (oardel, for clients that cannot send DELETE). */
+  requestDeletion(id: number, call?: CallOptions): Promise<OarAcknowledgement> {
+    return this.action(id, 'deletions/new', call);
+  }
+
+  /** `POST /jobs/<id>/holds/new` (oarhold). */
+  hold(id: number, call?: CallOptions): Promise<OarAcknowledgement> {
+    return this.action(id, 'holds/new', call);
+  }
+
+  /** `POST /jobs/<id>/resumptions/new` (oarresume). */
+  resume(id: number, call?: CallOptions): Promise<OarAcknowledgement> {
+    return this.action(id, 'resumptions/new', call);
+  }
+
+  /** `POST /jobs/<id>/checkpoints/new` (oardel -c: send the checkpoint signal). */
+  checkpoint(id: number, call?: CallOptions): Promise<OarAcknowledgement> {
+    return this.action(id, 'checkpoints/new', call);
+  }
+
+  /** `POST /jobs/<id>/signals/<signal>` (oardel -s). */
+  signal(id: number, signal: number, call?: CallOptions): Promise<OarAcknowledgement> {
+    if (!Number.isInteger(signal) || signal < 1 || signal > 64) {
+      throw new OarRequestError(`signal must be an integer from 1 to 64, got ${signal}`);
+    }
+    return this.action(id, `signals/${signal}`, call);
+  }
+
+  private action(id: number, action: string, call?: CallOptions): Promise<OarAcknowledgement> {
+    return this.oar.request(
+      { method: 'POST', path: `jobs/${checkId(id, 'job id')}/${action}` },
+      mapAcknowledgement,
+      call,
+    );
+  }
+}
