@@ -40,6 +40,15 @@ export interface Operation {
   targets: string[];
   /** Per-target outcome of a bulk operation. */
   results?: TargetResult[];
+  /** Audit trail: every state the operation went through, oldest first. */
+  history?: OperationHistoryEntry[];
+}
+
+export interface OperationHistoryEntry {
+  at: string;
+  state: OperationState;
+  attempts: number;
+  error?: OperationError;
 }
 
 export const ROLES = ['viewer', 'user', 'admin'] as const;
