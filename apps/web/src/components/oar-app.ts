@@ -1,9 +1,188 @@
-import { LitElement, html } from 'lit';
-import { customElement } from 'lit/decorators.js';
+import { ContextProvider } from '@lit/context';
+import { LitElement, css, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { ApiClient } from '../state/api-client';
+import { LiveStore } from '../state/live-store';
+import { servicesContext, type Services } from '../state/services';
+import { Session } from '../state/session';
+import { applyTheme } from '../state/theme';
+import './oar-connection-status';
+import './oar-session-menu';
+import './oar-stale-banner';
+import './oar-dashboard-page';
+import './oar-wall';
+import './oar-jobs-page';
+import './oar-nodes-page';
+import './oar-operations-list';
+import './oar-event-feed';
 
+const ROUTES = [
+  { path: '/', title: 'Dashboard' },
+  { path: '/wall', title: 'Wall' },
+  { path: '/nodes', title: 'Nodes' },
+  { path: '/jobs', title: 'Jobs' },
+  { path: '/events', title: 'Events' },
+  { path: '/operations', title: 'Operations' },
+];
+
+/**
+ * The application shell: creates the shared services (live store, session, REST client), provides
+ * them through @lit/context, and routes with the History API. A six-route table did not justify a
+ * router dependency.
+ */
 @customElement('oar-app')
 export class OarApp extends LitElement {
+  static override styles = css`
+    :host {
+      display: flex;
+      flex-direction: column;
+      min-height: 100vh;
+    }
+    header {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 0.5rem 1.25rem;
+      padding: 0.5rem 1rem;
+      background: var(--surface);
+      border-bottom: 1px solid var(--border);
+    }
+    .brand {
+      font-weight: 800;
+      font-size: 1.15rem;
+      color: var(--fg);
+      text-decoration: none;
+    }
+    nav {
+      display: flex;
+      gap: 0.25rem;
+      flex-wrap: wrap;
+    }
+    nav a {
+      color: var(--link);
+      padding: 0.3rem 0.6rem;
+      border-radius: 4px;
+      text-decoration: none;
+      font-weight: 600;
+    }
+    nav a[aria-current='page'] {
+      background: var(--accent);
+      color: var(--accent-fg);
+    }
+    a:focus-visible,
+    select:focus-visible {
+      outline: 3px solid var(--focus);
+      outline-offset: 2px;
+    }
+    .spacer {
+      flex: 1;
+    }
+    main {
+      padding: 1rem;
+      flex: 1;
+    }
+    select {
+      font: inherit;
+      background: var(--bg);
+      color: var(--fg);
+      border: 1px solid var(--border);
+      border-radius: 4px;
+    }
+  `;
+
+  @state() private path = location.pathname;
+  @state() private theme: string;
+  private readonly services: Services;
+
+  constructor() {
+    super();
+    const session = new Session(localStorage);
+    const live = new LiveStore({ token: () => session.token });
+    this.services = { session, live, api: new ApiClient(session) };
+    new ContextProvider(this, { context: servicesContext, initialValue: this.services });
+    session.subscribe(() => live.reconnect());
+    this.theme =
+      new URLSearchParams(location.search).get('theme') ?? localStorage.getItem('oar-live.theme') ?? 'system';
+    applyTheme(this.theme);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.services.live.start();
+    window.addEventListener('popstate', this.onPopState);
+    this.addEventListener('click', this.onLinkClick);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.services.live.stop();
+    window.removeEventListener('popstate', this.onPopState);
+    this.removeEventListener('click', this.onLinkClick);
+  }
+
   override render() {
-    return html`<h1>oar-live</h1>`;
+    if (this.path === '/wall') return html`<oar-wall></oar-wall>`;
+    const route = ROUTES.find((r) => r.path === this.path);
+    document.title = `${route?.title ?? 'Not found'} · oar-live`;
+    return html`<header>
+        <a class="brand" href="/">oar-live</a>
+        <nav aria-label="Pages">
+          ${ROUTES.map(
+            (r) => html`<a href=${r.path} aria-current=${r.path === this.path ? 'page' : 'false'}>${r.title}</a>`,
+          )}
+        </nav>
+        <span class="spacer"></span>
+        <oar-connection-status></oar-connection-status>
+        <label
+          >Theme
+          <select @change=${this.onTheme} .value=${this.theme}>
+            <option value="system">System</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+            <option value="contrast">High contrast</option>
+          </select></label
+        >
+        <oar-session-menu></oar-session-menu>
+      </header>
+      <oar-stale-banner></oar-stale-banner>
+      <main>${this.page()}</main>`;
+  }
+
+  private page() {
+    switch (this.path) {
+      case '/':
+        return html`<oar-dashboard-page></oar-dashboard-page>`;
+      case '/nodes':
+        return html`<oar-nodes-page></oar-nodes-page>`;
+      case '/jobs':
+        return html`<oar-jobs-page></oar-jobs-page>`;
+      case '/events':
+        return html`<oar-event-feed></oar-event-feed>`;
+      case '/operations':
+        return html`<oar-operations-list></oar-operations-list>`;
+      default:
+        return html`<h1>Not found</h1>
+          <p><a href="/">Back to the dashboard</a></p>`;
+    }
+  }
+
+  private readonly onPopState = () => {
+    this.path = location.pathname;
+  };
+
+  private readonly onLinkClick = (event: MouseEvent) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    const anchor = event.composedPath().find((el): el is HTMLAnchorElement => el instanceof HTMLAnchorElement);
+    const href = anchor?.getAttribute('href');
+    if (!anchor || !href?.startsWith('/') || anchor.target) return;
+    event.preventDefault();
+    history.pushState(null, '', href);
+    this.path = location.pathname;
+  };
+
+  private onTheme(event: Event) {
+    this.theme = (event.target as HTMLSelectElement).value;
+    localStorage.setItem('oar-live.theme', this.theme);
+    applyTheme(this.theme);
   }
 }

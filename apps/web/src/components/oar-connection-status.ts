@@ -1,0 +1,64 @@
+import { LitElement, css, html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { LiveController } from '../state/live-controller';
+
+/** Always-visible connection pill: live, reconnecting, or OAR down — with how old the data is. */
+@customElement('oar-connection-status')
+export class OarConnectionStatus extends LitElement {
+  static override styles = css`
+    :host {
+      display: inline-flex;
+    }
+    span {
+      padding: 0.2rem 0.6rem;
+      border-radius: 999px;
+      font-size: 0.85rem;
+      font-weight: 600;
+      border: 2px solid currentColor;
+    }
+    .ok {
+      color: var(--state-alive);
+    }
+    .warn {
+      color: var(--state-suspected);
+    }
+    .bad {
+      color: var(--state-dead);
+    }
+  `;
+
+  private readonly live = new LiveController(this);
+  private timer?: ReturnType<typeof setInterval>;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.timer = setInterval(() => this.requestUpdate(), 1000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.timer);
+  }
+
+  override render() {
+    const store = this.live.live;
+    if (!store) return null;
+    const age = store.staleSeconds();
+    const source = store.snapshot?.source.status;
+    let text = '● Live';
+    let tone = 'ok';
+    if (store.connection !== 'connected') {
+      text = store.connection === 'connecting' && !store.snapshot ? '◌ Connecting…' : '◌ Reconnecting…';
+      tone = 'bad';
+    } else if (source === 'down') {
+      text = '✕ OAR unreachable';
+      tone = 'bad';
+    } else if (source === 'degraded') {
+      text = '▲ OAR degraded';
+      tone = 'warn';
+    }
+    return html`<span class=${tone} role="status" title=${store.connectionError ?? ''}
+      >${text}${age !== undefined ? ` · data ${age} s old` : ''}</span
+    >`;
+  }
+}

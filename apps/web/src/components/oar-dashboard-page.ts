@@ -1,0 +1,52 @@
+import { LitElement, css, html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { RUNNING_STATES, WAITING_STATES, summarize } from '../state/cluster-summary';
+import { LiveController } from '../state/live-controller';
+import './oar-summary';
+import './oar-node-grid';
+import './oar-job-list';
+import './oar-state-legend';
+
+/** `/`: summary, node grid, running and waiting jobs. */
+@customElement('oar-dashboard-page')
+export class OarDashboardPage extends LitElement {
+  static override styles = css`
+    :host {
+      display: grid;
+      gap: 1rem;
+    }
+    .jobs {
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr));
+      gap: 1rem;
+    }
+    h2 {
+      font-size: 1rem;
+      margin: 0 0 0.4rem;
+    }
+  `;
+
+  private readonly live = new LiveController(this);
+
+  override render() {
+    const snapshot = this.live.live?.snapshot;
+    if (!snapshot) return html`<p>Waiting for the cluster…</p>`;
+    const summary = summarize(snapshot.nodes, snapshot.jobs);
+    return html`<oar-summary .summary=${summary}></oar-summary>
+      <section aria-label="Node grid">
+        <h2>Nodes</h2>
+        <oar-state-legend></oar-state-legend>
+        <oar-node-grid .nodes=${snapshot.nodes} flash></oar-node-grid>
+      </section>
+      <div class="jobs">
+        <oar-job-list
+          heading="Running"
+          .jobs=${snapshot.jobs.filter((j) => RUNNING_STATES.has(j.state))}
+        ></oar-job-list>
+        <oar-job-list
+          heading="Waiting"
+          .jobs=${snapshot.jobs.filter((j) => WAITING_STATES.has(j.state))}
+        ></oar-job-list>
+      </div>`;
+  }
+}

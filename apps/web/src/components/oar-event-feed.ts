@@ -1,0 +1,116 @@
+import { LitElement, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { LIVE_EVENT_TYPES, type LiveEvent } from '@oar-live/shared';
+import type { FeedEntry } from '../state/live-store';
+import { LiveController } from '../state/live-controller';
+import { tableStyles } from './table-styles';
+
+/** `/events`: the live event feed, newest first; filter by type, pause, export as NDJSON. */
+@customElement('oar-event-feed')
+export class OarEventFeed extends LitElement {
+  static override styles = tableStyles;
+
+  private readonly live = new LiveController(this);
+  @state() private hiddenTypes = new Set<string>();
+  /** The feed as it was when paused; undefined while live. */
+  @state() private paused?: FeedEntry[];
+  private readonly limit = 500;
+
+  /** Entries that pass the filter, newest first. */
+  shownEntries(): FeedEntry[] {
+    const feed = this.paused ?? this.live.live?.feed ?? [];
+    const shown: FeedEntry[] = [];
+    for (let i = feed.length - 1; i >= 0 && shown.length < this.limit; i--)
+      if (!this.hiddenTypes.has(feed[i].event.type)) shown.push(feed[i]);
+    return shown;
+  }
+
+  override render() {
+    const shown = this.shownEntries();
+    return html`<h1>Events</h1>
+      <div class="toolbar">
+        <fieldset>
+          <legend>Types</legend>
+          ${LIVE_EVENT_TYPES.map(
+            (type) =>
+              html`<label style="flex-direction: row; gap: .3rem"
+                ><input
+                  type="checkbox"
+                  .checked=${!this.hiddenTypes.has(type)}
+                  @change=${() => this.toggle(type)}
+                />${type}</label
+              > `,
+          )}
+        </fieldset>
+        <button @click=${this.togglePause} aria-pressed=${!!this.paused}>
+          ${this.paused ? '▶ Resume' : '⏸ Pause'}
+        </button>
+        <button @click=${this.export}>Export NDJSON</button>
+        <span class="muted" aria-live="polite">${this.paused ? 'Paused' : 'Live'} · ${shown.length} shown</span>
+      </div>
+      <table aria-label="Events">
+        <thead>
+          <tr>
+            <th>Seq</th>
+            <th>Time</th>
+            <th>Type</th>
+            <th>What</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${shown.map(
+            (entry) =>
+              html`<tr data-type=${entry.event.type}>
+                <td>${entry.seq}</td>
+                <td>${new Date(entry.at).toLocaleTimeString()}</td>
+                <td>${entry.event.type}</td>
+                <td class="wrap">${describeEvent(entry.event)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`;
+  }
+
+  private toggle(type: string) {
+    const next = new Set(this.hiddenTypes);
+    if (next.has(type)) next.delete(type);
+    else next.add(type);
+    this.hiddenTypes = next;
+  }
+
+  private togglePause() {
+    this.paused = this.paused ? undefined : [...(this.live.live?.feed ?? [])];
+  }
+
+  private export() {
+    const lines = this.shownEntries()
+      .reverse()
+      .map((entry) => JSON.stringify(entry))
+      .join('\n');
+    const url = URL.createObjectURL(new Blob([lines + '\n'], { type: 'application/x-ndjson' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `oar-live-events-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`;
+    link.click();
+    URL.revokeObjectURL(url);
+  }
+}
+
+export function describeEvent(event: LiveEvent): string {
+  switch (event.type) {
+    case 'node.added':
+    case 'node.changed':
+      return `${event.node.name} ${event.node.state}${event.changed ? ` (${event.changed.join(', ')})` : ''}`;
+    case 'node.removed':
+      return `${event.name} removed`;
+    case 'job.added':
+    case 'job.changed':
+      return `job ${event.job.id} ${event.job.state}${event.changed ? ` (${event.changed.join(', ')})` : ''}`;
+    case 'job.removed':
+      return `job ${event.id} ended ${event.job.state}${event.job.exitCode != null ? `, exit ${event.job.exitCode}` : ''}`;
+    case 'source.status':
+      return `OAR ${event.status}${event.error ? `: ${event.error}` : ''}`;
+    case 'operation.updated':
+      return `${event.operation.kind} ${event.operation.state}${event.operation.error ? `: ${event.operation.error.message}` : ''}`;
+  }
+}

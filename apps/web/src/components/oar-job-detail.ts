@@ -1,0 +1,107 @@
+import { Task } from '@lit/task';
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { Job } from '@oar-live/oar-client';
+import { LiveController } from '../state/live-controller';
+import { formatDuration } from '../state/job-request';
+import { tableStyles } from './table-styles';
+
+/**
+ * A job's detail panel: the live fields from the store, completed by GET /api/jobs/:id (which
+ * carries OAR's event list) through @lit/task.
+ */
+@customElement('oar-job-detail')
+export class OarJobDetail extends LitElement {
+  static override styles = [
+    tableStyles,
+    css`
+      :host {
+        display: block;
+        border: 1px solid var(--border);
+        border-radius: 6px;
+        padding: 0.75rem 1rem;
+        background: var(--surface);
+      }
+      h2 {
+        margin: 0 0 0.5rem;
+        font-size: 1.1rem;
+        display: flex;
+        justify-content: space-between;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 0.2rem 1rem;
+        margin: 0;
+      }
+      dt {
+        color: var(--muted);
+      }
+      dd {
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
+      pre {
+        margin: 0;
+        white-space: pre-wrap;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) job?: Job;
+  private readonly live = new LiveController(this);
+
+  private readonly details = new Task(this, {
+    task: async ([id], { signal }) =>
+      id === undefined || !this.live.api ? undefined : this.live.api.get<Job>(`/api/jobs/${id}`, signal),
+    args: () => [this.job?.id, this.job?.state] as const,
+  });
+
+  override render() {
+    if (!this.job) return null;
+    const job = { ...this.details.value, ...this.job, events: this.details.value?.events ?? this.job.events };
+    return html`<h2>
+        <span>Job ${job.id}${job.name ? ` · ${job.name}` : ''}</span>
+        <button @click=${this.close} aria-label="Close details">✕</button>
+      </h2>
+      <dl>
+        <dt>State</dt>
+        <dd data-field="state">${job.state}</dd>
+        <dt>User / queue</dt>
+        <dd>${job.user} / ${job.queue}</dd>
+        <dt>Command</dt>
+        <dd><pre>${job.command}</pre></dd>
+        <dt>Resources</dt>
+        <dd>${job.wantedResources ?? ''} ${job.resourceIds.length ? `(ids ${job.resourceIds.join(', ')})` : ''}</dd>
+        <dt>Nodes</dt>
+        <dd>${job.nodes.join(', ') || '—'}</dd>
+        <dt>Walltime</dt>
+        <dd>${formatDuration(job.walltime)}</dd>
+        <dt>Submitted / started / stopped</dt>
+        <dd>
+          ${[job.submittedAt, job.startedAt, job.stoppedAt].map((t) => (t ? new Date(t).toLocaleString() : '—')).join(' / ')}
+        </dd>
+        <dt>Exit code</dt>
+        <dd data-field="exit-code">${job.exitCode ?? '—'}</dd>
+        <dt>Message</dt>
+        <dd>${job.message || '—'}</dd>
+        <dt>Events</dt>
+        <dd>
+          ${this.details.render({
+            pending: () => html`<span class="muted">loading…</span>`,
+            error: (err) => html`<span class="error">${(err as Error).message}</span>`,
+            complete: () =>
+              job.events?.length
+                ? html`<ul>
+                    ${job.events.map((e) => html`<li>${e.date} ${e.type}: ${e.description}</li>`)}
+                  </ul>`
+                : '—',
+          })}
+        </dd>
+      </dl>`;
+  }
+
+  private close() {
+    this.dispatchEvent(new CustomEvent('close', { bubbles: true, composed: true }));
+  }
+}

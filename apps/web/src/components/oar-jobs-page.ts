@@ -1,0 +1,105 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import type { Job } from '@oar-live/oar-client';
+import { LiveController } from '../state/live-controller';
+import type { JobActionDetail } from './oar-job-table';
+import type { OarConfirmDialog } from './oar-confirm-dialog';
+import './oar-job-table';
+import './oar-job-detail';
+import './oar-submit-form';
+import './oar-confirm-dialog';
+import './oar-operation-status';
+
+/** `/jobs`: the job table (live and recently finished jobs), detail panel, bulk actions, submit form. */
+@customElement('oar-jobs-page')
+export class OarJobsPage extends LitElement {
+  static override styles = css`
+    :host {
+      display: grid;
+      gap: 1rem;
+    }
+    .layout {
+      display: grid;
+      grid-template-columns: minmax(0, 1fr);
+      gap: 1rem;
+    }
+    @media (min-width: 1200px) {
+      .layout.with-detail {
+        grid-template-columns: minmax(0, 2fr) minmax(20rem, 1fr);
+      }
+    }
+    h1,
+    h2 {
+      margin: 0 0 0.4rem;
+      font-size: 1.25rem;
+    }
+    details {
+      border: 1px solid var(--border-soft);
+      border-radius: 6px;
+      padding: 0.5rem 0.75rem;
+    }
+    summary {
+      cursor: pointer;
+      font-weight: 700;
+    }
+    .error {
+      color: var(--danger);
+      font-weight: 600;
+    }
+  `;
+
+  private readonly live = new LiveController(this);
+  @state() private openId?: number;
+  @state() private actionOperationId?: string;
+  @state() private actionError = '';
+  @query('oar-confirm-dialog') private confirm!: OarConfirmDialog;
+
+  override render() {
+    const store = this.live.live;
+    const session = this.live.session;
+    const live = store?.snapshot?.jobs ?? [];
+    const liveIds = new Set(live.map((j) => j.id));
+    const jobs: Job[] = live.concat((store?.finishedJobs ?? []).filter((j) => !liveIds.has(j.id)));
+    const open = jobs.find((j) => j.id === this.openId);
+    const canSubmit = session?.can('user') ?? false;
+    const actionOperation = this.actionOperationId ? store?.operations.get(this.actionOperationId) : undefined;
+    return html`<h1>Jobs</h1>
+      ${
+        canSubmit
+          ? html`<details>
+              <summary>Submit a job</summary>
+              <oar-submit-form></oar-submit-form>
+            </details>`
+          : html`<p>Sign in as a user to submit and manage jobs.</p>`
+      }
+      ${this.actionError ? html`<p class="error" role="alert">${this.actionError}</p>` : null}
+      ${actionOperation ? html`<oar-operation-status .operation=${actionOperation}></oar-operation-status>` : null}
+      <div class="layout ${open ? 'with-detail' : ''}">
+        <oar-job-table
+          .jobs=${jobs}
+          ?canAct=${canSubmit}
+          .currentId=${this.openId}
+          @job-open=${(e: CustomEvent<Job>) => (this.openId = e.detail.id)}
+          @job-action=${this.onAction}
+        ></oar-job-table>
+        ${open ? html`<oar-job-detail .job=${open} @close=${() => (this.openId = undefined)}></oar-job-detail>` : null}
+      </div>
+      <oar-confirm-dialog></oar-confirm-dialog>`;
+  }
+
+  private async onAction(event: CustomEvent<JobActionDetail>) {
+    const { action, ids } = event.detail;
+    if (action === 'cancel') {
+      const ok = await this.confirm.ask(`Cancel ${ids.length} job(s): ${ids.join(', ')}?`, 'Cancel jobs');
+      if (!ok) return;
+    }
+    this.actionError = '';
+    try {
+      const { operation } = await this.live.api!.post('/api/jobs/actions', { action, ids });
+      this.live.live?.mergeOperations([operation]);
+      this.actionOperationId = operation.id;
+    } catch (err) {
+      this.actionError = (err as Error).message;
+    }
+  }
+}

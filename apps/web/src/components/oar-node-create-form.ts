@@ -1,0 +1,59 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { LiveController } from '../state/live-controller';
+import { tableStyles } from './table-styles';
+import './oar-operation-status';
+
+/** "Create N nodes with C cores" (POST /api/nodes), then the operation's progress. */
+@customElement('oar-node-create-form')
+export class OarNodeCreateForm extends LitElement {
+  static override styles = [
+    tableStyles,
+    css`
+      form {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.6rem;
+        align-items: end;
+      }
+    `,
+  ];
+
+  private readonly live = new LiveController(this);
+  @state() private error = '';
+  @state() private operationId?: string;
+
+  override render() {
+    const operation = this.operationId ? this.live.live?.operations.get(this.operationId) : undefined;
+    return html`<form @submit=${this.submit} novalidate aria-label="Create nodes">
+        <label>Count <input name="count" type="number" min="1" max="1000" value="1" required /></label>
+        <label>Cores per node <input name="cores" type="number" min="1" max="1024" value="2" required /></label>
+        <label>Name prefix <input name="prefix" placeholder="node" /></label>
+        <button class="primary" type="submit">Create nodes</button>
+      </form>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : null}
+      ${operation ? html`<oar-operation-status .operation=${operation}></oar-operation-status>` : null}`;
+  }
+
+  private async submit(event: SubmitEvent) {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const count = Number(data.get('count'));
+    const cores = Number(data.get('cores'));
+    const prefix = String(data.get('prefix') ?? '').trim();
+    this.error = '';
+    if (!Number.isInteger(count) || count < 1 || count > 1000) return void (this.error = 'Count must be 1–1000.');
+    if (!Number.isInteger(cores) || cores < 1 || cores > 1024) return void (this.error = 'Cores must be 1–1024.');
+    if (prefix && !/^[a-zA-Z][\w-]*$/.test(prefix))
+      return void (this.error = 'Prefix: a letter, then letters, digits, _ or -.');
+    try {
+      const body: Record<string, unknown> = { count, cpus: 1, coresPerCpu: cores };
+      if (prefix) body.prefix = prefix;
+      const { operation } = await this.live.api!.post('/api/nodes', body);
+      this.live.live?.mergeOperations([operation]);
+      this.operationId = operation.id;
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+}

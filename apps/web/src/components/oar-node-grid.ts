@@ -1,0 +1,364 @@
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { Node } from '@oar-live/oar-client';
+import { jobColor, stateStyle } from '../state/node-style';
+
+const FLASH_MS = 1500;
+type Shape = 'circle' | 'ring' | 'triangle' | 'cross' | 'half';
+const SHAPES: Record<string, Shape> = { Alive: 'circle', Absent: 'ring', Suspected: 'triangle', Dead: 'cross' };
+
+/** What a tile shows for a node: the same facts the canvas draws, for tests and assistive text. */
+export interface TileAppearance {
+  state: string;
+  shape: Shape;
+  color: string;
+  busyCores: number;
+  totalCores: number;
+}
+
+/**
+ * The node grid: one tile per node, one cell per core coloured by its job, the node state by
+ * border colour AND an icon shape. Drawn on a canvas (not one DOM element per core) so 5,000 nodes
+ * render and update quickly; only tiles whose Node object changed are redrawn, and they flash.
+ * Hover or keyboard focus (arrow keys) shows a node's details.
+ */
+@customElement('oar-node-grid')
+export class OarNodeGrid extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      position: relative;
+      min-height: 4rem;
+    }
+    canvas {
+      display: block;
+      border-radius: 4px;
+    }
+    canvas:focus-visible {
+      outline: 3px solid var(--focus, #1d4ed8);
+      outline-offset: 2px;
+    }
+    .tip {
+      position: absolute;
+      pointer-events: none;
+      z-index: 2;
+      background: var(--surface-raised, #111827);
+      color: var(--fg-raised, #f9fafb);
+      border: 1px solid var(--border, #9ca3af);
+      padding: 0.4rem 0.6rem;
+      border-radius: 4px;
+      font-size: 0.85rem;
+      white-space: pre-line;
+      max-width: 22rem;
+      box-shadow: 0 2px 8px rgb(0 0 0 / 30%);
+    }
+    .sr {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+    }
+  `;
+
+  @property({ attribute: false }) nodes: readonly Node[] = [];
+  /** Tile edge in CSS pixels when not fitting; the wall fits all tiles into the host's box instead. */
+  @property({ type: Number }) tileSize = 64;
+  @property({ type: Boolean }) fit = false;
+  /** Flash tiles that changed (the wall). */
+  @property({ type: Boolean }) flash = false;
+
+  @state() private pointed?: { index: number; x: number; y: number };
+  @state() private focusIndex = -1;
+  @query('canvas') private canvas!: HTMLCanvasElement;
+
+  private drawn = new Map<string, Node>();
+  private indexByName = new Map<string, number>();
+  private flashUntil = new Map<string, number>();
+  private layout = { tile: 0, gap: 0, cols: 0, width: 0, height: 0, dpr: 1 };
+  private colors = new Map<string, string>();
+  private frame = 0;
+  private resizeObserver = new ResizeObserver(() => this.fullRedraw());
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resizeObserver.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver.disconnect();
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+  }
+
+  override render() {
+    const pointed = this.pointed && this.nodes[this.pointed.index];
+    const focused = this.nodes[this.focusIndex];
+    return html`<canvas
+        tabindex="0"
+        role="img"
+        aria-label=${`Node grid, ${this.nodes.length} nodes. Use arrow keys to read each node.`}
+        @pointermove=${this.onPointerMove}
+        @pointerleave=${() => (this.pointed = undefined)}
+        @keydown=${this.onKeyDown}
+        @blur=${() => (this.focusIndex = -1)}
+      ></canvas>
+      ${
+        pointed
+          ? html`<div class="tip" style="left:${this.pointed!.x + 12}px;top:${this.pointed!.y + 12}px">
+              ${describeNode(pointed)}
+            </div>`
+          : null
+      }
+      <div class="sr" role="status" aria-live="polite">${focused ? describeNode(focused) : ''}</div>`;
+  }
+
+  /** The appearance of a node's tile as drawn, or undefined when it is not in the grid. */
+  tileAppearance(name: string): TileAppearance | undefined {
+    const node = this.drawn.get(name);
+    if (!node) return undefined;
+    const style = stateStyle(node.state);
+    return {
+      state: node.state,
+      shape: SHAPES[node.state] ?? 'half',
+      color: this.color(style.colorVar),
+      busyCores: node.busyCores,
+      totalCores: node.totalCores,
+    };
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('tileSize') || changed.has('fit') || !this.sameLayout()) return this.fullRedraw();
+    if (changed.has('nodes')) this.redrawChanged();
+    else if (changed.has('focusIndex')) this.fullRedraw();
+  }
+
+  private sameLayout(): boolean {
+    if (this.nodes.length !== this.indexByName.size) return false;
+    return this.nodes.every((n, i) => this.indexByName.get(n.name) === i);
+  }
+
+  private fullRedraw(): void {
+    if (!this.canvas) return;
+    this.computeLayout();
+    this.readColors();
+    const ctx = this.canvas.getContext('2d')!;
+    ctx.setTransform(this.layout.dpr, 0, 0, this.layout.dpr, 0, 0);
+    ctx.clearRect(0, 0, this.layout.width, this.layout.height);
+    this.indexByName = new Map(this.nodes.map((n, i) => [n.name, i]));
+    const previous = this.drawn;
+    this.drawn = new Map();
+    const now = performance.now();
+    this.nodes.forEach((node, i) => {
+      const before = previous.get(node.name);
+      if (this.flash && previous.size > 0 && before !== node) this.flashUntil.set(node.name, now + FLASH_MS);
+      this.drawTile(ctx, node, i, now);
+    });
+    this.scheduleFlash();
+  }
+
+  private redrawChanged(): void {
+    const ctx = this.canvas.getContext('2d')!;
+    const now = performance.now();
+    this.nodes.forEach((node, i) => {
+      if (this.drawn.get(node.name) === node) return;
+      if (this.flash) this.flashUntil.set(node.name, now + FLASH_MS);
+      this.drawTile(ctx, node, i, now);
+    });
+    this.scheduleFlash();
+  }
+
+  private scheduleFlash(): void {
+    if (this.frame || this.flashUntil.size === 0) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      const ctx = this.canvas.getContext('2d')!;
+      const now = performance.now();
+      for (const [name, until] of this.flashUntil) {
+        if (until <= now) this.flashUntil.delete(name);
+        const index = this.indexByName.get(name);
+        if (index !== undefined) this.drawTile(ctx, this.nodes[index], index, now);
+      }
+      this.scheduleFlash();
+    });
+  }
+
+  private computeLayout(): void {
+    const width = Math.max(this.clientWidth, 100);
+    const n = Math.max(this.nodes.length, 1);
+    let tile = this.tileSize;
+    if (this.fit) {
+      const height = Math.max(this.clientHeight, 100);
+      tile = Math.floor(Math.sqrt((width * height) / n));
+      while (tile > 4 && Math.floor(width / tile) * Math.floor(height / tile) < n) tile--;
+    }
+    const cols = Math.max(1, Math.floor(width / tile));
+    const rows = Math.ceil(n / cols);
+    const gap = Math.max(1, Math.round(tile * 0.06));
+    const dpr = window.devicePixelRatio || 1;
+    const height = rows * tile;
+    this.layout = { tile, gap, cols, width, height, dpr };
+    this.canvas.width = Math.round(width * dpr);
+    this.canvas.height = Math.round(height * dpr);
+    this.canvas.style.width = `${width}px`;
+    this.canvas.style.height = `${height}px`;
+  }
+
+  private readColors(): void {
+    const computed = getComputedStyle(this);
+    this.colors.clear();
+    for (const name of [
+      '--state-alive',
+      '--state-absent',
+      '--state-suspected',
+      '--state-dead',
+      '--state-mixed',
+      '--tile-bg',
+      '--core-free',
+      '--core-off',
+      '--fg',
+      '--flash',
+      '--focus',
+    ])
+      this.colors.set(name, computed.getPropertyValue(name).trim() || '#888');
+  }
+
+  private color(name: string): string {
+    return this.colors.get(name) ?? '#888';
+  }
+
+  private drawTile(ctx: CanvasRenderingContext2D, node: Node, index: number, now: number): void {
+    this.drawn.set(node.name, node);
+    const { tile, gap, cols } = this.layout;
+    const x = (index % cols) * tile;
+    const y = Math.floor(index / cols) * tile;
+    const size = tile - gap;
+    const style = stateStyle(node.state);
+    const stateColor = this.color(style.colorVar);
+    ctx.clearRect(x, y, tile, tile);
+    ctx.fillStyle = this.color('--tile-bg');
+    ctx.fillRect(x, y, size, size);
+    const border = Math.max(1, Math.round(size * 0.06));
+    ctx.strokeStyle = stateColor;
+    ctx.lineWidth = border;
+    ctx.strokeRect(x + border / 2, y + border / 2, size - border, size - border);
+
+    const header = size >= 44 ? Math.round(size * 0.26) : Math.round(size * 0.34);
+    const icon = Math.max(4, header - border * 2);
+    drawShape(ctx, SHAPES[node.state] ?? 'half', x + border + 1, y + border + 1, icon, stateColor);
+    if (size >= 44) {
+      ctx.fillStyle = this.color('--fg');
+      ctx.font = `600 ${Math.round(header * 0.7)}px system-ui, sans-serif`;
+      ctx.textBaseline = 'middle';
+      ctx.fillText(node.name, x + border + icon + 4, y + border + 1 + icon / 2, size - icon - border * 2 - 6);
+    }
+    this.drawCores(ctx, node, x + border + 1, y + header + border, size - 2 * border - 2, size - header - 2 * border);
+
+    const flashUntil = this.flashUntil.get(node.name);
+    if (flashUntil && flashUntil > now) {
+      ctx.globalAlpha = Math.min(1, (flashUntil - now) / FLASH_MS);
+      ctx.strokeStyle = this.color('--flash');
+      ctx.lineWidth = Math.max(2, border * 1.5);
+      ctx.strokeRect(x + 1, y + 1, size - 2, size - 2);
+      ctx.globalAlpha = 1;
+    }
+    if (index === this.focusIndex) {
+      ctx.strokeStyle = this.color('--focus');
+      ctx.lineWidth = 3;
+      ctx.strokeRect(x + 1.5, y + 1.5, size - 3, size - 3);
+    }
+  }
+
+  private drawCores(ctx: CanvasRenderingContext2D, node: Node, x: number, y: number, w: number, h: number): void {
+    const count = node.resources.length;
+    if (count === 0 || w < 2 || h < 2) return;
+    const cols = Math.ceil(Math.sqrt((count * w) / h));
+    const rows = Math.ceil(count / cols);
+    const cw = w / cols;
+    const ch = h / rows;
+    const pad = cw > 6 && ch > 6 ? 1 : 0;
+    node.resources.forEach((resource, i) => {
+      const jobId = resource.jobIds[0];
+      ctx.fillStyle =
+        jobId !== undefined
+          ? jobColor(jobId)
+          : resource.state === 'Alive'
+            ? this.color('--core-free')
+            : this.color('--core-off');
+      ctx.fillRect(x + (i % cols) * cw, y + Math.floor(i / cols) * ch, cw - pad, ch - pad);
+    });
+  }
+
+  private indexAt(offsetX: number, offsetY: number): number {
+    const { tile, cols } = this.layout;
+    const col = Math.floor(offsetX / tile);
+    if (col >= cols) return -1;
+    const index = Math.floor(offsetY / tile) * cols + col;
+    return index < this.nodes.length ? index : -1;
+  }
+
+  private onPointerMove(event: PointerEvent): void {
+    const index = this.indexAt(event.offsetX, event.offsetY);
+    this.pointed = index < 0 ? undefined : { index, x: event.offsetX, y: event.offsetY };
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    const { cols } = this.layout;
+    const moves: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols };
+    let next = this.focusIndex;
+    if (event.key in moves) next = Math.max(0, this.focusIndex) + (this.focusIndex < 0 ? 0 : moves[event.key]);
+    else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = this.nodes.length - 1;
+    else return;
+    event.preventDefault();
+    this.focusIndex = Math.min(this.nodes.length - 1, Math.max(0, next));
+  }
+}
+
+export function describeNode(node: Node): string {
+  const style = stateStyle(node.state);
+  const jobs = node.jobIds.length ? `jobs ${node.jobIds.join(', ')}` : 'no jobs';
+  return `${node.name} ${style.icon} ${node.state}\n${node.busyCores}/${node.totalCores} cores busy · ${jobs}`;
+}
+
+function drawShape(ctx: CanvasRenderingContext2D, shape: Shape, x: number, y: number, size: number, color: string) {
+  const r = size / 2;
+  const cx = x + r;
+  const cy = y + r;
+  ctx.fillStyle = color;
+  ctx.strokeStyle = color;
+  ctx.lineWidth = Math.max(1.5, size / 6);
+  ctx.beginPath();
+  switch (shape) {
+    case 'circle':
+      ctx.arc(cx, cy, r * 0.85, 0, Math.PI * 2);
+      ctx.fill();
+      return;
+    case 'ring':
+      ctx.arc(cx, cy, r * 0.7, 0, Math.PI * 2);
+      ctx.stroke();
+      return;
+    case 'triangle':
+      ctx.moveTo(cx, y);
+      ctx.lineTo(x + size, y + size);
+      ctx.lineTo(x, y + size);
+      ctx.closePath();
+      ctx.fill();
+      return;
+    case 'cross':
+      ctx.moveTo(x + 1, y + 1);
+      ctx.lineTo(x + size - 1, y + size - 1);
+      ctx.moveTo(x + size - 1, y + 1);
+      ctx.lineTo(x + 1, y + size - 1);
+      ctx.stroke();
+      return;
+    case 'half':
+      ctx.arc(cx, cy, r * 0.8, Math.PI / 2, (Math.PI * 3) / 2);
+      ctx.fill();
+      ctx.beginPath();
+      ctx.arc(cx, cy, r * 0.8, 0, Math.PI * 2);
+      ctx.stroke();
+      return;
+  }
+}

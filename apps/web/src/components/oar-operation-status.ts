@@ -1,0 +1,72 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { Operation } from '@oar-live/shared';
+
+const STATE_ICON: Record<string, string> = {
+  queued: '◌',
+  active: '◔',
+  retrying: '↻',
+  succeeded: '✓',
+  failed: '✕',
+};
+
+/** Progress of one operation (queued → active → succeeded/failed) with OAR's own error text. */
+@customElement('oar-operation-status')
+export class OarOperationStatus extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      border-left: 4px solid var(--border);
+      padding: 0.3rem 0.6rem;
+      margin: 0.4rem 0;
+      background: var(--surface);
+    }
+    :host([state='succeeded']) {
+      border-left-color: var(--ok);
+    }
+    :host([state='failed']) {
+      border-left-color: var(--danger);
+    }
+    .error {
+      color: var(--danger);
+      font-weight: 600;
+      white-space: pre-wrap;
+    }
+    ul {
+      margin: 0.2rem 0 0;
+      padding-left: 1.2rem;
+    }
+  `;
+
+  @property({ attribute: false }) operation?: Operation;
+  @property({ reflect: true }) state?: string;
+
+  override willUpdate(): void {
+    this.state = this.operation?.state;
+  }
+
+  override render() {
+    const op = this.operation;
+    if (!op) return null;
+    const jobId =
+      (op.result as { id?: number; jobId?: number } | undefined)?.jobId ?? (op.result as { id?: number })?.id;
+    return html`<div role="status">
+      <strong>${STATE_ICON[op.state] ?? ''} ${op.kind}</strong> ${op.state}
+      ${op.attempts > 1 ? html`(attempt ${op.attempts})` : null} ${jobId !== undefined ? html`→ job ${jobId}` : null}
+      <span class="muted">· ${op.targets.join(', ')}</span>
+      ${op.error ? html`<div class="error" role="alert">${op.error.message}</div>` : null}
+      ${
+        op.results?.some((r) => !r.ok)
+          ? html`<ul>
+              ${op.results.map(
+                (r) =>
+                  html`<li>
+                    ${r.target}: ${r.ok ? '✓ done' : html`<span class="error">✕ ${r.error?.message}</span>`}
+                  </li>`,
+              )}
+            </ul>`
+          : null
+      }
+    </div>`;
+  }
+}

@@ -1,0 +1,43 @@
+import { LitElement, css, html } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { LiveController } from '../state/live-controller';
+
+/** A loud banner while the data may be out of date (socket or OAR down), ticking every second. */
+@customElement('oar-stale-banner')
+export class OarStaleBanner extends LitElement {
+  static override styles = css`
+    div {
+      background: var(--banner-bg);
+      color: var(--banner-fg);
+      font-weight: 700;
+      font-size: 1.2em;
+      padding: 0.4em 0.8em;
+      text-align: center;
+      border-bottom: 3px solid var(--banner-fg);
+    }
+  `;
+
+  private readonly live = new LiveController(this);
+  private timer?: ReturnType<typeof setInterval>;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.timer = setInterval(() => this.requestUpdate(), 1000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.timer);
+  }
+
+  override render() {
+    const store = this.live.live;
+    if (!store?.stale) return null;
+    const age = store.staleSeconds();
+    const why =
+      store.connection !== 'connected'
+        ? 'Connection to oar-live lost — reconnecting'
+        : `OAR is unreachable${store.snapshot?.source.error ? `: ${store.snapshot.source.error}` : ''}`;
+    return html`<div role="alert">⚠ ${why}. ${age !== undefined ? `Data is ${age} s old.` : 'No data yet.'}</div>`;
+  }
+}

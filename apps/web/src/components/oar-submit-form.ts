@@ -1,0 +1,279 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { LiveController } from '../state/live-controller';
+import {
+  MAX_SCRIPT_BYTES,
+  emptyJobRequest,
+  jobRequestBody,
+  oarsubEquivalent,
+  validateJobRequest,
+  type JobRequest,
+} from '../state/job-request';
+import { tableStyles } from './table-styles';
+import './oar-operation-status';
+
+/**
+ * Submit a job: a command, or a script (file picker or drag and drop); a resources builder
+ * (nodes × cores, or a raw OAR expression); walltime, name, queue, properties, types.
+ * Validates before sending, shows the `oarsub` line, then follows the operation live.
+ */
+@customElement('oar-submit-form')
+export class OarSubmitForm extends LitElement {
+  static override styles = [
+    tableStyles,
+    css`
+      form {
+        display: grid;
+        gap: 0.6rem;
+      }
+      .row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.6rem;
+      }
+      fieldset {
+        border: 1px solid var(--border-soft);
+        border-radius: 6px;
+      }
+      .drop {
+        border: 2px dashed var(--border);
+        border-radius: 6px;
+        padding: 0.8rem;
+        text-align: center;
+      }
+      .drop.over {
+        border-color: var(--accent);
+        background: var(--surface);
+      }
+      code {
+        display: block;
+        padding: 0.4rem 0.6rem;
+        background: var(--surface);
+        border-radius: 4px;
+        overflow-wrap: anywhere;
+      }
+      .field-error {
+        color: var(--danger);
+        font-size: 0.85em;
+        font-weight: 600;
+      }
+      textarea {
+        width: 100%;
+        box-sizing: border-box;
+        font-family: ui-monospace, monospace;
+      }
+    `,
+  ];
+
+  private readonly live = new LiveController(this);
+  @state() request: JobRequest = emptyJobRequest();
+  @state() private errors: Record<string, string> = {};
+  @state() private sendError = '';
+  @state() private operationId?: string;
+  @state() private sending = false;
+  @state() private dragOver = false;
+  private scriptFile?: File;
+
+  override render() {
+    const r = this.request;
+    const operation = this.operationId ? this.live.live?.operations.get(this.operationId) : undefined;
+    return html`<form @submit=${this.submit} novalidate aria-label="Submit a job">
+      <fieldset>
+        <legend>What to run</legend>
+        <div class="row" role="radiogroup" aria-label="Job kind">
+          <label
+            ><span
+              ><input
+                type="radio"
+                name="mode"
+                .checked=${r.mode === 'command'}
+                @change=${() => this.set({ mode: 'command' })}
+              />
+              Command</span
+            ></label
+          >
+          <label
+            ><span
+              ><input
+                type="radio"
+                name="mode"
+                .checked=${r.mode === 'script'}
+                @change=${() => this.set({ mode: 'script' })}
+              />
+              Script file</span
+            ></label
+          >
+        </div>
+        ${
+          r.mode === 'command'
+            ? html`<label
+                >Command
+                <input
+                  name="command"
+                  .value=${r.command}
+                  placeholder="e.g. sleep 30"
+                  size="50"
+                  aria-invalid=${!!this.errors.command}
+                  @input=${(e: Event) => this.set({ command: (e.target as HTMLInputElement).value })}
+              /></label>`
+            : html`<div
+                class="drop ${this.dragOver ? 'over' : ''}"
+                @dragover=${this.onDragOver}
+                @dragleave=${() => (this.dragOver = false)}
+                @drop=${this.onDrop}
+              >
+                <label
+                  >Script (choose or drop a file)
+                  <input name="script" type="file" @change=${this.onFilePicked} aria-invalid=${!!this.errors.script}
+                /></label>
+                ${
+                  r.scriptName
+                    ? html`<p data-field="script-name">${r.scriptName} (${r.scriptText?.length ?? 0} bytes)</p>`
+                    : null
+                }
+              </div>`
+        }
+        ${this.fieldError('command')} ${this.fieldError('script')}
+      </fieldset>
+      <fieldset>
+        <legend>Resources</legend>
+        <div class="row">
+          <label
+            >Nodes
+            <input
+              name="nodes"
+              type="number"
+              min="1"
+              .value=${String(r.nodes)}
+              ?disabled=${!!r.resourcesText.trim()}
+              @input=${(e: Event) => this.set({ nodes: (e.target as HTMLInputElement).valueAsNumber })}
+          /></label>
+          <label
+            >Cores per node
+            <input
+              name="coresPerNode"
+              type="number"
+              min="1"
+              .value=${String(r.coresPerNode)}
+              ?disabled=${!!r.resourcesText.trim()}
+              @input=${(e: Event) => this.set({ coresPerNode: (e.target as HTMLInputElement).valueAsNumber })}
+          /></label>
+          <label
+            >…or OAR expression
+            <input
+              name="resources"
+              .value=${r.resourcesText}
+              placeholder="/nodes=2/core=4"
+              @input=${(e: Event) => this.set({ resourcesText: (e.target as HTMLInputElement).value })}
+          /></label>
+          <label
+            >Walltime
+            <input
+              name="walltime"
+              .value=${r.walltime}
+              placeholder="hh:mm:ss"
+              @input=${(e: Event) => this.set({ walltime: (e.target as HTMLInputElement).value })}
+          /></label>
+        </div>
+        ${this.fieldError('nodes')} ${this.fieldError('coresPerNode')} ${this.fieldError('resourcesText')}
+        ${this.fieldError('walltime')}
+      </fieldset>
+      <div class="row">
+        ${this.textField('name', 'Name')} ${this.textField('queue', 'Queue', 'default')}
+        ${this.textField('properties', 'Properties', "e.g. host='node1'")}
+        ${this.textField('types', 'Types', 'comma-separated')}
+      </div>
+      ${this.fieldError('name')} ${this.fieldError('queue')} ${this.fieldError('types')}
+      <div>
+        <span class="muted">Equivalent command</span>
+        <code data-field="oarsub">${oarsubEquivalent(r)}</code>
+      </div>
+      <div class="row">
+        <button class="primary" type="submit" ?disabled=${this.sending}>Submit job</button>
+        <button type="button" @click=${this.clear}>Clear</button>
+      </div>
+      ${this.sendError ? html`<p class="error" role="alert">${this.sendError}</p>` : null}
+      ${operation ? html`<oar-operation-status .operation=${operation}></oar-operation-status>` : null}
+    </form>`;
+  }
+
+  private textField(key: 'name' | 'queue' | 'properties' | 'types', label: string, placeholder = '') {
+    return html`<label
+      >${label}
+      <input
+        name=${key}
+        .value=${this.request[key]}
+        placeholder=${placeholder}
+        aria-invalid=${!!this.errors[key]}
+        @input=${(e: Event) => this.set({ [key]: (e.target as HTMLInputElement).value })}
+    /></label>`;
+  }
+
+  private fieldError(key: string) {
+    return this.errors[key] ? html`<span class="field-error" role="alert">${this.errors[key]}</span>` : null;
+  }
+
+  private set(patch: Partial<JobRequest>) {
+    this.request = { ...this.request, ...patch };
+    if (Object.keys(this.errors).length) this.errors = validateJobRequest(this.request);
+  }
+
+  private async takeFile(file: File | undefined) {
+    if (!file) return;
+    if (file.size > MAX_SCRIPT_BYTES) {
+      this.errors = { ...this.errors, script: `${file.name} is larger than 1 MiB.` };
+      return;
+    }
+    this.scriptFile = file;
+    this.set({ mode: 'script', scriptName: file.name, scriptText: await file.text() });
+  }
+
+  private onFilePicked(event: Event) {
+    void this.takeFile((event.target as HTMLInputElement).files?.[0]);
+  }
+
+  private onDragOver(event: DragEvent) {
+    event.preventDefault();
+    this.dragOver = true;
+  }
+
+  private onDrop(event: DragEvent) {
+    event.preventDefault();
+    this.dragOver = false;
+    void this.takeFile(event.dataTransfer?.files[0]);
+  }
+
+  private clear() {
+    this.request = emptyJobRequest();
+    this.scriptFile = undefined;
+    this.errors = {};
+    this.sendError = '';
+  }
+
+  private async submit(event: SubmitEvent) {
+    event.preventDefault();
+    this.errors = validateJobRequest(this.request);
+    this.sendError = '';
+    if (Object.keys(this.errors).length) return;
+    const api = this.live.api!;
+    const body = jobRequestBody(this.request);
+    this.sending = true;
+    try {
+      let payload: unknown = body;
+      if (this.request.mode === 'script') {
+        const form = new FormData();
+        for (const [key, value] of Object.entries(body))
+          for (const item of Array.isArray(value) ? value : [value]) form.append(key, String(item));
+        form.append('script', this.scriptFile ?? new Blob([this.request.scriptText ?? '']), this.request.scriptName);
+        payload = form;
+      }
+      const { operation } = await api.post('/api/jobs', payload);
+      this.live.live?.mergeOperations([operation]);
+      this.operationId = operation.id;
+    } catch (err) {
+      this.sendError = (err as Error).message;
+    } finally {
+      this.sending = false;
+    }
+  }
+}

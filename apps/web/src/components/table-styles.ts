@@ -1,0 +1,98 @@
+import { css } from 'lit';
+
+/** Shared look of the data tables and their toolbars (jobs, nodes, operations, events). */
+export const tableStyles = css`
+  :host {
+    display: block;
+  }
+  .toolbar {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem 0.75rem;
+    align-items: end;
+    margin-bottom: 0.5rem;
+  }
+  label {
+    display: inline-flex;
+    flex-direction: column;
+    font-size: 0.85em;
+    color: var(--muted);
+    gap: 0.1rem;
+  }
+  input,
+  select,
+  button,
+  textarea {
+    font: inherit;
+    color: var(--fg);
+    background: var(--bg);
+    border: 1px solid var(--border);
+    border-radius: 4px;
+    padding: 0.25rem 0.5rem;
+  }
+  button {
+    cursor: pointer;
+    font-weight: 600;
+  }
+  button.primary {
+    background: var(--accent);
+    color: var(--accent-fg);
+    border-color: var(--accent);
+  }
+  button.danger {
+    color: var(--danger);
+    border-color: var(--danger);
+  }
+  button:disabled {
+    opacity: 0.55;
+    cursor: not-allowed;
+  }
+  :is(input, select, button, textarea, tr, a):focus-visible {
+    outline: 3px solid var(--focus);
+    outline-offset: 1px;
+  }
+  table {
+    border-collapse: collapse;
+    width: 100%;
+    font-variant-numeric: tabular-nums;
+  }
+  th,
+  td {
+    text-align: left;
+    padding: 0.3rem 0.5rem;
+    border-bottom: 1px solid var(--border-soft);
+    white-space: nowrap;
+  }
+  td.wrap {
+    white-space: normal;
+    overflow-wrap: anywhere;
+  }
+  th button {
+    border: none;
+    background: none;
+    padding: 0;
+    color: var(--fg);
+  }
+  tr.selected {
+    background: var(--row-selected);
+  }
+  tr.current {
+    box-shadow: inset 4px 0 0 var(--accent);
+  }
+  tbody tr:hover {
+    background: var(--surface);
+  }
+  .muted {
+    color: var(--muted);
+  }
+  .error {
+    color: var(--danger);
+    font-weight: 600;
+  }
+  .pager {
+    display: flex;
+    gap: 0.5rem;
+    align-items: center;
+    margin-top: 0.5rem;
+  }
+`;

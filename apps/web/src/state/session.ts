@@ -1,0 +1,69 @@
+import type { Role } from '@oar-live/shared';
+
+export interface SessionUser {
+  name: string;
+  roles: Role[];
+}
+
+interface StoredSession {
+  token: string;
+  user: SessionUser;
+}
+
+const STORAGE_KEY = 'oar-live.session';
+
+/** Who is signed in. The token lives in localStorage so a kiosk survives a reload. */
+export class Session {
+  private current: StoredSession | null;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null = null) {
+    this.current = readStored(storage);
+  }
+
+  get token(): string | undefined {
+    return this.current?.token;
+  }
+
+  get user(): SessionUser | null {
+    return this.current?.user ?? null;
+  }
+
+  /** viewer < user < admin: a role includes the ones below it. */
+  can(role: Role): boolean {
+    const roles = this.current?.user.roles ?? [];
+    if (role === 'viewer') return true;
+    if (role === 'user') return roles.includes('user') || roles.includes('admin');
+    return roles.includes('admin');
+  }
+
+  signIn(token: string, user: SessionUser): void {
+    this.current = { token, user };
+    this.storage?.setItem(STORAGE_KEY, JSON.stringify(this.current));
+    this.emit();
+  }
+
+  signOut(): void {
+    this.current = null;
+    this.storage?.removeItem(STORAGE_KEY);
+    this.emit();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function readStored(storage: Pick<Storage, 'getItem'> | null): StoredSession | null {
+  try {
+    const parsed = JSON.parse(storage?.getItem(STORAGE_KEY) ?? 'null') as StoredSession | null;
+    return parsed && typeof parsed.token === 'string' && parsed.user ? parsed : null;
+  } catch {
+    return null;
+  }
+}
