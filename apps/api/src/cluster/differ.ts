@@ -1,12 +1,8 @@
-import type { Job, Node } from '@oar-live/oar-client';
-import type { LiveEvent } from '@oar-live/shared';
-import { compareNodeNames } from '@oar-live/shared';
+import type { Job } from '@oar-live/oar-client';
+import { compareNodeNames, type LiveEvent, type Snapshot } from '@oar-live/shared';
 
 /** The part of a snapshot a poll observes: what the differ compares. */
-export interface ClusterState {
-  nodes: readonly Node[];
-  jobs: readonly Job[];
-}
+export type ClusterState = Pick<Snapshot, 'nodes' | 'jobs'>;
 
 /**
  * Equality under JSON semantics: a missing property equals `undefined`, because every state the

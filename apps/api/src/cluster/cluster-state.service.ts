@@ -1,0 +1,129 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { applyBatch, type Batch, type Snapshot } from '@oar-live/shared';
+import { setTimeout as delay } from 'node:timers/promises';
+import { filter, firstValueFrom, Subject, timeout } from 'rxjs';
+import { BATCH_RETENTION_MS, batchOfEntry, EventLogService } from './event-log.service';
+import { LiveRedis } from './redis.provider';
+
+const MAX_RECENT_BATCHES = 2000;
+const RELAY_BLOCK_MS = 5000;
+
+/**
+ * This process's view of the cluster: the current Snapshot (kept by applying every batch in order,
+ * so reads never wait for Redis), the recent batches for replay, and `batches$` which emits each
+ * batch once, in seq order, whichever replica wrote it. Batches reach it from this process's own
+ * appends at once and from other processes through XREAD BLOCK on the stream.
+ */
+@Injectable()
+export class ClusterStateService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(ClusterStateService.name);
+  private snapshot!: Snapshot;
+  private recentBatches: Batch[] = [];
+  private reloading: Promise<void> | null = null;
+  private running = false;
+  private relayDone: Promise<void> = Promise.resolve();
+  /** Every batch, once, in seq order. */
+  readonly batches$ = new Subject<Batch>();
+  /** The snapshot was reloaded after a gap: subscribers must be resynchronised from it. */
+  readonly resync$ = new Subject<Snapshot>();
+
+  constructor(
+    private readonly log: EventLogService,
+    private readonly redis: LiveRedis,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.snapshot = await this.log.loadSnapshot();
+    this.log.appended$.subscribe((batch) => this.ingest(batch));
+    this.running = true;
+    this.relayDone = this.relay();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.redis.blocking.disconnect();
+    await this.relayDone;
+  }
+
+  current(): Snapshot {
+    return this.snapshot;
+  }
+
+  /** Batches after `since` held in memory, or null when memory does not reach back that far. */
+  recent(since: number): Batch[] | null {
+    if (since === this.snapshot.seq) return [];
+    if (since > this.snapshot.seq) return null;
+    const first = this.recentBatches[0];
+    if (!first || first.seq > since + 1) return null;
+    return this.recentBatches.slice(since + 1 - first.seq);
+  }
+
+  /**
+   * Makes sure this process holds every batch Redis has (before it starts polling: it diffs against
+   * this snapshot). Waits briefly for the relay, and reloads the snapshot if the relay lags.
+   */
+  async catchUp(): Promise<void> {
+    const seq = Number((await this.redis.commands.get(this.log.keys.seq)) ?? 0);
+    if (this.snapshot.seq >= seq) return;
+    await firstValueFrom(
+      this.batches$.pipe(
+        filter((batch) => batch.seq >= seq),
+        timeout(2000),
+      ),
+    ).catch(() => this.reload());
+  }
+
+  /** Re-reads the snapshot from Redis (after a gap, or when this process becomes the poller). */
+  reload(): Promise<void> {
+    this.reloading ??= this.log
+      .loadSnapshot()
+      .then((snapshot) => {
+        const behind = snapshot.seq !== this.snapshot.seq;
+        this.snapshot = snapshot;
+        this.recentBatches = [];
+        if (behind) this.resync$.next(snapshot);
+      })
+      .finally(() => (this.reloading = null));
+    return this.reloading;
+  }
+
+  private ingest(batch: Batch): void {
+    if (this.reloading || batch.seq <= this.snapshot.seq) return;
+    if (batch.seq !== this.snapshot.seq + 1) {
+      this.logger.warn(`batch ${batch.seq} does not follow ${this.snapshot.seq}: reloading the snapshot`);
+      void this.reload();
+      return;
+    }
+    this.snapshot = applyBatch(this.snapshot, batch);
+    this.recentBatches.push(batch);
+    this.forgetOldBatches();
+    this.batches$.next(batch);
+  }
+
+  private forgetOldBatches(): void {
+    const cutoff = Date.now() - BATCH_RETENTION_MS;
+    let drop = Math.max(0, this.recentBatches.length - MAX_RECENT_BATCHES);
+    while (drop < this.recentBatches.length && Date.parse(this.recentBatches[drop].at) < cutoff) drop++;
+    if (drop > 0) this.recentBatches = this.recentBatches.slice(drop);
+  }
+
+  private async relay(): Promise<void> {
+    const stream = this.log.keys.stream;
+    while (this.running) {
+      try {
+        const reply = (await this.redis.blocking.xread(
+          'BLOCK',
+          RELAY_BLOCK_MS,
+          'STREAMS',
+          stream,
+          `${this.snapshot.seq}-1`,
+        )) as [string, [string, string[]][]][] | null;
+        for (const [, entries] of reply ?? []) for (const entry of entries) this.ingest(batchOfEntry(entry));
+      } catch (err) {
+        if (!this.running) return;
+        this.logger.warn(`stream relay: ${(err as Error).message}; retrying`);
+        await delay(1000);
+      }
+    }
+  }
+}

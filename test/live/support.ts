@@ -1,0 +1,37 @@
+import { randomUUID } from 'node:crypto';
+import { ClusterStateService } from '../../apps/api/src/cluster/cluster-state.service';
+import { EventLogService } from '../../apps/api/src/cluster/event-log.service';
+import { LiveRedis } from '../../apps/api/src/cluster/redis.provider';
+import { loadConfig, type AppConfig } from '../../apps/api/src/config/app-config';
+import { MetricsService } from '../../apps/api/src/metrics/metrics.service';
+
+/** A Redis key prefix no other test file (or earlier run) uses. */
+export function uniquePrefix(name: string): string {
+  return `test:${name}:${randomUUID().slice(0, 8)}:`;
+}
+
+export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({ REDIS_URL: process.env.REDIS_URL, ...overrides });
+}
+
+/** The event log and a process's cluster state, without Nest (one "process" per call). */
+export async function openLog(prefix: string): Promise<{
+  redis: LiveRedis;
+  log: EventLogService;
+  state: ClusterStateService;
+  close(): Promise<void>;
+}> {
+  const redis = new LiveRedis(testConfig({ REDIS_KEY_PREFIX: prefix }));
+  const log = new EventLogService(redis, new MetricsService());
+  const state = new ClusterStateService(log, redis);
+  await state.onModuleInit();
+  return {
+    redis,
+    log,
+    state,
+    close: async () => {
+      await state.onApplicationShutdown();
+      await redis.onApplicationShutdown();
+    },
+  };
+}
