@@ -26,79 +26,79 @@ export class OarJobs {
   constructor(private readonly oar: OarClient) {}
 
   /** `GET /jobs` (all pages): summaries of the unfinished jobs, or of those in `state`. */
-  list(query: JobQuery = {}, call?: ListOptions): Promise<JobSummary[]> {
+  async list(query: JobQuery = {}, call?: ListOptions): Promise<JobSummary[]> {
     return this.oar.all('jobs', mapJobSummary, { ...call, query: listQuery(query) });
   }
 
   /** `GET /jobs/details` (all pages): full jobs with their nodes and resources. */
-  details(query: JobQuery = {}, call?: ListOptions): Promise<Job[]> {
+  async details(query: JobQuery = {}, call?: ListOptions): Promise<Job[]> {
     return this.oar.all('jobs/details', mapJob, { ...call, query: listQuery(query) });
   }
 
   /** `GET /jobs/table` (all pages): OAR's raw jobs table rows. */
-  table(query: JobQuery = {}, call?: ListOptions): Promise<Job[]> {
+  async table(query: JobQuery = {}, call?: ListOptions): Promise<Job[]> {
     return this.oar.all('jobs/table', mapJob, { ...call, query: listQuery(query) });
   }
 
   /** `GET /jobs/<id>` (needs a login): also finished jobs. */
-  get(id: number, call?: CallOptions): Promise<Job> {
+  async get(id: number, call?: CallOptions): Promise<Job> {
     return this.oar.request({ path: `jobs/${checkId(id, 'job id')}` }, mapJob, call);
   }
 
   /** `GET /jobs/<id>/details`: the job with its nodes and resources. */
-  getDetails(id: number, call?: CallOptions): Promise<Job> {
+  async getDetails(id: number, call?: CallOptions): Promise<Job> {
     return this.oar.request({ path: `jobs/${checkId(id, 'job id')}/details` }, mapJob, call);
   }
 
   /** `GET /jobs/<id>/resources`: the resources assigned to the job. */
-  resources(id: number, call?: ListOptions): Promise<Resource[]> {
+  async resources(id: number, call?: ListOptions): Promise<Resource[]> {
     return this.oar.all(`jobs/${checkId(id, 'job id')}/resources`, mapResource, call);
   }
 
   /** `GET /jobs/<id>/nodes`: names of the nodes assigned to the job. */
-  nodes(id: number, call?: ListOptions): Promise<string[]> {
+  async nodes(id: number, call?: ListOptions): Promise<string[]> {
     return this.oar.all(`jobs/${checkId(id, 'job id')}/nodes`, mapNodeName, call);
   }
 
   /** `POST /jobs` (oarsub as `call.as`). */
-  submit(request: SubmitJobRequest, call?: CallOptions): Promise<SubmittedJob> {
+  async submit(request: SubmitJobRequest, call?: CallOptions): Promise<SubmittedJob> {
     return this.oar.request({ method: 'POST', path: 'jobs', body: toOarSubmitBody(request) }, mapSubmitted, call);
   }
 
   /** `DELETE /jobs/<id>` (oardel). */
-  cancel(id: number, call?: CallOptions): Promise<OarAcknowledgement> {
+  async cancel(id: number, call?: CallOptions): Promise<OarAcknowledgement> {
     return this.oar.request({ method: 'DELETE', path: `jobs/${checkId(id, 'job id')}` }, mapAcknowledgement, call);
   }
 
   /** `POST /jobs/<id>/deletions/new` (oardel, for clients that cannot send DELETE). */
-  requestDeletion(id: number, call?: CallOptions): Promise<OarAcknowledgement> {
+  async requestDeletion(id: number, call?: CallOptions): Promise<OarAcknowledgement> {
     return this.action(id, 'deletions/new', call);
   }
 
   /** `POST /jobs/<id>/holds/new` (oarhold). */
-  hold(id: number, call?: CallOptions): Promise<OarAcknowledgement> {
+  async hold(id: number, call?: CallOptions): Promise<OarAcknowledgement> {
     return this.action(id, 'holds/new', call);
   }
 
   /** `POST /jobs/<id>/resumptions/new` (oarresume). */
-  resume(id: number, call?: CallOptions): Promise<OarAcknowledgement> {
+  async resume(id: number, call?: CallOptions): Promise<OarAcknowledgement> {
     return this.action(id, 'resumptions/new', call);
   }
 
   /** `POST /jobs/<id>/checkpoints/new` (oardel -c: send the checkpoint signal). */
-  checkpoint(id: number, call?: CallOptions): Promise<OarAcknowledgement> {
+  async checkpoint(id: number, call?: CallOptions): Promise<OarAcknowledgement> {
     return this.action(id, 'checkpoints/new', call);
   }
 
   /** `POST /jobs/<id>/signals/<signal>` (oardel -s). */
-  signal(id: number, signal: number, call?: CallOptions): Promise<OarAcknowledgement> {
+  async signal(id: number, signal: number, call?: CallOptions): Promise<OarAcknowledgement> {
     if (!Number.isInteger(signal) || signal < 1 || signal > 64) {
       throw new OarRequestError(`signal must be an integer from 1 to 64, got ${signal}`);
     }
     return this.action(id, `signals/${signal}`, call);
   }
 
-  private action(id: number, action: string, call?: CallOptions): Promise<OarAcknowledgement> {
+  private async action(id: number, action: string, call?: CallOptions): Promise<OarAcknowledgement> {
     return this.oar.request(
       { method: 'POST', path: `jobs/${checkId(id, 'job id')}/${action}` },
       mapAcknowledgement,

@@ -255,8 +255,8 @@ export function mapJob(body: unknown): Job {
   };
 }
 
-/** Items of /resources/<id>/jobs and /resources/nodes/<n>/jobs: `{id, links}`. */
-export function mapJobId(body: unknown): number {
+/** Items `{id, links}`: jobs of a resource or node, created resources. */
+export function mapId(body: unknown): number {
   return requiredNumber(record(body, 'job'), ['id']);
 }
 

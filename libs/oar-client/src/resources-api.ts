@@ -4,7 +4,7 @@ import { OarRequestError } from './errors';
 import {
   mapAcknowledgement,
   mapDeletionStatus,
-  mapJobId,
+  mapId,
   mapResource,
   parsePage,
   toOarResourceRow,
@@ -26,32 +26,32 @@ export class OarResources {
   constructor(private readonly oar: OarClient) {}
 
   /** `GET /resources` (all pages): id, node, state, availableUpto only. */
-  list(call?: ListOptions): Promise<Resource[]> {
+  async list(call?: ListOptions): Promise<Resource[]> {
     return this.oar.all('resources', mapResource, call);
   }
 
   /** `GET /resources/full` (all pages): every column. */
-  full(call?: ListOptions): Promise<Resource[]> {
+  async full(call?: ListOptions): Promise<Resource[]> {
     return this.oar.all('resources/full', mapResource, call);
   }
 
-  get(id: number, call?: CallOptions): Promise<Resource> {
+  async get(id: number, call?: CallOptions): Promise<Resource> {
     return this.oar.request({ path: `resources/${checkId(id, 'resource id')}` }, mapResource, call);
   }
 
   /** `GET /resources/nodes/<name>`: the node's resources (short form). */
-  ofNode(name: string, call?: ListOptions): Promise<Resource[]> {
+  async ofNode(name: string, call?: ListOptions): Promise<Resource[]> {
     return this.oar.all(`resources/nodes/${checkNodeName(name)}`, mapResource, call);
   }
 
   /** `GET /resources/<id>/jobs`: ids of the jobs running on the resource. */
-  jobIds(id: number, call?: ListOptions): Promise<number[]> {
-    return this.oar.all(`resources/${checkId(id, 'resource id')}/jobs`, mapJobId, call);
+  async jobIds(id: number, call?: ListOptions): Promise<number[]> {
+    return this.oar.all(`resources/${checkId(id, 'resource id')}/jobs`, mapId, call);
   }
 
   /** `GET /resources/nodes/<name>/jobs`: ids of the jobs running on the node. */
-  nodeJobIds(name: string, call?: ListOptions): Promise<number[]> {
-    return this.oar.all(`resources/nodes/${checkNodeName(name)}/jobs`, mapJobId, call);
+  async nodeJobIds(name: string, call?: ListOptions): Promise<number[]> {
+    return this.oar.all(`resources/nodes/${checkNodeName(name)}/jobs`, mapId, call);
   }
 
   /** `POST /resources`: creates one row or many; returns the new ids in order. */
@@ -59,12 +59,12 @@ export class OarResources {
     const list = Array.isArray(rows) ? rows : [rows as NewResource];
     list.forEach((row) => checkNodeName(row.node));
     const body = Array.isArray(rows) ? list.map(toOarResourceRow) : toOarResourceRow(list[0]);
-    const page = await this.oar.request({ method: 'POST', path: 'resources', body }, parsePage, call);
-    return page.items.map(mapJobId);
+    const createdIds = (answer: unknown) => parsePage(answer).items.map(mapId);
+    return this.oar.request({ method: 'POST', path: 'resources', body }, createdIds, call);
   }
 
   /** `POST /resources/<id>/state`. */
-  setState(id: number, state: SettableResourceState, call?: CallOptions): Promise<OarAcknowledgement> {
+  async setState(id: number, state: SettableResourceState, call?: CallOptions): Promise<OarAcknowledgement> {
     const path = `resources/${checkId(id, 'resource id')}/state`;
     return this.oar.request({ method: 'POST', path, body: toOarState(state) }, mapAcknowledgement, call);
   }

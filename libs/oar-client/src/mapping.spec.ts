@@ -1,0 +1,308 @@
+import { loadFixtures } from '../../../test/support/oar-fixtures';
+import {
+  JOB_FIELDS,
+  RESOURCE_FIELDS,
+  mapAcknowledgement,
+  mapDeletionStatus,
+  mapId,
+  mapJob,
+  mapJobSummary,
+  mapNodeName,
+  mapResource,
+  mapSubmitted,
+  mapTimezone,
+  mapVersion,
+  mapWhoami,
+  parsePage,
+  toOarResourceRow,
+  toOarSubmitBody,
+  type OarRecord,
+} from './mapping';
+
+const fixtures = loadFixtures();
+const ofKind = (kind: string) => fixtures.filter((f) => f.kind === kind);
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+function oarValue(raw: OarRecord, names: readonly string[]): unknown {
+  return names.map((name) => raw[name]).find((value) => value !== undefined);
+}
+
+/**
+ * The value a model field must hold for an OAR value, by the value's kind (never by file):
+ * absent/null → absent, epoch seconds → ISO (0 → absent), YES/NO → boolean, "1" → 1, else equal.
+ */
+function expectSame(field: string, actual: unknown, raw: unknown): void {
+  const context = `${field} ← ${JSON.stringify(raw)}`;
+  if (raw === undefined || raw === null) {
+    expect({ context, actual: [undefined, null, ''].includes(actual as never) }).toEqual({ context, actual: true });
+  } else if (field.endsWith('At')) {
+    expect({ context, actual }).toEqual({ context, actual: raw === 0 ? undefined : iso(raw as number) });
+  } else if (raw === 'YES' || raw === 'NO') {
+    expect({ context, actual }).toEqual({ context, actual: raw === 'YES' });
+  } else if (typeof raw === 'string' && typeof actual === 'number') {
+    expect({ context, actual }).toEqual({ context, actual: Number(raw) });
+  } else {
+    expect({ context, actual }).toEqual({ context, actual: raw });
+  }
+}
+
+const names = (list: unknown) => [
+  ...new Set(((list as unknown[]) ?? []).map((n) => (typeof n === 'string' ? n : (n as OarRecord).network_address))),
+];
+const ids = (list: unknown) =>
+  ((list as unknown[]) ?? []).map((r) => (typeof r === 'number' ? r : (r as OarRecord).id));
+
+/** Fields whose OAR value is a structure: what each must become. */
+const JOB_STRUCTURED: Partial<Record<keyof typeof JOB_FIELDS, (raw: OarRecord) => unknown>> = {
+  nodes: (raw) => names(raw.nodes ?? raw.assigned_network_address),
+  resourceIds: (raw) => ids(raw.resources ?? raw.assigned_resources),
+  events: (raw) =>
+    ((raw.events as OarRecord[]) ?? []).map((e) => ({
+      type: e.type,
+      description: e.description,
+      date: iso(e.date as number),
+    })),
+  exitCode: (raw) => (raw.exit_code === null || raw.exit_code === undefined ? null : (raw.exit_code as number) >> 8),
+  exitSignal: (raw) => (raw.exit_code as number) & 0x7f || undefined,
+  resubmittedAs: (raw) => {
+    const text = ((raw.events as OarRecord[]) ?? []).map((e) => e.description).join('\n');
+    const match = /job \d+ => (\d+)/.exec(text);
+    return match ? Number(match[1]) : undefined;
+  },
+  resubmittedFrom: (raw) => (raw.resubmit_job_id as number) || undefined,
+  types: (raw) => raw.types ?? [],
+};
+
+function expectLosslessJob(raw: OarRecord, summaryOnly: boolean): void {
+  const job = summaryOnly ? mapJobSummary(raw) : mapJob(raw);
+  for (const [field, oarNames] of Object.entries(JOB_FIELDS)) {
+    if (!(field in job) && summaryOnly) continue;
+    const actual = job[field as keyof typeof job];
+    const structured = JOB_STRUCTURED[field as keyof typeof JOB_FIELDS];
+    if (structured) expect({ field, actual }).toEqual({ field, actual: structured(raw) });
+    else expectSame(field, actual, oarValue(raw, oarNames));
+  }
+}
+
+function expectLosslessResource(raw: OarRecord): void {
+  const resource = mapResource(raw);
+  for (const [field, oarNames] of Object.entries(RESOURCE_FIELDS)) {
+    const actual = resource[field as keyof typeof resource];
+    if (field === 'jobIds') expect(actual).toEqual([]);
+    else expectSame(field, actual, oarValue(raw, oarNames));
+  }
+}
+
+/** Lists hold jobs (three shapes), resources, node names or bare `{id}` items: told apart by their keys. */
+function expectLosslessItem(item: OarRecord): void {
+  if ('owner' in item || 'job_user' in item) expectLosslessJob(item, !('command' in item));
+  else if ('state' in item && 'network_address' in item) expectLosslessResource(item);
+  else if ('network_address' in item) expect(mapNodeName(item)).toBe(item.network_address);
+  else expect(mapId(item)).toBe(item.id);
+}
+
+describe('every recorded OAR response maps into the domain model without loss', () => {
+  it('knows every sample', () => {
+    expect(fixtures.length).toBe(82);
+    const kinds = new Set(fixtures.map((f) => f.kind));
+    expect([...kinds].sort()).toEqual(
+      [
+        'acknowledgement',
+        'deletion',
+        'error',
+        'job',
+        'list',
+        'resource',
+        'submitted',
+        'timezone',
+        'version',
+        'whoami',
+      ].sort(),
+    );
+  });
+
+  it.each(ofKind('list').map((f) => [f.file, f.body]))('list %s: pages and items', (_file, body) => {
+    const page = parsePage(body);
+    expect(page.items).toEqual(body.items);
+    expect(page.total).toBe(body.total);
+    expect(page.offset).toBe(body.offset);
+    expect(page.nextHref).toBeUndefined();
+    page.items.forEach(expectLosslessItem);
+  });
+
+  it.each(ofKind('job').map((f) => [f.file, f.body]))('job %s', (_file, body) => expectLosslessJob(body, false));
+
+  it.each(ofKind('resource').map((f) => [f.file, f.body]))('resource %s', (_file, body) =>
+    expectLosslessResource(body),
+  );
+
+  it.each(ofKind('submitted').map((f) => [f.file, f.body]))('submit answer %s', (_file, body) => {
+    expect(mapSubmitted(body)).toEqual({ id: body.id, cmdOutput: body.cmd_output });
+    expect(body.cmd_output).toContain(`OAR_JOB_ID=${body.id}`);
+  });
+
+  it.each(ofKind('acknowledgement').map((f) => [f.file, f.body]))('acknowledgement %s', (_file, body) => {
+    expect(mapAcknowledgement(body)).toEqual({
+      id: Number(body.id),
+      status: body.status,
+      output: body.cmd_output ?? body.oardel_output,
+    });
+  });
+
+  it.each(ofKind('deletion').map((f) => [f.file, f.body]))('deletion %s', (_file, body) => {
+    expect(mapDeletionStatus(body)).toBe(body.status);
+  });
+
+  it.each(ofKind('version').map((f) => [f.file, f.body]))('version %s', (_file, body) => {
+    expect(mapVersion(body)).toEqual({
+      oarVersion: body.oar_version,
+      apiVersion: body.api_version,
+      apilibVersion: body.apilib_version,
+      timezone: body.api_timezone,
+      serverTime: iso(body.api_timestamp as number),
+    });
+  });
+
+  it.each(ofKind('timezone').map((f) => [f.file, f.body]))('timezone %s', (_file, body) => {
+    expect(mapTimezone(body)).toEqual({ timezone: body.timezone, serverTime: iso(body.api_timestamp as number) });
+  });
+
+  it.each(ofKind('whoami').map((f) => [f.file, f.body]))('whoami %s', (_file, body) => {
+    expect(mapWhoami(body)).toBe(body.authenticated_user || null);
+  });
+
+  it('fills every job and resource field from some sample', () => {
+    const jobs = fixtures.flatMap((f) =>
+      f.kind === 'job'
+        ? [f.body]
+        : f.kind === 'list'
+          ? (f.body.items as OarRecord[]).filter((i) => 'command' in i)
+          : [],
+    );
+    const mapped = jobs.map(mapJob);
+    // Not in the recorded samples (no job was killed by a signal or resubmitted from another): covered live.
+    const liveOnly = ['exitSignal', 'resubmittedFrom'];
+    for (const field of Object.keys(JOB_FIELDS).filter((f) => !liveOnly.includes(f))) {
+      expect({ field, filled: mapped.some((j) => ![undefined, null, ''].includes(j[field as never])) }).toEqual({
+        field,
+        filled: true,
+      });
+    }
+    const resources = fixtures.flatMap((f) =>
+      f.kind === 'resource'
+        ? [f.body]
+        : f.kind === 'list'
+          ? (f.body.items as OarRecord[]).filter((i) => 'cpuset' in i)
+          : [],
+    );
+    for (const field of Object.keys(RESOURCE_FIELDS).filter((f) => f !== 'jobIds')) {
+      const filled = resources.map(mapResource).some((r) => r[field as keyof typeof r] !== undefined);
+      expect({ field, filled }).toEqual({ field, filled: true });
+    }
+  });
+});
+
+describe('odd values OAR sends', () => {
+  const running = fixtures.find((f) => f.file === 'job-running.json')!.body;
+
+  it('reads cpuset as a number whether OAR sends 1 or "1"', () => {
+    const row = (fixtures.find((f) => f.file === 'resource-1.json')!.body as OarRecord) ?? {};
+    expect(mapResource({ ...row, cpuset: '1' }).cpuset).toBe(1);
+    expect(mapResource({ ...row, cpuset: 1 }).cpuset).toBe(1);
+    expect(mapResource({ ...row, cpuset: null }).cpuset).toBeUndefined();
+  });
+
+  it('decodes the wait status in exit_code: exit 3 is 768, SIGKILL is 9', () => {
+    expect(mapJob({ ...running, exit_code: 768 })).toMatchObject({ exitCode: 3 });
+    expect(mapJob({ ...running, exit_code: 9 })).toMatchObject({ exitCode: null, exitSignal: 9 });
+    expect(mapJob({ ...running, exit_code: 0 })).toMatchObject({ exitCode: 0 });
+  });
+
+  it('takes nodes and resources from assigned_* when a row has no nodes/resources lists', () => {
+    const job = mapJob({
+      ...running,
+      assigned_network_address: ['node2', 'node1', 'node2'],
+      assigned_resources: [3, 1],
+    });
+    expect(job.nodes).toEqual(['node2', 'node1']);
+    expect(job.resourceIds).toEqual([3, 1]);
+  });
+
+  it('names the field when a row is not what OAR sends', () => {
+    expect(() => mapJob({ ...running, id: 'x' })).toThrow(/id is not a number/);
+    expect(() => mapResource({ id: 1, state: 'Alive' })).toThrow(/network_address is missing/);
+    expect(() => parsePage({ items: 'no' })).toThrow(/items is not a list/);
+  });
+
+  it('finds the next page link', () => {
+    const page = parsePage({
+      items: [],
+      offset: 0,
+      total: 9,
+      links: [{ rel: 'next', href: '/oarapi/x.json?offset=2' }],
+    });
+    expect(page.nextHref).toBe('/oarapi/x.json?offset=2');
+  });
+});
+
+describe('request bodies', () => {
+  it('turns every submit option into the key oarapi.pl passes to oarsub', () => {
+    expect(
+      toOarSubmitBody({
+        command: 'echo hi',
+        resources: ['/nodes=1,walltime=1:0:0', '/core=2'],
+        name: 'n',
+        queue: 'default',
+        property: "host='node1'",
+        types: ['besteffort', 'idempotent'],
+        directory: '/tmp',
+        project: 'p',
+        stdout: 'o.%jobid%',
+        stderr: 'e.%jobid%',
+        hold: true,
+        reservation: '2030-01-01 00:00:00',
+        checkpoint: 60,
+        signal: 12,
+        array: 3,
+        arrayParams: 'a\nb\n',
+        anterior: 7,
+        notify: 'mail:a@b',
+        resubmit: 5,
+        useJobKey: true,
+      }),
+    ).toEqual({
+      command: 'echo hi',
+      resource: ['/nodes=1,walltime=1:0:0', '/core=2'],
+      name: 'n',
+      queue: 'default',
+      property: "host='node1'",
+      type: ['besteffort', 'idempotent'],
+      directory: '/tmp',
+      project: 'p',
+      stdout: 'o.%jobid%',
+      stderr: 'e.%jobid%',
+      hold: '',
+      reservation: '2030-01-01 00:00:00',
+      checkpoint: '60',
+      signal: '12',
+      array: '3',
+      param_file: 'a\nb\n',
+      anterior: '7',
+      notify: 'mail:a@b',
+      resubmit: '5',
+      'use-job-key': '',
+    });
+    expect(toOarSubmitBody({ script: '#!/bin/sh\n', hold: false })).toEqual({ script: '#!/bin/sh\n' });
+  });
+
+  it('writes a resource row with network_address and host', () => {
+    expect(toOarResourceRow({ node: 'node9', cpu: 9, core: 17, cpuset: 0, properties: { besteffort: 'NO' } })).toEqual({
+      besteffort: 'NO',
+      network_address: 'node9',
+      host: 'node9',
+      cpu: 9,
+      core: 17,
+      cpuset: 0,
+    });
+  });
+});

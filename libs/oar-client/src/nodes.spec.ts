@@ -1,0 +1,99 @@
+import fc from 'fast-check';
+import { loadFixtures } from '../../../test/support/oar-fixtures';
+import { mapJob, mapResource, parsePage } from './mapping';
+import type { Job, Resource } from './model';
+import { buildNodes } from './nodes';
+
+const fixture = (file: string) => loadFixtures().find((f) => f.file === file)!.body;
+const resource = (id: number, node: string, state = 'Alive'): Resource => ({ id, node, state, jobIds: [] });
+const job = (id: number, state: string, resourceIds: number[]): Job => ({
+  id,
+  name: null,
+  user: 'alice',
+  queue: 'default',
+  state,
+  command: 'true',
+  submittedAt: '2026-11-25T16:00:00.000Z',
+  nodes: [],
+  resourceIds,
+});
+
+describe('buildNodes', () => {
+  it('groups the recorded resources by node and joins the recorded running jobs', () => {
+    const resources = parsePage(fixture('resources-full-busy.json')).items.map(mapResource);
+    const jobs = parsePage(fixture('jobs-details-running-and-waiting.json')).items.map(mapJob);
+    const nodes = buildNodes(resources, jobs);
+    expect(nodes.map((n) => [n.name, n.state, n.totalCores])).toEqual([
+      ['node1', 'Alive', 2],
+      ['node2', 'Alive', 2],
+      ['node3', 'Alive', 2],
+      ['node4', 'Alive', 2],
+    ]);
+    // job 2 runs on resource 1 (node1); job 3 is Waiting with no resources
+    expect(nodes[0]).toMatchObject({ jobIds: [2], busyCores: 1 });
+    expect(nodes[0].resources.map((r) => r.jobIds)).toEqual([[2], []]);
+    expect(nodes.slice(1).every((n) => n.busyCores === 0 && n.jobIds.length === 0)).toBe(true);
+  });
+
+  it('derives mixed node states in RESOURCE_STATES order, unknown states last', () => {
+    const nodes = buildNodes(
+      [
+        resource(1, 'n1', 'Absent'),
+        resource(2, 'n1', 'Alive'),
+        resource(3, 'n2', 'Dead'),
+        resource(4, 'n2', 'Weird'),
+        resource(5, 'n2', 'Suspected'),
+      ],
+      [],
+    );
+    expect(nodes.map((n) => n.state)).toEqual(['Alive/Absent', 'Suspected/Dead/Weird']);
+  });
+
+  it('orders nodes by natural name and ignores finished jobs', () => {
+    const nodes = buildNodes(
+      [resource(3, 'node10'), resource(1, 'node2'), resource(2, 'node2')],
+      [job(7, 'Terminated', [1]), job(8, 'Error', [2]), job(9, 'Running', [2, 3]), job(10, 'Launching', [2])],
+    );
+    expect(nodes.map((n) => n.name)).toEqual(['node2', 'node10']);
+    expect(nodes[0]).toMatchObject({ jobIds: [9, 10], busyCores: 1, totalCores: 2 });
+    expect(nodes[0].resources.map((r) => [r.id, r.jobIds])).toEqual([
+      [1, []],
+      [2, [9, 10]],
+    ]);
+    expect(nodes[1]).toMatchObject({ jobIds: [9], busyCores: 1 });
+  });
+
+  it('keeps every resource exactly once and counts cores consistently (random clusters)', () => {
+    const states = ['Alive', 'Absent', 'Suspected', 'Dead', 'Running', 'Terminated', 'Waiting'];
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.record({ id: fc.integer({ min: 1, max: 60 }), node: fc.constantFrom('a', 'b1', 'b10', 'b2') }),
+          {
+            selector: (r) => r.id,
+          },
+        ),
+        fc.array(fc.record({ state: fc.constantFrom(...states), ids: fc.array(fc.integer({ min: 1, max: 60 })) })),
+        (rows, jobSpecs) => {
+          const resources = rows.map((r) => resource(r.id, r.node));
+          const jobs = jobSpecs.map((j, i) => job(i + 1, j.state, j.ids));
+          const nodes = buildNodes(resources, jobs);
+          expect(nodes.flatMap((n) => n.resources.map((r) => r.id)).sort((a, b) => a - b)).toEqual(
+            rows.map((r) => r.id).sort((a, b) => a - b),
+          );
+          for (const node of nodes) {
+            expect(node.resources.every((r) => r.node === node.name)).toBe(true);
+            expect(node.totalCores).toBe(node.resources.length);
+            expect(node.busyCores).toBe(node.resources.filter((r) => r.jobIds.length > 0).length);
+            for (const r of node.resources) {
+              const expected = jobs
+                .filter((j) => !['Terminated', 'Error'].includes(j.state) && j.resourceIds.includes(r.id))
+                .map((j) => j.id);
+              expect(r.jobIds).toEqual(expected);
+            }
+          }
+        },
+      ),
+    );
+  });
+});
