@@ -221,7 +221,7 @@ export class OarSubmitForm extends LitElement {
   private async takeFile(file: File | undefined) {
     if (!file) return;
     if (file.size > MAX_SCRIPT_BYTES) {
-      this.errors = { ...this.errors, script: `${file.name} is larger than 1 MiB.` };
+      this.errors = { ...this.errors, script: `${file.name} is larger than 256 KiB.` };
       return;
     }
     this.scriptFile = file;

@@ -15,7 +15,8 @@ export interface JobRequest {
   types: string;
 }
 
-export const MAX_SCRIPT_BYTES = 1024 * 1024;
+/** The API refuses larger scripts (413); checked here first so the user learns before uploading. */
+export const MAX_SCRIPT_BYTES = 256 * 1024;
 
 export function emptyJobRequest(): JobRequest {
   return {
@@ -50,7 +51,7 @@ export function validateJobRequest(req: JobRequest): Record<string, string> {
   if (req.mode === 'script') {
     if (!req.scriptText) errors.script = 'Choose or drop a script file.';
     else if (new TextEncoder().encode(req.scriptText).length > MAX_SCRIPT_BYTES)
-      errors.script = 'The script is larger than 1 MiB.';
+      errors.script = 'The script is larger than 256 KiB.';
   }
   if (req.resourcesText.trim()) {
     if (!/^[\w/=+{}'"<>!.,:()\- ]+$/.test(req.resourcesText.trim()))
@@ -62,9 +63,9 @@ export function validateJobRequest(req: JobRequest): Record<string, string> {
   }
   if (req.walltime && walltimeSeconds(req.walltime) === undefined)
     errors.walltime = 'Walltime is hours:minutes[:seconds], e.g. 01:30:00.';
-  if (req.name && !/^[\w.-]{1,100}$/.test(req.name)) errors.name = 'Name: letters, digits, . _ - only (≤ 100).';
+  if (req.name && !/^[\w.-]{1,60}$/.test(req.name)) errors.name = 'Name: letters, digits, . _ - only (≤ 60).';
   if (req.queue && !/^\w+$/.test(req.queue)) errors.queue = 'Queue: letters, digits and _ only.';
-  if (typeList(req).some((t) => !/^[\w=.-]+$/.test(t))) errors.types = 'Types: words separated by commas.';
+  if (typeList(req).some((t) => !/^[\w=:.-]{1,64}$/.test(t))) errors.types = 'Types: words separated by commas.';
   return errors;
 }
 
