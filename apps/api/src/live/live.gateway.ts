@@ -1,0 +1,172 @@
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
+import type { Batch, Snapshot } from '@oar-live/shared';
+import type { Subscription as RxSubscription } from 'rxjs';
+import type { Namespace, Socket } from 'socket.io';
+import { AuthService } from '../auth/auth.service';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { ClusterStateService } from '../cluster/cluster-state.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { describeZodError } from '../operations/zod-validation.pipe';
+import { LiveFeed, parseSince, type FeedStart } from './live-feed.service';
+import {
+  filterBatch,
+  filterSnapshot,
+  isUnfiltered,
+  subscriptionKey,
+  subscriptionSchema,
+  type Subscription,
+} from './subscription-filter';
+
+/** Packets a socket may have waiting unsent before it is treated as a slow consumer. */
+export const MAX_SOCKET_BACKLOG = 32;
+const ALL = 'all';
+
+interface SocketState {
+  subscription: Subscription;
+  room: string;
+  /** Cut off from live batches until its backlog drains; then resynchronised with a snapshot. */
+  lagging: boolean;
+}
+
+/** The origins allowed to open a socket: OAR_LIVE_ALLOWED_ORIGINS, else the server's own. */
+export function allowedOrigins(config: AppConfig): Set<string> {
+  if (config.OAR_LIVE_ALLOWED_ORIGINS) return new Set(config.OAR_LIVE_ALLOWED_ORIGINS.map((o) => new URL(o).origin));
+  const hosts = new Set([config.HOST, '127.0.0.1', 'localhost']);
+  return new Set([...hosts].map((host) => new URL(`http://${host}:${config.PORT}`).origin));
+}
+
+/**
+ * Socket.IO namespace `/live`. Handshake `auth: { token?, since? }` → the missed batches or a
+ * snapshot, then live `changes`. Every batch is broadcast once per room (Socket.IO encodes a
+ * broadcast once for all its sockets): room `all` for unfiltered sockets, one room per distinct
+ * `subscribe` filter.
+ */
+@WebSocketGateway({ namespace: '/live', serveClient: false })
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+  private readonly logger = new Logger(LiveGateway.name);
+  @WebSocketServer() private readonly namespace!: Namespace;
+  private readonly origins: Set<string>;
+  /** Filter rooms in use → their subscription. */
+  private readonly filterRooms = new Map<string, Subscription>();
+  private readonly subscriptions: RxSubscription[] = [];
+
+  constructor(
+    private readonly state: ClusterStateService,
+    private readonly feed: LiveFeed,
+    private readonly auth: AuthService,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.origins = allowedOrigins(config);
+  }
+
+  afterInit(namespace: Namespace): void {
+    namespace.use((socket, next) => {
+      void this.admit(socket).then(
+        () => next(),
+        (err: Error) => next(err),
+      );
+    });
+    this.subscriptions.push(
+      this.state.batches$.subscribe((batch) => this.broadcast(batch)),
+      this.state.resync$.subscribe((snapshot) => this.resyncAll(snapshot)),
+    );
+  }
+
+  onModuleDestroy(): void {
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+  }
+
+  /** Origin check (browsers only send one; other programs send none), token and `since` validation. */
+  private async admit(socket: Socket): Promise<void> {
+    const origin = socket.handshake.headers.origin;
+    if (origin && !this.origins.has(origin)) throw new Error(`origin ${origin} is not allowed`);
+    const { token, since } = (socket.handshake.auth ?? {}) as { token?: unknown; since?: unknown };
+    const access = await this.auth.readAccess(token);
+    if (!access.allowed) throw new Error(access.reason);
+    const resumeAt = parseSince(since, 'auth.since');
+    if (typeof resumeAt === 'object') throw new Error(resumeAt.error);
+    socket.data = { since: resumeAt, user: access.user?.name ?? null };
+  }
+
+  async handleConnection(socket: Socket): Promise<void> {
+    const live: SocketState = { subscription: {}, room: ALL, lagging: false };
+    socket.data.live = live;
+    socket.on('subscribe', (body: unknown, ack?: unknown) => this.subscribe(socket, body, ack));
+    socket.on('disconnect', () => this.countSubscribers());
+    this.countSubscribers();
+    await this.feed.resume(socket.data.since as number | undefined, (start) => this.start(socket, start));
+  }
+
+  private start(socket: Socket, start: FeedStart): void {
+    if (socket.disconnected) return;
+    const live = socket.data.live as SocketState;
+    if (start.kind === 'snapshot') socket.emit('snapshot', filterSnapshot(live.subscription, start.snapshot));
+    else for (const batch of start.batches) socket.emit('changes', filterBatch(live.subscription, batch));
+    void socket.join(live.room);
+  }
+
+  /** `subscribe` {topics?, user?, nodes?}: answers `{ ok, subscription }` or `{ ok: false, error }`, by ack or event. */
+  private subscribe(socket: Socket, body: unknown, ack: unknown): void {
+    const parsed = subscriptionSchema.safeParse(body ?? {});
+    const reply = parsed.success
+      ? { ok: true, subscription: parsed.data }
+      : { ok: false, error: `subscribe: ${describeZodError(parsed.error)}` };
+    if (parsed.success) this.applySubscription(socket, parsed.data);
+    if (typeof ack === 'function') (ack as (r: object) => void)(reply);
+    else socket.emit(parsed.success ? 'subscribed' : 'subscribe.error', reply);
+  }
+
+  /** Moves the socket to the room of its new filter and sends the snapshot as that filter sees it. */
+  private applySubscription(socket: Socket, subscription: Subscription): void {
+    const live = socket.data.live as SocketState;
+    void socket.leave(live.room);
+    live.subscription = subscription;
+    live.room = isUnfiltered(subscription) ? ALL : `filter:${subscriptionKey(subscription)}`;
+    if (live.room !== ALL) this.filterRooms.set(live.room, subscription);
+    this.start(socket, { kind: 'snapshot', snapshot: this.state.current() });
+  }
+
+  private broadcast(batch: Batch): void {
+    this.cutOffSlowConsumers();
+    this.namespace.to(ALL).emit('changes', batch);
+    for (const [room, subscription] of this.filterRooms) {
+      if ((this.namespace.adapter.rooms.get(room)?.size ?? 0) === 0) this.filterRooms.delete(room);
+      else this.namespace.to(room).emit('changes', filterBatch(subscription, batch));
+    }
+  }
+
+  /**
+   * A socket whose unsent packets pile up (a client that stopped reading) leaves its room, so its
+   * memory stays bounded; when its backlog drains it gets a fresh snapshot and rejoins.
+   * `writeBuffer` is engine.io's queue of packets not yet handed to the transport: it is the only
+   * measure of a stalled client that does not cost a write.
+   */
+  private cutOffSlowConsumers(): void {
+    for (const socket of this.namespace.sockets.values()) {
+      const live = socket.data.live as SocketState | undefined;
+      const backlog = (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
+      if (!live || live.lagging || backlog < MAX_SOCKET_BACKLOG) continue;
+      live.lagging = true;
+      void socket.leave(live.room);
+      this.logger.warn(`socket ${socket.id} is ${backlog} packets behind: paused until it drains`);
+      socket.conn.once('drain', () => {
+        live.lagging = false;
+        this.start(socket, { kind: 'snapshot', snapshot: this.state.current() });
+      });
+    }
+  }
+
+  private resyncAll(snapshot: Snapshot): void {
+    for (const socket of this.namespace.sockets.values()) {
+      const live = socket.data.live as SocketState | undefined;
+      if (live && !live.lagging) socket.emit('snapshot', filterSnapshot(live.subscription, snapshot));
+    }
+  }
+
+  private countSubscribers(): void {
+    this.metrics.subscribers.set({ transport: 'socketio' }, this.namespace.sockets.size);
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ClusterModule } from '../cluster/cluster.module';
+import { LiveFeed } from './live-feed.service';
+import { LiveGateway } from './live.gateway';
+import { ReadsController } from './reads.controller';
+import { SseController } from './sse.controller';
+
+/** Pushes batches to subscribers (Socket.IO `/live`, SSE `/api/events`) and serves REST reads of the snapshot. */
+@Module({
+  imports: [ClusterModule],
+  controllers: [SseController, ReadsController],
+  providers: [LiveFeed, LiveGateway],
+})
+export class LiveModule {}

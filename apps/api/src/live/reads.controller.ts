@@ -1,0 +1,95 @@
+import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { JOB_STATES, RESOURCE_STATES, type Job, type Node } from '@oar-live/oar-client';
+import type { Snapshot } from '@oar-live/shared';
+import { z } from 'zod';
+import { ReadGuard } from '../auth/guards';
+import { ClusterStateService } from '../cluster/cluster-state.service';
+import { ZodValidationPipe } from '../operations/zod-validation.pipe';
+
+/** `a,b` → ['a','b'], each checked against `allowed`. */
+const stateList = (allowed: readonly string[]) =>
+  z
+    .string()
+    .transform((value) => value.split(',').map((s) => s.trim()))
+    .pipe(z.array(z.enum(allowed as [string, ...string[]], { message: `must be one of ${allowed.join(', ')}` })));
+
+const nodeQuery = z.strictObject({
+  state: stateList(RESOURCE_STATES).optional(),
+  q: z.string().max(200, 'must be at most 200 characters').optional(),
+});
+const jobQuery = z.strictObject({
+  state: stateList(JOB_STATES).optional(),
+  user: z.string().min(1, 'must be a login').optional(),
+  queue: z.string().min(1, 'must be a queue name').optional(),
+});
+const jobParams = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, 'must be a positive integer job id')
+    .transform(Number),
+});
+
+/** REST reads of the current snapshot (this process's copy: no OAR request, no Redis round trip). */
+@ApiTags('cluster')
+@Controller('api')
+@UseGuards(ReadGuard)
+export class ReadsController {
+  constructor(private readonly state: ClusterStateService) {}
+
+  @Get('cluster')
+  @ApiOkResponse({ description: 'The current Snapshot: { seq, at, source, nodes, jobs }' })
+  cluster(): Snapshot {
+    return this.state.current();
+  }
+
+  @Get('nodes')
+  @ApiQuery({
+    name: 'state',
+    required: false,
+    description: `comma-separated resource states (${RESOURCE_STATES.join(', ')}): nodes with a resource in one of them`,
+  })
+  @ApiQuery({ name: 'q', required: false, description: 'part of the node name' })
+  @ApiOkResponse({ description: 'Nodes, in natural name order' })
+  @ApiBadRequestResponse({ description: 'A filter is unknown or has a bad value (named in the message)' })
+  nodes(@Query(new ZodValidationPipe(nodeQuery)) query: z.infer<typeof nodeQuery>): Node[] {
+    const needle = query.q?.toLowerCase();
+    return this.state
+      .current()
+      .nodes.filter((node) => !query.state || node.resources.some((r) => query.state!.includes(r.state)))
+      .filter((node) => !needle || node.name.toLowerCase().includes(needle));
+  }
+
+  @Get('nodes/:name')
+  @ApiOkResponse({ description: 'One node' })
+  @ApiNotFoundResponse({ description: 'No node of that name' })
+  node(@Param('name') name: string): Node {
+    const node = this.state.current().nodes.find((n) => n.name === name);
+    if (!node) throw new NotFoundException(`node ${name} not found`);
+    return node;
+  }
+
+  @Get('jobs')
+  @ApiQuery({ name: 'state', required: false, description: `comma-separated job states (${JOB_STATES.join(', ')})` })
+  @ApiQuery({ name: 'user', required: false })
+  @ApiQuery({ name: 'queue', required: false })
+  @ApiOkResponse({ description: 'Unfinished jobs, by id' })
+  @ApiBadRequestResponse({ description: 'A filter is unknown or has a bad value (named in the message)' })
+  jobs(@Query(new ZodValidationPipe(jobQuery)) query: z.infer<typeof jobQuery>): Job[] {
+    return this.state
+      .current()
+      .jobs.filter((job) => !query.state || query.state.includes(job.state))
+      .filter((job) => !query.user || job.user === query.user)
+      .filter((job) => !query.queue || job.queue === query.queue);
+  }
+
+  @Get('jobs/:id')
+  @ApiOkResponse({ description: 'One unfinished job' })
+  @ApiNotFoundResponse({ description: 'No unfinished job with that id' })
+  @ApiBadRequestResponse({ description: 'The id is not a positive integer' })
+  job(@Param(new ZodValidationPipe(jobParams)) { id }: z.infer<typeof jobParams>): Job {
+    const job = this.state.current().jobs.find((j) => j.id === id);
+    if (!job) throw new NotFoundException(`job ${id} not found`);
+    return job;
+  }
+}
