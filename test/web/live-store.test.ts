@@ -121,6 +121,20 @@ describe('LiveStore', () => {
     expect(store.snapshot).toEqual(fresh);
   });
 
+  it('reports a refused handshake and tries again by itself', async () => {
+    const refusals: string[] = [];
+    store.stop();
+    store = new LiveStore({ url: server.url, token: () => 'expired', onRefused: (r) => refusals.push(r), retryMs: 50 });
+    server.refuseNextHandshake('the token is invalid or expired');
+    store.start();
+    await waitFor(() => refusals.length === 1, 'the refusal');
+    expect(store.connection).toBe('disconnected');
+    expect(store.connectionError).toBe('the token is invalid or expired');
+    const connection = await server.nextConnection();
+    expect(connection.auth.token).toBe('expired');
+    await waitFor(() => store.connection === 'connected', 'the retry to connect');
+  });
+
   it('says how old the data is while OAR is down', async () => {
     let now = Date.parse('2026-11-25T12:01:00Z');
     store.stop();

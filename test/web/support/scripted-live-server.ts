@@ -22,6 +22,12 @@ export async function startScriptedLiveServer(handle?: (req: IncomingMessage, re
   const io = new Server(http, { serveClient: false });
   const connections: LiveConnection[] = [];
   const waiting: Array<(c: LiveConnection) => void> = [];
+  let refuseNext: string | undefined;
+  io.of('/live').use((_socket, next) => {
+    const reason = refuseNext;
+    refuseNext = undefined;
+    next(reason ? new Error(reason) : undefined);
+  });
   io.of('/live').on('connection', (socket) => {
     const connection = { socket, auth: { ...(socket.handshake.auth as LiveConnection['auth']) } };
     connections.push(connection);
@@ -34,6 +40,10 @@ export async function startScriptedLiveServer(handle?: (req: IncomingMessage, re
     url: `http://127.0.0.1:${port}`,
     io,
     connections,
+    /** Refuse the next handshake with this reason, as the API's middleware does for a bad token. */
+    refuseNextHandshake(reason: string): void {
+      refuseNext = reason;
+    },
     /** The next connection not yet returned by this method (waits for it if needed). */
     nextConnection(timeoutMs = 10_000): Promise<LiveConnection> {
       if (seen < connections.length) return Promise.resolve(connections[seen++]);

@@ -92,12 +92,17 @@ export class OarApp extends LitElement {
 
   @state() private path = location.pathname;
   @state() private theme: string;
-  private readonly services: Services;
+  /** Public so tests and the benchmark can drive the store of a running app. */
+  readonly services: Services;
 
   constructor() {
     super();
     const session = new Session(localStorage);
-    const live = new LiveStore({ token: () => session.token });
+    const live = new LiveStore({
+      token: () => session.token,
+      // An expired or revoked token: carry on anonymously (the API decides whether that may read).
+      onRefused: (reason) => /token/.test(reason) && session.token && session.signOut(),
+    });
     this.services = { session, live, api: new ApiClient(session) };
     new ContextProvider(this, { context: servicesContext, initialValue: this.services });
     session.subscribe(() => live.reconnect());

@@ -89,7 +89,7 @@ export class OarSubmitForm extends LitElement {
                 .checked=${r.mode === 'command'}
                 @change=${() => this.set({ mode: 'command' })}
               />
-              Command</span
+              Run a command</span
             ></label
           >
           <label
@@ -100,7 +100,7 @@ export class OarSubmitForm extends LitElement {
                 .checked=${r.mode === 'script'}
                 @change=${() => this.set({ mode: 'script' })}
               />
-              Script file</span
+              Run a script file</span
             ></label
           >
         </div>

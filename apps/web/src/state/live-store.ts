@@ -25,6 +25,10 @@ export interface LiveStoreOptions {
   finishedLimit?: number;
   /** Clock, replaceable so staleness can be computed deterministically. */
   now?: () => number;
+  /** The server refused the connection (e.g. an expired token); the store retries by itself after. */
+  onRefused?: (reason: string) => void;
+  /** First retry delay after a refusal; doubles up to 30 s. */
+  retryMs?: number;
 }
 
 /**
@@ -44,6 +48,8 @@ export class LiveStore {
   resyncCount = 0;
 
   private socket?: Socket;
+  private refusals = 0;
+  private retryTimer?: ReturnType<typeof setTimeout>;
   private readonly listeners = new Set<(change: StoreChange) => void>();
   private readonly feedLimit: number;
   private readonly finishedLimit: number;
@@ -66,18 +72,26 @@ export class LiveStore {
     const auth = (cb: (data: SocketAuth) => void) => cb(this.authPayload());
     const nsp = `${this.options.url ?? ''}/live`;
     const socket = (this.socket = io(nsp, { auth, transports: ['websocket'] }));
-    socket.on('connect', () => this.setConnection('connected'));
+    socket.on('connect', () => {
+      this.refusals = 0;
+      this.setConnection('connected');
+    });
     socket.on('disconnect', (reason) => {
       this.setConnection('disconnected', reason);
       // The client only reconnects by itself after a transport loss, not when the server hung up.
       if (reason === 'io server disconnect') socket.connect();
     });
-    socket.on('connect_error', (err) => this.setConnection('disconnected', err.message));
+    socket.on('connect_error', (err) => {
+      this.setConnection('disconnected', err.message);
+      // A refusal by the server's middleware (origin, token) is not retried by the client itself.
+      if (!socket.active) this.retryAfterRefusal(socket, err.message);
+    });
     socket.on('snapshot', (snapshot: Snapshot) => this.receiveSnapshot(snapshot));
     socket.on('changes', (batch: Batch) => this.receiveBatch(batch));
   }
 
   stop(): void {
+    clearTimeout(this.retryTimer);
     this.socket?.disconnect();
     this.socket = undefined;
   }
@@ -138,6 +152,15 @@ export class LiveStore {
     if (source?.status === 'down' && source.lastOkAt) times.push(Date.parse(source.lastOkAt));
     if (times.length === 0) return this.snapshot ? 0 : undefined;
     return Math.max(0, Math.round((this.now() - Math.min(...times)) / 1000));
+  }
+
+  private retryAfterRefusal(socket: Socket, reason: string): void {
+    this.options.onRefused?.(reason);
+    const delay = Math.min(30_000, (this.options.retryMs ?? 1000) * 2 ** this.refusals++);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (this.socket === socket && !socket.connected) socket.connect();
+    }, delay);
   }
 
   private record(batch: Batch, event: LiveEvent): void {

@@ -1,0 +1,295 @@
+import type { Operation } from '@oar-live/shared';
+import type { Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { batch, makeJob, makeNode, makeSnapshot } from './support/live-fixtures';
+import { signInBeforeLoad, startWebFixture, type WebFixture } from './support/web-fixture';
+import { waitFor } from './support/wait-for';
+
+function operation(id: string, patch: Partial<Operation> = {}): Operation {
+  const at = new Date().toISOString();
+  return {
+    id,
+    kind: 'job.submit',
+    state: 'queued',
+    user: 'alice',
+    input: {},
+    attempts: 0,
+    createdAt: at,
+    updatedAt: at,
+    targets: [],
+    ...patch,
+  };
+}
+
+/** The whole app in Chromium against a scripted /live socket and scripted REST answers. */
+describe('web app in Chromium (scripted server)', () => {
+  let web: WebFixture;
+  let page: Page;
+
+  beforeAll(async () => {
+    web = await startWebFixture();
+  });
+  afterAll(async () => web?.stop());
+  beforeEach(async () => {
+    page = await web.newPage();
+  });
+  afterEach(async () => {
+    await page.close();
+    expect(web.pageErrors).toEqual([]);
+  });
+
+  /** Opens a route and answers its socket with a snapshot; returns the server side of the socket. */
+  async function open(path: string, snapshot = makeSnapshot(6, 2, 1)) {
+    await page.goto(`${web.server.url}${path}`);
+    const connection = await web.server.nextConnection();
+    connection.socket.emit('snapshot', snapshot);
+    return connection;
+  }
+
+  it('offers no actions anonymously; signing in as a user offers job actions but not node actions', async () => {
+    web.api.on('POST', '/api/auth/login', (req) => {
+      const { username, password } = JSON.parse(req.body);
+      return password === 'right'
+        ? [200, { token: 'tok-1', expiresAt: '2099-01-01T00:00:00Z', user: { name: username, roles: ['user'] } }]
+        : [401, { statusCode: 401, error: 'Unauthorized', message: 'wrong user name or password' }];
+    });
+    await open('/jobs', { ...makeSnapshot(2, 2, 1), jobs: [makeJob(1)] });
+    await page.locator('oar-job-table tbody tr').first().waitFor();
+    expect(await page.locator('oar-submit-form').count()).toBe(0);
+    expect(await page.locator('oar-job-table input[type=checkbox]').count()).toBe(0);
+    await page.locator('oar-connection-status', { hasText: 'Live' }).waitFor();
+
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('User', { exact: true }).fill('alice');
+    await page.getByLabel('Password').fill('wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('wrong user name or password').waitFor();
+    await page.getByLabel('Password').fill('right');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Signed in as').waitFor();
+    // The socket reconnects with the token and the seq it holds.
+    const reconnected = await web.server.nextConnection();
+    expect(reconnected.auth).toEqual({ token: 'tok-1', since: 1 });
+    expect(await page.locator('oar-submit-form').count()).toBe(1);
+    expect(await page.locator('oar-job-table input[aria-label="Select job 1"]').count()).toBe(1);
+
+    await page.getByRole('link', { name: 'Nodes' }).click();
+    await page.locator('oar-node-table tbody tr').first().waitFor();
+    expect(await page.locator('oar-node-create-form').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Set Absent' }).count()).toBe(0);
+  });
+
+  it('submit form: validates before sending, shows the oarsub line, follows the operation and shows OAR’s error', async () => {
+    await signInBeforeLoad(page, 'alice', ['user']);
+    web.api.on('POST', '/api/jobs', () => [202, { operation: operation('op-submit') }]);
+    const live = await open('/jobs');
+    await page.locator('summary', { hasText: 'Submit a job' }).click();
+    const form = page.locator('oar-submit-form');
+    await form.getByRole('button', { name: 'Submit job' }).click();
+    await form.getByText('Enter a command to run.').waitFor();
+    await form.getByLabel('Walltime').fill('ten minutes');
+    await form.getByText('Walltime is hours:minutes').waitFor();
+    expect(web.api.sent('POST', '/api/jobs')).toHaveLength(0);
+
+    await form.getByLabel('Command', { exact: true }).fill('sleep 30');
+    await form.getByLabel('Nodes').fill('2');
+    await form.getByLabel('Cores per node').fill('1');
+    await form.getByLabel('Walltime').fill('00:05:00');
+    await form.getByLabel('Name').fill('demo');
+    await form.getByLabel('Types').fill('besteffort');
+    expect(await form.locator('[data-field=oarsub]').textContent()).toBe(
+      "oarsub -l /nodes=2/core=1,walltime=00:05:00 -n demo -t besteffort 'sleep 30'",
+    );
+    await form.getByRole('button', { name: 'Submit job' }).click();
+    await form.locator('oar-operation-status', { hasText: 'queued' }).waitFor();
+    const [sent] = web.api.sent('POST', '/api/jobs');
+    expect(sent.authorization).toBe('Bearer token-alice');
+    expect(JSON.parse(sent.body)).toEqual({
+      command: 'sleep 30',
+      resources: '/nodes=2/core=1',
+      walltime: '00:05:00',
+      name: 'demo',
+      types: ['besteffort'],
+    });
+
+    const oarError = 'Oarsub command exited with status 8: There are not enough resources for your request';
+    live.socket.emit(
+      'changes',
+      batch(2, [
+        {
+          type: 'operation.updated',
+          operation: operation('op-submit', {
+            state: 'failed',
+            attempts: 1,
+            error: { status: 400, message: oarError },
+          }),
+        },
+      ]),
+    );
+    await form.getByText(oarError).waitFor();
+  });
+
+  it('submit form: uploads a script chosen with the file picker as multipart', async () => {
+    await signInBeforeLoad(page, 'alice', ['user']);
+    web.api.on('POST', '/api/jobs', () => [202, { operation: operation('op-script') }]);
+    await open('/jobs');
+    await page.locator('summary', { hasText: 'Submit a job' }).click();
+    const form = page.locator('oar-submit-form');
+    await form.getByLabel('Run a script file').check();
+    await form.getByLabel('Script (choose or drop a file)').setInputFiles({
+      name: 'hello.sh',
+      mimeType: 'text/x-sh',
+      buffer: Buffer.from('#!/bin/bash\necho hello from a script\n'),
+    });
+    await form.locator('[data-field=script-name]', { hasText: 'hello.sh' }).waitFor();
+    expect(await form.locator('[data-field=oarsub]').textContent()).toContain('-S ./hello.sh');
+    await form.getByRole('button', { name: 'Submit job' }).click();
+    await form.locator('oar-operation-status').waitFor();
+    const sent = web.api.sent('POST', '/api/jobs').at(-1)!;
+    expect(sent.contentType).toMatch(/^multipart\/form-data/);
+    expect(sent.body).toContain('filename="hello.sh"');
+    expect(sent.body).toContain('echo hello from a script');
+    expect(sent.body).toContain('name="resources"');
+  });
+
+  it('nodes page as admin: bulk Absent after confirmation, and "create N nodes with C cores"', async () => {
+    await signInBeforeLoad(page, 'root', ['admin']);
+    web.api.on('POST', '/api/nodes/actions', () => [202, { operation: operation('op-nodes', { kind: 'node.state' }) }]);
+    web.api.on('POST', '/api/nodes', () => [202, { operation: operation('op-create', { kind: 'node.create' }) }]);
+    await open('/nodes');
+    await page.locator('oar-node-table input[aria-label="Select node2"]').check();
+    await page.locator('oar-node-table input[aria-label="Select node4"]').check();
+    await page.getByRole('button', { name: 'Set Absent' }).click();
+    const dialog = page.locator('oar-confirm-dialog dialog');
+    await dialog.getByText('node2, node4').waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(web.api.sent('POST', '/api/nodes/actions')).toHaveLength(0);
+    await page.getByRole('button', { name: 'Set Absent' }).click();
+    await dialog.getByRole('button', { name: 'Set Absent' }).click();
+    await waitFor(() => web.api.sent('POST', '/api/nodes/actions').length === 1, 'the bulk request');
+    expect(JSON.parse(web.api.sent('POST', '/api/nodes/actions')[0].body)).toEqual({
+      action: 'absent',
+      names: ['node2', 'node4'],
+    });
+
+    const create = page.locator('oar-node-create-form');
+    await create.getByLabel('Count').fill('2');
+    await create.getByLabel('Cores per node').fill('4');
+    await create.getByRole('button', { name: 'Create nodes' }).click();
+    await waitFor(() => web.api.sent('POST', '/api/nodes').length === 1, 'the create request');
+    expect(JSON.parse(web.api.sent('POST', '/api/nodes')[0].body)).toEqual({ count: 2, cpus: 1, coresPerCpu: 4 });
+  });
+
+  it('wall: shows the stale banner when OAR goes down and when the socket drops, clears it on recovery', async () => {
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    const live = await open('/wall', makeSnapshot(300, 4, 1));
+    await page.locator('oar-wall .value', { hasText: '/300' }).waitFor();
+    expect(await page.locator('oar-stale-banner [role=alert]').count()).toBe(0);
+
+    live.socket.emit(
+      'changes',
+      batch(2, [
+        {
+          type: 'source.status',
+          status: 'down',
+          error: 'OAR unreachable',
+          lastOkAt: new Date(Date.now() - 20_000).toISOString(),
+        },
+      ]),
+    );
+    await page.locator('oar-stale-banner', { hasText: /Data is \d+ s old/ }).waitFor();
+    live.socket.emit(
+      'changes',
+      batch(3, [{ type: 'source.status', status: 'up', lastOkAt: new Date().toISOString() }]),
+    );
+    await page.locator('oar-stale-banner [role=alert]').waitFor({ state: 'detached' });
+
+    live.socket.conn.close();
+    await page.locator('oar-stale-banner', { hasText: 'Connection to oar-live lost' }).waitFor();
+    const again = await web.server.nextConnection();
+    expect(again.auth.since).toBe(3);
+    await page.locator('oar-stale-banner [role=alert]').waitFor({ state: 'detached' });
+  });
+
+  it('events page: live feed, filter by type, pause, export NDJSON', async () => {
+    const live = await open('/events');
+    live.socket.emit(
+      'changes',
+      batch(2, [
+        { type: 'node.changed', node: makeNode('node1', { state: 'Absent' }) },
+        { type: 'job.added', job: makeJob(42) },
+      ]),
+    );
+    await page.locator('oar-event-feed tbody tr').nth(1).waitFor();
+    await page.getByRole('checkbox', { name: 'job.added' }).uncheck();
+    expect(await page.locator('oar-event-feed tbody tr').count()).toBe(1);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    live.socket.emit('changes', batch(3, [{ type: 'node.changed', node: makeNode('node2', { state: 'Dead' }) }]));
+    await page.locator('oar-connection-status', { hasText: 'Live' }).waitFor();
+    await waitFor(
+      () =>
+        page.evaluate(
+          () =>
+            (document.querySelector('oar-app') as unknown as { services: { live: { snapshot: { seq: number } } } })
+              .services.live.snapshot.seq === 3,
+        ),
+      'batch 3 to arrive',
+    );
+    expect(await page.locator('oar-event-feed tbody tr').count()).toBe(1);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.locator('oar-event-feed tbody tr').nth(1).waitFor();
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export NDJSON' }).click();
+    const lines = readFileSync(await (await download).path(), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.seq, l.event.type, l.event.node.name])).toEqual([
+      [2, 'node.changed', 'node1'],
+      [3, 'node.changed', 'node2'],
+    ]);
+  });
+
+  it('operations page: loads over REST, then follows operation.updated live', async () => {
+    web.api.on('GET', '/api/operations', () => [200, [operation('op-a', { kind: 'job.cancel', targets: ['5'] })]]);
+    const live = await open('/operations');
+    const row = page.locator('oar-operations-list tr[data-operation=op-a]');
+    await row.locator('[data-col=state]', { hasText: 'queued' }).waitFor();
+    live.socket.emit(
+      'changes',
+      batch(2, [
+        {
+          type: 'operation.updated',
+          operation: operation('op-a', { kind: 'job.cancel', targets: ['5'], state: 'succeeded', attempts: 1 }),
+        },
+      ]),
+    );
+    await row.locator('[data-col=state]', { hasText: 'succeeded' }).waitFor();
+  });
+
+  it('jobs page: a click opens the detail panel with OAR’s events read over REST', async () => {
+    web.api.on('GET', '/api/jobs/7', () => [
+      200,
+      makeJob(7, {
+        state: 'Error',
+        exitCode: 1,
+        message: 'Job killed',
+        events: [
+          {
+            type: 'FRAG_JOB_REQUEST',
+            description: 'User alice requested to frag the job 7',
+            date: '2026-11-25T12:00:05Z',
+          },
+        ],
+      }),
+    ]);
+    await open('/jobs', { ...makeSnapshot(2, 2, 1), jobs: [makeJob(7, { state: 'Running' })] });
+    await page.locator('oar-job-table tr[data-job-id="7"]').click();
+    const detail = page.locator('oar-job-detail');
+    await detail.getByText('requested to frag the job 7').waitFor();
+    expect(await detail.locator('[data-field=state]').textContent()).toBe('Running'); // live state wins
+    await detail.getByRole('button', { name: 'Close details' }).click();
+    await detail.waitFor({ state: 'detached' });
+  });
+});
