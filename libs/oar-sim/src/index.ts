@@ -1,1 +1,6 @@
-export {};
+export { startOarSim } from './sim';
+export type { OarSim, OarSimOptions } from './sim';
+export type { RequestFilter } from './http/server';
+export { BASIC_USERS } from './http/server';
+export { seededRandom, workloadPlan } from './workload';
+export type { WorkloadOptions, PlannedJob } from './workload';

@@ -1,0 +1,391 @@
+/**
+ * Moves jobs through OAR's states in (simulated) real time, with OAR's cadence: a scheduling pass
+ * shortly after any change, then toLaunch → Launching → Running → Finishing → Terminated, or Error
+ * when killed (oardel, walltime, a resource going Dead/Suspected, besteffort preemption).
+ */
+import type { Cluster } from './cluster';
+import { ADMINS } from './cluster';
+import { interpretCommand } from './command';
+import { place } from './placement';
+import { compileProperty } from './properties';
+import type { JobRow, JobState, ResourceRow, ResourceState } from './records';
+import { FINISHED } from './records';
+import type { ResourceRequest } from './resource-request';
+import { formatWalltime, oarsubRefusal, parseResourceRequest, requestedCount } from './resource-request';
+import type { Timeline } from './timeline';
+
+/** Simulated seconds per step, as measured on the real sandbox (recipe: ~1 s per state step). */
+export interface StepDelays {
+  schedule: number;
+  toLaunch: number;
+  launching: number;
+  finishing: number;
+  killWaiting: number;
+  kill: number;
+}
+export const OAR_CADENCE: StepDelays = {
+  schedule: 0.4,
+  toLaunch: 0.4,
+  launching: 1.1,
+  finishing: 2,
+  killWaiting: 1,
+  kill: 2,
+};
+
+export const QUEUES: Record<string, number> = { admin: 10, default: 2, besteffort: 0 };
+const KARMA = ' (Karma=0.000,quota_ok)';
+/** Placement attempts that fail before a pass gives up on the rest of the queue. */
+const FAILED_PLACEMENTS_PER_PASS = 500;
+
+export interface SubmitSpec {
+  owner: string;
+  /** Command line, or the script file name for a script job. */
+  command: string;
+  /** Script text (decides the simulated run time when given). */
+  script?: string;
+  resource?: string;
+  name?: string;
+  queue?: string;
+  property?: string;
+  types?: string[];
+  directory?: string;
+  project?: string;
+  stdout?: string;
+  stderr?: string;
+  hold?: boolean;
+  initialRequest: string;
+}
+
+/** A refused oardel/oarhold/oarresume: `status` is the raw wait status the API prints (256 = exit 1). */
+export class CommandError extends Error {
+  constructor(
+    readonly status: number,
+    readonly output: string,
+  ) {
+    super(output);
+  }
+}
+
+export class Scheduler {
+  private passPending = false;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly timeline: Timeline,
+    private readonly delays: StepDelays = OAR_CADENCE,
+    private readonly defaultRunSeconds = 60,
+  ) {}
+
+  submit(spec: SubmitSpec): JobRow {
+    const cluster = this.cluster;
+    const queue = spec.queue ?? 'default';
+    if (!(queue in QUEUES)) throw oarsubRefusal(`/!\\ The queue ${queue} does not exist`);
+    if (queue === 'admin' && !ADMINS.has(spec.owner))
+      throw oarsubRefusal('[ADMISSION RULE] Only oar or root user can submit jobs in the admin queue');
+    const request = parseResourceRequest(spec.resource);
+    const types = queue === 'besteffort' ? [...new Set([...(spec.types ?? []), 'besteffort'])] : (spec.types ?? []);
+    const user = spec.property ? compileProperty(spec.property) : undefined;
+    const besteffort = types.includes('besteffort');
+    const matches = (r: ResourceRow) =>
+      r.type === 'default' &&
+      r.desktop_computing === 'NO' &&
+      r.drain === 'NO' &&
+      (!besteffort || r.besteffort === 'YES') &&
+      (!user || user(r));
+    if (!place({ groups: request.groups, resources: cluster.resources, usable: (r) => r.state !== 'Dead', matches }))
+      throw oarsubRefusal('There are not enough resources for your request');
+
+    const id = cluster.allocateJobId();
+    const name = spec.name ?? null;
+    const outcome = interpretCommand(spec.script ?? spec.command, this.defaultRunSeconds);
+    const output = (file: string | undefined, ext: string) =>
+      (file ?? `OAR.${name === null ? '' : `${name}.`}%jobid%.${ext}`).replace(/%jobid%/g, String(id));
+    const job: JobRow = {
+      id,
+      owner: spec.owner,
+      name,
+      queue,
+      state: spec.hold ? 'Hold' : 'Waiting',
+      command: spec.command,
+      initialRequest: spec.initialRequest,
+      launchingDirectory: spec.directory ?? `/home/${spec.owner}`,
+      project: spec.project ?? 'default',
+      types,
+      properties: spec.property
+        ? `((${spec.property}) AND desktop_computing = 'NO') AND drain='NO'`
+        : "(desktop_computing = 'NO') AND drain='NO'",
+      matches,
+      request,
+      stdoutFile: output(spec.stdout, 'stdout'),
+      stderrFile: output(spec.stderr, 'stderr'),
+      submissionTime: cluster.clock.epoch(),
+      startTime: 0,
+      stopTime: 0,
+      scheduledStart: null,
+      walltime: null,
+      exitCode: null,
+      message: jobMessage(request, name, types),
+      events: [],
+      assigned: [],
+      planned: [],
+      runSeconds: outcome.seconds,
+      exitStatus: outcome.status,
+      fragged: false,
+      course: 0,
+      rev: 0,
+    };
+    cluster.addJob(job);
+    this.requestPass();
+    return job;
+  }
+
+  /** oardel. Returns oardel's output. */
+  frag(user: string, id: number): string {
+    const job = this.cluster.job(id);
+    if (!job || (job.owner !== user && !ADMINS.has(user)))
+      throw new CommandError(
+        256,
+        `Deleting the job = ${id} ...ERROR.\nCannot frag ${id} ; You are not the right user.\n`,
+      );
+    if (job.fragged)
+      throw new CommandError(
+        256,
+        `Deleting the job = ${id} ...ERROR.\nCannot frag ${id} ; This job was already killed\n`,
+      );
+    job.fragged = true;
+    this.cluster.addEvent(job, 'FRAG_JOB_REQUEST', `User ${user} requested to frag the job ${id}`);
+    if (job.state === 'Waiting' || job.state === 'Hold') {
+      const course = ++job.course;
+      this.timeline.after(this.delays.killWaiting, () => {
+        if (job.course !== course) return;
+        job.message = 'Job killed by Leon directly';
+        job.scheduledStart = null;
+        this.end(job, 'Error');
+      });
+    } else if (job.state !== 'Finishing' && !FINISHED.has(job.state)) {
+      this.kill(job, `[Leon] Send the kill signal to oarexec on ${this.firstNode(job)} for job ${id}`);
+    }
+    return `Deleting the job = ${id} ...REGISTERED.\nThe job(s) [ ${id} ] will be deleted in the near future.\n`;
+  }
+
+  /** oarhold (Waiting → Hold). */
+  hold(user: string, id: number): string {
+    const job = this.owned(user, id, 'hold');
+    if (job.state !== 'Waiting')
+      throw new CommandError(256, `/!\\ Cannot hold job ${id}: it is in the ${job.state} state.\n`);
+    job.course++;
+    this.setState(job, 'Hold');
+    return `[${id}] Hold request was sent to the OAR server.\n`;
+  }
+
+  /** oarresume (Hold → Waiting). */
+  resume(user: string, id: number): string {
+    const job = this.owned(user, id, 'resume');
+    if (job.state !== 'Hold')
+      throw new CommandError(256, `/!\\ Cannot resume job ${id}: it is not in the Hold state.\n`);
+    this.setState(job, 'Waiting');
+    this.requestPass();
+    return `[${id}] Resume request was sent to the OAR server.\n`;
+  }
+
+  /**
+   * Like oarapi.pl's POST /resources/<id>/state, which writes the state column directly: placement
+   * changes at the next pass (only Alive resources take jobs); jobs already running keep running.
+   */
+  setResourceState(row: ResourceRow, state: ResourceState): void {
+    this.cluster.setResourceState(row, state);
+    this.requestPass();
+  }
+
+  requestPass(): void {
+    if (this.passPending) return;
+    this.passPending = true;
+    this.timeline.after(this.delays.schedule, () => {
+      this.passPending = false;
+      this.pass();
+    });
+  }
+
+  private pass(): void {
+    const cluster = this.cluster;
+    const waiting = [...cluster.unfinished.values()]
+      .filter((j) => j.state === 'Waiting')
+      .sort((a, b) => QUEUES[b.queue] - QUEUES[a.queue] || a.id - b.id);
+    let free = cluster.resources.reduce((n, r) => n + (r.state === 'Alive' && !cluster.holder.has(r.id) ? 1 : 0), 0);
+    let failures = 0;
+    for (const job of waiting) {
+      if (failures >= FAILED_PLACEMENTS_PER_PASS) break;
+      const needed = requestedCount(job.request);
+      const ids =
+        needed <= free
+          ? place({
+              groups: job.request.groups,
+              resources: cluster.resources,
+              usable: (r) => this.isFree(r),
+              matches: job.matches,
+            })
+          : null;
+      if (ids) {
+        free -= ids.length;
+        this.launch(job, ids);
+        continue;
+      }
+      if (needed <= free) failures++;
+      if (job.queue !== 'besteffort' && this.preempt(job)) continue;
+      this.plan(job);
+    }
+  }
+
+  private isFree(r: ResourceRow): boolean {
+    return r.state === 'Alive' && !this.cluster.holder.has(r.id);
+  }
+
+  /** Kills besteffort jobs standing in the way of `job`; it starts at a later pass. */
+  private preempt(job: JobRow): boolean {
+    const cluster = this.cluster;
+    const heldByBesteffort = (r: ResourceRow) => {
+      const holder = cluster.holder.get(r.id);
+      return holder !== undefined && cluster.job(holder)?.queue === 'besteffort';
+    };
+    const ids = place({
+      groups: job.request.groups,
+      resources: cluster.resources,
+      usable: (r) => r.state === 'Alive' && (!cluster.holder.has(r.id) || heldByBesteffort(r)),
+      matches: job.matches,
+    });
+    if (!ids || !ids.some((id) => cluster.holder.has(id))) return false;
+    const victims = new Set(ids.map((id) => cluster.holder.get(id)).filter((id) => id !== undefined));
+    for (const victimId of victims) {
+      const victim = cluster.job(victimId)!;
+      if (victim.fragged) continue;
+      victim.fragged = true;
+      this.kill(victim, `[Leon] Besteffort job ${victimId} killed to let job ${job.id} run`, 'BESTEFFORT_KILL');
+    }
+    return true;
+  }
+
+  /** A job that cannot start yet gets OAR's planned resources and start date. */
+  private plan(job: JobRow): void {
+    if (job.walltime !== null) return;
+    const cluster = this.cluster;
+    const ids = place({
+      groups: job.request.groups,
+      resources: cluster.resources,
+      usable: (r) => r.state === 'Alive',
+      matches: job.matches,
+    });
+    job.walltime = job.request.walltime;
+    job.message = withKarma(job.message);
+    if (ids) {
+      job.planned = ids;
+      job.scheduledStart = ids.reduce((latest, id) => {
+        const holder = cluster.holder.get(id);
+        const running = holder === undefined ? undefined : cluster.job(holder);
+        return running ? Math.max(latest, running.startTime + (running.walltime ?? 0)) : latest;
+      }, cluster.clock.epoch());
+    }
+    job.rev++;
+  }
+
+  private launch(job: JobRow, ids: number[]): void {
+    const now = this.cluster.clock.epoch();
+    for (const id of ids) this.cluster.holder.set(id, job.id);
+    job.assigned = ids;
+    job.planned = [];
+    job.walltime = job.request.walltime;
+    job.startTime = now;
+    job.scheduledStart = now;
+    job.message = withKarma(job.message);
+    this.setState(job, 'toLaunch');
+    this.step(job, this.delays.toLaunch, () => {
+      this.setState(job, 'Launching');
+      this.step(job, this.delays.launching, () => this.run(job));
+    });
+  }
+
+  private run(job: JobRow): void {
+    this.setState(job, 'Running');
+    const walltime = job.walltime ?? job.request.walltime;
+    if (job.runSeconds < walltime) {
+      this.step(job, job.runSeconds, () => this.finish(job));
+      return;
+    }
+    this.step(job, walltime, () => {
+      const now = this.cluster.clock.epoch();
+      this.cluster.addEvent(
+        job,
+        'WALLTIME',
+        `[sarko] Job [${job.id}] from ${job.startTime} with ${walltime}; current time=${now} (Elapsed)`,
+      );
+      this.kill(job, `[Leon] Send the kill signal to oarexec on ${this.firstNode(job)} for job ${job.id}`);
+    });
+  }
+
+  private finish(job: JobRow): void {
+    job.stopTime = this.cluster.clock.epoch();
+    this.setState(job, 'Finishing');
+    this.step(job, this.delays.finishing, () => {
+      job.exitCode = job.exitStatus * 256;
+      this.cluster.addEvent(job, 'SWITCH_INTO_TERMINATE_STATE', `[bipbip ${job.id}] Ask to change the job state`);
+      job.scheduledStart = null;
+      this.end(job, 'Terminated');
+    });
+  }
+
+  private kill(job: JobRow, description: string, type = 'SEND_KILL_JOB'): void {
+    const course = ++job.course;
+    this.cluster.addEvent(job, type, description);
+    this.timeline.after(this.delays.kill, () => {
+      if (job.course !== course || FINISHED.has(job.state)) return;
+      job.stopTime = this.cluster.clock.epoch();
+      this.cluster.addEvent(job, 'SWITCH_INTO_ERROR_STATE', `[bipbip ${job.id}] Ask to change the job state`);
+      this.end(job, 'Error');
+    });
+  }
+
+  private end(job: JobRow, state: 'Terminated' | 'Error'): void {
+    job.planned = [];
+    this.setState(job, state);
+    this.cluster.release(job);
+    this.requestPass();
+  }
+
+  /** Runs `next` after `seconds` unless the job's course changed meanwhile. */
+  private step(job: JobRow, seconds: number, next: () => void): void {
+    const course = job.course;
+    this.timeline.after(seconds, () => {
+      if (job.course === course && this.cluster.jobs.has(job.id)) next();
+    });
+  }
+
+  private setState(job: JobRow, state: JobState): void {
+    job.state = state;
+    job.rev++;
+  }
+
+  private owned(user: string, id: number, verb: string): JobRow {
+    const job = this.cluster.job(id);
+    if (!job || (job.owner !== user && !ADMINS.has(user)))
+      throw new CommandError(
+        256,
+        `/!\\ Cannot ${verb} job ${id}: you are not the right user or the job does not exist.\n`,
+      );
+    return job;
+  }
+
+  private firstNode(job: JobRow): string {
+    const first = job.assigned[0];
+    return (first === undefined ? undefined : this.cluster.resource(first)?.network_address) ?? '';
+  }
+}
+
+function jobMessage(request: ResourceRequest, name: string | null, types: string[]): string {
+  const parts = [`R=${requestedCount(request)}`, `W=${formatWalltime(request.walltime)}`, 'J=B'];
+  if (name !== null) parts.push(`N=${name}`);
+  if (types.length > 0) parts.push(`T=${types.join('|')}`);
+  return parts.join(',');
+}
+
+function withKarma(message: string): string {
+  return message.endsWith(KARMA) ? message : message + KARMA;
+}

@@ -1,0 +1,64 @@
+/** startOarSim: an OAR 2.5.9 REST API on a loopback port, backed by a simulated cluster. */
+import type { AddressInfo } from 'node:net';
+import { SimClock } from './clock';
+import { Cluster } from './cluster';
+import { ApiServer, type RequestFilter } from './http/server';
+import { Renderer } from './render';
+import { OAR_CADENCE, Scheduler } from './scheduler';
+import { Timeline } from './timeline';
+import { Workload, type WorkloadOptions } from './workload';
+
+export interface OarSimOptions {
+  host?: string;
+  /** 0 (default) = a free port. */
+  port?: number;
+  nodes?: number;
+  coresPerNode?: number;
+  cpusPerNode?: number;
+  /** Simulated seconds per real second (default 1: OAR's own pace). */
+  timeFactor?: number;
+  /** Run time of commands the simulator cannot interpret (simulated seconds, default 60). */
+  defaultRunSeconds?: number;
+  workload?: WorkloadOptions;
+}
+
+export interface OarSim {
+  /** e.g. http://127.0.0.1:6670/oarapi (Basic auth: the same root with -priv). */
+  url: string;
+  requestCount(filter?: RequestFilter): number;
+  stop(): Promise<void>;
+}
+
+export async function startOarSim(options: OarSimOptions = {}): Promise<OarSim> {
+  const host = options.host ?? '127.0.0.1';
+  const nodes = options.nodes ?? 4;
+  const coresPerNode = options.coresPerNode ?? 2;
+  const clock = new SimClock(options.timeFactor ?? 1);
+  const timeline = new Timeline(clock);
+  const cluster = new Cluster(clock);
+  cluster.addNodes(nodes, coresPerNode, options.cpusPerNode ?? 1);
+  const scheduler = new Scheduler(cluster, timeline, OAR_CADENCE, options.defaultRunSeconds ?? 60);
+  const api = new ApiServer({ clock, cluster, scheduler, renderer: new Renderer(cluster) });
+  const workload = options.workload
+    ? new Workload(scheduler, timeline, options.workload, { nodes, coresPerNode })
+    : undefined;
+
+  await new Promise<void>((resolve, reject) => {
+    api.server.once('error', reject);
+    api.server.listen(options.port ?? 0, host, () => resolve());
+  });
+  workload?.start();
+  const { port } = api.server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}/oarapi`,
+    requestCount: (filter) => api.requestCount(filter),
+    stop: async () => {
+      workload?.stop();
+      timeline.stop();
+      await new Promise<void>((resolve) => {
+        api.server.close(() => resolve());
+        api.server.closeAllConnections();
+      });
+    },
+  };
+}
