@@ -1,0 +1,60 @@
+import { OarHttpError, OarRequestError, isTransient } from '@oar-live/oar-client';
+import type { Operation, OperationError, TargetResult } from '@oar-live/shared';
+import type { OperationJobData } from './operation-job';
+
+/** A target refused by oar-live itself (before or instead of asking OAR), with the HTTP status that fits. */
+export class TargetError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What an executor may read and persist while it runs one attempt of an operation. */
+export interface ExecutionContext {
+  data: OperationJobData;
+  /** The stored operation as this attempt began (with the per-target results of earlier attempts). */
+  operation: Operation;
+  /** Persists fields of the queue job's data (they survive a crash and reach the next attempt). */
+  updateData(patch: Partial<OperationJobData>): Promise<void>;
+  /** Persists one target's outcome in the operation record. */
+  saveResult(result: TargetResult): Promise<void>;
+  setTargets(targets: string[]): Promise<void>;
+}
+
+/** The user-facing error of a failure: OAR's own status and words when OAR answered. */
+export function toOperationError(err: unknown): OperationError {
+  if (err instanceof OarHttpError || err instanceof TargetError) return { status: err.status, message: err.message };
+  if (err instanceof OarRequestError) return { status: 400, message: err.message };
+  return { message: err instanceof Error ? err.message : String(err) };
+}
+
+/**
+ * Runs `act` for each target not settled by an earlier attempt, saving each outcome as it comes.
+ * A permanent failure is that target's result and the others go on; a transient fault stops the
+ * attempt (thrown, so the queue retries it later, resuming after the settled targets).
+ */
+export async function forEachTarget<T>(
+  context: ExecutionContext,
+  items: readonly T[],
+  targetOf: (item: T) => string,
+  act: (item: T) => Promise<object | undefined>,
+): Promise<TargetResult[]> {
+  const settled = new Map((context.operation.results ?? []).map((result) => [result.target, result]));
+  for (const item of items) {
+    const target = targetOf(item);
+    if (settled.has(target)) continue;
+    let outcome: TargetResult;
+    try {
+      outcome = { target, ok: true, result: (await act(item)) ?? {} };
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      outcome = { target, ok: false, error: toOperationError(err) };
+    }
+    await context.saveResult(outcome);
+    settled.set(target, outcome);
+  }
+  return items.map((item) => settled.get(targetOf(item))!);
+}

@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { OarClient, OarHttpError, type NewResource, type Resource } from '@oar-live/oar-client';
+import { setTimeout as delay } from 'node:timers/promises';
+import { forEachTarget, TargetError, type ExecutionContext } from './execution';
+import type { Outcome } from './operation-job';
+
+/** Node operations need OAR's admin login. */
+const AS_OAR = { as: 'oar' } as const;
+/** Retiring a node waits this long for its cancelled jobs to leave before the attempt is retried. */
+const JOBS_GONE_TIMEOUT_MS = 60_000;
+const JOBS_GONE_POLL_MS = 500;
+
+/** Jobs still on a node being retired: a transient state, the attempt is retried. */
+class JobsStillRunningError extends OarHttpError {
+  constructor(node: string, jobIds: number[]) {
+    super(
+      503,
+      'Jobs still running',
+      `jobs ${jobIds.join(', ')} still run on ${node} after being cancelled`,
+      `retire ${node}`,
+    );
+  }
+}
+
+/** The resource rows of `count` new nodes (or of `names`), numbered after every existing cpu and core. */
+export function planNodeRows(
+  existing: readonly Resource[],
+  request: {
+    count: number;
+    prefix: string;
+    names?: string[];
+    cpus: number;
+    coresPerCpu: number;
+    properties?: NewResource['properties'];
+  },
+): NewResource[] {
+  const nodeNames = new Set(existing.map((resource) => resource.node));
+  let names = request.names;
+  if (!names) {
+    const pattern = new RegExp(`^${request.prefix.replace(/[.\\-]/g, '\\$&')}(\\d+)$`);
+    const used = [...nodeNames].map((name) => pattern.exec(name)?.[1]).filter((n): n is string => n !== undefined);
+    const next = Math.max(0, ...used.map(Number)) + 1;
+    names = Array.from({ length: request.count }, (_, i) => `${request.prefix}${next + i}`);
+  }
+  let cpu = Math.max(0, ...existing.map((resource) => resource.cpu ?? 0));
+  let core = Math.max(0, ...existing.map((resource) => resource.core ?? 0));
+  const rows: NewResource[] = [];
+  for (const node of names.filter((name) => !nodeNames.has(name))) {
+    for (let c = 0; c < request.cpus; c++) {
+      cpu += 1;
+      for (let k = 0; k < request.coresPerCpu; k++) {
+        core += 1;
+        rows.push({ node, cpu, core, cpuset: c * request.coresPerCpu + k, properties: request.properties });
+      }
+    }
+  }
+  return rows;
+}
+
+/** node.create, node.state, node.delete, as OAR's `oar` login. */
+@Injectable()
+export class NodeActions {
+  constructor(private readonly oar: OarClient) {}
+
+  /**
+   * Creates every row in one OAR call. Idempotent across attempts: the rows are planned once (kept
+   * in the queue job), and a later attempt sends only the rows OAR does not have yet.
+   */
+  async create(context: ExecutionContext): Promise<Outcome> {
+    const { payload } = context.data;
+    if (payload.kind !== 'node.create') throw new Error(`not a node creation: ${payload.kind}`);
+    const existing = await this.oar.resources.full(AS_OAR);
+    let rows = context.data.plannedRows;
+    if (!rows) {
+      rows = planNodeRows(existing, payload);
+      await context.updateData({ plannedRows: rows });
+    }
+    const names = payload.names ?? [...new Set(rows.map((row) => row.node))];
+    await context.setTargets(names);
+    const have = new Set(existing.map((resource) => `${resource.node}/${resource.cpuset}`));
+    const missing = rows.filter((row) => !have.has(`${row.node}/${row.cpuset}`));
+    if (missing.length > 0) await this.oar.resources.create(missing, AS_OAR);
+    const after = await this.oar.resources.full(AS_OAR);
+    const planned = new Set(rows.map((row) => row.node));
+    const results = await forEachTarget(
+      context,
+      names,
+      (name) => name,
+      async (name) => {
+        if (!planned.has(name)) throw new TargetError(409, `node ${name} already exists`);
+        return { resourceIds: after.filter((resource) => resource.node === name).map((resource) => resource.id) };
+      },
+    );
+    return { results };
+  }
+
+  async setState(context: ExecutionContext): Promise<Outcome> {
+    const { payload } = context.data;
+    if (payload.kind !== 'node.state') throw new Error(`not a node state change: ${payload.kind}`);
+    const results = await forEachTarget(
+      context,
+      payload.names,
+      (name) => name,
+      async (name) => {
+        const resources = await this.resourcesOf(name);
+        for (const resource of resources) {
+          if (resource.state !== payload.state) await this.oar.resources.setState(resource.id, payload.state, AS_OAR);
+        }
+        return { state: payload.state, resourceIds: resources.map((resource) => resource.id) };
+      },
+    );
+    return { results };
+  }
+
+  /** Retire: refuse while jobs run (unless force: cancel them), set every resource Dead, delete them. */
+  async delete(context: ExecutionContext): Promise<Outcome> {
+    const { payload } = context.data;
+    if (payload.kind !== 'node.delete') throw new Error(`not a node retirement: ${payload.kind}`);
+    const results = await forEachTarget(
+      context,
+      payload.names,
+      (name) => name,
+      async (name) => {
+        const resources = await this.resourcesOf(name);
+        const jobIds = await this.oar.resources.nodeJobIds(name, AS_OAR);
+        if (jobIds.length > 0) {
+          if (!payload.force) {
+            throw new TargetError(
+              409,
+              `jobs ${jobIds.join(', ')} run on ${name}: retire it with force to cancel them first`,
+            );
+          }
+          for (const id of jobIds) await this.oar.jobs.cancel(id, AS_OAR).catch(ignoreFinishedJob);
+        }
+        for (const resource of resources) {
+          if (resource.state !== 'Dead') await this.oar.resources.setState(resource.id, 'Dead', AS_OAR);
+        }
+        await this.waitUntilFree(name);
+        for (const resource of resources) await this.oar.resources.delete(resource.id, AS_OAR).catch(ignoreNotFound);
+        return { deletedResourceIds: resources.map((resource) => resource.id), cancelledJobIds: jobIds };
+      },
+    );
+    return { results };
+  }
+
+  private async resourcesOf(name: string): Promise<Resource[]> {
+    const resources = await this.oar.resources.ofNode(name, AS_OAR).catch((err: unknown) => {
+      if (err instanceof OarHttpError && err.status === 404) return [];
+      throw err;
+    });
+    if (resources.length === 0) throw new TargetError(404, `no node named ${name}`);
+    return resources;
+  }
+
+  /** OAR refuses to delete resources its jobs still hold; cancelled jobs take a few seconds to end. */
+  private async waitUntilFree(name: string): Promise<void> {
+    const deadline = Date.now() + JOBS_GONE_TIMEOUT_MS;
+    for (;;) {
+      const jobIds = await this.oar.resources.nodeJobIds(name, AS_OAR);
+      if (jobIds.length === 0) return;
+      if (Date.now() > deadline) throw new JobsStillRunningError(name, jobIds);
+      await delay(JOBS_GONE_POLL_MS);
+    }
+  }
+}
+
+/** Cancelling a job that ended meanwhile: OAR answers 400 "Oardel error"; the goal is reached. */
+function ignoreFinishedJob(err: unknown): void {
+  if (!(err instanceof OarHttpError && err.status === 400)) throw err;
+}
+
+function ignoreNotFound(err: unknown): void {
+  if (!(err instanceof OarHttpError && err.status === 404)) throw err;
+}

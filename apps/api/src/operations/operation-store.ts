@@ -1,0 +1,105 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Operation, OperationState } from '@oar-live/shared';
+import Redis from 'ioredis';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { DEFAULT_REDIS_URL } from '../cluster/redis.provider';
+
+/** Operations (and their audit history) are kept this long. */
+const RETENTION_SECONDS = 30 * 24 * 3600;
+/** How many of the newest operations a list query looks through. */
+const LIST_WINDOW = 5000;
+
+export interface OperationQuery {
+  user?: string;
+  kind?: string;
+  state?: OperationState;
+  limit: number;
+}
+
+/** A stored operation plus what oar-live alone needs: the hash of the request behind an Idempotency-Key. */
+interface StoredOperation {
+  operation: Operation;
+  requestHash?: string;
+}
+
+/**
+ * Operations and their audit trail in Redis (JSON per operation, a time index for queries). Holds no
+ * secrets: inputs are stored as the API shows them (scripts only as a size and digest).
+ */
+@Injectable()
+export class OperationStore implements OnApplicationShutdown {
+  readonly redis: Redis;
+  private readonly prefix: string;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.redis = new Redis(config.REDIS_URL ?? DEFAULT_REDIS_URL, { connectionName: 'oar-live:operations' });
+    this.prefix = `${config.REDIS_KEY_PREFIX}ops:`;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+
+  /** Stores `operation` unless one with its id exists; returns whichever is stored now. */
+  async create(operation: Operation, requestHash?: string): Promise<StoredOperation & { created: boolean }> {
+    const value: StoredOperation = { operation, requestHash };
+    const key = this.key(operation.id);
+    const [[, set]] = (await this.redis
+      .multi()
+      .set(key, JSON.stringify(value), 'EX', RETENTION_SECONDS, 'NX')
+      .zadd(this.indexKey, 'NX', Date.parse(operation.createdAt), operation.id)
+      .zremrangebyscore(this.indexKey, '-inf', Date.now() - RETENTION_SECONDS * 1000)
+      .exec())! as [[unknown, string | null]];
+    if (set === 'OK') return { ...value, created: true };
+    return { ...(await this.getStored(operation.id))!, created: false };
+  }
+
+  async get(id: string): Promise<Operation | null> {
+    return (await this.getStored(id))?.operation ?? null;
+  }
+
+  async getStored(id: string): Promise<StoredOperation | null> {
+    const json = await this.redis.get(this.key(id));
+    return json ? (JSON.parse(json) as StoredOperation) : null;
+  }
+
+  /**
+   * Read-modify-write of one operation. Safe without a lock: after creation only the worker holding
+   * the operation's queue job writes it, and the queue runs one job at a time.
+   */
+  async update(id: string, change: (operation: Operation) => Operation): Promise<Operation> {
+    const stored = await this.getStored(id);
+    if (!stored) throw new Error(`operation ${id} is not stored`);
+    const operation = change(stored.operation);
+    await this.redis.set(this.key(id), JSON.stringify({ ...stored, operation }), 'KEEPTTL');
+    return operation;
+  }
+
+  /** Newest first, filtered. */
+  async list(query: OperationQuery): Promise<Operation[]> {
+    const ids = await this.redis.zrevrange(this.indexKey, 0, LIST_WINDOW - 1);
+    const found: Operation[] = [];
+    for (let i = 0; i < ids.length && found.length < query.limit; i += 500) {
+      const batch = await this.redis.mget(ids.slice(i, i + 500).map((id) => this.key(id)));
+      for (const json of batch) {
+        if (!json) continue;
+        const { operation } = JSON.parse(json) as StoredOperation;
+        if (query.user && operation.user !== query.user) continue;
+        if (query.kind && operation.kind !== query.kind) continue;
+        if (query.state && operation.state !== query.state) continue;
+        found.push(operation);
+        if (found.length === query.limit) break;
+      }
+    }
+    return found;
+  }
+
+  private key(id: string): string {
+    return `${this.prefix}op:${id}`;
+  }
+
+  private get indexKey(): string {
+    return `${this.prefix}by-time`;
+  }
+}

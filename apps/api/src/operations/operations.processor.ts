@@ -1,0 +1,100 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { isTransient } from '@oar-live/oar-client';
+import type { TargetResult } from '@oar-live/shared';
+import type { Job } from 'bullmq';
+import { toOperationError, type ExecutionContext } from './execution';
+import { JobActions } from './job-actions';
+import { NodeActions } from './node-actions';
+import { OPERATIONS_QUEUE, type OperationJobData, type Outcome } from './operation-job';
+import { OperationsService } from './operations.service';
+
+/**
+ * The worker: one job at a time per process (concurrency 1), and one across all processes through the
+ * queue's global concurrency (set by OperationsQueueSetup). A job whose worker died is taken again
+ * after its lock expires (stalled), so a crash mid-operation resumes it.
+ */
+@Processor(OPERATIONS_QUEUE, {
+  autorun: false,
+  concurrency: 1,
+  lockDuration: 15_000,
+  stalledInterval: 5_000,
+  maxStalledCount: 10,
+})
+export class OperationsProcessor extends WorkerHost {
+  private readonly logger = new Logger(OperationsProcessor.name);
+
+  constructor(
+    private readonly operations: OperationsService,
+    private readonly jobs: JobActions,
+    private readonly nodes: NodeActions,
+  ) {
+    super();
+  }
+
+  async process(job: Job<OperationJobData>): Promise<void> {
+    const id = job.data.operation.id;
+    const attempts = job.attemptsStarted;
+    const operation = await this.operations.ensureStored(job.data.operation);
+    if (operation.state === 'succeeded' || operation.state === 'failed') return;
+    const current = await this.operations.transition(id, 'active', attempts);
+    const context: ExecutionContext = {
+      data: job.data,
+      operation: current,
+      updateData: async (patch) => {
+        await job.updateData({ ...job.data, ...patch });
+      },
+      saveResult: async (result) => {
+        await this.operations.progress(id, (op) => ({
+          ...op,
+          results: [...(op.results ?? []).filter((r) => r.target !== result.target), result],
+        }));
+      },
+      setTargets: async (targets) => {
+        await this.operations.progress(id, (op) => ({ ...op, targets }));
+      },
+    };
+    try {
+      const outcome = await this.execute(context);
+      const error = failureOf(outcome.results);
+      await this.operations.transition(id, error ? 'failed' : 'succeeded', attempts, {
+        ...(outcome.result && { result: outcome.result }),
+        ...(outcome.results && { results: outcome.results }),
+        ...(outcome.targets && { targets: outcome.targets }),
+        ...(error && { error }),
+      });
+    } catch (err) {
+      const retry = isTransient(err) && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+      await this.operations.transition(id, retry ? 'retrying' : 'failed', attempts, { error: toOperationError(err) });
+      if (retry) throw err;
+      if (!isTransient(err) && !toOperationError(err).status) this.logger.error(err);
+    }
+  }
+
+  private execute(context: ExecutionContext): Promise<Outcome> {
+    switch (context.data.payload.kind) {
+      case 'job.submit':
+        return this.jobs.submit(context);
+      case 'job.cancel':
+      case 'job.hold':
+      case 'job.resume':
+        return this.jobs.act(context);
+      case 'node.create':
+        return this.nodes.create(context);
+      case 'node.state':
+        return this.nodes.setState(context);
+      case 'node.delete':
+        return this.nodes.delete(context);
+    }
+  }
+}
+
+/** A bulk operation fails when any target failed: one target → its error; several → a summary. */
+function failureOf(results: TargetResult[] | undefined) {
+  const failed = results?.filter((result) => !result.ok) ?? [];
+  if (failed.length === 0) return undefined;
+  if (results!.length === 1) return failed[0].error;
+  return {
+    message: `${failed.length} of ${results!.length} targets failed: ${failed.map((r) => `${r.target}: ${r.error?.message}`).join('; ')}`,
+  };
+}
