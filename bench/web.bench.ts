@@ -1,0 +1,139 @@
+/**
+ * The wall (/wall) with 5,000 nodes in Debian's Chromium at 1920×1080: time to first render of a
+ * synthetic snapshot, and scripting time to apply one 250-change batch (goal ≤ 50 ms), measured in
+ * the page around the store call until the wall and its canvas grid have finished updating.
+ * Side by side: the same batch applied by the pure applyBatch alone, to show the UI's share.
+ */
+import type { LiveEvent } from '@oar-live/shared';
+import { batch, makeJob, makeNode, makeSnapshot } from '../test/web/support/live-fixtures';
+import { startScriptedLiveServer } from '../test/web/support/scripted-live-server';
+import { buildWebApp, launchChromium, serveWebApp } from '../test/web/support/web-harness';
+
+const NODES = 5000;
+const CORES = 4;
+const CHANGES = 250;
+const ROUNDS = 30;
+
+function changeBatch(seq: number): ReturnType<typeof batch> {
+  const events: LiveEvent[] = [];
+  for (let i = 0; i < CHANGES; i++) {
+    const n = 1 + ((seq * 7919 + i * 104729) % NODES);
+    const jobId = 100_000 + seq * CHANGES + i;
+    const state = i % 10 === 0 ? 'Absent' : 'Alive';
+    const node = makeNode(`node${n}`, {
+      state,
+      cores: CORES,
+      busy: i % 2 ? CORES : 0,
+      jobId,
+      firstId: (n - 1) * CORES + 1,
+    });
+    events.push({ type: 'node.changed', node, changed: ['state', 'jobIds'] });
+    if (i % 2) events.push({ type: 'job.added', job: makeJob(jobId, { state: 'Running', nodes: [node.name] }) });
+  }
+  return batch(seq, events);
+}
+
+const stats = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { medianMs: round(at(0.5)), p95Ms: round(at(0.95)), maxMs: round(sorted[sorted.length - 1]) };
+};
+const round = (x: number) => Math.round(x * 100) / 100;
+
+export async function run(): Promise<object> {
+  const dist = buildWebApp();
+  const server = await startScriptedLiveServer((req, res) => {
+    if (!serveWebApp(dist, req, res)) res.writeHead(404).end();
+  });
+  const browser = await launchChromium({ width: 1920, height: 1080 });
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/wall`);
+    await server.nextConnection();
+    await page.waitForFunction(() => document.querySelector('oar-app')?.shadowRoot?.querySelector('oar-wall'));
+
+    const snapshot = makeSnapshot(NODES, CORES, 1);
+    const firstRender = await page.evaluate(async (snap) => {
+      type Updatable = HTMLElement & { updateComplete: Promise<unknown> };
+      const app = document.querySelector('oar-app') as HTMLElement & {
+        services: { live: { receiveSnapshot(s: unknown): void } };
+      };
+      const wall = app.shadowRoot!.querySelector('oar-wall') as Updatable;
+      const t0 = performance.now();
+      app.services.live.receiveSnapshot(snap);
+      await wall.updateComplete;
+      await (wall.shadowRoot!.querySelector('oar-node-grid') as Updatable).updateComplete;
+      const scripted = performance.now() - t0;
+      await new Promise(requestAnimationFrame);
+      return { scriptingMs: scripted, toNextFrameMs: performance.now() - t0 };
+    }, snapshot);
+
+    const batches = Array.from({ length: ROUNDS }, (_, i) => changeBatch(2 + i));
+    const timings = await page.evaluate(async (list) => {
+      type Updatable = HTMLElement & { updateComplete: Promise<unknown> };
+      const app = document.querySelector('oar-app') as HTMLElement & {
+        services: { live: { receiveBatch(b: unknown): void } };
+      };
+      const wall = app.shadowRoot!.querySelector('oar-wall') as Updatable;
+      const grid = wall.shadowRoot!.querySelector('oar-node-grid') as Updatable;
+      const out: number[] = [];
+      for (const b of list) {
+        const t0 = performance.now();
+        app.services.live.receiveBatch(b);
+        await wall.updateComplete;
+        await grid.updateComplete;
+        out.push(performance.now() - t0);
+        await new Promise(requestAnimationFrame); // let the flash frame run between batches, as live
+      }
+      return out;
+    }, batches);
+
+    // The pure store step alone, on the same data, in the same page (a fresh copy per round).
+    const applyOnly = await page.evaluate(
+      async ([snap, list]) => {
+        const app = document.querySelector('oar-app') as HTMLElement & {
+          services: { live: { snapshot: unknown; receiveSnapshot(s: unknown): void; receiveBatch(b: unknown): void } };
+        };
+        const { LiveStore } = { LiveStore: app.services.live.constructor as new () => typeof app.services.live };
+        const store = new LiveStore();
+        store.receiveSnapshot(snap);
+        const out: number[] = [];
+        for (const b of list) {
+          const t0 = performance.now();
+          store.receiveBatch(b);
+          out.push(performance.now() - t0);
+        }
+        return out;
+      },
+      [snapshot, batches] as const,
+    );
+
+    const shown = await page.evaluate(
+      () =>
+        (
+          document
+            .querySelector('oar-app')!
+            .shadowRoot!.querySelector('oar-wall')!
+            .shadowRoot!.querySelector('.value') as HTMLElement
+        ).textContent,
+    );
+    if (!shown?.endsWith(`/${NODES}`)) throw new Error(`the wall does not show ${NODES} nodes: ${shown}`);
+    const batchStats = stats(timings);
+    const storeStats = stats(applyOnly);
+    return {
+      nodes: NODES,
+      coresPerNode: CORES,
+      changesPerBatch: CHANGES,
+      rounds: ROUNDS,
+      firstRender: { scriptingMs: round(firstRender.scriptingMs), toNextFrameMs: round(firstRender.toNextFrameMs) },
+      applyBatch250: batchStats,
+      storeOnlyApplyBatch250: storeStats,
+      uiShareOfBatchMedian: round((batchStats.medianMs - storeStats.medianMs) / batchStats.medianMs),
+      goalMs: 50,
+      meetsGoal: batchStats.p95Ms <= 50,
+    };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
