@@ -1,3 +1,4 @@
+/// <reference lib="dom" /> // page.evaluate callbacks run in the browser
 /**
  * The wall (/wall) with 5,000 nodes in Debian's Chromium at 1920×1080: time to first render of a
  * synthetic snapshot, and scripting time to apply one 250-change batch (goal ≤ 50 ms), measured in

@@ -1,9 +1,10 @@
+/// <reference lib="dom" /> // page.evaluate callbacks run in the browser
 import type { Operation } from '@oar-live/shared';
 import type { Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { batch, makeJob, makeNode, makeSnapshot } from './support/live-fixtures';
 import { signInBeforeLoad, startWebFixture, type WebFixture } from './support/web-fixture';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '../support/wait-for';
 
 function operation(id: string, patch: Partial<Operation> = {}): Operation {
   const at = new Date().toISOString();
@@ -166,7 +167,10 @@ describe('web app in Chromium (scripted server)', () => {
     expect(web.api.sent('POST', '/api/nodes/actions')).toHaveLength(0);
     await page.getByRole('button', { name: 'Set Absent' }).click();
     await dialog.getByRole('button', { name: 'Set Absent' }).click();
-    await waitFor(() => web.api.sent('POST', '/api/nodes/actions').length === 1, 'the bulk request');
+    await waitFor(() => web.api.sent('POST', '/api/nodes/actions').length === 1, {
+      describe: 'the bulk request',
+      intervalMs: 20,
+    });
     expect(JSON.parse(web.api.sent('POST', '/api/nodes/actions')[0].body)).toEqual({
       action: 'absent',
       names: ['node2', 'node4'],
@@ -176,7 +180,10 @@ describe('web app in Chromium (scripted server)', () => {
     await create.getByLabel('Count').fill('2');
     await create.getByLabel('Cores per node').fill('4');
     await create.getByRole('button', { name: 'Create nodes' }).click();
-    await waitFor(() => web.api.sent('POST', '/api/nodes').length === 1, 'the create request');
+    await waitFor(() => web.api.sent('POST', '/api/nodes').length === 1, {
+      describe: 'the create request',
+      intervalMs: 20,
+    });
     expect(JSON.parse(web.api.sent('POST', '/api/nodes')[0].body)).toEqual({ count: 2, cpus: 1, coresPerCpu: 4 });
   });
 
@@ -225,7 +232,6 @@ describe('web app in Chromium (scripted server)', () => {
     expect(await page.locator('oar-event-feed tbody tr').count()).toBe(1);
     await page.getByRole('button', { name: 'Pause' }).click();
     live.socket.emit('changes', batch(3, [{ type: 'node.changed', node: makeNode('node2', { state: 'Dead' }) }]));
-    await page.locator('oar-connection-status', { hasText: 'Live' }).waitFor();
     await waitFor(
       () =>
         page.evaluate(
@@ -233,7 +239,7 @@ describe('web app in Chromium (scripted server)', () => {
             (document.querySelector('oar-app') as unknown as { services: { live: { snapshot: { seq: number } } } })
               .services.live.snapshot.seq === 3,
         ),
-      'batch 3 to arrive',
+      { describe: 'batch 3 to arrive', intervalMs: 20 },
     );
     expect(await page.locator('oar-event-feed tbody tr').count()).toBe(1);
     await page.getByRole('button', { name: 'Resume' }).click();

@@ -1,8 +1,9 @@
+/// <reference lib="dom" /> // page.evaluate callbacks run in the browser
 import type { Job, Node } from '@oar-live/oar-client';
 import type { Page } from 'playwright-core';
 import { makeJob, makeNode } from './support/live-fixtures';
 import { startWebFixture, type WebFixture } from './support/web-fixture';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '../support/wait-for';
 
 /** Presentational elements mounted alone in real Chromium, fed through their properties. */
 describe('web elements in Chromium', () => {
@@ -150,7 +151,10 @@ describe('web elements in Chromium', () => {
       await setProps({ jobs: [...jobs, makeJob(9)] }); // would sort first (newest)
       expect(await shownIds()).toEqual([3, 2, 1, 9]);
       await page.mouse.move(0, 0);
-      await waitFor(async () => (await shownIds())[0] === 9, 'the table to re-sort once the pointer left');
+      await waitFor(async () => (await shownIds())[0] === 9, {
+        describe: 'the table to re-sort once the pointer left',
+        intervalMs: 20,
+      });
     });
   });
 

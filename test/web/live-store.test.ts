@@ -2,7 +2,7 @@ import { applyBatch, type Snapshot } from '@oar-live/shared';
 import { LiveStore } from '../../apps/web/src/state/live-store';
 import { batch, makeJob, makeNode, makeSnapshot } from './support/live-fixtures';
 import { startScriptedLiveServer } from './support/scripted-live-server';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '../support/wait-for';
 
 /** The web app's live store under node, against a real Socket.IO server speaking the /live contract. */
 describe('LiveStore', () => {
@@ -25,7 +25,7 @@ describe('LiveStore', () => {
     expect(first.auth).toEqual({ token: 'tok-alice' });
     const snapshot = makeSnapshot(3, 2, 5);
     first.socket.emit('snapshot', snapshot);
-    await waitFor(() => store.snapshot?.seq === 5, 'the snapshot');
+    await waitFor(() => store.snapshot?.seq === 5, { describe: 'the snapshot', intervalMs: 20 });
     expect(store.connection).toBe('connected');
 
     const job = makeJob(1, { state: 'Running', nodes: ['node1'] });
@@ -52,7 +52,7 @@ describe('LiveStore', () => {
     first.socket.emit('changes', b6);
     first.socket.emit('changes', b7);
     first.socket.emit('changes', b6); // a duplicate must be ignored
-    await waitFor(() => store.snapshot?.seq === 7, 'batch 7');
+    await waitFor(() => store.snapshot?.seq === 7, { describe: 'batch 7', intervalMs: 20 });
 
     expect(store.snapshot).toEqual(applyBatch(applyBatch(snapshot, b6), b7));
     expect(store.feed.map((e) => [e.seq, e.event.type])).toEqual([
@@ -69,18 +69,18 @@ describe('LiveStore', () => {
     store.start();
     const first = await server.nextConnection();
     first.socket.emit('snapshot', makeSnapshot(2, 2, 10));
-    await waitFor(() => store.snapshot?.seq === 10, 'the snapshot');
+    await waitFor(() => store.snapshot?.seq === 10, { describe: 'the snapshot', intervalMs: 20 });
 
     first.socket.conn.close(); // transport lost, as when the API restarts
-    await waitFor(() => store.connection === 'disconnected', 'the disconnect');
+    await waitFor(() => store.connection === 'disconnected', { describe: 'the disconnect', intervalMs: 20 });
     expect(store.stale).toBe(true);
     const second = await server.nextConnection();
     expect(second.auth).toEqual({ token: 'tok-alice', since: 10 });
-    await waitFor(() => store.connection === 'connected', 'the reconnect');
+    await waitFor(() => store.connection === 'connected', { describe: 'the reconnect', intervalMs: 20 });
     expect(store.stale).toBe(false);
 
     second.socket.emit('changes', batch(11, [{ type: 'node.changed', node: makeNode('node1', { state: 'Absent' }) }]));
-    await waitFor(() => store.snapshot?.seq === 11, 'batch 11');
+    await waitFor(() => store.snapshot?.seq === 11, { describe: 'batch 11', intervalMs: 20 });
     expect(store.snapshot!.nodes.find((n) => n.name === 'node1')!.state).toBe('Absent');
 
     second.socket.disconnect(true); // the server hangs up: the client must come back by itself
@@ -93,7 +93,7 @@ describe('LiveStore', () => {
     const first = await server.nextConnection();
     const snapshot = makeSnapshot(2, 2, 20);
     first.socket.emit('snapshot', snapshot);
-    await waitFor(() => store.snapshot?.seq === 20, 'the snapshot');
+    await waitFor(() => store.snapshot?.seq === 20, { describe: 'the snapshot', intervalMs: 20 });
 
     const b21 = batch(21, [{ type: 'node.changed', node: makeNode('node2', { state: 'Dead' }) }]);
     const b22 = batch(22, [{ type: 'job.added', job: makeJob(5) }]);
@@ -103,7 +103,7 @@ describe('LiveStore', () => {
     expect(store.snapshot!.seq).toBe(20); // the out-of-order batch was not applied
     second.socket.emit('changes', b21);
     second.socket.emit('changes', b22);
-    await waitFor(() => store.snapshot?.seq === 22, 'batch 22');
+    await waitFor(() => store.snapshot?.seq === 22, { describe: 'batch 22', intervalMs: 20 });
     expect(store.snapshot).toEqual(applyBatch(applyBatch(snapshot, b21), b22));
     expect(store.resyncCount).toBe(1);
   });
@@ -112,12 +112,12 @@ describe('LiveStore', () => {
     store.start();
     const first = await server.nextConnection();
     first.socket.emit('snapshot', makeSnapshot(2, 2, 3));
-    await waitFor(() => store.snapshot?.seq === 3, 'the first snapshot');
+    await waitFor(() => store.snapshot?.seq === 3, { describe: 'the first snapshot', intervalMs: 20 });
     first.socket.emit('changes', batch(9, []));
     const second = await server.nextConnection();
     const fresh: Snapshot = makeSnapshot(4, 2, 9);
     second.socket.emit('snapshot', fresh);
-    await waitFor(() => store.snapshot?.seq === 9, 'the fresh snapshot');
+    await waitFor(() => store.snapshot?.seq === 9, { describe: 'the fresh snapshot', intervalMs: 20 });
     expect(store.snapshot).toEqual(fresh);
   });
 
@@ -127,12 +127,12 @@ describe('LiveStore', () => {
     store = new LiveStore({ url: server.url, token: () => 'expired', onRefused: (r) => refusals.push(r), retryMs: 50 });
     server.refuseNextHandshake('the token is invalid or expired');
     store.start();
-    await waitFor(() => refusals.length === 1, 'the refusal');
+    await waitFor(() => refusals.length === 1, { describe: 'the refusal', intervalMs: 20 });
     expect(store.connection).toBe('disconnected');
     expect(store.connectionError).toBe('the token is invalid or expired');
     const connection = await server.nextConnection();
     expect(connection.auth.token).toBe('expired');
-    await waitFor(() => store.connection === 'connected', 'the retry to connect');
+    await waitFor(() => store.connection === 'connected', { describe: 'the retry to connect', intervalMs: 20 });
   });
 
   it('says how old the data is while OAR is down', async () => {
@@ -142,7 +142,10 @@ describe('LiveStore', () => {
     store.start();
     const first = await server.nextConnection();
     first.socket.emit('snapshot', makeSnapshot(1, 2, 1));
-    await waitFor(() => store.connection === 'connected' && store.snapshot, 'the snapshot');
+    await waitFor(() => store.connection === 'connected' && store.snapshot, {
+      describe: 'the snapshot',
+      intervalMs: 20,
+    });
     expect(store.staleSeconds()).toBeUndefined();
     first.socket.emit(
       'changes',
@@ -150,13 +153,13 @@ describe('LiveStore', () => {
         { type: 'source.status', status: 'down', error: 'connect ECONNREFUSED', lastOkAt: '2026-11-25T12:00:30Z' },
       ]),
     );
-    await waitFor(() => store.snapshot?.seq === 2, 'the source.status batch');
+    await waitFor(() => store.snapshot?.seq === 2, { describe: 'the source.status batch', intervalMs: 20 });
     expect(store.stale).toBe(true);
     expect(store.staleSeconds()).toBe(30);
     now += 5000;
     expect(store.staleSeconds()).toBe(35);
     first.socket.emit('changes', batch(3, [{ type: 'source.status', status: 'up', lastOkAt: '2026-11-25T12:01:05Z' }]));
-    await waitFor(() => store.snapshot?.seq === 3, 'the recovery');
+    await waitFor(() => store.snapshot?.seq === 3, { describe: 'the recovery', intervalMs: 20 });
     expect(store.stale).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+/// <reference lib="dom" /> // page.evaluate callbacks run in the browser
 import type { Page } from 'playwright-core';
 import { ScriptedApi } from './scripted-api';
 import { startScriptedLiveServer } from './scripted-live-server';
