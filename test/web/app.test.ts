@@ -258,7 +258,10 @@ describe('web app in Chromium (scripted server)', () => {
   });
 
   it('operations page: loads over REST, then follows operation.updated live', async () => {
-    web.api.on('GET', '/api/operations', () => [200, [operation('op-a', { kind: 'job.cancel', targets: ['5'] })]]);
+    web.api.on('GET', '/api/operations', () => [
+      200,
+      { operations: [operation('op-a', { kind: 'job.cancel', targets: ['5'] })] },
+    ]);
     const live = await open('/operations');
     const row = page.locator('oar-operations-list tr[data-operation=op-a]');
     await row.locator('[data-col=state]', { hasText: 'queued' }).waitFor();

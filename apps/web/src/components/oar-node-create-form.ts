@@ -27,7 +27,7 @@ export class OarNodeCreateForm extends LitElement {
     const operation = this.operationId ? this.live.live?.operations.get(this.operationId) : undefined;
     return html`<form @submit=${this.submit} novalidate aria-label="Create nodes">
         <label>Count <input name="count" type="number" min="1" max="1000" value="1" required /></label>
-        <label>Cores per node <input name="cores" type="number" min="1" max="1024" value="2" required /></label>
+        <label>Cores per node <input name="cores" type="number" min="1" max="256" value="2" required /></label>
         <label>Name prefix <input name="prefix" placeholder="node" /></label>
         <button class="primary" type="submit">Create nodes</button>
       </form>
@@ -43,9 +43,9 @@ export class OarNodeCreateForm extends LitElement {
     const prefix = String(data.get('prefix') ?? '').trim();
     this.error = '';
     if (!Number.isInteger(count) || count < 1 || count > 1000) return void (this.error = 'Count must be 1–1000.');
-    if (!Number.isInteger(cores) || cores < 1 || cores > 1024) return void (this.error = 'Cores must be 1–1024.');
-    if (prefix && !/^[a-zA-Z][\w-]*$/.test(prefix))
-      return void (this.error = 'Prefix: a letter, then letters, digits, _ or -.');
+    if (!Number.isInteger(cores) || cores < 1 || cores > 256) return void (this.error = 'Cores must be 1–256.');
+    if (prefix && !/^[A-Za-z][\w.-]{0,39}$/.test(prefix))
+      return void (this.error = 'Prefix: a letter, then letters, digits, ".", "-" or "_" (40 at most).');
     try {
       const body: Record<string, unknown> = { count, cpus: 1, coresPerCpu: cores };
       if (prefix) body.prefix = prefix;

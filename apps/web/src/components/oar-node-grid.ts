@@ -188,11 +188,7 @@ export class OarNodeGrid extends LitElement {
     const width = Math.max(this.clientWidth, 100);
     const n = Math.max(this.nodes.length, 1);
     let tile = this.tileSize;
-    if (this.fit) {
-      const height = Math.max(this.clientHeight, 100);
-      tile = Math.floor(Math.sqrt((width * height) / n));
-      while (tile > 4 && Math.floor(width / tile) * Math.floor(height / tile) < n) tile--;
-    }
+    if (this.fit) tile = Math.max(4, bestSquare(n, width, Math.max(this.clientHeight, 100)).size);
     const cols = Math.max(1, Math.floor(width / tile));
     const rows = Math.ceil(n / cols);
     const gap = Math.max(1, Math.round(tile * 0.06));
@@ -239,7 +235,7 @@ export class OarNodeGrid extends LitElement {
     ctx.clearRect(x, y, tile, tile);
     ctx.fillStyle = this.color('--tile-bg');
     ctx.fillRect(x, y, size, size);
-    const border = Math.max(1, Math.round(size * 0.06));
+    const border = Math.min(4, Math.max(1, Math.round(size * 0.04)));
     ctx.strokeStyle = stateColor;
     ctx.lineWidth = border;
     ctx.strokeRect(x + border / 2, y + border / 2, size - border, size - border);
@@ -273,8 +269,7 @@ export class OarNodeGrid extends LitElement {
   private drawCores(ctx: CanvasRenderingContext2D, node: Node, x: number, y: number, w: number, h: number): void {
     const count = node.resources.length;
     if (count === 0 || w < 2 || h < 2) return;
-    const cols = Math.ceil(Math.sqrt((count * w) / h));
-    const rows = Math.ceil(count / cols);
+    const { cols, rows } = bestSquare(count, w, h);
     const cw = w / cols;
     const ch = h / rows;
     const pad = cw > 6 && ch > 6 ? 1 : 0;
@@ -314,6 +309,17 @@ export class OarNodeGrid extends LitElement {
     event.preventDefault();
     this.focusIndex = Math.min(this.nodes.length - 1, Math.max(0, next));
   }
+}
+
+/** The column count that gives `count` squares in a w×h box the largest edge (fewest rows on ties). */
+function bestSquare(count: number, w: number, h: number): { cols: number; rows: number; size: number } {
+  let best = { cols: 1, rows: count, size: 0 };
+  for (let cols = 1; cols <= count; cols++) {
+    const rows = Math.ceil(count / cols);
+    const size = Math.floor(Math.min(w / cols, h / rows));
+    if (size > best.size) best = { cols, rows, size };
+  }
+  return best;
 }
 
 export function describeNode(node: Node): string {

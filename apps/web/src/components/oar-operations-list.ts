@@ -14,8 +14,8 @@ export class OarOperationsList extends LitElement {
   private readonly load = new Task(this, {
     task: async ([api], { signal }) => {
       if (!api) return;
-      const answer = await api.get<Operation[] | { items: Operation[] }>('/api/operations', signal);
-      this.live.live?.mergeOperations(Array.isArray(answer) ? answer : answer.items);
+      const answer = await api.get<{ operations: Operation[] }>('/api/operations', signal);
+      this.live.live?.mergeOperations(answer.operations);
     },
     args: () => [this.live.api] as const,
   });

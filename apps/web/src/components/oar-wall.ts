@@ -21,13 +21,12 @@ export class OarWall extends LitElement {
       flex-direction: column;
       background: var(--bg);
       color: var(--fg);
-      font-size: clamp(16px, 1.6vw, 64px);
+      font-size: clamp(14px, 1.35vw, 64px);
       overflow: hidden;
     }
     header {
       display: flex;
-      flex-wrap: wrap;
-      gap: 0.4em 1.6em;
+      gap: 0.4em 1.4em;
       align-items: baseline;
       padding: 0.4em 0.8em;
     }
@@ -49,6 +48,7 @@ export class OarWall extends LitElement {
     }
     .clock {
       margin-left: auto;
+      white-space: nowrap;
       font-size: 1.6em;
       font-variant-numeric: tabular-nums;
     }
