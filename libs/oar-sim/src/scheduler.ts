@@ -160,6 +160,7 @@ export class Scheduler {
         if (job.course !== course) return;
         job.message = 'Job killed by Leon directly';
         job.scheduledStart = null;
+        job.walltime = null;
         this.end(job, 'Error');
       });
     } else if (job.state !== 'Finishing' && !FINISHED.has(job.state)) {

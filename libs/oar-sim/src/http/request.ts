@@ -25,13 +25,18 @@ export class OarRequest {
     rawQuery: string,
     readonly incoming: IncomingMessage,
     private readonly res: ServerResponse,
-    /** Authenticated login (`\w+` part, as oarapi.pl keeps it), '' when anonymous. */
+    /** The authenticated user as given (X-Remote-Ident or the Basic login), '' when anonymous. */
     readonly user: string,
     readonly body: Buffer,
     /** Simulated epoch seconds when the request came in. */
     readonly now: number,
   ) {
     this.query = new URLSearchParams(rawQuery);
+  }
+
+  /** The login oarapi.pl acts as: the first `\w+` run of the user (it keeps only that). */
+  get login(): string {
+    return /\w+/.exec(this.user)?.[0] ?? '';
   }
 
   header(name: string): string | undefined {

@@ -18,7 +18,7 @@ const USER_ERRORS = new Set([4, 5, 6, 7, 8, 10, 16, 17]);
 const ODODO = '/usr/lib/oar/oardodo/oardodo';
 
 export function jobRoutes(router: Router, api: SimApi): void {
-  const ctx = (req: OarRequest): RenderContext => ({ base: req.base, viewer: req.user });
+  const ctx = (req: OarRequest): RenderContext => ({ base: req.base, viewer: req.login });
   const render = (req: OarRequest, job: JobRow, view: JobView) =>
     stampRow(api.renderer.job(job, ctx(req), view), req.now);
 
@@ -36,7 +36,7 @@ export function jobRoutes(router: Router, api: SimApi): void {
   };
 
   const findJob = (req: OarRequest, id: string): JobRow => {
-    if (!req.user) throw permissionDenied('A suitable authentication must be done before looking at jobs');
+    if (!req.login) throw permissionDenied('A suitable authentication must be done before looking at jobs');
     const job = api.cluster.job(Number(id));
     if (!job) throw new OarHttpError(404, 'Job not found', 'Job not found');
     return job;
@@ -51,7 +51,7 @@ export function jobRoutes(router: Router, api: SimApi): void {
 
   /** oardel/oarhold/oarresume as the user: a refusal is oarapi.pl's 400 "<command> error". */
   const act = (req: OarRequest, id: string, run: () => string, errorName: string, command: string): string => {
-    if (!UNIX_USERS.has(req.user)) throw oardodoUnknownUser();
+    if (!UNIX_USERS.has(req.login)) throw oardodoUnknownUser();
     try {
       return run();
     } catch (err) {
@@ -73,13 +73,13 @@ export function jobRoutes(router: Router, api: SimApi): void {
     .on('GET', '/jobs/:id/resources', (req, [id]) => jobItems(req, id, 'resources'))
     .on('GET', '/jobs/:id/nodes', (req, [id]) => jobItems(req, id, 'nodes'))
     .on('POST', '/jobs', (req) => {
-      if (!req.user) throw permissionDenied('A suitable authentication must be done before posting jobs');
+      if (!req.login) throw permissionDenied('A suitable authentication must be done before posting jobs');
       const posted = readPosted(req, 'Job');
       const { spec, oarcmd, unknownOption, reservation } = readSubmission(
         Array.isArray(posted) ? {} : posted,
-        req.user,
+        req.login,
       );
-      if (!UNIX_USERS.has(req.user)) throw oardodoUnknownUser();
+      if (!UNIX_USERS.has(req.login)) throw oardodoUnknownUser();
       const fail = (status: number, output: string) =>
         new OarHttpError(
           USER_ERRORS.has(status) ? 400 : 500,
@@ -108,23 +108,23 @@ export function jobRoutes(router: Router, api: SimApi): void {
       );
     })
     .on('DELETE', '/jobs/:id', (req, [id]) => {
-      if (!req.user) throw permissionDenied('A suitable authentication must be done before deleting jobs');
-      const output = act(req, id, () => api.scheduler.frag(req.user, Number(id)), 'Oardel', `oardel ${id}`);
+      if (!req.login) throw permissionDenied('A suitable authentication must be done before deleting jobs');
+      const output = act(req, id, () => api.scheduler.frag(req.login, Number(id)), 'Oardel', `oardel ${id}`);
       req.send(202, { api_timestamp: req.now, id, oardel_output: output, status: 'Delete request registered' });
     })
     .on('POST', '/jobs/:id/(deletions|holds|rholds|resumptions|checkpoints)/new', (req, [id, action]) => {
-      if (!req.user) throw permissionDenied('A suitable authentication must be done before modifying jobs');
+      if (!req.login) throw permissionDenied('A suitable authentication must be done before modifying jobs');
       const scheduler = api.scheduler;
       // oarapi.pl runs "<program> $array <flags> <id>" with an empty $array, hence the double space.
       const actions: Record<string, [string, string, () => string]> = {
-        deletions: ['oardel  ', 'Delete request registered', () => scheduler.frag(req.user, Number(id))],
-        holds: ['oarhold  ', 'Hold request registered', () => scheduler.hold(req.user, Number(id))],
+        deletions: ['oardel  ', 'Delete request registered', () => scheduler.frag(req.login, Number(id))],
+        holds: ['oarhold  ', 'Hold request registered', () => scheduler.hold(req.login, Number(id))],
         rholds: [
           'oarhold  -r ',
           'Hold request registered',
           () => refuse(`/!\\ Holding a running job is not simulated\n`),
         ],
-        resumptions: ['oarresume  ', 'Resume request registered', () => scheduler.resume(req.user, Number(id))],
+        resumptions: ['oarresume  ', 'Resume request registered', () => scheduler.resume(req.login, Number(id))],
         checkpoints: ['oardel  -c ', 'Checkpoint request registered', () => refuse(`Checkpointing is not simulated\n`)],
       };
       const [command, status, run] = actions[action];

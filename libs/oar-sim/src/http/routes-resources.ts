@@ -5,7 +5,7 @@ import type { ResourceRow, ResourceState } from '../records';
 import { jobLinks, STAMP, stampObject, stampRow } from '../render';
 import { postedParams, readPosted } from './body';
 import type { SimApi } from './context';
-import { OarHttpError, permissionDenied } from './errors';
+import { ApacheError, OarHttpError, permissionDenied } from './errors';
 import { envelope, pageWindow, queryParams } from './pagination';
 import type { OarRequest } from './request';
 import type { Router } from './router';
@@ -27,7 +27,7 @@ const SETTABLE_STATES: ReadonlySet<string> = new Set(['Alive', 'Absent', 'Dead']
 export function resourceRoutes(router: Router, api: SimApi): void {
   const { cluster, renderer, scheduler } = api;
   const row = (req: OarRequest, r: ResourceRow, full: boolean) =>
-    stampRow(renderer.resource(r, { base: req.base, viewer: req.user }, full), req.now);
+    stampRow(renderer.resource(r, { base: req.base, viewer: req.login }, full), req.now);
 
   const list = (full: boolean) => (req: OarRequest) => {
     const window = pageWindow(req);
@@ -44,7 +44,7 @@ export function resourceRoutes(router: Router, api: SimApi): void {
   const nodeResources = (name: string) => cluster.resources.filter((r) => r.network_address === name);
 
   const admin = (req: OarRequest, doing: string, only: string) => {
-    if (!req.user) throw permissionDenied(`A suitable authentication must be done before ${doing}`);
+    if (!req.login) throw permissionDenied(`A suitable authentication must be done before ${doing}`);
     if (req.user !== 'oar') throw permissionDenied(`Only the oar user can ${only}`);
   };
 
@@ -57,7 +57,10 @@ export function resourceRoutes(router: Router, api: SimApi): void {
       req.sendJsonText(200, row(req, r, true));
     })
     .on('GET', '/resources/nodes/:node', (req, [name]) => {
-      const items = nodeResources(name).map((r) => row(req, r, false));
+      const resources = nodeResources(name);
+      // oarapi.pl 2.5.9 dies on an unknown node; Apache answers with its HTML 500.
+      if (resources.length === 0) throw new ApacheError(500);
+      const items = resources.map((r) => row(req, r, false));
       req.sendJsonText(200, envelope(req, items, items.length, undefined));
     })
     .on('GET', '/resources/:id/jobs', (req, [id]) => {

@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { SimApi } from './context';
-import { apachePage, OarHttpError } from './errors';
+import { APACHE_SERVER, ApacheError, apachePage, type ApacheStatus, OarHttpError } from './errors';
 import { infoRoutes } from './routes-info';
 import { jobRoutes } from './routes-jobs';
 import { resourceRoutes } from './routes-resources';
@@ -53,7 +53,8 @@ export class ApiServer {
     const key = `${method} ${url.pathname}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     const hostPort = incoming.headers.host ?? `${this.server.address()}`;
-    const apache = (status: 401 | 404 | 413, headers: Record<string, string> = {}) => {
+    res.setHeader('Server', APACHE_SERVER);
+    const apache = (status: ApacheStatus, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'Content-Type': 'text/html; charset=iso-8859-1', ...headers });
       res.end(apachePage(status, hostPort));
     };
@@ -72,7 +73,7 @@ export class ApiServer {
     } else {
       const ident = incoming.headers['x-remote-ident'];
       const value = Array.isArray(ident) ? ident[0] : ident;
-      if (value !== undefined && !REJECTED_IDENTS.has(value)) user = /\w+/.exec(value)?.[0] ?? '';
+      if (value !== undefined && !REJECTED_IDENTS.has(value)) user = value;
     }
 
     const req = new OarRequest(
@@ -90,12 +91,13 @@ export class ApiServer {
       const structure = req.query.get('structure');
       if (structure !== null && structure !== 'simple' && structure !== 'oar')
         throw new OarHttpError(406, `Unknown ${structure} format`, `Unknown ${structure} format for data structure`);
-      req.negotiate(/^\/*$/.test(pathInfo) ? 'html' : /\.(json|yaml|html)$/.exec(pathInfo)?.[0]);
+      req.negotiate(pathInfo === '' ? 'html' : /\.(json|yaml|html)$/.exec(pathInfo)?.[0]);
       const route = this.router.match(method, pathInfo);
       if (!route) throw new OarHttpError(404, 'Not found', `No way to handle your request ${pathInfo}`);
       await route.handle(req, route.params);
     } catch (err) {
-      if (err instanceof OarHttpError) req.sendError(err);
+      if (err instanceof ApacheError) apache(err.status);
+      else if (err instanceof OarHttpError) req.sendError(err);
       else req.sendError(new OarHttpError(500, 'Oar server error', String((err as Error).stack ?? err)));
     }
   }
