@@ -43,6 +43,8 @@ export class Cluster {
   private nextEventId = 1;
   /** Bumped when resources are added or removed (invalidates per-node indexes). */
   layoutRev = 0;
+  /** Bumped when a resource changes state. */
+  stateRev = 0;
 
   constructor(
     readonly clock: SimClock,
@@ -101,6 +103,7 @@ export class Cluster {
     if (row.state === state) return;
     row.state = state;
     row.rev++;
+    this.stateRev++;
   }
 
   /** Removes a (Dead) resource and, as oarapi.pl does, every job ever assigned to it. */

@@ -12,15 +12,22 @@ export interface PlacementQuery {
   resources: readonly ResourceRow[];
   usable: (r: ResourceRow) => boolean;
   matches?: (r: ResourceRow) => boolean;
+  /**
+   * The same resources grouped by node, with how many of a node's resources are usable: lets a
+   * node-level request skip full nodes without looking inside them (25,000 resources, 10,000 jobs).
+   */
+  nodes?: { members: readonly (readonly ResourceRow[])[]; usableCount: (index: number) => number };
 }
+
+type Usable = (r: ResourceRow) => boolean;
 
 export function place(query: PlacementQuery): number[] | null {
   const taken = new Set<number>();
-  const usable = (r: ResourceRow) => !taken.has(r.id) && query.usable(r);
-  const candidates = query.matches ? query.resources.filter(query.matches) : query.resources;
+  const matches = query.matches ?? (() => true);
+  const usable: Usable = (r) => !taken.has(r.id) && query.usable(r);
   const chosen: number[] = [];
   for (const group of query.groups) {
-    const ids = pick(candidates, group, usable);
+    const ids = pickTop(query, group, usable, matches);
     if (!ids) return null;
     for (const id of ids) taken.add(id);
     chosen.push(...ids);
@@ -28,11 +35,34 @@ export function place(query: PlacementQuery): number[] | null {
   return chosen;
 }
 
-function pick(
-  resources: readonly ResourceRow[],
-  levels: ResourceGroup,
-  usable: (r: ResourceRow) => boolean,
-): number[] | null {
+function pickTop(query: PlacementQuery, levels: ResourceGroup, usable: Usable, matches: Usable): number[] | null {
+  const [{ level, count }, ...inner] = levels;
+  if ((level === 'core' || level === 'resource_id') && inner.length === 0 && count !== 'ALL') {
+    const chosen: number[] = [];
+    for (const r of query.resources) {
+      if (matches(r) && usable(r) && chosen.push(r.id) === count) return chosen;
+    }
+    return null;
+  }
+  if ((level === 'network_address' || level === 'host') && query.nodes && count !== 'ALL') {
+    const perNode = inner.reduce((n, l) => n * (l.count === 'ALL' ? 1 : l.count), 1);
+    const chosen: number[] = [];
+    let found = 0;
+    const { members, usableCount } = query.nodes;
+    for (let index = 0; index < members.length && found < count; index++) {
+      if (usableCount(index) < (inner.length === 0 ? members[index].length : perNode)) continue;
+      const ids = pick(members[index].filter(matches), inner, usable);
+      if (ids) {
+        chosen.push(...ids);
+        found++;
+      }
+    }
+    return found === count ? chosen : null;
+  }
+  return pick(query.resources.filter(matches), levels, usable);
+}
+
+function pick(resources: readonly ResourceRow[], levels: ResourceGroup, usable: Usable): number[] | null {
   if (resources.length === 0) return null;
   if (levels.length === 0) return resources.every(usable) ? resources.map((r) => r.id) : null;
   const [{ level, count }, ...inner] = levels;
@@ -49,6 +79,11 @@ function pick(
     }
   }
   return count === 'ALL' && found > 0 ? chosen : null;
+}
+
+/** Resources grouped by node, in id order of each node's first resource. */
+export function groupByNode(resources: readonly ResourceRow[]): ResourceRow[][] {
+  return groupBy(resources, 'network_address');
 }
 
 function groupBy(resources: readonly ResourceRow[], level: Level): ResourceRow[][] {

@@ -6,10 +6,10 @@
 import type { Cluster } from './cluster';
 import { ADMINS } from './cluster';
 import { interpretCommand } from './command';
-import { place } from './placement';
+import { groupByNode, place, type PlacementQuery } from './placement';
 import { compileProperty } from './properties';
 import type { JobRow, JobState, ResourceRow, ResourceState } from './records';
-import { FINISHED } from './records';
+import { FINISHED, HOLDS_RESOURCES } from './records';
 import type { ResourceRequest } from './resource-request';
 import { formatWalltime, oarsubRefusal, parseResourceRequest, requestedCount } from './resource-request';
 import type { Timeline } from './timeline';
@@ -66,8 +66,17 @@ export class CommandError extends Error {
   }
 }
 
+interface NodeLayout {
+  rev: number;
+  members: ResourceRow[][];
+  nodeOf: Map<number, number>;
+  /** Resources per node that are not Dead (what oarsub checks a request against), by stateRev. */
+  schedulable?: { rev: number; counts: number[] };
+}
+
 export class Scheduler {
   private passPending = false;
+  private layout: NodeLayout | undefined;
 
   constructor(
     private readonly cluster: Cluster,
@@ -92,7 +101,20 @@ export class Scheduler {
       r.drain === 'NO' &&
       (!besteffort || r.besteffort === 'YES') &&
       (!user || user(r));
-    if (!place({ groups: request.groups, resources: cluster.resources, usable: (r) => r.state !== 'Dead', matches }))
+    const layout = this.nodeLayout();
+    if (layout.schedulable?.rev !== cluster.stateRev)
+      layout.schedulable = { rev: cluster.stateRev, counts: countByNode(layout, (r) => r.state !== 'Dead') };
+    const counts = layout.schedulable.counts;
+    const nodes = { members: layout.members, usableCount: (i: number) => counts[i] };
+    if (
+      !place({
+        groups: request.groups,
+        resources: cluster.resources,
+        usable: (r) => r.state !== 'Dead',
+        matches,
+        nodes,
+      })
+    )
       throw oarsubRefusal('There are not enough resources for your request');
 
     const id = cluster.allocateJobId();
@@ -212,29 +234,41 @@ export class Scheduler {
     const waiting = [...cluster.unfinished.values()]
       .filter((j) => j.state === 'Waiting')
       .sort((a, b) => QUEUES[b.queue] - QUEUES[a.queue] || a.id - b.id);
-    let free = cluster.resources.reduce((n, r) => n + (r.state === 'Alive' && !cluster.holder.has(r.id) ? 1 : 0), 0);
+    const layout = this.nodeLayout();
+    const freeByNode = countByNode(layout, (r) => this.isFree(r));
+    const aliveByNode = countByNode(layout, (r) => r.state === 'Alive');
+    const freeNodes = { members: layout.members, usableCount: (i: number) => freeByNode[i] };
+    const aliveNodes = { members: layout.members, usableCount: (i: number) => aliveByNode[i] };
+    const besteffortRunning = [...cluster.unfinished.values()].some(
+      (j) => j.queue === 'besteffort' && HOLDS_RESOURCES.has(j.state),
+    );
+    let free = freeByNode.reduce((a, b) => a + b, 0);
     let failures = 0;
     for (const job of waiting) {
       if (failures >= FAILED_PLACEMENTS_PER_PASS) break;
       const needed = requestedCount(job.request);
-      const ids =
-        needed <= free
-          ? place({
-              groups: job.request.groups,
-              resources: cluster.resources,
-              usable: (r) => this.isFree(r),
-              matches: job.matches,
-            })
-          : null;
+      const query = { groups: job.request.groups, resources: cluster.resources, matches: job.matches };
+      const ids = needed <= free ? place({ ...query, usable: (r) => this.isFree(r), nodes: freeNodes }) : null;
       if (ids) {
         free -= ids.length;
+        for (const id of ids) freeByNode[layout.nodeOf.get(id)!]--;
         this.launch(job, ids);
         continue;
       }
       if (needed <= free) failures++;
-      if (job.queue !== 'besteffort' && this.preempt(job)) continue;
-      this.plan(job);
+      if (besteffortRunning && job.queue !== 'besteffort' && this.preempt(job, query)) continue;
+      this.plan(job, { ...query, usable: (r) => r.state === 'Alive', nodes: aliveNodes });
     }
+  }
+
+  private nodeLayout(): NodeLayout {
+    if (this.layout?.rev !== this.cluster.layoutRev) {
+      const members = groupByNode(this.cluster.resources);
+      const nodeOf = new Map<number, number>();
+      members.forEach((m, index) => m.forEach((r) => nodeOf.set(r.id, index)));
+      this.layout = { rev: this.cluster.layoutRev, members, nodeOf };
+    }
+    return this.layout;
   }
 
   private isFree(r: ResourceRow): boolean {
@@ -242,17 +276,15 @@ export class Scheduler {
   }
 
   /** Kills besteffort jobs standing in the way of `job`; it starts at a later pass. */
-  private preempt(job: JobRow): boolean {
+  private preempt(job: JobRow, query: Omit<PlacementQuery, 'usable'>): boolean {
     const cluster = this.cluster;
     const heldByBesteffort = (r: ResourceRow) => {
       const holder = cluster.holder.get(r.id);
       return holder !== undefined && cluster.job(holder)?.queue === 'besteffort';
     };
     const ids = place({
-      groups: job.request.groups,
-      resources: cluster.resources,
+      ...query,
       usable: (r) => r.state === 'Alive' && (!cluster.holder.has(r.id) || heldByBesteffort(r)),
-      matches: job.matches,
     });
     if (!ids || !ids.some((id) => cluster.holder.has(id))) return false;
     const victims = new Set(ids.map((id) => cluster.holder.get(id)).filter((id) => id !== undefined));
@@ -266,15 +298,10 @@ export class Scheduler {
   }
 
   /** A job that cannot start yet gets OAR's planned resources and start date. */
-  private plan(job: JobRow): void {
+  private plan(job: JobRow, query: PlacementQuery): void {
     if (job.walltime !== null) return;
     const cluster = this.cluster;
-    const ids = place({
-      groups: job.request.groups,
-      resources: cluster.resources,
-      usable: (r) => r.state === 'Alive',
-      matches: job.matches,
-    });
+    const ids = place(query);
     job.walltime = job.request.walltime;
     job.message = withKarma(job.message);
     if (ids) {
@@ -378,6 +405,10 @@ export class Scheduler {
     const first = job.assigned[0];
     return (first === undefined ? undefined : this.cluster.resource(first)?.network_address) ?? '';
   }
+}
+
+function countByNode(layout: NodeLayout, test: (r: ResourceRow) => boolean): number[] {
+  return layout.members.map((members) => members.reduce((n, r) => n + (test(r) ? 1 : 0), 0));
 }
 
 function jobMessage(request: ResourceRequest, name: string | null, types: string[]): string {
