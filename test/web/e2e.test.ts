@@ -157,6 +157,7 @@ describe('web app end to end (real API, Redis and OAR sandbox)', () => {
         timeoutMs: 60_000,
       });
     await page.locator('oar-jobs-page oar-operation-status', { hasText: 'succeeded' }).waitFor();
+    await captureEvents();
   });
 
   it('creating 2 nodes shows them', async () => {
@@ -205,24 +206,34 @@ describe('web app end to end (real API, Redis and OAR sandbox)', () => {
   /** Screenshots of every page, light and dark, and the wall at 1920×1080 (dark and high contrast). */
   async function capturePages(label: string): Promise<void> {
     for (const theme of ['light', 'dark']) {
-      for (const [path, name] of [
-        ['/', 'dashboard'],
-        ['/jobs', 'jobs'],
-        ['/nodes', 'nodes'],
-        ['/events', 'events'],
-        ['/operations', 'operations'],
+      await go(`/?theme=${theme}`);
+      await screenshot(`dashboard-${theme}-${label}`);
+      for (const [title, name] of [
+        ['Jobs', 'jobs'],
+        ['Nodes', 'nodes'],
+        ['Operations', 'operations'],
       ]) {
-        await go(`${path}?theme=${theme}`);
-        if (name === 'jobs') await page.locator('oar-job-table tbody tr').first().waitFor();
+        await page.locator('oar-app nav').getByRole('link', { name: title }).click();
+        await page.locator(`oar-${name === 'operations' ? 'operations-list' : `${name}-page`}`).waitFor();
         await screenshot(`${name}-${theme}-${label}`);
       }
     }
     await page.setViewportSize({ width: 1920, height: 1080 });
     for (const theme of ['dark', 'contrast']) {
       await go(`/wall?theme=${theme}`);
-      await page.locator('oar-wall .value').first().waitFor();
       await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-${theme}-${label}-1920x1080.png`) });
     }
     await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  /** The event feed holds what arrived since the page loaded: shot after activity, without a reload. */
+  async function captureEvents(): Promise<void> {
+    await page.locator('oar-app nav').getByRole('link', { name: 'Events' }).click();
+    await page.locator('oar-event-feed tbody tr').first().waitFor();
+    for (const theme of ['light', 'dark']) {
+      await page.locator('oar-app header').getByLabel('Theme').selectOption(theme);
+      await screenshot(`events-${theme}`);
+    }
+    await page.locator('oar-app header').getByLabel('Theme').selectOption('system');
   }
 });

@@ -125,6 +125,11 @@ export class OarApp extends LitElement {
     this.removeEventListener('click', this.onLinkClick);
   }
 
+  protected override willUpdate(): void {
+    // The wall picks its own theme (dark by default); the other pages use the chosen one.
+    if (this.path !== '/wall') applyTheme(this.theme);
+  }
+
   override render() {
     if (this.path === '/wall') return html`<oar-wall></oar-wall>`;
     const route = ROUTES.find((r) => r.path === this.path);

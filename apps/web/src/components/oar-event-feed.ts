@@ -42,9 +42,7 @@ export class OarEventFeed extends LitElement {
               > `,
           )}
         </fieldset>
-        <button @click=${this.togglePause} aria-pressed=${!!this.paused}>
-          ${this.paused ? '▶ Resume' : '⏸ Pause'}
-        </button>
+        <button @click=${this.togglePause} aria-pressed=${!!this.paused}>${this.paused ? 'Resume' : 'Pause'}</button>
         <button @click=${this.export}>Export NDJSON</button>
         <span class="muted" aria-live="polite">${this.paused ? 'Paused' : 'Live'} · ${shown.length} shown</span>
       </div>

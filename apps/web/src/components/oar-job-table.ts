@@ -1,7 +1,7 @@
 import { LitElement, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Job } from '@oar-live/oar-client';
-import { formatDuration } from '../state/job-request';
+import { displayJobName, formatDuration } from '../state/job-request';
 import { jobColor } from '../state/node-style';
 import { keepOrder, pageOf, pager, sortHeader, sortRows, type SortDir } from './sortable-table';
 import { tableStyles } from './table-styles';
@@ -14,7 +14,7 @@ export interface JobActionDetail {
 
 const COLUMNS: Array<{ key: keyof Job; label: string; value?: (job: Job) => unknown }> = [
   { key: 'id', label: 'Id' },
-  { key: 'name', label: 'Name' },
+  { key: 'name', label: 'Name', value: (job) => displayJobName(job.name) },
   { key: 'user', label: 'User' },
   { key: 'queue', label: 'Queue' },
   { key: 'state', label: 'State' },
@@ -149,7 +149,7 @@ export class OarJobTable extends LitElement {
           : null
       }
       <td><span style="color:${jobColor(job.id)}" aria-hidden="true">■</span> ${job.id}</td>
-      <td>${job.name ?? ''}</td>
+      <td>${displayJobName(job.name)}</td>
       <td>${job.user}</td>
       <td>${job.queue}</td>
       <td data-col="state">${job.state}</td>

@@ -5,6 +5,10 @@ export const tableStyles = css`
   :host {
     display: block;
   }
+  h1 {
+    font-size: 1.25rem;
+    margin: 0 0 0.5rem;
+  }
   .toolbar {
     display: flex;
     flex-wrap: wrap;
