@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { AuthController } from './auth.controller';
@@ -19,13 +19,18 @@ import { UsersService } from './users.service';
   imports: [
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
+      useFactory: (config: AppConfig) => {
         // Random per process when unset: safe by default, but tokens die on restart and a token from
         // one replica fails on another. Set OAR_LIVE_TOKEN_SECRET (the same everywhere) for replicas.
-        secret: config.OAR_LIVE_TOKEN_SECRET ?? randomBytes(32).toString('base64'),
-        signOptions: { algorithm: 'HS256', expiresIn: config.OAR_LIVE_TOKEN_TTL_SECONDS },
-        verifyOptions: { algorithms: ['HS256'] },
-      }),
+        // A KeyObject, made once: given a string, jsonwebtoken first tries to parse it as a PEM public
+        // key on every verify (a thrown exception each time).
+        const key = createSecretKey(Buffer.from(config.OAR_LIVE_TOKEN_SECRET ?? randomBytes(32).toString('base64')));
+        return {
+          secretOrKeyProvider: () => key,
+          signOptions: { algorithm: 'HS256', expiresIn: config.OAR_LIVE_TOKEN_TTL_SECONDS },
+          verifyOptions: { algorithms: ['HS256'] },
+        };
+      },
     }),
     ThrottlerModule.forRoot(LOGIN_THROTTLERS),
   ],

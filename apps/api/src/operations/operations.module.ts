@@ -11,6 +11,7 @@ import { JobsController } from './jobs.controller';
 import { NodeActions } from './node-actions';
 import { NodesController } from './nodes.controller';
 import { OPERATIONS_QUEUE } from './operation-job';
+import { OperationAnnouncer } from './operation-announcer';
 import { OperationStore } from './operation-store';
 import { OperationsController } from './operations.controller';
 import { OperationsProcessor } from './operations.processor';
@@ -62,6 +63,7 @@ export class OperationsWorkerStart implements OnApplicationBootstrap {
   controllers: [JobsController, NodesController, OperationsController],
   providers: [
     OperationStore,
+    OperationAnnouncer,
     OperationsService,
     OperationsProcessor,
     OperationsWorkerStart,

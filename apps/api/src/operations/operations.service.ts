@@ -1,12 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, Injectable, Logger, UnprocessableEntityException } from '@nestjs/common';
+import { BadRequestException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import type { Operation, OperationKind, OperationState } from '@oar-live/shared';
 import { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 import type { AuthUser } from '../auth/auth-user';
-import { ClusterPoller } from '../cluster/cluster-poller.service';
-import { EventLogService } from '../cluster/event-log.service';
-import { toOperationError } from './execution';
+import { OperationAnnouncer } from './operation-announcer';
 import {
   BACKOFF,
   OPERATION_ATTEMPTS,
@@ -30,19 +28,17 @@ export interface EnqueueRequest {
 /** Creates operations (at most once per Idempotency-Key), records their state changes and announces them. */
 @Injectable()
 export class OperationsService {
-  private readonly logger = new Logger(OperationsService.name);
-
   constructor(
     @InjectQueue(OPERATIONS_QUEUE) private readonly queue: Queue<OperationJobData>,
     private readonly store: OperationStore,
-    private readonly events: EventLogService,
-    private readonly poller: ClusterPoller,
+    private readonly announcer: OperationAnnouncer,
   ) {}
 
   /**
    * Queues an operation and returns it at once. With an Idempotency-Key the id is derived from the
-   * user and the key, so a repeated request finds the stored operation (or the queue job of the same
-   * id) and nothing is queued twice; the same key with a different request is refused (422).
+   * user and the key, so a repeated request finds the stored operation and nothing is queued twice
+   * (a repeat of a request whose queueing was cut short queues it under the same job id); the same
+   * key with a different request is refused (422).
    */
   async enqueue(request: EnqueueRequest): Promise<Operation> {
     const kind: OperationKind = request.payload.kind;
@@ -53,8 +49,6 @@ export class OperationsService {
         throw new BadRequestException('Idempotency-Key: must be 1 to 255 printable ASCII characters without spaces');
       }
       id = `op-${hash(`${request.actor.name}\n${request.idempotencyKey}`).slice(0, 32)}`;
-      const earlier = await this.store.getStored(id);
-      if (earlier) return this.sameRequest(earlier, requestHash);
     }
     const now = new Date().toISOString();
     const operation: Operation = {
@@ -69,23 +63,31 @@ export class OperationsService {
       targets: request.targets,
       history: [{ at: now, state: 'queued', attempts: 0 }],
     };
-    // Queue first: the job carries the operation, so a crash before the record is written loses nothing
-    // (the worker writes the record from the job when it is missing).
+    // Record and announce before queueing, so `queued` always precedes the worker's `active`.
+    const stored = await this.store.create(operation, requestHash);
+    if (!stored.created) {
+      const earlier = this.sameRequest(stored, requestHash);
+      if (earlier.state === 'queued') await this.addJob(earlier, request);
+      return earlier;
+    }
+    await this.announcer.announce(operation);
+    await this.addJob(operation, request);
+    return operation;
+  }
+
+  /** Adding a job id the queue holds already is a no-op in BullMQ. */
+  private async addJob(operation: Operation, request: EnqueueRequest): Promise<void> {
     await this.queue.add(
-      kind,
+      operation.kind,
       { operation, actor: request.actor, payload: request.payload },
       {
-        jobId: id,
+        jobId: operation.id,
         attempts: OPERATION_ATTEMPTS,
         backoff: { ...BACKOFF },
         removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
         removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
       },
     );
-    const stored = await this.store.create(operation, requestHash);
-    if (!stored.created) return this.sameRequest(stored, requestHash);
-    await this.announce(operation);
-    return operation;
   }
 
   get(id: string): Promise<Operation | null> {
@@ -106,8 +108,8 @@ export class OperationsService {
       next.history = [...(current.history ?? []), { at, state, attempts, ...(next.error && { error: next.error }) }];
       return next;
     });
-    await this.announce(operation);
-    if (state === 'succeeded' || state === 'failed') this.poller.pollSoon();
+    await this.announcer.announce(operation);
+    if (state === 'succeeded' || state === 'failed') this.announcer.mutated();
     return operation;
   }
 
@@ -117,7 +119,7 @@ export class OperationsService {
       ...change(current),
       updatedAt: new Date().toISOString(),
     }));
-    await this.announce(operation);
+    await this.announcer.announce(operation);
     return operation;
   }
 
@@ -131,13 +133,6 @@ export class OperationsService {
       throw new UnprocessableEntityException('Idempotency-Key: was already used for a different request');
     }
     return stored.operation;
-  }
-
-  /** The event is a courtesy to watchers: a failure to publish it must not fail the operation. */
-  private async announce(operation: Operation): Promise<void> {
-    await this.events.append([{ type: 'operation.updated', operation }]).catch((err: unknown) => {
-      this.logger.warn(`operation.updated for ${operation.id} not published: ${toOperationError(err).message}`);
-    });
   }
 }
 

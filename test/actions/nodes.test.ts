@@ -1,0 +1,178 @@
+import type { Node } from '@oar-live/oar-client';
+import { applyBatch } from '@oar-live/shared';
+import { Subscriber } from '../live/api';
+import { resetOarSandbox } from '../support/oar-sandbox';
+import { waitFor } from '../support/wait-for';
+import { apiEnv, Client, jobInState, sandboxOar, startApiProcess, type ApiProcess } from './harness';
+
+/**
+ * Node actions on the real OAR sandbox. Nodes created here have no sshd: a job placed on one would
+ * fail and be resubmitted by OAR, so no job is submitted while they exist and they are retired here.
+ */
+describe('node actions', () => {
+  const oar = sandboxOar();
+  let api: ApiProcess;
+  let client: Client;
+
+  beforeAll(async () => {
+    resetOarSandbox();
+    api = await startApiProcess(apiEnv('nodes'));
+    client = new Client(api.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.stop();
+    resetOarSandbox();
+  }, 60_000);
+
+  const resourcesOf = async (prefix: string) =>
+    (await oar.resources.full()).filter((resource) => resource.node.startsWith(prefix));
+
+  it('refuses node actions to anonymous clients (401) and to a `user` (403)', async () => {
+    expect((await client.request('POST', '/api/nodes', { body: { count: 1 } })).status).toBe(401);
+    const forbidden = await client.request('POST', '/api/nodes', { as: 'alice', body: { count: 1 } });
+    expect(forbidden).toMatchObject({
+      status: 403,
+      body: { error: 'Forbidden', message: expect.stringContaining('"admin"') },
+    });
+    expect((await client.request('PATCH', '/api/nodes/node1', { as: 'alice', body: { state: 'Absent' } })).status).toBe(
+      403,
+    );
+    expect((await client.request('DELETE', '/api/nodes/node1', { as: 'bob' })).status).toBe(403);
+    expect(
+      (await client.request('POST', '/api/nodes/actions', { as: 'bob', body: { action: 'dead', names: ['node1'] } }))
+        .status,
+    ).toBe(403);
+    expect((await resourcesOf('node')).every((resource) => resource.state === 'Alive')).toBe(true);
+  });
+
+  it('validates node requests, naming the field', async () => {
+    const tooMany = await client.request('POST', '/api/nodes', { as: 'boss', body: { count: 1001 } });
+    expect(tooMany).toMatchObject({ status: 400, body: { message: 'count: must be at most 1000' } });
+    const badState = await client.request('PATCH', '/api/nodes/node1', { as: 'boss', body: { state: 'Suspected' } });
+    expect(badState).toMatchObject({ status: 400, body: { message: 'state: must be one of Alive, Absent, Dead' } });
+    const reserved = await client.request('POST', '/api/nodes', {
+      as: 'boss',
+      body: { count: 1, properties: { state: 'Dead' } },
+    });
+    expect(reserved).toMatchObject({
+      status: 400,
+      body: { message: expect.stringMatching(/^properties\.state: is set by OAR/) },
+    });
+  });
+
+  it('creates 3 nodes × 2 cores in one request: 6 resources in OAR, 3 nodes on the live stream; Absent and back; retire', async () => {
+    const subscriber = new Subscriber(api.url);
+    try {
+      const snapshot = await subscriber.until(() => subscriber.snapshots[0], 'the first snapshot');
+      const nodesNow = (): Node[] => subscriber.batches.reduce(applyBatch, snapshot).nodes;
+
+      const created = await client.request('POST', '/api/nodes', {
+        as: 'boss',
+        body: { count: 3, prefix: 'tnode', cpus: 1, coresPerCpu: 2 },
+      });
+      expect(created.status).toBe(202);
+      const operation = await client.settled(created.body.operation.id);
+      expect(operation).toMatchObject({
+        kind: 'node.create',
+        state: 'succeeded',
+        targets: ['tnode1', 'tnode2', 'tnode3'],
+      });
+      const rows = await resourcesOf('tnode');
+      expect(rows).toHaveLength(6);
+      expect(rows.map((row) => [row.node, row.cpuset])).toEqual([
+        ['tnode1', 0],
+        ['tnode1', 1],
+        ['tnode2', 0],
+        ['tnode2', 1],
+        ['tnode3', 0],
+        ['tnode3', 1],
+      ]);
+      const live = await subscriber.until(() => {
+        const tnodes = nodesNow().filter((node) => node.name.startsWith('tnode'));
+        return tnodes.length === 3 && tnodes;
+      }, '3 tnode nodes on the live stream');
+      expect(live.map((node) => [node.name, node.resources.length])).toEqual([
+        ['tnode1', 2],
+        ['tnode2', 2],
+        ['tnode3', 2],
+      ]);
+      expect(
+        subscriber.batches
+          .flatMap((batch) => batch.events)
+          .some((event) => event.type === 'operation.updated' && event.operation.id === operation.id),
+      ).toBe(true);
+
+      const absent = await client.request('PATCH', '/api/nodes/tnode1', {
+        as: 'boss',
+        body: { state: 'Absent', reason: 'maintenance' },
+      });
+      expect((await client.settled(absent.body.operation.id)).state).toBe('succeeded');
+      expect((await resourcesOf('tnode1')).map((row) => row.state)).toEqual(['Absent', 'Absent']);
+      await subscriber.until(
+        () => nodesNow().find((node) => node.name === 'tnode1')?.state === 'Absent',
+        'tnode1 Absent on the live stream',
+      );
+      const alive = await client.request('POST', '/api/nodes/actions', {
+        as: 'boss',
+        body: { action: 'alive', names: ['tnode1'] },
+      });
+      expect((await client.settled(alive.body.operation.id)).state).toBe('succeeded');
+      expect((await resourcesOf('tnode1')).map((row) => row.state)).toEqual(['Alive', 'Alive']);
+
+      const retired = await client.request('DELETE', '/api/nodes/tnode3', { as: 'boss' });
+      expect(retired.status).toBe(202);
+      expect((await client.settled(retired.body.operation.id)).state).toBe('succeeded');
+      expect(await resourcesOf('tnode3')).toEqual([]);
+      await subscriber.until(
+        () => !nodesNow().some((node) => node.name === 'tnode3'),
+        'tnode3 gone from the live stream',
+      );
+
+      const rest = await client.request('POST', '/api/nodes/actions', {
+        as: 'boss',
+        body: { action: 'delete', names: ['tnode1', 'tnode2', 'nosuchnode'] },
+      });
+      const bulk = await client.settled(rest.body.operation.id);
+      expect(bulk.results!.map((result) => [result.target, result.ok, result.error?.status])).toEqual([
+        ['tnode1', true, undefined],
+        ['tnode2', true, undefined],
+        ['nosuchnode', false, 404],
+      ]);
+      expect(await resourcesOf('tnode')).toEqual([]);
+    } finally {
+      subscriber.close();
+    }
+  });
+
+  it('refuses (409) to retire a node running a job unless force, which cancels the job first', async () => {
+    const submitted = await client.request('POST', '/api/jobs', {
+      as: 'alice',
+      body: {
+        command: 'sleep 300',
+        resources: '/nodes=1/core=1',
+        properties: "network_address='node4'",
+        walltime: '00:10:00',
+      },
+    });
+    const jobId = ((await client.settled(submitted.body.operation.id)).result as { jobId: number }).jobId;
+    await jobInState(oar, jobId, 'alice', ['Running']);
+    await waitFor(async () => (await client.request('GET', '/api/nodes/node4')).body.jobIds?.includes(jobId), {
+      describe: 'node4 busy in the snapshot',
+    });
+    const refused = await client.request('DELETE', '/api/nodes/node4', { as: 'boss' });
+    expect(refused).toMatchObject({
+      status: 409,
+      body: { error: 'Conflict', message: expect.stringContaining(`jobs ${jobId} run on node4`) },
+    });
+    const forced = await client.request('DELETE', '/api/nodes/node4?force=true', { as: 'boss' });
+    expect(forced.status).toBe(202);
+    const operation = await client.settled(forced.body.operation.id, 120_000);
+    expect(operation).toMatchObject({
+      state: 'succeeded',
+      results: [{ target: 'node4', ok: true, result: { cancelledJobIds: [jobId] } }],
+    });
+    expect(await resourcesOf('node4')).toEqual([]);
+    expect(await jobInState(oar, jobId, 'alice', ['Error', 'Terminated'])).toMatchObject({ state: 'Error' });
+  }, 180_000);
+});
