@@ -1,0 +1,21 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { APP_CONFIG } from '../config/config.module';
+import { HttpExceptionFilter } from './http-exception.filter';
+import { StripIdentityHeadersMiddleware } from './identity-headers.middleware';
+import { loggerParams } from './logging';
+
+/**
+ * What every request gets, in any app built from AppModule (production or a test's
+ * Test.createTestingModule): pino request logs, identity headers stripped, one error shape.
+ */
+@Module({
+  imports: [LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams })],
+  providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+})
+export class CommonModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(StripIdentityHeadersMiddleware).forRoutes('{*path}');
+  }
+}
