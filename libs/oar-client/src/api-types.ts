@@ -63,8 +63,6 @@ export interface SubmitJobRequest {
   anterior?: number;
   /** oarsub --notify, e.g. "mail:alice@example.org". */
   notify?: string;
-  /** Resubmit this (finished) job id instead of a new one. */
-  resubmit?: number;
   /** oarsub -k: use a job key. */
   useJobKey?: boolean;
 }

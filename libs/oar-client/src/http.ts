@@ -1,7 +1,9 @@
 /**
- * One HTTP exchange with oarapi.pl on the global fetch: auth headers, time limit, body decoding and the
+ * One HTTP exchange with oarapi.pl: auth headers, time limit, body decoding and the
  * translation of every failure into the typed errors of ./errors. Knows URLs, not OAR's JSON fields.
  */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { CallOptions, OarAuthMode, OarClientOptions } from './api-types';
 import { OarHttpError, OarProtocolError, OarRequestError, OarTimeoutError, OarUnreachableError } from './errors';
 import { parseErrorBody } from './mapping';
@@ -16,6 +18,7 @@ export interface HttpRequest {
   /** A path under the API root without extension (".json" is added), or an absolute URL OAR gave us. */
   path: string;
   query?: Record<string, string>;
+  /** Sent as JSON; a string is taken as JSON text already serialised. */
   body?: unknown;
 }
 
@@ -65,15 +68,11 @@ export class OarHttp {
     let status: number;
     let text: string;
     try {
-      const response = await fetch(url, {
-        method,
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal,
-        redirect: 'error',
-      });
+      const body =
+        request.body === undefined || typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+      const response = await exchange(url, { method, headers, body, signal });
       status = response.status;
-      text = decodeBody(new Uint8Array(await response.arrayBuffer()));
+      text = decodeBody(response.bytes);
     } catch (err) {
       if (call.signal?.aborted) throw call.signal.reason;
       if (timeout.aborted) throw new OarTimeoutError(timeoutMs, label);
@@ -103,9 +102,37 @@ export class OarHttp {
   }
 }
 
-/** btoa only takes Latin-1; passwords may not be. (Buffer would tie the client to Node.) */
 function base64(text: string): string {
-  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+  return Buffer.from(text, 'utf8').toString('base64');
+}
+
+/**
+ * node:http rather than the global fetch: fetch refuses OAR's usual API port, 6668, as one of the
+ * Fetch standard's "bad ports" (6665–6669, IRC), with no option to allow it.
+ */
+function exchange(
+  url: URL,
+  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+): Promise<{ status: number; bytes: Uint8Array }> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const headers =
+      init.body === undefined
+        ? init.headers
+        : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
+    const req = send(url, { method: init.method, headers, signal: init.signal }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('close', () =>
+        res.complete
+          ? resolve({ status: res.statusCode ?? 0, bytes: Buffer.concat(chunks) })
+          : reject(new Error('response cut short')),
+      );
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

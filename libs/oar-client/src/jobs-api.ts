@@ -90,6 +90,15 @@ export class OarJobs {
     return this.action(id, 'checkpoints/new', call);
   }
 
+  /** `POST /jobs/<id>/resubmissions/new` (oarsub --resubmit): the same job again, under a new id. */
+  async resubmit(id: number, call?: CallOptions): Promise<SubmittedJob> {
+    return this.oar.request(
+      { method: 'POST', path: `jobs/${checkId(id, 'job id')}/resubmissions/new` },
+      mapSubmitted,
+      call,
+    );
+  }
+
   /** `POST /jobs/<id>/signals/<signal>` (oardel -s). */
   async signal(id: number, signal: number, call?: CallOptions): Promise<OarAcknowledgement> {
     if (!Number.isInteger(signal) || signal < 1 || signal > 64) {

@@ -267,7 +267,6 @@ describe('request bodies', () => {
         arrayParams: 'a\nb\n',
         anterior: 7,
         notify: 'mail:a@b',
-        resubmit: 5,
         useJobKey: true,
       }),
     ).toEqual({
@@ -289,7 +288,6 @@ describe('request bodies', () => {
       param_file: 'a\nb\n',
       anterior: '7',
       notify: 'mail:a@b',
-      resubmit: '5',
       'use-job-key': '',
     });
     expect(toOarSubmitBody({ script: '#!/bin/sh\n', hold: false })).toEqual({ script: '#!/bin/sh\n' });

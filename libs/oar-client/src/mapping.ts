@@ -306,7 +306,6 @@ const SUBMIT_OPTIONS: Record<Exclude<keyof SubmitJobRequest, 'hold' | 'useJobKey
   arrayParams: 'param_file',
   anterior: 'anterior',
   notify: 'notify',
-  resubmit: 'resubmit',
 };
 /** oarapi.pl turns `key: ""` into a bare `--key`: the way to pass oarsub's switches. */
 const SUBMIT_SWITCHES = { hold: 'hold', useJobKey: 'use-job-key' } as const;
