@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { ConfigModule } from './config/config.module';
+import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OarModule } from './oar/oar.module';
@@ -10,6 +11,16 @@ import { WebModule } from './web/web.module';
 
 /** One module per capability; each is added here as it lands. */
 @Module({
-  imports: [ConfigModule, CommonModule, MetricsModule, AuthModule, OarModule, LiveModule, OperationsModule, WebModule],
+  imports: [
+    ConfigModule,
+    CommonModule,
+    HealthModule,
+    MetricsModule,
+    AuthModule,
+    OarModule,
+    LiveModule,
+    OperationsModule,
+    WebModule,
+  ],
 })
 export class AppModule {}

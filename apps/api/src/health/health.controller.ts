@@ -1,0 +1,61 @@
+import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
+import { OarClient } from '@oar-live/oar-client';
+import type { Response } from 'express';
+import { RedisPing } from './redis-ping';
+
+/** How long each dependency may take to answer before it counts as down. */
+export const HEALTH_TIMEOUT_MS = 2000;
+
+/** `{status, oar: {status}, redis: {status}}` (design §4), the same shape on 200 and on 503. */
+export interface HealthBody {
+  status: 'ok' | 'error';
+  oar: { status: 'up' | 'down'; message?: string };
+  redis: { status: 'up' | 'down'; message?: string };
+}
+
+@ApiTags('operability')
+@Controller('api/health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicator: HealthIndicatorService,
+    private readonly oar: OarClient,
+    private readonly redis: RedisPing,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ description: '{ status: "ok", oar: { status: "up" }, redis: { status: "up" } }' })
+  @ApiServiceUnavailableResponse({ description: 'Same shape, status "error"; the dependency that is down says why' })
+  async check(@Res({ passthrough: true }) res: Response): Promise<HealthBody> {
+    let result: HealthCheckResult;
+    try {
+      result = await this.health.check([
+        () => this.probe('oar', () => this.oar.version({ timeoutMs: HEALTH_TIMEOUT_MS })),
+        () => this.probe('redis', () => this.redis.ping(HEALTH_TIMEOUT_MS)),
+      ]);
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      result = err.getResponse() as HealthCheckResult;
+      res.status(HttpStatus.SERVICE_UNAVAILABLE);
+    }
+    const details = result.details as HealthBody & Record<string, unknown>;
+    return { status: result.status === 'ok' ? 'ok' : 'error', oar: details.oar, redis: details.redis };
+  }
+
+  private async probe(key: 'oar' | 'redis', call: () => Promise<unknown>): Promise<HealthIndicatorResult> {
+    const indicator = this.indicator.check(key);
+    try {
+      await call();
+      return indicator.up();
+    } catch (err) {
+      return indicator.down({ message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller';
+import { RedisPing } from './redis-ping';
+
+@Module({
+  // A failing dependency is answered as a 503 body; terminus need not log it again.
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController],
+  providers: [RedisPing],
+})
+export class HealthModule {}
