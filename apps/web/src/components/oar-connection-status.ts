@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { LiveController } from '../state/live-controller';
+import { TickController } from './tick-controller';
 
 /** Always-visible connection pill: live, reconnecting, or OAR down — with how old the data is. */
 @customElement('oar-connection-status')
@@ -28,17 +29,7 @@ export class OarConnectionStatus extends LitElement {
   `;
 
   private readonly live = new LiveController(this);
-  private timer?: ReturnType<typeof setInterval>;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.timer = setInterval(() => this.requestUpdate(), 1000);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.timer);
-  }
+  protected readonly tick = new TickController(this);
 
   override render() {
     const store = this.live.live;

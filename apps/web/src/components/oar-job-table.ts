@@ -1,10 +1,9 @@
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Job } from '@oar-live/oar-client';
 import { displayJobName, formatDuration } from '../state/job-request';
 import { jobColor } from '../state/node-style';
-import { keepOrder, pageOf, pager, sortHeader, sortRows, type SortDir } from './sortable-table';
-import { tableStyles } from './table-styles';
+import { DataTable, type Column } from './data-table';
 
 export type JobAction = 'cancel' | 'hold' | 'resume';
 export interface JobActionDetail {
@@ -12,16 +11,7 @@ export interface JobActionDetail {
   ids: number[];
 }
 
-const COLUMNS: Array<{ key: keyof Job; label: string; value?: (job: Job) => unknown }> = [
-  { key: 'id', label: 'Id' },
-  { key: 'name', label: 'Name', value: (job) => displayJobName(job.name) },
-  { key: 'user', label: 'User' },
-  { key: 'queue', label: 'Queue' },
-  { key: 'state', label: 'State' },
-  { key: 'submittedAt', label: 'Submitted' },
-  { key: 'walltime', label: 'Walltime' },
-  { key: 'nodes', label: 'Nodes', value: (job) => job.nodes.join(',') },
-];
+type JobFilters = { state: string; user: string; queue: string; text: string };
 
 /**
  * Jobs: sort by any column, filter by state/user/queue/text, paginate, select many (by id, so the
@@ -29,47 +19,57 @@ const COLUMNS: Array<{ key: keyof Job; label: string; value?: (job: Job) => unkn
  * (`job-open` event).
  */
 @customElement('oar-job-table')
-export class OarJobTable extends LitElement {
-  static override styles = tableStyles;
-
+export class OarJobTable extends DataTable<Job, number> {
   @property({ attribute: false }) jobs: readonly Job[] = [];
-  /** Offer selection and bulk actions (the signed-in user may act on jobs). */
-  @property({ type: Boolean }) canAct = false;
   @property({ type: Number }) currentId?: number;
-  @property({ type: Number }) pageSize = 50;
+  @state() filters: JobFilters = { state: '', user: '', queue: '', text: '' };
 
-  @state() sortKey: keyof Job = 'id';
-  @state() sortDir: SortDir = 'desc';
-  @state() filters = { state: '', user: '', queue: '', text: '' };
-  @state() page = 0;
-  @state() selected = new Set<number>();
-  private frozenOrder?: number[];
-  private shownOrder: number[] = [];
+  protected readonly noun = 'jobs';
+  protected readonly columns: Column<Job>[] = [
+    { key: 'id', label: 'Id', value: (job) => job.id },
+    { key: 'name', label: 'Name', value: (job) => displayJobName(job.name) },
+    { key: 'user', label: 'User', value: (job) => job.user },
+    { key: 'queue', label: 'Queue', value: (job) => job.queue },
+    { key: 'state', label: 'State', value: (job) => job.state },
+    { key: 'submittedAt', label: 'Submitted', value: (job) => job.submittedAt },
+    { key: 'walltime', label: 'Walltime', value: (job) => job.walltime },
+    { key: 'nodes', label: 'Nodes', value: (job) => job.nodes.join(',') },
+  ];
 
-  /** Jobs after filtering and sorting, in display order (all pages). */
-  visibleJobs(): Job[] {
+  constructor() {
+    super();
+    this.sortKey = 'id';
+    this.sortDir = 'desc'; // newest first
+  }
+
+  protected rowsIn() {
+    return this.jobs;
+  }
+
+  protected keyOf(job: Job) {
+    return job.id;
+  }
+
+  protected rowLabel(job: Job) {
+    return `job ${job.id}`;
+  }
+
+  protected passesFilters(job: Job): boolean {
     const { state, user, queue, text } = this.filters;
     const needle = text.trim().toLowerCase();
-    const filtered = this.jobs.filter(
-      (job) =>
-        (!state || job.state === state) &&
-        (!user || job.user === user) &&
-        (!queue || job.queue === queue) &&
-        (!needle ||
-          `${job.id} ${job.name ?? ''} ${job.command} ${job.user} ${job.nodes.join(' ')}`
-            .toLowerCase()
-            .includes(needle)),
+    return (
+      (!state || job.state === state) &&
+      (!user || job.user === user) &&
+      (!queue || job.queue === queue) &&
+      (!needle ||
+        `${job.id} ${displayJobName(job.name)} ${job.command} ${job.user} ${job.nodes.join(' ')}`
+          .toLowerCase()
+          .includes(needle))
     );
-    const column = COLUMNS.find((c) => c.key === this.sortKey)!;
-    const sorted = sortRows(filtered, column.value ?? ((job) => job[column.key]), this.sortDir);
-    return keepOrder(sorted, (job) => job.id, this.frozenOrder);
   }
 
   override render() {
-    const visible = this.visibleJobs();
-    const { rows, page, pages } = pageOf(visible, this.page, this.pageSize);
-    this.shownOrder = visible.map((j) => j.id);
-    const presentSelected = this.jobs.filter((j) => this.selected.has(j.id)).map((j) => j.id);
+    const selected = this.selectedPresent();
     const distinct = (key: 'state' | 'user' | 'queue') => [...new Set(this.jobs.map((j) => j[key]))].sort();
     return html`<div class="toolbar" role="search">
         ${this.filterSelect('state', 'State', distinct('state'))} ${this.filterSelect('user', 'User', distinct('user'))}
@@ -84,14 +84,14 @@ export class OarJobTable extends LitElement {
         /></label>
         ${
           this.canAct
-            ? html`<span aria-live="polite">${presentSelected.length} selected</span> ${(
+            ? html`<span aria-live="polite">${selected.length} selected</span> ${(
                   ['cancel', 'hold', 'resume'] as const
                 ).map(
                   (action) =>
                     html`<button
                       class=${action === 'cancel' ? 'danger' : ''}
-                      ?disabled=${presentSelected.length === 0}
-                      @click=${() => this.act(action, presentSelected)}
+                      ?disabled=${selected.length === 0}
+                      @click=${() => this.act(action, selected)}
                     >
                       ${action[0].toUpperCase() + action.slice(1)} selected
                     </button>`,
@@ -99,55 +99,20 @@ export class OarJobTable extends LitElement {
             : null
         }
       </div>
-      <table aria-label="Jobs" aria-rowcount=${visible.length}>
-        <thead>
-          <tr>
-            ${
-              this.canAct
-                ? html`<th>
-                    <input
-                      type="checkbox"
-                      aria-label="Select all shown jobs"
-                      .checked=${rows.length > 0 && rows.every((j) => this.selected.has(j.id))}
-                      @change=${(e: Event) => this.selectAll(rows, (e.target as HTMLInputElement).checked)}
-                    />
-                  </th>`
-                : null
-            }
-            ${COLUMNS.map((c) => sortHeader(c.label, this.sortKey === c.key, this.sortDir, () => this.sortBy(c.key)))}
-          </tr>
-        </thead>
-        <tbody @pointerenter=${this.freeze} @pointerleave=${this.unfreeze}>
-          ${rows.map((job) => this.row(job))}
-        </tbody>
-      </table>
-      ${visible.length === 0 ? html`<p class="muted">No jobs match.</p>` : null}
-      ${pager(page, pages, `${visible.length} jobs`, (p) => (this.page = p))}`;
+      ${this.renderTable('Jobs')}`;
   }
 
-  private row(job: Job) {
+  protected row(job: Job) {
     const selected = this.selected.has(job.id);
     return html`<tr
       data-job-id=${job.id}
       class="${selected ? 'selected' : ''} ${job.id === this.currentId ? 'current' : ''}"
       aria-selected=${selected}
       tabindex="0"
-      @click=${(e: Event) => this.open(e, job)}
-      @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.open(e, job)}
+      @click=${() => this.open(job)}
+      @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.open(job)}
     >
-      ${
-        this.canAct
-          ? html`<td>
-              <input
-                type="checkbox"
-                aria-label=${`Select job ${job.id}`}
-                .checked=${selected}
-                @click=${(e: Event) => e.stopPropagation()}
-                @change=${(e: Event) => this.toggle(job.id, (e.target as HTMLInputElement).checked)}
-              />
-            </td>`
-          : null
-      }
+      ${this.selectCell(job)}
       <td><span style="color:${jobColor(job.id)}" aria-hidden="true">■</span> ${job.id}</td>
       <td>${displayJobName(job.name)}</td>
       <td>${job.user}</td>
@@ -169,32 +134,9 @@ export class OarJobTable extends LitElement {
     >`;
   }
 
-  private sortBy(key: keyof Job) {
-    this.sortDir = this.sortKey === key && this.sortDir === 'asc' ? 'desc' : 'asc';
-    this.sortKey = key;
-    this.frozenOrder = undefined;
-  }
-
-  private setFilter(key: keyof OarJobTable['filters'], value: string) {
+  private setFilter(key: keyof JobFilters, value: string) {
     this.filters = { ...this.filters, [key]: value };
-    this.page = 0;
-    this.frozenOrder = undefined;
-  }
-
-  private toggle(id: number, on: boolean) {
-    const next = new Set(this.selected);
-    if (on) next.add(id);
-    else next.delete(id);
-    this.selected = next;
-  }
-
-  private selectAll(rows: Job[], on: boolean) {
-    const next = new Set(this.selected);
-    for (const job of rows) {
-      if (on) next.add(job.id);
-      else next.delete(job.id);
-    }
-    this.selected = next;
+    this.filtersChanged();
   }
 
   private act(action: JobAction, ids: number[]) {
@@ -203,17 +145,7 @@ export class OarJobTable extends LitElement {
     );
   }
 
-  private open(event: Event, job: Job) {
-    if ((event.target as HTMLElement).closest('input')) return;
+  private open(job: Job) {
     this.dispatchEvent(new CustomEvent<Job>('job-open', { detail: job, bubbles: true, composed: true }));
   }
-
-  private readonly freeze = () => {
-    this.frozenOrder = this.shownOrder;
-  };
-
-  private readonly unfreeze = () => {
-    this.frozenOrder = undefined;
-    this.requestUpdate();
-  };
 }

@@ -8,7 +8,7 @@ import './oar-job-table';
 import './oar-job-detail';
 import './oar-submit-form';
 import './oar-confirm-dialog';
-import './oar-operation-status';
+import { OperationTracker } from './operation-tracker';
 
 /** `/jobs`: the job table (live and recently finished jobs), detail panel, bulk actions, submit form. */
 @customElement('oar-jobs-page')
@@ -49,9 +49,8 @@ export class OarJobsPage extends LitElement {
   `;
 
   private readonly live = new LiveController(this);
+  private readonly action = new OperationTracker(this, this.live);
   @state() private openId?: number;
-  @state() private actionOperationId?: string;
-  @state() private actionError = '';
   @query('oar-confirm-dialog') private confirm!: OarConfirmDialog;
 
   override render() {
@@ -62,7 +61,6 @@ export class OarJobsPage extends LitElement {
     const jobs: Job[] = live.concat((store?.finishedJobs ?? []).filter((j) => !liveIds.has(j.id)));
     const open = jobs.find((j) => j.id === this.openId);
     const canSubmit = session?.can('user') ?? false;
-    const actionOperation = this.actionOperationId ? store?.operations.get(this.actionOperationId) : undefined;
     return html`<h1>Jobs</h1>
       ${
         canSubmit
@@ -72,8 +70,7 @@ export class OarJobsPage extends LitElement {
             </details>`
           : html`<p>Sign in as a user to submit and manage jobs.</p>`
       }
-      ${this.actionError ? html`<p class="error" role="alert">${this.actionError}</p>` : null}
-      ${actionOperation ? html`<oar-operation-status .operation=${actionOperation}></oar-operation-status>` : null}
+      ${this.action.render()}
       <div class="layout ${open ? 'with-detail' : ''}">
         <oar-job-table
           .jobs=${jobs}
@@ -93,13 +90,6 @@ export class OarJobsPage extends LitElement {
       const ok = await this.confirm.ask(`Cancel ${ids.length} job(s): ${ids.join(', ')}?`, 'Cancel jobs');
       if (!ok) return;
     }
-    this.actionError = '';
-    try {
-      const { operation } = await this.live.api!.post('/api/jobs/actions', { action, ids });
-      this.live.live?.mergeOperations([operation]);
-      this.actionOperationId = operation.id;
-    } catch (err) {
-      this.actionError = (err as Error).message;
-    }
+    await this.action.post('/api/jobs/actions', { action, ids });
   }
 }

@@ -1,8 +1,8 @@
 import { LitElement, css, html } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { customElement } from 'lit/decorators.js';
 import { LiveController } from '../state/live-controller';
 import { tableStyles } from './table-styles';
-import './oar-operation-status';
+import { OperationTracker } from './operation-tracker';
 
 /** "Create N nodes with C cores" (POST /api/nodes), then the operation's progress. */
 @customElement('oar-node-create-form')
@@ -20,19 +20,16 @@ export class OarNodeCreateForm extends LitElement {
   ];
 
   private readonly live = new LiveController(this);
-  @state() private error = '';
-  @state() private operationId?: string;
+  private readonly create = new OperationTracker(this, this.live);
 
   override render() {
-    const operation = this.operationId ? this.live.live?.operations.get(this.operationId) : undefined;
     return html`<form @submit=${this.submit} novalidate aria-label="Create nodes">
         <label>Count <input name="count" type="number" min="1" max="1000" value="1" required /></label>
         <label>Cores per node <input name="cores" type="number" min="1" max="256" value="2" required /></label>
         <label>Name prefix <input name="prefix" placeholder="node" /></label>
         <button class="primary" type="submit">Create nodes</button>
       </form>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : null}
-      ${operation ? html`<oar-operation-status .operation=${operation}></oar-operation-status>` : null}`;
+      ${this.create.render()}`;
   }
 
   private async submit(event: SubmitEvent) {
@@ -41,19 +38,12 @@ export class OarNodeCreateForm extends LitElement {
     const count = Number(data.get('count'));
     const cores = Number(data.get('cores'));
     const prefix = String(data.get('prefix') ?? '').trim();
-    this.error = '';
-    if (!Number.isInteger(count) || count < 1 || count > 1000) return void (this.error = 'Count must be 1–1000.');
-    if (!Number.isInteger(cores) || cores < 1 || cores > 256) return void (this.error = 'Cores must be 1–256.');
+    if (!Number.isInteger(count) || count < 1 || count > 1000) return this.create.fail('Count must be 1–1000.');
+    if (!Number.isInteger(cores) || cores < 1 || cores > 256) return this.create.fail('Cores must be 1–256.');
     if (prefix && !/^[A-Za-z][\w.-]{0,39}$/.test(prefix))
-      return void (this.error = 'Prefix: a letter, then letters, digits, ".", "-" or "_" (40 at most).');
-    try {
-      const body: Record<string, unknown> = { count, cpus: 1, coresPerCpu: cores };
-      if (prefix) body.prefix = prefix;
-      const { operation } = await this.live.api!.post('/api/nodes', body);
-      this.live.live?.mergeOperations([operation]);
-      this.operationId = operation.id;
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+      return this.create.fail('Prefix: a letter, then letters, digits, ".", "-" or "_" (40 at most).');
+    const body: Record<string, unknown> = { count, cpus: 1, coresPerCpu: cores };
+    if (prefix) body.prefix = prefix;
+    await this.create.post('/api/nodes', body);
   }
 }

@@ -1,12 +1,12 @@
 import { LitElement, css, html } from 'lit';
-import { customElement, query, state } from 'lit/decorators.js';
+import { customElement, query } from 'lit/decorators.js';
 import { LiveController } from '../state/live-controller';
 import type { NodeActionDetail } from './oar-node-table';
 import type { OarConfirmDialog } from './oar-confirm-dialog';
 import './oar-node-table';
 import './oar-node-create-form';
 import './oar-confirm-dialog';
-import './oar-operation-status';
+import { OperationTracker } from './operation-tracker';
 
 const ACTION_WORDS: Record<string, string> = {
   alive: 'Set Alive',
@@ -35,14 +35,12 @@ export class OarNodesPage extends LitElement {
   `;
 
   private readonly live = new LiveController(this);
-  @state() private operationId?: string;
-  @state() private error = '';
+  private readonly action = new OperationTracker(this, this.live);
   @query('oar-confirm-dialog') private confirm!: OarConfirmDialog;
 
   override render() {
     const store = this.live.live;
     const admin = this.live.session?.can('admin') ?? false;
-    const operation = this.operationId ? store?.operations.get(this.operationId) : undefined;
     return html`<h1>Nodes</h1>
       ${
         admin
@@ -52,8 +50,7 @@ export class OarNodesPage extends LitElement {
             </section>`
           : null
       }
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : null}
-      ${operation ? html`<oar-operation-status .operation=${operation}></oar-operation-status>` : null}
+      ${this.action.render()}
       <oar-node-table
         .nodes=${store?.snapshot?.nodes ?? []}
         ?canAct=${admin}
@@ -66,13 +63,6 @@ export class OarNodesPage extends LitElement {
     const { action, names } = event.detail;
     const ok = await this.confirm.ask(`${ACTION_WORDS[action]}: ${names.join(', ')}?`, ACTION_WORDS[action]);
     if (!ok) return;
-    this.error = '';
-    try {
-      const { operation } = await this.live.api!.post('/api/nodes/actions', { action, names });
-      this.live.live?.mergeOperations([operation]);
-      this.operationId = operation.id;
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
+    await this.action.post('/api/nodes/actions', { action, names });
   }
 }

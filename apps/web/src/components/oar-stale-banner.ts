@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { LiveController } from '../state/live-controller';
+import { TickController } from './tick-controller';
 
 /** A loud banner while the data may be out of date (socket or OAR down), ticking every second. */
 @customElement('oar-stale-banner')
@@ -18,17 +19,7 @@ export class OarStaleBanner extends LitElement {
   `;
 
   private readonly live = new LiveController(this);
-  private timer?: ReturnType<typeof setInterval>;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.timer = setInterval(() => this.requestUpdate(), 1000);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.timer);
-  }
+  protected readonly tick = new TickController(this);
 
   override render() {
     const store = this.live.live;

@@ -10,7 +10,7 @@ import {
   type JobRequest,
 } from '../state/job-request';
 import { tableStyles } from './table-styles';
-import './oar-operation-status';
+import { OperationTracker } from './operation-tracker';
 
 /**
  * Submit a job: a command, or a script (file picker or drag and drop); a resources builder
@@ -66,17 +66,14 @@ export class OarSubmitForm extends LitElement {
   ];
 
   private readonly live = new LiveController(this);
+  private readonly submission = new OperationTracker(this, this.live);
   @state() request: JobRequest = emptyJobRequest();
   @state() private errors: Record<string, string> = {};
-  @state() private sendError = '';
-  @state() private operationId?: string;
-  @state() private sending = false;
   @state() private dragOver = false;
   private scriptFile?: File;
 
   override render() {
     const r = this.request;
-    const operation = this.operationId ? this.live.live?.operations.get(this.operationId) : undefined;
     return html`<form @submit=${this.submit} novalidate aria-label="Submit a job">
       <fieldset>
         <legend>What to run</legend>
@@ -189,11 +186,10 @@ export class OarSubmitForm extends LitElement {
         <code data-field="oarsub">${oarsubEquivalent(r)}</code>
       </div>
       <div class="row">
-        <button class="primary" type="submit" ?disabled=${this.sending}>Submit job</button>
+        <button class="primary" type="submit" ?disabled=${this.submission.busy}>Submit job</button>
         <button type="button" @click=${this.clear}>Clear</button>
       </div>
-      ${this.sendError ? html`<p class="error" role="alert">${this.sendError}</p>` : null}
-      ${operation ? html`<oar-operation-status .operation=${operation}></oar-operation-status>` : null}
+      ${this.submission.render()}
     </form>`;
   }
 
@@ -247,33 +243,21 @@ export class OarSubmitForm extends LitElement {
     this.request = emptyJobRequest();
     this.scriptFile = undefined;
     this.errors = {};
-    this.sendError = '';
   }
 
   private async submit(event: SubmitEvent) {
     event.preventDefault();
     this.errors = validateJobRequest(this.request);
-    this.sendError = '';
     if (Object.keys(this.errors).length) return;
-    const api = this.live.api!;
     const body = jobRequestBody(this.request);
-    this.sending = true;
-    try {
-      let payload: unknown = body;
-      if (this.request.mode === 'script') {
-        const form = new FormData();
-        for (const [key, value] of Object.entries(body))
-          for (const item of Array.isArray(value) ? value : [value]) form.append(key, String(item));
-        form.append('script', this.scriptFile ?? new Blob([this.request.scriptText ?? '']), this.request.scriptName);
-        payload = form;
-      }
-      const { operation } = await api.post('/api/jobs', payload);
-      this.live.live?.mergeOperations([operation]);
-      this.operationId = operation.id;
-    } catch (err) {
-      this.sendError = (err as Error).message;
-    } finally {
-      this.sending = false;
+    let payload: unknown = body;
+    if (this.request.mode === 'script') {
+      const form = new FormData();
+      for (const [key, value] of Object.entries(body))
+        for (const item of Array.isArray(value) ? value : [value]) form.append(key, String(item));
+      form.append('script', this.scriptFile ?? new Blob([this.request.scriptText ?? '']), this.request.scriptName);
+      payload = form;
     }
+    await this.submission.post('/api/jobs', payload);
   }
 }

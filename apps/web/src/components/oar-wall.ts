@@ -1,10 +1,11 @@
 import { LitElement, css, html } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { customElement } from 'lit/decorators.js';
 import { RUNNING_STATES, WAITING_STATES, summarize } from '../state/cluster-summary';
 import { LiveController } from '../state/live-controller';
 import { applyTheme } from '../state/theme';
 import './oar-node-grid';
 import './oar-stale-banner';
+import { TickController } from './tick-controller';
 
 /**
  * `/wall`: the kiosk display. No controls; large type sized from the viewport (readable at 1080p
@@ -63,18 +64,11 @@ export class OarWall extends LitElement {
   `;
 
   private readonly live = new LiveController(this);
-  @state() private now = new Date();
-  private timer?: ReturnType<typeof setInterval>;
+  protected readonly tick = new TickController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
     applyTheme(new URLSearchParams(location.search).get('theme') ?? 'dark');
-    this.timer = setInterval(() => (this.now = new Date()), 1000);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearInterval(this.timer);
   }
 
   override render() {
@@ -91,7 +85,7 @@ export class OarWall extends LitElement {
         ${stat(`${s.cores.busy}/${s.cores.total}`, 'cores busy')} ${stat(count(RUNNING_STATES), 'jobs running')}
         ${stat(count(WAITING_STATES), 'jobs waiting')}
         ${stat(nodes.length - (s.nodesByState.Alive ?? 0), 'nodes not alive')}
-        <time class="clock">${this.now.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
+        <time class="clock">${new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
       </header>
       <oar-node-grid .nodes=${nodes} fit flash></oar-node-grid>`;
   }

@@ -54,3 +54,30 @@ export function pager(page: number, pages: number, total: string, go: (page: num
     <button ?disabled=${page >= pages - 1} @click=${() => go(page + 1)}>Next</button>
   </div>`;
 }
+
+/** A copy of the selection with `keys` added (on) or removed. */
+export function toggled<K>(selection: ReadonlySet<K>, keys: readonly K[], on: boolean): Set<K> {
+  const next = new Set(selection);
+  for (const key of keys) {
+    if (on) next.add(key);
+    else next.delete(key);
+  }
+  return next;
+}
+
+/** The header cell that selects or clears every row shown (`keys`), handing back the new selection. */
+export function selectAllHeader<K>(
+  label: string,
+  keys: readonly K[],
+  selection: ReadonlySet<K>,
+  onChange: (next: Set<K>) => void,
+) {
+  return html`<th>
+    <input
+      type="checkbox"
+      aria-label=${label}
+      .checked=${keys.length > 0 && keys.every((k) => selection.has(k))}
+      @change=${(e: Event) => onChange(toggled(selection, keys, (e.target as HTMLInputElement).checked))}
+    />
+  </th>`;
+}

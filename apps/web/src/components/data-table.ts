@@ -1,0 +1,126 @@
+import { LitElement, html, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import {
+  keepOrder,
+  pageOf,
+  pager,
+  selectAllHeader,
+  sortHeader,
+  sortRows,
+  toggled,
+  type SortDir,
+} from './sortable-table';
+import { tableStyles } from './table-styles';
+
+export interface Column<T> {
+  key: string;
+  label: string;
+  value: (row: T) => unknown;
+}
+
+/**
+ * What the jobs and nodes tables share: sort by any column, paginate, select many rows by key (so
+ * the selection survives live updates), and keep rows still while the pointer is over them.
+ * Subclasses give the rows, their key, the columns, the filters and one row's cells.
+ */
+export abstract class DataTable<T, K> extends LitElement {
+  static override styles = tableStyles;
+
+  /** Offer selection and bulk actions. */
+  @property({ type: Boolean }) canAct = false;
+  @property({ type: Number }) pageSize = 50;
+
+  @state() sortKey = '';
+  @state() sortDir: SortDir = 'asc';
+  @state() page = 0;
+  @state() selected = new Set<K>();
+  private frozenOrder?: K[];
+  private shownOrder: K[] = [];
+
+  protected abstract readonly columns: Column<T>[];
+  protected abstract readonly noun: string;
+  protected abstract rowsIn(): readonly T[];
+  protected abstract keyOf(row: T): K;
+  protected abstract passesFilters(row: T): boolean;
+  protected abstract rowLabel(row: T): string;
+  /** One `<tr>`, starting with `selectCell(row)`. */
+  protected abstract row(row: T): TemplateResult;
+
+  /** Rows after filtering and sorting, in display order (all pages). */
+  visibleRows(): T[] {
+    const column = this.columns.find((c) => c.key === this.sortKey) ?? this.columns[0];
+    const sorted = sortRows(
+      this.rowsIn().filter((row) => this.passesFilters(row)),
+      column.value,
+      this.sortDir,
+    );
+    return keepOrder(sorted, (row) => this.keyOf(row), this.frozenOrder);
+  }
+
+  /** Keys of selected rows that still exist. */
+  protected selectedPresent(): K[] {
+    return this.rowsIn()
+      .map((row) => this.keyOf(row))
+      .filter((key) => this.selected.has(key));
+  }
+
+  /** After a filter change: back to the first page, in sorted order. */
+  protected filtersChanged(): void {
+    this.page = 0;
+    this.frozenOrder = undefined;
+  }
+
+  protected renderTable(label: string) {
+    const visible = this.visibleRows();
+    this.shownOrder = visible.map((row) => this.keyOf(row));
+    const { rows, page, pages } = pageOf(visible, this.page, this.pageSize);
+    return html`<table aria-label=${label}>
+        <thead>
+          <tr>
+            ${
+              this.canAct
+                ? selectAllHeader(
+                    `Select all shown ${this.noun}`,
+                    rows.map((row) => this.keyOf(row)),
+                    this.selected,
+                    (next) => (this.selected = next),
+                  )
+                : null
+            }
+            ${this.columns.map((c) => sortHeader(c.label, this.sortKey === c.key, this.sortDir, () => this.sortBy(c.key)))}
+          </tr>
+        </thead>
+        <tbody @pointerenter=${() => (this.frozenOrder = this.shownOrder)} @pointerleave=${this.unfreeze}>
+          ${rows.map((row) => this.row(row))}
+        </tbody>
+      </table>
+      ${visible.length === 0 ? html`<p class="muted">No ${this.noun} match.</p>` : null}
+      ${pager(page, pages, `${visible.length} ${this.noun}`, (p) => (this.page = p))}`;
+  }
+
+  /** A row's checkbox cell, when acting is allowed. */
+  protected selectCell(row: T) {
+    if (!this.canAct) return null;
+    const key = this.keyOf(row);
+    return html`<td>
+      <input
+        type="checkbox"
+        aria-label=${`Select ${this.rowLabel(row)}`}
+        .checked=${this.selected.has(key)}
+        @click=${(e: Event) => e.stopPropagation()}
+        @change=${(e: Event) => (this.selected = toggled(this.selected, [key], (e.target as HTMLInputElement).checked))}
+      />
+    </td>`;
+  }
+
+  private sortBy(key: string) {
+    this.sortDir = this.sortKey === key && this.sortDir === 'asc' ? 'desc' : 'asc';
+    this.sortKey = key;
+    this.frozenOrder = undefined;
+  }
+
+  private readonly unfreeze = () => {
+    this.frozenOrder = undefined;
+    this.requestUpdate();
+  };
+}

@@ -1,0 +1,54 @@
+import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import type { LiveController } from '../state/live-controller';
+import './oar-operation-status';
+
+/**
+ * Sends a mutation (answered 202 {operation}), then follows that operation live through the store;
+ * renders the API's refusal or the operation's progress with OAR's own error text.
+ */
+export class OperationTracker implements ReactiveController {
+  operationId?: string;
+  error = '';
+  busy = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly live: LiveController,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  get operation() {
+    return this.operationId ? this.live.live?.operations.get(this.operationId) : undefined;
+  }
+
+  async post(path: string, body: unknown): Promise<void> {
+    this.error = '';
+    this.busy = true;
+    this.host.requestUpdate();
+    try {
+      const { operation } = await this.live.api!.post(path, body);
+      this.live.live?.mergeOperations([operation]);
+      this.operationId = operation.id;
+    } catch (err) {
+      this.error = (err as Error).message;
+    } finally {
+      this.busy = false;
+      this.host.requestUpdate();
+    }
+  }
+
+  /** Shows a local validation error the same way as the API's. */
+  fail(message: string): void {
+    this.error = message;
+    this.host.requestUpdate();
+  }
+
+  render() {
+    const operation = this.operation;
+    return html`${this.error ? html`<p class="error" role="alert">${this.error}</p>` : null}
+    ${operation ? html`<oar-operation-status .operation=${operation}></oar-operation-status>` : null}`;
+  }
+}
