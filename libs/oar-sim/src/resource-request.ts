@@ -16,6 +16,8 @@ export interface ResourceRequest {
   groups: ResourceGroup[];
   /** Seconds. */
   walltime: number;
+  /** False when OAR's default walltime applies (an admission rule says so). */
+  walltimeGiven: boolean;
   /** The text the user gave (for error messages). */
   text: string;
 }
@@ -46,6 +48,7 @@ export class RequestError extends Error {
 export function parseResourceRequest(text: string | undefined): ResourceRequest {
   const source = (text ?? '').trim();
   let walltime = DEFAULT_WALLTIME;
+  let walltimeGiven = false;
   const groups: ResourceGroup[] = [];
   const parts = source === '' ? [] : source.split(',');
   const description = parts.length > 0 && !parts[0].startsWith('walltime=') ? parts.shift()! : '';
@@ -53,6 +56,7 @@ export function parseResourceRequest(text: string | undefined): ResourceRequest 
     const match = /^walltime=(.+)$/.exec(option.trim());
     if (!match) throw cannotRecognize(option);
     walltime = parseWalltime(match[1]);
+    walltimeGiven = true;
   }
   for (const groupText of description === '' ? [] : description.split('+')) {
     const group: ResourceGroup = [];
@@ -69,7 +73,7 @@ export function parseResourceRequest(text: string | undefined): ResourceRequest 
     groups.push(group);
   }
   if (groups.length === 0) groups.push([{ level: 'resource_id', count: 1 }]);
-  return { groups, walltime, text: source };
+  return { groups, walltime, walltimeGiven, text: source };
 }
 
 export function parseWalltime(text: string): number {
@@ -102,15 +106,7 @@ function cannotRecognize(piece: string): RequestError {
   return new RequestError(255, `/!\\ Cannot recognize the resource description : ${piece.trim()}\n`);
 }
 
-/** oarsub's refusal after the admission rules ran (exit status 8 → the API's 400 "Bad query"). */
-export function oarsubRefusal(line: string): RequestError {
-  return new RequestError(
-    8,
-    `[ADMISSION RULE] Modify resource description with type constraints\n${line}\nOAR_JOB_ID=-5\n[ERROR] Oarsub failed, please verify your request syntax.\n`,
-  );
-}
-
-/** What oarsub prints when PostgreSQL rejects the query built from `-l`/`-p`. */
-export const badResourceRequest = (detail: string) => oarsubRefusal(`Bad resource request (ERROR:  ${detail}\n)`);
+/** PostgreSQL rejected the query built from `-l`/`-p` (oarsub status 8, after the admission rules). */
+export const badResourceRequest = (detail: string) => new RequestError(8, `Bad resource request (ERROR:  ${detail}\n)`);
 
 export const unknownColumn = (name: string) => badResourceRequest(`column "${name}" does not exist`);

@@ -55,7 +55,9 @@ describe('Scheduler', () => {
 
   it("walks a job through OAR's states with its run time, exit status and events", async () => {
     env = setup();
-    const job = env.scheduler.submit(spec({ command: 'sleep 5; exit 3', resource: '/nodes=1/core=1,walltime=0:5:0' }));
+    const job = env.scheduler.submit(
+      spec({ command: 'sleep 5; exit 3', resource: '/nodes=1/core=1,walltime=0:5:0' }),
+    ).job;
     expect(await statesOf(job)).toEqual(['Waiting', 'toLaunch', 'Launching', 'Running', 'Finishing', 'Terminated']);
     expect(job.exitCode).toBe(3 * 256);
     expect(job.stopTime - job.startTime).toBeGreaterThanOrEqual(5);
@@ -68,7 +70,7 @@ describe('Scheduler', () => {
 
   it('kills a job at its walltime (Error, WALLTIME event)', async () => {
     env = setup();
-    const job = env.scheduler.submit(spec({ command: 'sleep 600', resource: 'core=1,walltime=0:0:3' }));
+    const job = env.scheduler.submit(spec({ command: 'sleep 600', resource: 'core=1,walltime=0:0:3' })).job;
     expect((await statesOf(job)).pop()).toBe('Error');
     expect(job.events.map((e) => e.type)).toEqual(['WALLTIME', 'SEND_KILL_JOB', 'SWITCH_INTO_ERROR_STATE']);
     expect(job.exitCode).toBeNull();
@@ -76,8 +78,8 @@ describe('Scheduler', () => {
 
   it('kills a Waiting job "by Leon directly" and a Running one through oarexec', async () => {
     env = setup(1, 2);
-    const running = env.scheduler.submit(spec({ command: 'sleep 600', resource: '/nodes=1' }));
-    const waiting = env.scheduler.submit(spec({ owner: 'bob', command: 'sleep 1', resource: '/nodes=1' }));
+    const running = env.scheduler.submit(spec({ command: 'sleep 600', resource: '/nodes=1' })).job;
+    const waiting = env.scheduler.submit(spec({ owner: 'bob', command: 'sleep 1', resource: '/nodes=1' })).job;
     await until(() => running.state === 'Running');
     expect(waiting.state).toBe('Waiting');
     expect(waiting.message).toMatch(/Karma/);
@@ -94,8 +96,8 @@ describe('Scheduler', () => {
 
   it('holds and resumes a job; a held job does not start', async () => {
     env = setup(1, 1);
-    const first = env.scheduler.submit(spec({ command: 'sleep 2' }));
-    const second = env.scheduler.submit(spec({ command: 'sleep 1' }));
+    const first = env.scheduler.submit(spec({ command: 'sleep 2' })).job;
+    const second = env.scheduler.submit(spec({ command: 'sleep 1' })).job;
     env.scheduler.hold('alice', second.id);
     expect(second.state).toBe('Hold');
     await statesOf(first);
@@ -109,7 +111,7 @@ describe('Scheduler', () => {
     env = setup(2, 1);
     env.scheduler.setResourceState(env.cluster.resource(1)!, 'Absent');
     env.scheduler.setResourceState(env.cluster.resource(2)!, 'Suspected');
-    const job = env.scheduler.submit(spec({ resource: '/nodes=1' }));
+    const job = env.scheduler.submit(spec({ resource: '/nodes=1' })).job;
     await new Promise((resolve) => setTimeout(resolve, (3 * 1000) / FACTOR));
     expect(job.state).toBe('Waiting');
     env.scheduler.setResourceState(env.cluster.resource(2)!, 'Alive');
@@ -119,11 +121,11 @@ describe('Scheduler', () => {
 
   it('runs admin jobs first and preempts besteffort jobs for default ones', async () => {
     env = setup(1, 1);
-    const besteffort = env.scheduler.submit(spec({ queue: 'besteffort', command: 'sleep 600' }));
+    const besteffort = env.scheduler.submit(spec({ queue: 'besteffort', command: 'sleep 600' })).job;
     await until(() => besteffort.state === 'Running');
     expect(besteffort.types).toEqual(['besteffort']);
-    const normal = env.scheduler.submit(spec({ command: 'sleep 1' }));
-    const admin = env.scheduler.submit(spec({ owner: 'oar', queue: 'admin', command: 'sleep 1' }));
+    const normal = env.scheduler.submit(spec({ command: 'sleep 1' })).job;
+    const admin = env.scheduler.submit(spec({ owner: 'oar', queue: 'admin', command: 'sleep 1' })).job;
     await until(() => besteffort.state === 'Error');
     expect(besteffort.events.map((e) => e.type)).toContain('BESTEFFORT_KILL');
     await until(() => admin.state !== 'Waiting');

@@ -11,7 +11,7 @@ import { compileProperty } from './properties';
 import type { JobRow, JobState, ResourceRow, ResourceState } from './records';
 import { FINISHED, HOLDS_RESOURCES } from './records';
 import type { ResourceRequest } from './resource-request';
-import { formatWalltime, oarsubRefusal, parseResourceRequest, requestedCount } from './resource-request';
+import { formatWalltime, parseResourceRequest, RequestError, requestedCount } from './resource-request';
 import type { Timeline } from './timeline';
 
 /** Simulated seconds per step, as measured on the real sandbox (recipe: ~1 s per state step). */
@@ -85,16 +85,33 @@ export class Scheduler {
     private readonly defaultRunSeconds = 60,
   ) {}
 
-  submit(spec: SubmitSpec): JobRow {
+  /** oarsub: the new job and oarsub's output (admission rules, OAR_JOB_ID=…). */
+  submit(spec: SubmitSpec): { job: JobRow; output: string } {
     const cluster = this.cluster;
     const queue = spec.queue ?? 'default';
-    if (!(queue in QUEUES)) throw oarsubRefusal(`/!\\ The queue ${queue} does not exist`);
-    if (queue === 'admin' && !ADMINS.has(spec.owner))
-      throw oarsubRefusal('[ADMISSION RULE] Only oar or root user can submit jobs in the admin queue');
     const request = parseResourceRequest(spec.resource);
-    const types = queue === 'besteffort' ? [...new Set([...(spec.types ?? []), 'besteffort'])] : (spec.types ?? []);
-    const user = spec.property ? compileProperty(spec.property) : undefined;
-    const besteffort = types.includes('besteffort');
+    if (queue === 'admin' && !ADMINS.has(spec.owner))
+      throw new RequestError(
+        254,
+        '[ADMISSION RULE] Only member of the group admin can submit jobs in the admin queue\n\n',
+      );
+    const besteffort = queue === 'besteffort' || (spec.types ?? []).includes('besteffort');
+    const admission = admissionRules(request, besteffort);
+    if (!(queue in QUEUES)) throw new RequestError(248, `${admission}ERROR : The queue ${queue} does not exist\n`);
+    const types = besteffort ? [...new Set([...(spec.types ?? []), 'besteffort'])] : (spec.types ?? []);
+    const refused = (err: unknown) =>
+      err instanceof RequestError && err.status === 8
+        ? new RequestError(
+            8,
+            `${admission}${err.message}\nOAR_JOB_ID=-5\n[ERROR] Oarsub failed, please verify your request syntax.\n`,
+          )
+        : err;
+    let user: ((r: ResourceRow) => boolean) | undefined;
+    try {
+      user = spec.property ? compileProperty(spec.property) : undefined;
+    } catch (err) {
+      throw refused(err);
+    }
     const matches = (r: ResourceRow) =>
       r.type === 'default' &&
       r.desktop_computing === 'NO' &&
@@ -115,8 +132,9 @@ export class Scheduler {
         nodes,
       })
     )
-      throw oarsubRefusal('There are not enough resources for your request');
+      throw refused(new RequestError(8, 'There are not enough resources for your request'));
 
+    const conditions = [spec.property && `(${spec.property})`, besteffort && "(besteffort = 'YES')"].filter(Boolean);
     const id = cluster.allocateJobId();
     const name = spec.name ?? null;
     const outcome = interpretCommand(spec.script ?? spec.command, this.defaultRunSeconds);
@@ -133,9 +151,7 @@ export class Scheduler {
       launchingDirectory: spec.directory ?? `/home/${spec.owner}`,
       project: spec.project ?? 'default',
       types,
-      properties: spec.property
-        ? `((${spec.property}) AND desktop_computing = 'NO') AND drain='NO'`
-        : "(desktop_computing = 'NO') AND drain='NO'",
+      properties: `(${[...conditions, "desktop_computing = 'NO'"].join(' AND ')}) AND drain='NO'`,
       matches,
       request,
       stdoutFile: output(spec.stdout, 'stdout'),
@@ -158,7 +174,7 @@ export class Scheduler {
     };
     cluster.addJob(job);
     this.requestPass();
-    return job;
+    return { job, output: `${admission}OAR_JOB_ID=${id}\n` };
   }
 
   /** oardel. Returns oardel's output. */
@@ -197,6 +213,7 @@ export class Scheduler {
     if (job.state !== 'Waiting')
       throw new CommandError(256, `/!\\ Cannot hold job ${id}: it is in the ${job.state} state.\n`);
     job.course++;
+    this.cluster.addEvent(job, 'HOLD_WAITING_JOB', `User ${user} launched oarhold on the job ${id}`);
     this.setState(job, 'Hold');
     return `[${id}] Hold request was sent to the OAR server.\n`;
   }
@@ -205,7 +222,8 @@ export class Scheduler {
   resume(user: string, id: number): string {
     const job = this.owned(user, id, 'resume');
     if (job.state !== 'Hold')
-      throw new CommandError(256, `/!\\ Cannot resume job ${id}: it is not in the Hold state.\n`);
+      throw new CommandError(256, `/!\\ Cannot resume ${id} : the job is not in the Hold or Suspended state.\n`);
+    this.cluster.addEvent(job, 'RESUME_JOB', `User ${user} launched oarresume on the job ${id}`);
     this.setState(job, 'Waiting');
     this.requestPass();
     return `[${id}] Resume request was sent to the OAR server.\n`;
@@ -405,6 +423,16 @@ export class Scheduler {
     const first = job.assigned[0];
     return (first === undefined ? undefined : this.cluster.resource(first)?.network_address) ?? '';
   }
+}
+
+/** The lines OAR 2.5.9's default admission rules print, in their order. */
+function admissionRules(request: ResourceRequest, besteffort: boolean): string {
+  const lines: string[] = [];
+  if (besteffort)
+    lines.push('Automatically add the besteffort type', 'Automatically add the besteffort constraint on the resources');
+  if (!request.walltimeGiven) lines.push('Set default walltime to 7200.');
+  lines.push('Modify resource description with type constraints');
+  return lines.map((line) => `[ADMISSION RULE] ${line}\n`).join('');
 }
 
 function countByNode(layout: NodeLayout, test: (r: ResourceRow) => boolean): number[] {

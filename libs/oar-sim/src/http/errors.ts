@@ -4,9 +4,10 @@ export class OarHttpError extends Error {
   constructor(
     readonly status: number,
     readonly title: string,
-    message: string,
+    /** A string, except where OAR itself sends a list (failed resource creation). */
+    readonly detail: string | string[],
   ) {
-    super(message);
+    super(String(detail));
   }
 }
 

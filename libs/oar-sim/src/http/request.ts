@@ -81,7 +81,7 @@ export class OarRequest {
   }
 
   sendError(error: OarHttpError): void {
-    this.send(error.status, { code: error.status, message: error.message, title: error.title });
+    this.send(error.status, { code: error.status, message: error.detail, title: error.title });
   }
 
   private convert(payload: unknown): string {

@@ -89,8 +89,9 @@ export function jobRoutes(router: Router, api: SimApi): void {
       if (unknownOption) throw fail(1, `Unknown option: ${unknownOption}\n`);
       if (reservation) throw fail(5, `[ADMISSION RULE] Advance reservations are not simulated by oar-sim\n`);
       let job: JobRow;
+      let output: string;
       try {
-        job = api.scheduler.submit(spec);
+        ({ job, output } = api.scheduler.submit(spec));
       } catch (err) {
         if (err instanceof RequestError) throw fail(err.status, err.message);
         throw err;
@@ -100,7 +101,7 @@ export function jobRoutes(router: Router, api: SimApi): void {
         201,
         {
           api_timestamp: req.now,
-          cmd_output: `[ADMISSION RULE] Modify resource description with type constraints\nOAR_JOB_ID=${job.id}\n`,
+          cmd_output: output,
           id: job.id,
           links: [{ href, rel: 'self' }],
         },

@@ -93,11 +93,9 @@ export function resourceRoutes(router: Router, api: SimApi): void {
               `The property "${property}" is a system one and can't be assigned by the admin`,
             );
           if (!SETTABLE_COLUMNS.has(property))
-            throw new OarHttpError(
-              500,
-              'SQL query failed into resources creation',
-              `Error: column "${property}" of relation "resources" does not exist`,
-            );
+            throw new OarHttpError(500, 'SQL query failed into resources creation', [
+              `Error: ERROR:  column "${property}" of relation "resources" does not exist`,
+            ]);
         }
       }
       const ids = rows.map((r) => cluster.insertResource(r));

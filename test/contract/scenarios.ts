@@ -1,0 +1,242 @@
+/**
+ * The contract scenarios. Each runs against one target through a Session; the test runs it against
+ * the real OAR sandbox and oar-sim side by side and compares the recorded steps (./compare.ts).
+ * Both targets start clean (8 Alive resources node1..node4 × 2 cores, no jobs, ids from 1).
+ */
+import type { Session } from './session';
+
+const ALICE = 'alice';
+const BOB = 'bob';
+const ADMIN = 'oar';
+type JobAnswer = { id: number };
+
+export async function readEveryEndpoint(s: Session): Promise<void> {
+  for (const path of ['/.json', '/version.json', '/timezone.json', '/whoami.json']) await s.call(path, path);
+  await s.call('whoami as alice', '/whoami.json', { user: ALICE });
+  await s.call('whoami as a dashed ident', '/whoami.json', { user: 'al-ice' });
+  for (const path of [
+    '/resources.json',
+    '/resources/full.json',
+    '/resources/details.json',
+    '/resources/full.json?limit=3&offset=3',
+    '/resources/full.json?limit=500&offset=0',
+    '/resources/1.json',
+    '/resources/nodes/node1.json',
+    '/resources/1/jobs.json',
+    '/resources/nodes/node1/jobs.json',
+    '/jobs.json',
+    '/jobs/details.json',
+    '/jobs/table.json',
+    '/jobs.json?state=Terminated,Error&limit=500',
+    '/version.yaml',
+  ])
+    await s.call(path, path);
+  await s.call('GET /jobs without a suffix (Accept */*)', '/jobs');
+  await s.call('GET /jobs without a suffix (Accept json)', '/jobs', { headers: { Accept: 'application/json' } });
+  await s.call('unknown uri', '/index.json');
+  await s.call('bad structure', '/jobs.json?structure=foo');
+  await s.call('unknown resource', '/resources/9999.json');
+  await s.call('unknown node', '/resources/nodes/nope.json');
+  await s.call('unknown job', '/jobs/9999.json', { user: ALICE });
+  await s.call('unknown job details', '/jobs/9999/details.json', { user: ALICE });
+  await s.call('unknown job resources', '/jobs/9999/resources.json', { user: ALICE });
+  await s.call('priv without credentials', '/whoami.json', { priv: true });
+  await s.call('priv with a wrong password', '/whoami.json', { basic: [ALICE, 'nope'] });
+  await s.call('priv as alice, ident oar ignored', '/whoami.json', {
+    basic: [ALICE, 'alicepw'],
+    headers: { 'X-Remote-Ident': ADMIN },
+  });
+}
+
+export async function commandAndScriptJobs(s: Session): Promise<void> {
+  const command = await s.call('submit a command job', '/jobs.json', {
+    method: 'POST',
+    user: ALICE,
+    json: { resource: '/nodes=1/core=1,walltime=00:05:00', command: 'echo start; sleep 4; echo end', name: 'api-cmd' },
+  });
+  const id = (command.body as JobAnswer).id;
+  await s.waitFor(id, ALICE, 'Running');
+  await s.call('running job', `/jobs/${id}.json`, { user: ALICE });
+  await s.call('running job details', `/jobs/${id}/details.json`, { user: ALICE });
+  await s.call('running job resources', `/jobs/${id}/resources.json`, { user: ALICE });
+  await s.call('running job nodes', `/jobs/${id}/nodes.json`, { user: ALICE });
+  await s.call('jobs while running', '/jobs.json');
+  await s.call('jobs/details while running', '/jobs/details.json');
+  await s.call('jobs/details while running, as alice', '/jobs/details.json', { user: ALICE });
+  await s.call('jobs/table while running', '/jobs/table.json');
+  await s.call('jobs on resource 1', '/resources/1/jobs.json');
+  await s.call('jobs on node1', '/resources/nodes/node1/jobs.json');
+  await s.call('anonymous read of a job', `/jobs/${id}.json`);
+  await s.follow('command job to the end', id, ALICE);
+  await s.call('terminated job details', `/jobs/${id}/details.json`, { user: ALICE });
+
+  const script = await s.call('submit a script job (Basic, bob)', '/jobs.json', {
+    method: 'POST',
+    basic: [BOB, 'bobpw'],
+    json: {
+      resource: '/nodes=2/core=1,walltime=00:02:00',
+      script: '#!/bin/bash\nuniq $OAR_NODEFILE\nsleep 2\n',
+      name: 'api-script',
+    },
+  });
+  const scriptId = (script.body as JobAnswer).id;
+  await s.follow('script job to the end', scriptId, BOB);
+  await s.call('jobs after both ended', '/jobs.json');
+  await s.call('finished jobs', '/jobs.json?state=Terminated,Error&limit=500');
+  const failing = await s.call('submit a form job that exits 3', '/jobs.json', {
+    method: 'POST',
+    user: BOB,
+    form: { resource: '/nodes=1/core=1,walltime=00:01:00', command: 'sleep 1; exit 3' },
+  });
+  await s.follow('failing job to the end', (failing.body as JobAnswer).id, BOB);
+}
+
+export async function cancelWaitingAndRunning(s: Session): Promise<void> {
+  const big = { resource: '/nodes=4/core=2,walltime=00:05:00' };
+  const running = (
+    await s.call('submit a job taking all cores', '/jobs.json', {
+      method: 'POST',
+      user: ALICE,
+      json: { ...big, command: 'sleep 120', name: 'blocker' },
+    })
+  ).body as JobAnswer;
+  await s.waitFor(running.id, ALICE, 'Running');
+  const waiting = (
+    await s.call('submit a job that must wait', '/jobs.json', {
+      method: 'POST',
+      user: BOB,
+      json: { ...big, command: 'sleep 5', name: 'api-big' },
+    })
+  ).body as JobAnswer;
+  await s.waitFor(waiting.id, BOB, 'Waiting');
+  await s.call('waiting job', `/jobs/${waiting.id}.json`, {
+    user: BOB,
+    nullable: ['walltime', 'scheduled_start'],
+    messageMayDiffer: true,
+  });
+  await s.call('alice deletes bob job', `/jobs/${waiting.id}.json`, { method: 'DELETE', user: ALICE });
+  await s.call('bob deletes his waiting job', `/jobs/${waiting.id}.json`, { method: 'DELETE', user: BOB });
+  await s.follow('deleted waiting job to the end', waiting.id, BOB);
+  await s.call('alice deletes her running job (deletions/new)', `/jobs/${running.id}/deletions/new.json`, {
+    method: 'POST',
+    user: ALICE,
+  });
+  await s.follow('deleted running job to the end', running.id, ALICE);
+  await s.call('delete an unknown job', '/jobs/9999.json', { method: 'DELETE', user: ALICE });
+  await s.call('delete anonymously', `/jobs/${running.id}.json`, { method: 'DELETE' });
+}
+
+export async function holdAndResume(s: Session): Promise<void> {
+  const held = (
+    await s.call('submit held', '/jobs.json', {
+      method: 'POST',
+      user: BOB,
+      json: { resource: '/nodes=1/core=1,walltime=00:03:00', command: 'sleep 1', name: 'api-hold', hold: true },
+    })
+  ).body as JobAnswer;
+  await s.call('held job', `/jobs/${held.id}.json`, { user: BOB });
+  await s.call('jobs with a held job', '/jobs.json');
+  await s.call('resume', `/jobs/${held.id}/resumptions/new.json`, { method: 'POST', user: BOB });
+  await s.follow('resumed job to the end', held.id, BOB);
+}
+
+export async function resources(s: Session): Promise<void> {
+  await s.call('create one resource (ident oar)', '/resources.json', {
+    method: 'POST',
+    user: ADMIN,
+    json: { hostname: 'node5', host: 'node5', cpu: 5, core: 9, cpuset: 0 },
+  });
+  await s.call('create two resources (Basic oar)', '/resources.json', {
+    method: 'POST',
+    basic: [ADMIN, 'oarpw'],
+    json: [
+      { network_address: 'node5', host: 'node5', cpu: 5, core: 10, cpuset: 1 },
+      { network_address: 'node6', host: 'node6', cpu: 6, core: 11, cpuset: 0 },
+    ],
+  });
+  await s.call('created resource', '/resources/9.json');
+  await s.call('resources with the new ones', '/resources/full.json');
+  await s.call('set Absent (JSON)', '/resources/11/state.json', {
+    method: 'POST',
+    user: ADMIN,
+    json: { state: 'Absent' },
+  });
+  await s.call('absent resource', '/resources/11.json');
+  await s.call('delete a resource that is not Dead', '/resources/10.json', {
+    method: 'DELETE',
+    user: ADMIN,
+    headers: { Accept: 'application/json' },
+  });
+  await s.call('set Dead (form)', '/resources/11/state.json', { method: 'POST', user: ADMIN, form: { state: 'Dead' } });
+  await s.call('delete without Accept', '/resources/11.json', { method: 'DELETE', user: ADMIN });
+  await s.call('delete as alice', '/resources/11.json', {
+    method: 'DELETE',
+    user: ALICE,
+    headers: { Accept: 'application/json' },
+  });
+  await s.call('delete the Dead resource', '/resources/11.json', {
+    method: 'DELETE',
+    user: ADMIN,
+    headers: { Accept: 'application/json' },
+  });
+  await s.call('delete it again', '/resources/11.json', {
+    method: 'DELETE',
+    user: ADMIN,
+    headers: { Accept: 'application/json' },
+  });
+  for (const id of [9, 10]) {
+    await s.call(`retire resource ${id}`, `/resources/${id}/state.json`, {
+      method: 'POST',
+      user: ADMIN,
+      json: { state: 'Dead' },
+    });
+    await s.call(`delete resource ${id}`, `/resources/${id}.json`, {
+      method: 'DELETE',
+      user: ADMIN,
+      headers: { Accept: 'application/json' },
+    });
+  }
+  await s.call('resources after', '/resources.json');
+}
+
+export async function errorCases(s: Session): Promise<void> {
+  const post = (name: string, path: string, options: Parameters<Session['call']>[2]) =>
+    s.call(name, path, { method: 'POST', ...options });
+  await post('submit anonymously', '/jobs.json', { json: { command: 'true' } });
+  await post('submit as an unknown unix user', '/jobs.json', { user: 'zed', json: { command: 'true' } });
+  await post('too many resources', '/jobs.json', {
+    user: ALICE,
+    json: { resource: '/nodes=99/core=1,walltime=00:01:00', command: 'true' },
+  });
+  await post('unknown property', '/jobs.json', {
+    user: ALICE,
+    json: { property: "gpu_model='A100'", resource: '/nodes=1,walltime=00:01:00', command: 'true' },
+    messageMayDiffer: true,
+  });
+  await post('bad resource syntax', '/jobs.json', {
+    user: ALICE,
+    json: { resource: '/nodes=abc/core=1,walltime=00:01:00', command: 'true' },
+  });
+  await post('no command', '/jobs.json', { user: ALICE, json: { resource: '/nodes=1' } });
+  await post('malformed JSON', '/jobs.json', {
+    user: ALICE,
+    headers: { 'Content-Type': 'application/json' },
+    body: '{"command": ',
+    messageMayDiffer: true,
+  });
+  await post('create resource anonymously', '/resources.json', { json: { hostname: 'n' } });
+  await post('create resource as alice', '/resources.json', { user: ALICE, json: { hostname: 'n' } });
+  await post('create resource with a system property', '/resources.json', {
+    user: ADMIN,
+    json: { hostname: 'n', state: 'Alive' },
+  });
+  await post('create resource without hostname', '/resources.json', { user: ADMIN, json: { cpu: 1 } });
+  await post('bad state', '/resources/1/state.json', { user: ADMIN, json: { state: 'Broken' } });
+  await post('state as alice', '/resources/1/state.json', { user: ALICE, json: { state: 'Dead' } });
+  await s.call('delete unknown resource', '/resources/9999.json', {
+    method: 'DELETE',
+    user: ADMIN,
+    headers: { Accept: 'application/json' },
+  });
+  await s.call('job read anonymously', '/jobs/1.json');
+}

@@ -1,0 +1,117 @@
+/**
+ * One side of the contract run: raw HTTP against an OAR API root (the real sandbox or oar-sim),
+ * recording every step (status, content type, parsed body) so both sides can be compared.
+ */
+
+export interface Target {
+  name: string;
+  /** e.g. http://127.0.0.1:6668/oarapi */
+  url: string;
+}
+
+export interface Step {
+  name: string;
+  status: number;
+  contentType: string | null;
+  /** Parsed JSON, or `{ html: title }` for Apache's HTML pages. */
+  body: unknown;
+  /** For job-following steps: the distinct states seen, in order. */
+  states?: string[];
+  /** Key paths whose value may be null on one side (timing), see json-shape. */
+  nullable?: string[];
+  /** Error messages known to differ in wording (listed in libs/oar-sim/README.md). */
+  messageMayDiffer?: boolean;
+}
+
+export interface CallOptions {
+  method?: string;
+  /** X-Remote-Ident on /oarapi. */
+  user?: string;
+  /** Basic credentials on /oarapi-priv. */
+  basic?: [string, string];
+  /** Use /oarapi-priv without credentials. */
+  priv?: boolean;
+  json?: unknown;
+  form?: Record<string, string>;
+  body?: string;
+  headers?: Record<string, string>;
+  nullable?: string[];
+  messageMayDiffer?: boolean;
+}
+
+const FINAL = new Set(['Terminated', 'Error']);
+const POLL_MS = 150;
+
+export class Session {
+  readonly steps: Step[] = [];
+
+  constructor(readonly target: Target) {}
+
+  async call(name: string, path: string, options: CallOptions = {}): Promise<Step> {
+    const headers: Record<string, string> = { ...options.headers };
+    let body = options.body;
+    if (options.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(options.json);
+    }
+    if (options.form) {
+      headers['Content-Type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(options.form).toString();
+    }
+    if (options.user) headers['X-Remote-Ident'] = options.user;
+    if (options.basic) headers.Authorization = 'Basic ' + Buffer.from(options.basic.join(':')).toString('base64');
+    const root = options.basic || options.priv ? `${this.target.url}-priv` : this.target.url;
+    const res = await fetch(root + path, { method: options.method ?? 'GET', headers, body });
+    const text = await res.text();
+    const step: Step = {
+      name,
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      body: parse(text),
+      nullable: options.nullable,
+      messageMayDiffer: options.messageMayDiffer,
+    };
+    this.steps.push(step);
+    return step;
+  }
+
+  /** Polls a job until it is Terminated or Error and records the distinct states seen. */
+  async follow(name: string, id: number, user: string, timeoutMs = 90000): Promise<Step> {
+    const states: string[] = [];
+    const deadline = Date.now() + timeoutMs;
+    let last: { status: number; contentType: string | null; body: unknown } | undefined;
+    while (Date.now() < deadline) {
+      const res = await fetch(`${this.target.url}/jobs/${id}.json`, { headers: { 'X-Remote-Ident': user } });
+      const text = await res.text();
+      last = { status: res.status, contentType: res.headers.get('content-type'), body: parse(text) };
+      const state = (last.body as { state?: string }).state ?? `HTTP ${res.status}`;
+      if (states[states.length - 1] !== state) states.push(state);
+      if (FINAL.has(state)) break;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    const step: Step = { name, ...last!, states };
+    this.steps.push(step);
+    return step;
+  }
+
+  /** Polls until the job is in `state` (bounded); not recorded. */
+  async waitFor(id: number, user: string, state: string, timeoutMs = 60000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await fetch(`${this.target.url}/jobs/${id}.json`, { headers: { 'X-Remote-Ident': user } });
+      const job = (await res.json()) as { state?: string };
+      if (job.state === state) return;
+      if (Date.now() > deadline)
+        throw new Error(`${this.target.name}: job ${id} not ${state} in time (is ${job.state})`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { html: /<title>(.*)<\/title>/.exec(text)?.[1] ?? text.slice(0, 80) };
+  }
+}
