@@ -13,7 +13,7 @@ export class OarConnectionStatus extends LitElement {
     span {
       padding: 0.2rem 0.6rem;
       border-radius: 999px;
-      font-size: 0.85rem;
+      font-size: 0.85em;
       font-weight: 600;
       border: 2px solid currentColor;
     }

@@ -5,6 +5,7 @@ import { LiveController } from '../state/live-controller';
 import { applyTheme } from '../state/theme';
 import './oar-node-grid';
 import './oar-stale-banner';
+import './oar-connection-status';
 import { TickController } from './tick-controller';
 
 /**
@@ -47,8 +48,11 @@ export class OarWall extends LitElement {
       text-transform: uppercase;
       letter-spacing: 0.06em;
     }
-    .clock {
+    oar-connection-status {
       margin-left: auto;
+      align-self: center;
+    }
+    .clock {
       white-space: nowrap;
       font-size: 1.6em;
       font-variant-numeric: tabular-nums;
@@ -85,6 +89,7 @@ export class OarWall extends LitElement {
         ${stat(`${s.cores.busy}/${s.cores.total}`, 'cores busy')} ${stat(count(RUNNING_STATES), 'jobs running')}
         ${stat(count(WAITING_STATES), 'jobs waiting')}
         ${stat(nodes.length - (s.nodesByState.Alive ?? 0), 'nodes not alive')}
+        <oar-connection-status></oar-connection-status>
         <time class="clock">${new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
       </header>
       <oar-node-grid .nodes=${nodes} fit flash></oar-node-grid>`;
