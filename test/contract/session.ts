@@ -1,7 +1,9 @@
 /**
  * One side of the contract run: raw HTTP against an OAR API root (the real sandbox or oar-sim),
  * recording every step (status, content type, parsed body) so both sides can be compared.
+ * node:http, not fetch: fetch refuses port 6668 (a Fetch-standard "bad port"), the sandbox's.
  */
+import { request } from 'node:http';
 
 export interface Target {
   name: string;
@@ -61,13 +63,12 @@ export class Session {
     if (options.user) headers['X-Remote-Ident'] = options.user;
     if (options.basic) headers.Authorization = 'Basic ' + Buffer.from(options.basic.join(':')).toString('base64');
     const root = options.basic || options.priv ? `${this.target.url}-priv` : this.target.url;
-    const res = await fetch(root + path, { method: options.method ?? 'GET', headers, body });
-    const text = await res.text();
+    const res = await send(root + path, options.method ?? 'GET', headers, body);
     const step: Step = {
       name,
       status: res.status,
-      contentType: res.headers.get('content-type'),
-      body: parse(text),
+      contentType: res.contentType,
+      body: parse(res.text),
       nullable: options.nullable,
       messageMayDiffer: options.messageMayDiffer,
     };
@@ -81,9 +82,8 @@ export class Session {
     const deadline = Date.now() + timeoutMs;
     let last: { status: number; contentType: string | null; body: unknown } | undefined;
     while (Date.now() < deadline) {
-      const res = await fetch(`${this.target.url}/jobs/${id}.json`, { headers: { 'X-Remote-Ident': user } });
-      const text = await res.text();
-      last = { status: res.status, contentType: res.headers.get('content-type'), body: parse(text) };
+      const res = await send(`${this.target.url}/jobs/${id}.json`, 'GET', { 'X-Remote-Ident': user });
+      last = { status: res.status, contentType: res.contentType, body: parse(res.text) };
       const state = (last.body as { state?: string }).state ?? `HTTP ${res.status}`;
       if (states[states.length - 1] !== state) states.push(state);
       if (FINAL.has(state)) break;
@@ -98,14 +98,40 @@ export class Session {
   async waitFor(id: number, user: string, state: string, timeoutMs = 60000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const res = await fetch(`${this.target.url}/jobs/${id}.json`, { headers: { 'X-Remote-Ident': user } });
-      const job = (await res.json()) as { state?: string };
+      const res = await send(`${this.target.url}/jobs/${id}.json`, 'GET', { 'X-Remote-Ident': user });
+      const job = parse(res.text) as { state?: string };
       if (job.state === state) return;
       if (Date.now() > deadline)
         throw new Error(`${this.target.name}: job ${id} not ${state} in time (is ${job.state})`);
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }
+}
+
+interface Answer {
+  status: number;
+  contentType: string | null;
+  text: string;
+}
+
+function send(url: string, method: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers: { Accept: '*/*', ...headers }, timeout: 30000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: res.headers['content-type'] ?? null,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer in 30 s`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 function parse(text: string): unknown {
