@@ -19,8 +19,11 @@ OAR_SERVER_PIDFILE=/run/oar-server.pid
 OAR_SSHD_PIDFILE=/run/oar-node_sshd.pid
 APACHE_PIDFILE=/run/apache2/apache2.pid
 
-# Packages per role; the sandbox installs the union.
-OAR_PACKAGES_DB="postgresql oar-common oar-server-pgsql"
+# Packages per role; the sandbox installs the union. Every role also needs ss, ps and curl
+# (liveness checks), which a slim container image lacks.
+OAR_PACKAGES_COMMON="iproute2 procps curl"
+# oar-database (which creates the DB) ships in oar-server.
+OAR_PACKAGES_DB="postgresql oar-server oar-server-pgsql"
 OAR_PACKAGES_SERVER="oar-server oar-server-pgsql oar-user oar-user-pgsql oar-common liboar-perl"
 # libapache2-mod-fcgid replaces mod_fastcgi, which README.Debian asks for but bookworm does not ship
 # (pitfall 4); apache2-suexec-custom lets the suexec docroot be changed (pitfall 5).
@@ -53,7 +56,23 @@ oar_wait_for() {
   done
 }
 
-# Step 1. Install only what is missing, so a second run does no apt work at all.
+# Step 1. Install the packages of ROLE... (db, server, frontend, node).
+oar_install_roles() {
+  local role packages=$OAR_PACKAGES_COMMON
+  for role in "$@"; do
+    case $role in
+      db) packages+=" $OAR_PACKAGES_DB" ;;
+      server) packages+=" $OAR_PACKAGES_SERVER" ;;
+      frontend) packages+=" $OAR_PACKAGES_FRONTEND" ;;
+      node) packages+=" $OAR_PACKAGES_NODE" ;;
+      *) oar_log "unknown role $role" && return 2 ;;
+    esac
+  done
+  # shellcheck disable=SC2086 # word splitting of the package lists is intended
+  oar_install_packages $packages
+}
+
+# Install only what is missing, so a second run does no apt work at all.
 oar_install_packages() {
   local missing=() pkg
   for pkg in "$@"; do
@@ -69,14 +88,15 @@ oar_install_packages() {
 }
 
 # PostgreSQL listen addresses. Debian's default "localhost" also binds [::1]; the sandbox wants
-# 127.0.0.1 only, the compose database wants its container network.
+# 127.0.0.1 only, the compose database its container network (ALLOW: a pg_hba address such as
+# "samenet" for password logins from other containers).
 oar_configure_postgres() {
-  local listen=$1 allow_cidr=${2:-}
+  local listen=$1 allow=${2:-}
   # A conf.d file (read after postgresql.conf) rather than pg_conftool, which writes an IP unquoted.
   echo "listen_addresses = '$listen'" >"/etc/postgresql/$OAR_PG_VERSION/main/conf.d/oar-listen.conf"
   local hba=/etc/postgresql/$OAR_PG_VERSION/main/pg_hba.conf
-  if [ -n "$allow_cidr" ] && ! grep -q "^host all all $allow_cidr scram-sha-256" "$hba"; then
-    echo "host all all $allow_cidr scram-sha-256" >>"$hba"
+  if [ -n "$allow" ] && ! grep -q "^host all all $allow scram-sha-256" "$hba"; then
+    echo "host all all $allow scram-sha-256" >>"$hba"
   fi
 }
 
@@ -93,6 +113,12 @@ oar_start_postgres() {
   rm -f /var/run/postgresql/.s.PGSQL.5432.lock
   oar_spawn pg_ctlcluster "$OAR_PG_VERSION" main start
   oar_wait_for 30 "postgres on $addr:5432" oar_listening "$addr" 5432
+}
+
+oar_stop_postgres() {
+  local addr=$1
+  oar_listening "$addr" 5432 || return 0
+  pg_ctlcluster "$OAR_PG_VERSION" main stop >&2 # pg_ctl signals the pid in postmaster.pid
 }
 
 # Step 3a. oar.conf: DB host and non-empty passwords. OAR connects over TCP and pg_hba uses
@@ -184,7 +210,8 @@ oar_start_node_sshd() {
 }
 
 oar_stop_node_sshd() {
-  if [ -f "$OAR_SSHD_PIDFILE" ] && oar_listening 127.0.0.1 "$OAR_NODE_SSH_PORT"; then
+  local addr=$1
+  if [ -f "$OAR_SSHD_PIDFILE" ] && oar_listening "$addr" "$OAR_NODE_SSH_PORT"; then
     kill "$(cat "$OAR_SSHD_PIDFILE")" 2>/dev/null || true
   fi
   rm -f "$OAR_SSHD_PIDFILE"
@@ -194,8 +221,10 @@ oar_stop_node_sshd() {
 # oar_resources_add only prints commands; its -o FILE writes as user oar and fails in a root-owned
 # directory (pitfall 10), so pipe to bash. oarnodesetting works while Almighty is stopped.
 oar_add_resources() {
-  local nodes=$1 cores=$2
-  [ "$(oar_psql -d oar -c 'SELECT count(*) FROM resources')" = 0 ] || return 0
+  local nodes=$1 cores=$2 listed
+  # Through OAR (oarnodes), not psql: in compose the database is in another container.
+  listed=$(oarnodes -l) || return 1
+  ! grep -qE '^node[0-9]+$' <<<"$listed" || return 0
   oar_resources_add -H "$nodes" -C 1 -c "$cores" --host-prefix node --host0 1 --cpusets "$cores" | bash >&2
 }
 
@@ -214,11 +243,11 @@ oar_restore_template() {
 }
 
 # Step 8. Apache 2.4 + oarapi.pl via mod_fcgid under suexec, listening only on LISTEN (ADDR:PORT);
-# REQUIRE is the Apache authz for the API directory ("local" in the sandbox, the compose network
-# in compose). /oarapi keeps the trusted-ident mode, /oarapi-priv adds Basic auth with USERS
-# ("login:password" pairs, test-only).
+# ALLOWED_IPS may call the API (the sandbox: 127.0.0.1; compose: also the private networks, the
+# port is not published). /oarapi keeps the trusted-ident mode, /oarapi-priv adds Basic auth with
+# USERS ("login:password" pairs, test-only).
 oar_configure_api() {
-  local listen=$1 require=$2
+  local listen=$1 allowed_ips=$2
   shift 2
   # Pitfall 3: no *:80 listener, no default site.
   sed -i 's/^Listen 80$/#Listen 80/' /etc/apache2/ports.conf
@@ -235,7 +264,8 @@ oar_configure_api() {
   <IfModule mod_fcgid.c>
     AddHandler fcgid-script .cgi
   </IfModule>
-  Require $require
+  # Replaces the shipped "Require local" (the compose frontend serves other containers).
+  Require ip $allowed_ips
 </Directory>
 # Pitfall 7: oarapi.pl exits by itself after 51 requests; let mod_fcgid retire it first,
 # otherwise a request now and then hits the exiting process and gets a 500.
@@ -256,6 +286,7 @@ ScriptAlias /oarapi-priv /usr/lib/cgi-bin/oarapi/oarapi.cgi
 </Location>
 EOF
   local pair create=-c
+  : >>/etc/oar/api-users # no USERS (compose): the file exists and /oarapi-priv admits nobody
   for pair in "$@"; do
     htpasswd -b $create /etc/oar/api-users "${pair%%:*}" "${pair#*:}" 2>/dev/null
     create=
@@ -291,6 +322,22 @@ oar_create_user() {
   local name=$1 uid=${2:-}
   id "$name" >/dev/null 2>&1 && return 0
   useradd -m -s /bin/bash ${uid:+-u "$uid"} "$name"
+}
+
+# The oar user with fixed ids before the packages create it (their postinst keeps an existing
+# system user): compose containers share the oar ssh key through one volume, so every container
+# must agree on its owner. The sandbox lets the packages pick the ids.
+oar_create_system_user() {
+  local uid=$1
+  getent group oar >/dev/null || groupadd -r -g "$uid" oar
+  id oar >/dev/null 2>&1 || useradd -r -u "$uid" -g oar -d /var/lib/oar -s /bin/bash oar
+}
+
+# OAR's default job resource manager creates cpusets under a cgroup v1 hierarchy
+# (/sys/fs/cgroup/cpuset), which an unprivileged container on a cgroup v2 host does not have;
+# without the cpuset property field OAR runs jobs without cpusets.
+oar_disable_cpuset_manager() {
+  sed -i 's/^JOB_RESOURCE_MANAGER_PROPERTY_DB_FIELD=/#JOB_RESOURCE_MANAGER_PROPERTY_DB_FIELD=/' "$OAR_CONF"
 }
 
 # Called as a program (the Dockerfiles): `oar-provision.sh FUNCTION ARGS...`.
