@@ -44,7 +44,7 @@ describe('job actions', () => {
     expect(operation.targets).toEqual([String(jobId)]);
     const job = await jobInState(oar, jobId, 'alice', ['Terminated', 'Error']);
     expect(job).toMatchObject({ user: 'alice', exitCode: 3, command: 'echo ran; exit 3' });
-  });
+  }, 120000);
 
   it('runs an uploaded script with its #OAR directives, and its output file holds what it printed', async () => {
     const script =
@@ -65,7 +65,7 @@ describe('job actions', () => {
     expect(readFileSync(stdout.startsWith('/') ? stdout : join('/home/alice', stdout), 'utf8')).toBe(
       `printed by job ${jobId}\n`,
     );
-  });
+  }, 120000);
 
   it('refuses a script that is not text, or too large, naming `script`, and queues nothing', async () => {
     const binary = new FormData();
@@ -95,7 +95,7 @@ describe('job actions', () => {
     const operation = await client.settled(res.body.operation.id);
     expect(operation).toMatchObject({ kind: 'job.cancel', state: 'succeeded', targets: [String(jobId)] });
     expect(await jobInState(oar, jobId, 'alice', ['Error', 'Terminated'])).toMatchObject({ state: 'Error' });
-  });
+  }, 120000);
 
   it('cancels 10 jobs in one operation with 10 results', async () => {
     const ids: number[] = [];
@@ -109,7 +109,7 @@ describe('job actions', () => {
     expect(operation.results!.map((result) => [result.target, result.ok])).toEqual(ids.map((id) => [String(id), true]));
     expect((await client.request('GET', '/api/operations?kind=job.cancel')).body.operations).toHaveLength(before + 1);
     for (const id of ids) await jobInState(oar, id, 'alice', ['Error', 'Terminated']);
-  });
+  }, 180000);
 
   it('goes on past a bad target: per-target results, OAR’s message for the bad one', async () => {
     const first = await submit('alice', { command: 'sleep 300', resources: '/core=1', walltime: '00:10:00' });
@@ -127,7 +127,7 @@ describe('job actions', () => {
     ]);
     expect(operation.results![1].error).toMatchObject({ status: 400, message: expect.stringMatching(/Oardel/) });
     expect(operation.error!.message).toMatch(/^1 of 3 targets failed: 99999: /);
-  });
+  }, 120000);
 
   it('holds and resumes a waiting job', async () => {
     const blocker = await submit('bob', { command: 'sleep 300', resources: '/nodes=4/core=2', walltime: '00:10:00' });
@@ -151,7 +151,7 @@ describe('job actions', () => {
       body: { action: 'cancel', ids: [blocker, waiting] },
     });
     expect((await client.settled(cleanup.body.operation.id)).state).toBe('succeeded');
-  });
+  }, 180000);
 
   it('answers 401 to anonymous mutations and 403 to a user acting on another user’s job; an admin may', async () => {
     expect((await client.request('POST', '/api/jobs', { body: { command: 'true' } })).status).toBe(401);
@@ -177,7 +177,7 @@ describe('job actions', () => {
     const byAdmin = await client.request('DELETE', `/api/jobs/${jobId}`, { as: 'boss' });
     expect((await client.settled(byAdmin.body.operation.id)).state).toBe('succeeded');
     await jobInState(oar, jobId, 'alice', ['Error']);
-  });
+  }, 120000);
 
   it('refuses a bad resource request with 400 before queueing, and fails at once with OAR’s message when only OAR can tell', async () => {
     const local = await client.request('POST', '/api/jobs', {
@@ -200,7 +200,7 @@ describe('job actions', () => {
       error: { status: 400, message: expect.stringContaining('gpu_model') },
     });
     expect(operation.history!.map((entry) => entry.state)).toEqual(['queued', 'active', 'failed']);
-  });
+  }, 120000);
 
   it('gives the same operation for the same Idempotency-Key, and submits one job', async () => {
     const body = { command: 'echo once', resources: '/core=1', walltime: '00:01:00', name: 'idem' };
@@ -223,5 +223,5 @@ describe('job actions', () => {
     });
     const named = (await allJobs(oar)).filter((job) => job.name?.startsWith('idem.'));
     expect(named.map((job) => job.id)).toEqual([(operation.result as { jobId: number }).jobId]);
-  });
+  }, 120000);
 });

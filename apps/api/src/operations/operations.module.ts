@@ -16,6 +16,7 @@ import { OperationStore } from './operation-store';
 import { OperationsController } from './operations.controller';
 import { OperationsProcessor } from './operations.processor';
 import { OperationsService } from './operations.service';
+import { QueueMetrics } from './queue-metrics';
 
 /** BullMQ connection options from a redis:// URL (BullMQ takes ioredis options, not a URL). */
 export function redisConnection(url: string) {
@@ -67,6 +68,7 @@ export class OperationsWorkerStart implements OnApplicationBootstrap {
     OperationsService,
     OperationsProcessor,
     OperationsWorkerStart,
+    QueueMetrics,
     JobActions,
     NodeActions,
     JobOwnership,
