@@ -3,28 +3,15 @@
  * `network_address='node5' AND (cpu >= 2 OR core IN (1,3))`. Hand-written because OAR hands this
  * text to PostgreSQL; the simulator only needs comparisons, IN, AND/OR/NOT and parentheses.
  */
+import { SETTABLE_COLUMNS } from './cluster';
 import type { ResourceRow } from './records';
 import { badResourceRequest, unknownColumn } from './resource-request';
 
 type Value = string | number | null;
 type Predicate = (r: ResourceRow) => boolean;
 
-const COLUMNS = new Set([
-  'resource_id',
-  'network_address',
-  'host',
-  'cpu',
-  'core',
-  'cpuset',
-  'state',
-  'besteffort',
-  'deploy',
-  'desktop_computing',
-  'drain',
-  'type',
-  'available_upto',
-  'last_job_date',
-]);
+/** Columns a filter may name: the settable ones and the system ones worth filtering on. */
+const COLUMNS: ReadonlySet<string> = new Set(['resource_id', 'state', 'last_job_date', ...SETTABLE_COLUMNS]);
 
 export function compileProperty(text: string): Predicate {
   const tokens = text.match(/'(?:[^']|'')*'|\d+(?:\.\d+)?|[A-Za-z_]\w*|<>|!=|<=|>=|[=<>(),]/g) ?? [];
@@ -88,26 +75,19 @@ export function compileProperty(text: string): Predicate {
       return left !== null && accept(loose(left, right));
     };
   };
-  const conjunction = (): Predicate => {
-    let left = comparison();
-    while (peek() === 'AND') {
-      next();
-      const a = left;
-      const b = comparison();
-      left = (r) => a(r) && b(r);
-    }
-    return left;
-  };
-  const disjunction = (): Predicate => {
-    let left = conjunction();
-    while (peek() === 'OR') {
-      next();
-      const a = left;
-      const b = conjunction();
-      left = (r) => a(r) || b(r);
-    }
-    return left;
-  };
+  /** `operand (WORD operand)*`, folded left with `combine`. */
+  const chain =
+    (word: string, operand: () => Predicate, combine: (a: boolean, b: () => boolean) => boolean) => (): Predicate => {
+      let left = operand();
+      while (peek() === word) {
+        next();
+        const [a, b] = [left, operand()];
+        left = (r) => combine(a(r), () => b(r));
+      }
+      return left;
+    };
+  const conjunction = chain('AND', comparison, (a, b) => a && b());
+  const disjunction: () => Predicate = chain('OR', conjunction, (a, b) => a || b());
   const predicate = disjunction();
   if (pos !== tokens.length) throw syntax(text);
   return predicate;

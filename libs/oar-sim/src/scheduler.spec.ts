@@ -132,6 +132,22 @@ describe('Scheduler', () => {
     expect(normal.state).toBe('Waiting');
   });
 
+  it("prints the admission rules' lines OAR 2.5.9 prints", () => {
+    env = setup();
+    expect(env.scheduler.submit(spec({ resource: 'core=1,walltime=1:0:0' })).output).toBe(
+      '[ADMISSION RULE] Modify resource description with type constraints\nOAR_JOB_ID=1\n',
+    );
+    const besteffort = env.scheduler.submit(spec({ resource: '/nodes=1/core=1', queue: 'besteffort' }));
+    expect(besteffort.output).toBe(
+      '[ADMISSION RULE] Automatically add the besteffort type\n' +
+        '[ADMISSION RULE] Automatically add the besteffort constraint on the resources\n' +
+        '[ADMISSION RULE] Set default walltime to 7200.\n' +
+        '[ADMISSION RULE] Modify resource description with type constraints\nOAR_JOB_ID=2\n',
+    );
+    expect(besteffort.job.properties).toBe("((besteffort = 'YES') AND desktop_computing = 'NO') AND drain='NO'");
+    expect(besteffort.job.message).toBe('R=1,W=2:0:0,J=B,T=besteffort');
+  });
+
   it('refuses what oarsub refuses', () => {
     env = setup(2, 2);
     expect(() => env.scheduler.submit(spec({ resource: '/nodes=3' }))).toThrow(/not enough resources/);
