@@ -37,7 +37,7 @@ function valueDiff(r: Step, s: Step): string[] {
   const a = r.body as Record<string, unknown>;
   const b = s.body as Record<string, unknown>;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return [];
-  const keys = ['code', 'title', 'state', 'exit_code', 'total', 'html', 'status', 'authenticated_user'];
+  const keys = ['code', 'title', 'state', 'exit_code', 'total', 'html', 'text', 'status', 'authenticated_user'];
   if (!r.messageMayDiffer) keys.push('message');
   const out = keys
     .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))

@@ -15,7 +15,7 @@ export interface Step {
   name: string;
   status: number;
   contentType: string | null;
-  /** Parsed JSON, or `{ html: title }` for Apache's HTML pages. */
+  /** Parsed JSON, `{ html: title }` for Apache's HTML pages, `{ text: first line }` otherwise. */
   body: unknown;
   /** For job-following steps: the distinct states seen, in order. */
   states?: string[];
@@ -134,10 +134,12 @@ function send(url: string, method: string, headers: Record<string, string>, body
   });
 }
 
+/** JSON parsed; Apache's HTML pages as `{html: title}`; other text (YAML) as `{text: first line}`. */
 function parse(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return { html: /<title>(.*)<\/title>/.exec(text)?.[1] ?? text.slice(0, 80) };
+    const title = /<title>(.*)<\/title>/.exec(text)?.[1];
+    return title !== undefined ? { html: title } : { text: text.split('\n')[0] };
   }
 }

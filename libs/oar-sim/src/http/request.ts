@@ -85,7 +85,7 @@ export class OarRequest {
   }
 
   private convert(payload: unknown): string {
-    const yaml = toYaml(payload);
+    const yaml = `---\n${toYaml(payload)}`;
     return this.format === 'yaml' ? yaml : `<PRE>\n${yaml}\n</PRE>\n`;
   }
 }
