@@ -93,7 +93,10 @@ describe('web app end to end (real API, Redis and OAR sandbox)', () => {
     await go('/');
     await page.locator('oar-summary section[aria-label=Cores]', { hasText: /Total\s*8/ }).waitFor();
     for (const name of ['node1', 'node2', 'node3', 'node4'])
-      expect(await tile(name)).toMatchObject({ state: 'Alive', shape: 'circle' });
+      expect(await waitFor(() => tile(name), { describe: `${name}'s tile` })).toMatchObject({
+        state: 'Alive',
+        shape: 'circle',
+      });
   });
 
   it('a job submitted through the form appears without reload, turns Running, then ends', async () => {
@@ -172,7 +175,8 @@ describe('web app end to end (real API, Redis and OAR sandbox)', () => {
     await waitFor(async () => (await rows.count()) === 2, { describe: 'two new node rows', timeoutMs: 60_000 });
     const created = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-node')!));
     await go('/');
-    for (const name of created) expect(await tile(name)).toMatchObject({ state: 'Alive' });
+    for (const name of created)
+      expect(await waitFor(() => tile(name), { describe: `${name}'s tile` })).toMatchObject({ state: 'Alive' });
   });
 
   it('setting a node Absent changes its tile', async () => {
