@@ -150,9 +150,16 @@ oar_patch_almighty_bind() {
   grep -q "LocalAddr=> \"$addr\"" "$almighty"
 }
 
+# Does pid file FILE name a live process running PROGRAM? After a machine restart the pid may
+# belong to an unrelated process, which must not be signalled.
+oar_pidfile_runs() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null) && [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$2"
+}
+
 # Process group of the Almighty daemon, from its pid file; empty when there is none.
 oar_server_pgid() {
-  [ -f "$OAR_SERVER_PIDFILE" ] || return 0
+  oar_pidfile_runs "$OAR_SERVER_PIDFILE" /usr/lib/oar/Almighty || return 0
   ps -o pgid= -p "$(cat "$OAR_SERVER_PIDFILE")" 2>/dev/null | tr -d ' '
 }
 
@@ -211,7 +218,7 @@ oar_start_node_sshd() {
 
 oar_stop_node_sshd() {
   local addr=$1
-  if [ -f "$OAR_SSHD_PIDFILE" ] && oar_listening "$addr" "$OAR_NODE_SSH_PORT"; then
+  if oar_pidfile_runs "$OAR_SSHD_PIDFILE" /etc/oar/sshd_config; then
     kill "$(cat "$OAR_SSHD_PIDFILE")" 2>/dev/null || true
   fi
   rm -f "$OAR_SSHD_PIDFILE"
