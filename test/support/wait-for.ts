@@ -3,8 +3,8 @@ export interface WaitForOptions {
   timeoutMs?: number;
   /** Pause between two checks (default 200 ms). */
   intervalMs?: number;
-  /** What is awaited, for the error message ("job 3 Terminated"). */
-  describe?: string;
+  /** What is awaited, for the error message ("job 3 Terminated"); a function is asked at the end. */
+  describe?: string | (() => string);
 }
 
 /**
@@ -29,7 +29,8 @@ export async function waitFor<T>(
     }
     if (Date.now() >= deadline) {
       const seen = last instanceof Error ? `${last.name}: ${last.message}` : JSON.stringify(last);
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${describe} (last: ${seen})`);
+      const what = typeof describe === 'function' ? describe() : describe;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${seen})`);
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
   }

@@ -35,9 +35,9 @@ export class OarJobs {
     return this.oar.all('jobs/details', mapJob, { ...call, query: listQuery(query) });
   }
 
-  /** `GET /jobs/table` (all pages): OAR's raw jobs table rows. */
-  async table(query: JobQuery = {}, call?: ListOptions): Promise<Job[]> {
-    return this.oar.all('jobs/table', mapJob, { ...call, query: listQuery(query) });
+  /** `GET /jobs/table` (all pages): OAR's raw jobs table rows of the unfinished jobs (it has no state filter). */
+  async table(call?: ListOptions): Promise<Job[]> {
+    return this.oar.all('jobs/table', mapJob, call);
   }
 
   /** `GET /jobs/<id>` (needs a login): also finished jobs. */

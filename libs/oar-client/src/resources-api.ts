@@ -49,9 +49,10 @@ export class OarResources {
     return this.oar.all(`resources/${checkId(id, 'resource id')}/jobs`, mapId, call);
   }
 
-  /** `GET /resources/nodes/<name>/jobs`: ids of the jobs running on the node. */
+  /** `GET /resources/nodes/<name>/jobs`: ids of the jobs running on the node (OAR lists a job once per core). */
   async nodeJobIds(name: string, call?: ListOptions): Promise<number[]> {
-    return this.oar.all(`resources/nodes/${checkNodeName(name)}/jobs`, mapId, call);
+    const ids = await this.oar.all(`resources/nodes/${checkNodeName(name)}/jobs`, mapId, call);
+    return [...new Set(ids)];
   }
 
   /** `POST /resources`: creates one row or many; returns the new ids in order. */
