@@ -40,7 +40,7 @@ export async function startOarSim(options: OarSimOptions = {}): Promise<OarSim> 
   const scheduler = new Scheduler(cluster, timeline, OAR_CADENCE, options.defaultRunSeconds ?? 60);
   const api = new ApiServer({ clock, cluster, scheduler, renderer: new Renderer(cluster) });
   const workload = options.workload
-    ? new Workload(scheduler, timeline, options.workload, { nodes, coresPerNode })
+    ? new Workload(scheduler, timeline, options.workload, { nodes, coresPerNode }, () => cluster.unfinished.size)
     : undefined;
 
   await new Promise<void>((resolve, reject) => {

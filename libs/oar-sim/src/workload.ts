@@ -84,11 +84,17 @@ export class Workload {
   private readonly plan: Generator<PlannedJob>;
   private stopped = false;
 
+  /**
+   * `unfinished` counts the jobs not yet finished: like real users, the generated ones stop
+   * submitting while the queue is longer than twice the cluster's cores (plus 50), so an
+   * overloaded demo cluster does not grow its backlog without end.
+   */
   constructor(
     private readonly scheduler: Scheduler,
     private readonly timeline: Timeline,
     private readonly options: WorkloadOptions,
-    shape: ClusterShape,
+    private readonly shape: ClusterShape,
+    private readonly unfinished: () => number,
   ) {
     this.plan = workloadPlan(options, shape);
   }
@@ -106,7 +112,7 @@ export class Workload {
     const next = this.plan.next().value!;
     this.timeline.after(next.after, () => {
       if (this.stopped) return;
-      this.submit(next.spec);
+      if (this.unfinished() < 2 * this.shape.nodes * this.shape.coresPerNode + 50) this.submit(next.spec);
       this.scheduleNext();
     });
   }
