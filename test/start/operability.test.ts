@@ -1,0 +1,150 @@
+import { freePort, removeRedisDir, startRedis, type RunningRedis } from '../support/redis-server';
+import { startProcess, terminate, waitForStatus, type Started } from './launcher';
+
+/**
+ * The built API (node apps/api/dist/main.js, as npm start runs it) with a Redis of its own that the
+ * test can stop, and the embedded simulator.
+ */
+let redis: RunningRedis;
+let api: Started;
+let base: string;
+
+const startApi = async (env: Record<string, string>) => {
+  const port = await freePort();
+  return { api: startProcess(process.execPath, ['apps/api/dist/main.js'], { PORT: String(port), ...env }), port };
+};
+
+beforeAll(async () => {
+  redis = await startRedis();
+  const started = await startApi({ REDIS_URL: redis.url });
+  api = started.api;
+  base = `http://127.0.0.1:${started.port}`;
+  await waitForStatus(`${base}/api/health`, 200, 60_000);
+});
+
+afterAll(async () => {
+  if (api.child.exitCode === null) await terminate(api);
+  await redis.stop();
+  removeRedisDir(redis.dir);
+});
+
+const postJson = (path: string, body: string) =>
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+describe('operability of the built API', () => {
+  it('exposes every oar-live metric in Prometheus text at /api/metrics', async () => {
+    const res = await fetch(`${base}/api/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    for (const name of [
+      'oar_live_poll_duration_seconds',
+      'oar_live_oar_errors_total',
+      'oar_live_subscribers',
+      'oar_live_batch_events',
+      'oar_live_queue_depth',
+      'oar_live_nodes',
+      'oar_live_cores',
+      'oar_live_jobs',
+      'process_cpu_seconds_total',
+    ]) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
+    expect(text).toMatch(/^oar_live_nodes\{state="Alive"\} \d+$/m);
+  });
+
+  it('publishes an OpenAPI document listing the routes at /api/docs-json, and its UI at /api/docs', async () => {
+    const doc = (await (await fetch(`${base}/api/docs-json`)).json()) as {
+      openapi: string;
+      paths: Record<string, object>;
+    };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/health',
+        '/api/metrics',
+        '/api/cluster',
+        '/api/jobs',
+        '/api/nodes',
+        '/api/operations',
+        '/api/auth/login',
+      ]),
+    );
+    const ui = await fetch(`${base}/api/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger-ui');
+  });
+
+  it('answers a body over 1 MB with a 413 JSON error and malformed JSON with a 400 saying so', async () => {
+    const big = await postJson('/api/auth/login', JSON.stringify({ username: 'x', password: 'y'.repeat(1024 * 1024) }));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: expect.stringMatching(/larger than the limit of 1048576 bytes/),
+    });
+    const malformed = await postJson('/api/auth/login', '{"username": ');
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: expect.stringMatching(/^malformed JSON in request body/),
+    });
+  });
+
+  it('answers unknown API paths with a JSON 404 and the web app routes with its index.html', async () => {
+    const missing = await fetch(`${base}/api/no-such-thing`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'Cannot GET /api/no-such-thing',
+    });
+    for (const route of ['/', '/wall', '/nodes', '/jobs', '/events', '/operations']) {
+      const page = await fetch(`${base}${route}`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(await page.text()).toMatch(/<script type="module"[^>]* src="\/assets\//);
+    }
+  });
+
+  it('turns 503 with the same shape while Redis is down, and 200 again once it is back', async () => {
+    await redis.stop();
+    const down = await waitForStatus(`${base}/api/health`, 503, 15_000);
+    expect(down).toEqual({
+      status: 'error',
+      oar: { status: 'up' },
+      redis: { status: 'down', message: expect.any(String) },
+    });
+    redis = await startRedis({ dir: redis.dir, port: redis.port });
+    expect(await waitForStatus(`${base}/api/health`, 200, 15_000)).toEqual({
+      status: 'ok',
+      oar: { status: 'up' },
+      redis: { status: 'up' },
+    });
+  });
+
+  it('turns 503 when OAR is unreachable', async () => {
+    const closedPort = await freePort();
+    const { api: unreachable, port } = await startApi({
+      REDIS_URL: redis.url,
+      OAR_API_URL: `http://127.0.0.1:${closedPort}/oarapi`,
+    });
+    try {
+      expect(await waitForStatus(`http://127.0.0.1:${port}/api/health`, 503, 60_000)).toEqual({
+        status: 'error',
+        oar: { status: 'down', message: expect.any(String) },
+        redis: { status: 'up' },
+      });
+    } finally {
+      await terminate(unreachable);
+    }
+  });
+
+  it('shuts down on SIGTERM within the grace period', async () => {
+    const { code, ms } = await terminate(api);
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(5000);
+  });
+});
