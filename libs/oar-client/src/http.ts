@@ -2,8 +2,8 @@
  * One HTTP exchange with oarapi.pl: auth headers, time limit, body decoding and the
  * translation of every failure into the typed errors of ./errors. Knows URLs, not OAR's JSON fields.
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { CallOptions, OarAuthMode, OarClientOptions } from './api-types';
 import { OarHttpError, OarProtocolError, OarRequestError, OarTimeoutError, OarUnreachableError } from './errors';
 import { parseErrorBody } from './mapping';
@@ -107,6 +107,13 @@ function base64(text: string): string {
 }
 
 /**
+ * A fresh connection per request: Node's default agent keeps idle sockets for 5 s, exactly Apache's
+ * KeepAliveTimeout, so a reused socket can be closed by Apache as the request goes out (ECONNRESET).
+ * On loopback or a LAN the connect is far cheaper than oarapi.pl's own work.
+ */
+const agents = { 'http:': new HttpAgent({ keepAlive: false }), 'https:': new HttpsAgent({ keepAlive: false }) };
+
+/**
  * node:http rather than the global fetch: fetch refuses OAR's usual API port, 6668, as one of the
  * Fetch standard's "bad ports" (6665–6669, IRC), with no option to allow it.
  */
@@ -120,7 +127,8 @@ function exchange(
       init.body === undefined
         ? init.headers
         : { ...init.headers, 'Content-Length': String(Buffer.byteLength(init.body)) };
-    const req = send(url, { method: init.method, headers, signal: init.signal }, (res) => {
+    const agent = agents[url.protocol as keyof typeof agents];
+    const req = send(url, { method: init.method, headers, signal: init.signal, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
