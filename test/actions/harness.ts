@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { hashSync } from 'bcryptjs';
 import { JOB_STATES, OarClient, type Job } from '@oar-live/oar-client';
 import type { Operation } from '@oar-live/shared';
+import { resetOarSandbox } from '../support/oar-sandbox';
 import { freePort } from '../support/redis-server';
 import { waitFor } from '../support/wait-for';
 
@@ -92,7 +93,8 @@ export async function startApiProcess(env: Record<string, string>, port?: number
   await waitFor(
     async () => {
       if (child.exitCode !== null) throw new Error(`oar-live exited with ${child.exitCode}:\n${output}`);
-      return (await fetch(`${url}/api/operations?limit=1`).catch(() => undefined))?.ok;
+      // Any answer will do: Nest listens only once every module has started.
+      return (await fetch(`${url}/api/operations?limit=1`).catch(() => undefined)) !== undefined;
     },
     { timeoutMs: 60_000, intervalMs: 250, describe: `oar-live at ${url}` },
   ).catch((err: Error) => {
@@ -185,4 +187,22 @@ export function allJobs(oar: OarClient): Promise<Job[]> {
 /** `scripts/oar-sandbox stop-api | start-api`: only Apache goes away (OAR keeps running). */
 export function sandboxApi(command: 'stop-api' | 'start-api'): void {
   execFileSync('bash', [join(ROOT, 'scripts', 'oar-sandbox'), command], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/**
+ * For a test file acting on the sandbox: before all, reset OAR and start an API process; after all,
+ * stop it and reset OAR again (created nodes and running jobs must not outlive the file).
+ */
+export function useApiOnSandbox(name: string): { api: ApiProcess; client: Client } {
+  const fixture = {} as { api: ApiProcess; client: Client };
+  beforeAll(async () => {
+    resetOarSandbox();
+    fixture.api = await startApiProcess(apiEnv(name));
+    fixture.client = new Client(fixture.api.url);
+  }, 120_000);
+  afterAll(async () => {
+    await fixture.api?.stop();
+    resetOarSandbox();
+  }, 60_000);
+  return fixture;
 }

@@ -1,43 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Operation } from '@oar-live/shared';
-import { resetOarSandbox } from '../support/oar-sandbox';
-import { allJobs, apiEnv, Client, jobInState, sandboxOar, startApiProcess, type ApiProcess } from './harness';
+import { allJobs, jobInState, sandboxOar, useApiOnSandbox } from './harness';
 
 /** Job actions through oar-live's HTTP API, carried out on the real OAR sandbox. */
 describe('job actions', () => {
   const oar = sandboxOar();
-  let api: ApiProcess;
-  let client: Client;
-
-  beforeAll(async () => {
-    resetOarSandbox();
-    api = await startApiProcess(apiEnv('jobs'));
-    client = new Client(api.url);
-  }, 120_000);
-
-  afterAll(async () => {
-    await api?.stop();
-    resetOarSandbox();
-  }, 60_000);
+  const app = useApiOnSandbox('jobs');
 
   async function submit(as: 'alice' | 'bob', body: object): Promise<number> {
-    const res = await client.request('POST', '/api/jobs', { as, body });
+    const res = await app.client.request('POST', '/api/jobs', { as, body });
     expect(res.status).toBe(202);
-    const operation = await client.settled(res.body.operation.id);
+    const operation = await app.client.settled(res.body.operation.id);
     expect(operation).toMatchObject({ state: 'succeeded' });
     return (operation.result as { jobId: number }).jobId;
   }
 
   it('submits a command that runs and ends with its exit code, answering 202 and the oarsub line at once', async () => {
-    const res = await client.request('POST', '/api/jobs', {
+    const res = await app.client.request('POST', '/api/jobs', {
       as: 'alice',
       body: { command: 'echo ran; exit 3', resources: '/nodes=1/core=1', walltime: '00:02:00' },
     });
     expect(res.status).toBe(202);
     expect(res.body.operation).toMatchObject({ kind: 'job.submit', state: 'queued', user: 'alice', attempts: 0 });
     expect(res.body.oarsub).toBe("oarsub -l /nodes=1/core=1,walltime=00:02:00 'echo ran; exit 3'");
-    const operation = await client.settled(res.body.operation.id);
+    const operation = await app.client.settled(res.body.operation.id);
     expect(operation).toMatchObject({ state: 'succeeded', attempts: 1 });
     expect(operation.history!.map((entry) => entry.state)).toEqual(['queued', 'active', 'succeeded']);
     const jobId = (operation.result as { jobId: number }).jobId;
@@ -52,11 +39,11 @@ describe('job actions', () => {
     const form = new FormData();
     form.append('script', new Blob([script], { type: 'text/x-shellscript' }), 'hello.sh');
     form.append('walltime', '90');
-    const res = await client.request('POST', '/api/jobs', { as: 'alice', form });
+    const res = await app.client.request('POST', '/api/jobs', { as: 'alice', form });
     expect(res.status).toBe(202);
     expect(res.body.oarsub).toBe('oarsub -l /nodes=1/core=1,walltime=00:01:30 -n scripted -S ./hello.sh');
     expect(res.body.operation.input).toMatchObject({ script: { fileName: 'hello.sh', bytes: script.length } });
-    const operation = await client.settled(res.body.operation.id);
+    const operation = await app.client.settled(res.body.operation.id);
     const jobId = (operation.result as { jobId: number }).jobId;
     await jobInState(oar, jobId, 'alice', ['Terminated']);
     const details = await oar.jobs.getDetails(jobId, { as: 'alice' });
@@ -70,29 +57,32 @@ describe('job actions', () => {
   it('refuses a script that is not text, or too large, naming `script`, and queues nothing', async () => {
     const binary = new FormData();
     binary.append('script', new Blob([new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01])]), 'a.out');
-    const refused = await client.request('POST', '/api/jobs', { as: 'alice', form: binary });
+    const refused = await app.client.request('POST', '/api/jobs', { as: 'alice', form: binary });
     expect(refused).toEqual({
       status: 400,
       body: { statusCode: 400, error: 'Bad Request', message: 'script: must be a text file (it contains NUL bytes)' },
     });
     const huge = new FormData();
     huge.append('script', new Blob(['#'.repeat(300 * 1024)]), 'big.sh');
-    const tooLarge = await client.request('POST', '/api/jobs', { as: 'alice', form: huge });
+    const tooLarge = await app.client.request('POST', '/api/jobs', { as: 'alice', form: huge });
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body.message).toMatch(/^script: larger than 262144 bytes/);
-    const unknown = await client.request('POST', '/api/jobs', { as: 'alice', body: { command: 'true', user: 'root' } });
+    const unknown = await app.client.request('POST', '/api/jobs', {
+      as: 'alice',
+      body: { command: 'true', user: 'root' },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toMatch(/Unrecognized key: "user"/);
-    const { body } = await client.request('GET', '/api/operations?user=alice&kind=job.submit');
+    const { body } = await app.client.request('GET', '/api/operations?user=alice&kind=job.submit');
     expect(body.operations).toHaveLength(2);
   });
 
   it('cancels a running job', async () => {
     const jobId = await submit('alice', { command: 'sleep 300', resources: '/nodes=1/core=1', walltime: '00:10:00' });
     await jobInState(oar, jobId, 'alice', ['Running']);
-    const res = await client.request('DELETE', `/api/jobs/${jobId}`, { as: 'alice' });
+    const res = await app.client.request('DELETE', `/api/jobs/${jobId}`, { as: 'alice' });
     expect(res.status).toBe(202);
-    const operation = await client.settled(res.body.operation.id);
+    const operation = await app.client.settled(res.body.operation.id);
     expect(operation).toMatchObject({ kind: 'job.cancel', state: 'succeeded', targets: [String(jobId)] });
     expect(await jobInState(oar, jobId, 'alice', ['Error', 'Terminated'])).toMatchObject({ state: 'Error' });
   }, 120000);
@@ -101,24 +91,26 @@ describe('job actions', () => {
     const ids: number[] = [];
     for (let i = 0; i < 10; i++)
       ids.push(await submit('alice', { command: 'sleep 300', resources: '/core=1', walltime: '00:10:00' }));
-    const before = (await client.request('GET', '/api/operations?kind=job.cancel')).body.operations.length;
-    const res = await client.request('POST', '/api/jobs/actions', { as: 'alice', body: { action: 'cancel', ids } });
+    const before = (await app.client.request('GET', '/api/operations?kind=job.cancel')).body.operations.length;
+    const res = await app.client.request('POST', '/api/jobs/actions', { as: 'alice', body: { action: 'cancel', ids } });
     expect(res.status).toBe(202);
-    const operation = await client.settled(res.body.operation.id);
+    const operation = await app.client.settled(res.body.operation.id);
     expect(operation.state).toBe('succeeded');
     expect(operation.results!.map((result) => [result.target, result.ok])).toEqual(ids.map((id) => [String(id), true]));
-    expect((await client.request('GET', '/api/operations?kind=job.cancel')).body.operations).toHaveLength(before + 1);
+    expect((await app.client.request('GET', '/api/operations?kind=job.cancel')).body.operations).toHaveLength(
+      before + 1,
+    );
     for (const id of ids) await jobInState(oar, id, 'alice', ['Error', 'Terminated']);
   }, 180000);
 
   it('goes on past a bad target: per-target results, OAR’s message for the bad one', async () => {
     const first = await submit('alice', { command: 'sleep 300', resources: '/core=1', walltime: '00:10:00' });
     const second = await submit('alice', { command: 'sleep 300', resources: '/core=1', walltime: '00:10:00' });
-    const res = await client.request('POST', '/api/jobs/actions', {
+    const res = await app.client.request('POST', '/api/jobs/actions', {
       as: 'alice',
       body: { action: 'cancel', ids: [first, 99999, second] },
     });
-    const operation = await client.settled(res.body.operation.id);
+    const operation = await app.client.settled(res.body.operation.id);
     expect(operation.state).toBe('failed');
     expect(operation.results!.map((result) => [result.target, result.ok])).toEqual([
       [String(first), true],
@@ -134,53 +126,55 @@ describe('job actions', () => {
     await jobInState(oar, blocker, 'bob', ['Running']);
     const waiting = await submit('alice', { command: 'true', resources: '/core=1', walltime: '00:01:00' });
     await jobInState(oar, waiting, 'alice', ['Waiting']);
-    const hold = await client.request('POST', '/api/jobs/actions', {
+    const hold = await app.client.request('POST', '/api/jobs/actions', {
       as: 'alice',
       body: { action: 'hold', ids: [waiting] },
     });
-    expect((await client.settled(hold.body.operation.id)).state).toBe('succeeded');
+    expect((await app.client.settled(hold.body.operation.id)).state).toBe('succeeded');
     await jobInState(oar, waiting, 'alice', ['Hold']);
-    const resume = await client.request('POST', '/api/jobs/actions', {
+    const resume = await app.client.request('POST', '/api/jobs/actions', {
       as: 'alice',
       body: { action: 'resume', ids: [waiting] },
     });
-    expect((await client.settled(resume.body.operation.id)).state).toBe('succeeded');
+    expect((await app.client.settled(resume.body.operation.id)).state).toBe('succeeded');
     await jobInState(oar, waiting, 'alice', ['Waiting']);
-    const cleanup = await client.request('POST', '/api/jobs/actions', {
+    const cleanup = await app.client.request('POST', '/api/jobs/actions', {
       as: 'boss',
       body: { action: 'cancel', ids: [blocker, waiting] },
     });
-    expect((await client.settled(cleanup.body.operation.id)).state).toBe('succeeded');
+    expect((await app.client.settled(cleanup.body.operation.id)).state).toBe('succeeded');
   }, 180000);
 
   it('answers 401 to anonymous mutations and 403 to a user acting on another user’s job; an admin may', async () => {
-    expect((await client.request('POST', '/api/jobs', { body: { command: 'true' } })).status).toBe(401);
-    expect((await client.request('POST', '/api/jobs', { as: 'watcher', body: { command: 'true' } })).status).toBe(403);
+    expect((await app.client.request('POST', '/api/jobs', { body: { command: 'true' } })).status).toBe(401);
+    expect((await app.client.request('POST', '/api/jobs', { as: 'watcher', body: { command: 'true' } })).status).toBe(
+      403,
+    );
     const jobId = await submit('alice', { command: 'sleep 300', resources: '/core=1', walltime: '00:10:00' });
-    expect((await client.request('DELETE', `/api/jobs/${jobId}`)).status).toBe(401);
-    const forbidden = await client.request('DELETE', `/api/jobs/${jobId}`, { as: 'bob' });
+    expect((await app.client.request('DELETE', `/api/jobs/${jobId}`)).status).toBe(401);
+    const forbidden = await app.client.request('DELETE', `/api/jobs/${jobId}`, { as: 'bob' });
     expect(forbidden).toMatchObject({
       status: 403,
       body: { error: 'Forbidden', message: expect.stringContaining(`job ${jobId} belongs to another user`) },
     });
-    const bulk = await client.request('POST', '/api/jobs/actions', {
+    const bulk = await app.client.request('POST', '/api/jobs/actions', {
       as: 'bob',
       body: { action: 'hold', ids: [jobId] },
     });
     expect(bulk.status).toBe(403);
     // A spoofed identity header changes nothing: oar-live decides who acts from the token alone.
-    const spoofed = await client.request('DELETE', `/api/jobs/${jobId}`, {
+    const spoofed = await app.client.request('DELETE', `/api/jobs/${jobId}`, {
       as: 'bob',
       headers: { 'x-remote-ident': 'alice' },
     });
     expect(spoofed.status).toBe(403);
-    const byAdmin = await client.request('DELETE', `/api/jobs/${jobId}`, { as: 'boss' });
-    expect((await client.settled(byAdmin.body.operation.id)).state).toBe('succeeded');
+    const byAdmin = await app.client.request('DELETE', `/api/jobs/${jobId}`, { as: 'boss' });
+    expect((await app.client.settled(byAdmin.body.operation.id)).state).toBe('succeeded');
     await jobInState(oar, jobId, 'alice', ['Error']);
   }, 120000);
 
   it('refuses a bad resource request with 400 before queueing, and fails at once with OAR’s message when only OAR can tell', async () => {
-    const local = await client.request('POST', '/api/jobs', {
+    const local = await app.client.request('POST', '/api/jobs', {
       as: 'alice',
       body: { command: 'true', resources: '/nodes=abc' },
     });
@@ -188,12 +182,12 @@ describe('job actions', () => {
       status: 400,
       body: { statusCode: 400, error: 'Bad Request', message: expect.stringMatching(/^resources: /) },
     });
-    const res = await client.request('POST', '/api/jobs', {
+    const res = await app.client.request('POST', '/api/jobs', {
       as: 'alice',
       body: { command: 'true', resources: '/nodes=1/core=1', properties: "gpu_model = 'none'" },
     });
     expect(res.status).toBe(202);
-    const operation: Operation = await client.settled(res.body.operation.id);
+    const operation: Operation = await app.client.settled(res.body.operation.id);
     expect(operation).toMatchObject({
       state: 'failed',
       attempts: 1,
@@ -205,14 +199,14 @@ describe('job actions', () => {
   it('gives the same operation for the same Idempotency-Key, and submits one job', async () => {
     const body = { command: 'echo once', resources: '/core=1', walltime: '00:01:00', name: 'idem' };
     const headers = { 'idempotency-key': 'submit-once-1' };
-    const first = await client.request('POST', '/api/jobs', { as: 'alice', body, headers });
-    const second = await client.request('POST', '/api/jobs', { as: 'alice', body, headers });
+    const first = await app.client.request('POST', '/api/jobs', { as: 'alice', body, headers });
+    const second = await app.client.request('POST', '/api/jobs', { as: 'alice', body, headers });
     expect(second.status).toBe(202);
     expect(second.body.operation.id).toBe(first.body.operation.id);
-    const operation = await client.settled(first.body.operation.id);
-    const third = await client.request('POST', '/api/jobs', { as: 'alice', body, headers });
+    const operation = await app.client.settled(first.body.operation.id);
+    const third = await app.client.request('POST', '/api/jobs', { as: 'alice', body, headers });
     expect(third.body.operation).toMatchObject({ id: operation.id, state: 'succeeded' });
-    const conflicting = await client.request('POST', '/api/jobs', {
+    const conflicting = await app.client.request('POST', '/api/jobs', {
       as: 'alice',
       body: { ...body, command: 'echo twice' },
       headers,

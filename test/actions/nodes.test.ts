@@ -1,9 +1,8 @@
 import type { Node } from '@oar-live/oar-client';
 import { applyBatch } from '@oar-live/shared';
 import { Subscriber } from '../live/api';
-import { resetOarSandbox } from '../support/oar-sandbox';
 import { waitFor } from '../support/wait-for';
-import { apiEnv, Client, jobInState, sandboxOar, startApiProcess, type ApiProcess } from './harness';
+import { jobInState, sandboxOar, useApiOnSandbox } from './harness';
 
 /**
  * Node actions on the real OAR sandbox. Nodes created here have no sshd: a job placed on one would
@@ -11,47 +10,42 @@ import { apiEnv, Client, jobInState, sandboxOar, startApiProcess, type ApiProces
  */
 describe('node actions', () => {
   const oar = sandboxOar();
-  let api: ApiProcess;
-  let client: Client;
-
-  beforeAll(async () => {
-    resetOarSandbox();
-    api = await startApiProcess(apiEnv('nodes'));
-    client = new Client(api.url);
-  }, 120_000);
-
-  afterAll(async () => {
-    await api?.stop();
-    resetOarSandbox();
-  }, 60_000);
+  const app = useApiOnSandbox('nodes');
 
   const resourcesOf = async (prefix: string) =>
     (await oar.resources.full()).filter((resource) => resource.node.startsWith(prefix));
 
   it('refuses node actions to anonymous clients (401) and to a `user` (403)', async () => {
-    expect((await client.request('POST', '/api/nodes', { body: { count: 1 } })).status).toBe(401);
-    const forbidden = await client.request('POST', '/api/nodes', { as: 'alice', body: { count: 1 } });
+    expect((await app.client.request('POST', '/api/nodes', { body: { count: 1 } })).status).toBe(401);
+    const forbidden = await app.client.request('POST', '/api/nodes', { as: 'alice', body: { count: 1 } });
     expect(forbidden).toMatchObject({
       status: 403,
       body: { error: 'Forbidden', message: expect.stringContaining('"admin"') },
     });
-    expect((await client.request('PATCH', '/api/nodes/node1', { as: 'alice', body: { state: 'Absent' } })).status).toBe(
-      403,
-    );
-    expect((await client.request('DELETE', '/api/nodes/node1', { as: 'bob' })).status).toBe(403);
     expect(
-      (await client.request('POST', '/api/nodes/actions', { as: 'bob', body: { action: 'dead', names: ['node1'] } }))
-        .status,
+      (await app.client.request('PATCH', '/api/nodes/node1', { as: 'alice', body: { state: 'Absent' } })).status,
+    ).toBe(403);
+    expect((await app.client.request('DELETE', '/api/nodes/node1', { as: 'bob' })).status).toBe(403);
+    expect(
+      (
+        await app.client.request('POST', '/api/nodes/actions', {
+          as: 'bob',
+          body: { action: 'dead', names: ['node1'] },
+        })
+      ).status,
     ).toBe(403);
     expect((await resourcesOf('node')).every((resource) => resource.state === 'Alive')).toBe(true);
   });
 
   it('validates node requests, naming the field', async () => {
-    const tooMany = await client.request('POST', '/api/nodes', { as: 'boss', body: { count: 1001 } });
+    const tooMany = await app.client.request('POST', '/api/nodes', { as: 'boss', body: { count: 1001 } });
     expect(tooMany).toMatchObject({ status: 400, body: { message: 'count: must be at most 1000' } });
-    const badState = await client.request('PATCH', '/api/nodes/node1', { as: 'boss', body: { state: 'Suspected' } });
+    const badState = await app.client.request('PATCH', '/api/nodes/node1', {
+      as: 'boss',
+      body: { state: 'Suspected' },
+    });
     expect(badState).toMatchObject({ status: 400, body: { message: 'state: must be one of Alive, Absent, Dead' } });
-    const reserved = await client.request('POST', '/api/nodes', {
+    const reserved = await app.client.request('POST', '/api/nodes', {
       as: 'boss',
       body: { count: 1, properties: { state: 'Dead' } },
     });
@@ -62,19 +56,20 @@ describe('node actions', () => {
   });
 
   it('creates 3 nodes × 2 cores in one request: 6 resources in OAR, 3 nodes on the live stream; Absent and back; retire', async () => {
-    const subscriber = new Subscriber(api.url);
+    const subscriber = new Subscriber(app.api.url);
     try {
       const snapshot = await subscriber.until(() => subscriber.snapshots[0], 'the first snapshot');
       const nodesNow = (): Node[] => subscriber.batches.reduce(applyBatch, snapshot).nodes;
 
-      const created = await client.request('POST', '/api/nodes', {
+      const created = await app.client.request('POST', '/api/nodes', {
         as: 'boss',
         body: { count: 3, prefix: 'tnode', cpus: 1, coresPerCpu: 2 },
       });
       expect(created.status).toBe(202);
-      const operation = await client.settled(created.body.operation.id);
+      const operation = await app.client.settled(created.body.operation.id);
       expect(operation).toMatchObject({
         kind: 'node.create',
+        error: undefined,
         state: 'succeeded',
         targets: ['tnode1', 'tnode2', 'tnode3'],
       });
@@ -103,37 +98,37 @@ describe('node actions', () => {
           .some((event) => event.type === 'operation.updated' && event.operation.id === operation.id),
       ).toBe(true);
 
-      const absent = await client.request('PATCH', '/api/nodes/tnode1', {
+      const absent = await app.client.request('PATCH', '/api/nodes/tnode1', {
         as: 'boss',
         body: { state: 'Absent', reason: 'maintenance' },
       });
-      expect((await client.settled(absent.body.operation.id)).state).toBe('succeeded');
+      expect((await app.client.settled(absent.body.operation.id)).state).toBe('succeeded');
       expect((await resourcesOf('tnode1')).map((row) => row.state)).toEqual(['Absent', 'Absent']);
       await subscriber.until(
         () => nodesNow().find((node) => node.name === 'tnode1')?.state === 'Absent',
         'tnode1 Absent on the live stream',
       );
-      const alive = await client.request('POST', '/api/nodes/actions', {
+      const alive = await app.client.request('POST', '/api/nodes/actions', {
         as: 'boss',
         body: { action: 'alive', names: ['tnode1'] },
       });
-      expect((await client.settled(alive.body.operation.id)).state).toBe('succeeded');
+      expect((await app.client.settled(alive.body.operation.id)).state).toBe('succeeded');
       expect((await resourcesOf('tnode1')).map((row) => row.state)).toEqual(['Alive', 'Alive']);
 
-      const retired = await client.request('DELETE', '/api/nodes/tnode3', { as: 'boss' });
+      const retired = await app.client.request('DELETE', '/api/nodes/tnode3', { as: 'boss' });
       expect(retired.status).toBe(202);
-      expect((await client.settled(retired.body.operation.id)).state).toBe('succeeded');
+      expect((await app.client.settled(retired.body.operation.id)).state).toBe('succeeded');
       expect(await resourcesOf('tnode3')).toEqual([]);
       await subscriber.until(
         () => !nodesNow().some((node) => node.name === 'tnode3'),
         'tnode3 gone from the live stream',
       );
 
-      const rest = await client.request('POST', '/api/nodes/actions', {
+      const rest = await app.client.request('POST', '/api/nodes/actions', {
         as: 'boss',
         body: { action: 'delete', names: ['tnode1', 'tnode2', 'nosuchnode'] },
       });
-      const bulk = await client.settled(rest.body.operation.id);
+      const bulk = await app.client.settled(rest.body.operation.id);
       expect(bulk.results!.map((result) => [result.target, result.ok, result.error?.status])).toEqual([
         ['tnode1', true, undefined],
         ['tnode2', true, undefined],
@@ -146,7 +141,7 @@ describe('node actions', () => {
   });
 
   it('refuses (409) to retire a node running a job unless force, which cancels the job first', async () => {
-    const submitted = await client.request('POST', '/api/jobs', {
+    const submitted = await app.client.request('POST', '/api/jobs', {
       as: 'alice',
       body: {
         command: 'sleep 300',
@@ -155,20 +150,21 @@ describe('node actions', () => {
         walltime: '00:10:00',
       },
     });
-    const jobId = ((await client.settled(submitted.body.operation.id)).result as { jobId: number }).jobId;
+    const jobId = ((await app.client.settled(submitted.body.operation.id)).result as { jobId: number }).jobId;
     await jobInState(oar, jobId, 'alice', ['Running']);
-    await waitFor(async () => (await client.request('GET', '/api/nodes/node4')).body.jobIds?.includes(jobId), {
+    await waitFor(async () => (await app.client.request('GET', '/api/nodes/node4')).body.jobIds?.includes(jobId), {
       describe: 'node4 busy in the snapshot',
     });
-    const refused = await client.request('DELETE', '/api/nodes/node4', { as: 'boss' });
+    const refused = await app.client.request('DELETE', '/api/nodes/node4', { as: 'boss' });
     expect(refused).toMatchObject({
       status: 409,
       body: { error: 'Conflict', message: expect.stringContaining(`jobs ${jobId} run on node4`) },
     });
-    const forced = await client.request('DELETE', '/api/nodes/node4?force=true', { as: 'boss' });
+    const forced = await app.client.request('DELETE', '/api/nodes/node4?force=true', { as: 'boss' });
     expect(forced.status).toBe(202);
-    const operation = await client.settled(forced.body.operation.id, 120_000);
+    const operation = await app.client.settled(forced.body.operation.id, 120_000);
     expect(operation).toMatchObject({
+      error: undefined,
       state: 'succeeded',
       results: [{ target: 'node4', ok: true, result: { cancelledJobIds: [jobId] } }],
     });

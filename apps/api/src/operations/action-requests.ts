@@ -76,14 +76,25 @@ export const createNodesSchema = z
       .default(1),
     properties: z
       .record(
-        z
-          .string()
-          .regex(/^[a-z_]\w{0,62}$/, 'must be property names (lower case letters, digits, _)')
-          .refine((name) => !RESERVED_PROPERTIES.has(name), 'is set by OAR or oar-live and cannot be given'),
+        z.string(),
         z.union([z.string().max(255, 'must be at most 255 characters'), z.number()], {
           message: 'must be strings or numbers',
         }),
       )
+      // Keys checked here (not in the record's key schema) so the message names the property.
+      .superRefine((properties, ctx) => {
+        for (const name of Object.keys(properties)) {
+          if (!/^[a-z_]\w{0,62}$/.test(name)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              message: 'must be a property name (lower case letters, digits, _)',
+            });
+          } else if (RESERVED_PROPERTIES.has(name)) {
+            ctx.addIssue({ code: 'custom', path: [name], message: 'is set by OAR or oar-live and cannot be given' });
+          }
+        }
+      })
       .optional(),
   })
   .strict()

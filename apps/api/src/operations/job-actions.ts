@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JOB_STATES, OarClient } from '@oar-live/oar-client';
 import { createHash } from 'node:crypto';
 import { forEachTarget, type ExecutionContext } from './execution';
-import type { JobTarget, Outcome } from './operation-job';
+import type { JobTarget, Outcome, PayloadOf } from './operation-job';
 
 /**
  * Part of every job name oar-live submits, unique to the operation: after a submit whose outcome is
@@ -17,9 +17,8 @@ export function submitMarker(operationId: string): string {
 export class JobActions {
   constructor(private readonly oar: OarClient) {}
 
-  async submit(context: ExecutionContext): Promise<Outcome> {
-    const { payload, actor, operation } = context.data;
-    if (payload.kind !== 'job.submit') throw new Error(`not a submit: ${payload.kind}`);
+  async submit(context: ExecutionContext, payload: PayloadOf<'job.submit'>): Promise<Outcome> {
+    const { actor, operation } = context.data;
     const marker = submitMarker(operation.id);
     const as = actor.oarLogin;
     if (context.data.sentAt) {
@@ -34,11 +33,7 @@ export class JobActions {
     return { result: { jobId: submitted.id, cmdOutput: submitted.cmdOutput }, targets: [String(submitted.id)] };
   }
 
-  async act(context: ExecutionContext): Promise<Outcome> {
-    const { payload } = context.data;
-    if (payload.kind !== 'job.cancel' && payload.kind !== 'job.hold' && payload.kind !== 'job.resume') {
-      throw new Error(`not a job action: ${payload.kind}`);
-    }
+  async act(context: ExecutionContext, payload: PayloadOf<'job.cancel' | 'job.hold' | 'job.resume'>): Promise<Outcome> {
     const call = {
       'job.cancel': (job: JobTarget) => this.oar.jobs.cancel(job.id, { as: job.as }),
       'job.hold': (job: JobTarget) => this.oar.jobs.hold(job.id, { as: job.as }),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OarClient, OarHttpError, type NewResource, type Resource } from '@oar-live/oar-client';
 import { setTimeout as delay } from 'node:timers/promises';
 import { forEachTarget, TargetError, type ExecutionContext } from './execution';
-import type { Outcome } from './operation-job';
+import type { Outcome, PayloadOf } from './operation-job';
 
 /** Node operations need OAR's admin login. */
 const AS_OAR = { as: 'oar' } as const;
@@ -25,14 +25,7 @@ class JobsStillRunningError extends OarHttpError {
 /** The resource rows of `count` new nodes (or of `names`), numbered after every existing cpu and core. */
 export function planNodeRows(
   existing: readonly Resource[],
-  request: {
-    count: number;
-    prefix: string;
-    names?: string[];
-    cpus: number;
-    coresPerCpu: number;
-    properties?: NewResource['properties'];
-  },
+  request: Omit<PayloadOf<'node.create'>, 'kind'>,
 ): NewResource[] {
   const nodeNames = new Set(existing.map((resource) => resource.node));
   let names = request.names;
@@ -66,9 +59,7 @@ export class NodeActions {
    * Creates every row in one OAR call. Idempotent across attempts: the rows are planned once (kept
    * in the queue job), and a later attempt sends only the rows OAR does not have yet.
    */
-  async create(context: ExecutionContext): Promise<Outcome> {
-    const { payload } = context.data;
-    if (payload.kind !== 'node.create') throw new Error(`not a node creation: ${payload.kind}`);
+  async create(context: ExecutionContext, payload: PayloadOf<'node.create'>): Promise<Outcome> {
     const existing = await this.oar.resources.full(AS_OAR);
     let rows = context.data.plannedRows;
     if (!rows) {
@@ -94,52 +85,38 @@ export class NodeActions {
     return { results };
   }
 
-  async setState(context: ExecutionContext): Promise<Outcome> {
-    const { payload } = context.data;
-    if (payload.kind !== 'node.state') throw new Error(`not a node state change: ${payload.kind}`);
-    const results = await forEachTarget(
-      context,
-      payload.names,
-      (name) => name,
-      async (name) => {
-        const resources = await this.resourcesOf(name);
-        for (const resource of resources) {
-          if (resource.state !== payload.state) await this.oar.resources.setState(resource.id, payload.state, AS_OAR);
-        }
-        return { state: payload.state, resourceIds: resources.map((resource) => resource.id) };
-      },
-    );
+  async setState(context: ExecutionContext, payload: PayloadOf<'node.state'>): Promise<Outcome> {
+    const results = await forEachTarget(context, payload.names, String, async (name) => {
+      const resources = await this.resourcesOf(name);
+      for (const resource of resources) {
+        if (resource.state !== payload.state) await this.oar.resources.setState(resource.id, payload.state, AS_OAR);
+      }
+      return { state: payload.state, resourceIds: resources.map((resource) => resource.id) };
+    });
     return { results };
   }
 
   /** Retire: refuse while jobs run (unless force: cancel them), set every resource Dead, delete them. */
-  async delete(context: ExecutionContext): Promise<Outcome> {
-    const { payload } = context.data;
-    if (payload.kind !== 'node.delete') throw new Error(`not a node retirement: ${payload.kind}`);
-    const results = await forEachTarget(
-      context,
-      payload.names,
-      (name) => name,
-      async (name) => {
-        const resources = await this.resourcesOf(name);
-        const jobIds = await this.oar.resources.nodeJobIds(name, AS_OAR);
-        if (jobIds.length > 0) {
-          if (!payload.force) {
-            throw new TargetError(
-              409,
-              `jobs ${jobIds.join(', ')} run on ${name}: retire it with force to cancel them first`,
-            );
-          }
-          for (const id of jobIds) await this.oar.jobs.cancel(id, AS_OAR).catch(ignoreFinishedJob);
+  async delete(context: ExecutionContext, payload: PayloadOf<'node.delete'>): Promise<Outcome> {
+    const results = await forEachTarget(context, payload.names, String, async (name) => {
+      const resources = await this.resourcesOf(name);
+      const jobIds = await this.oar.resources.nodeJobIds(name, AS_OAR);
+      if (jobIds.length > 0) {
+        if (!payload.force) {
+          throw new TargetError(
+            409,
+            `jobs ${jobIds.join(', ')} run on ${name}: retire it with force to cancel them first`,
+          );
         }
-        for (const resource of resources) {
-          if (resource.state !== 'Dead') await this.oar.resources.setState(resource.id, 'Dead', AS_OAR);
-        }
-        await this.waitUntilFree(name);
-        for (const resource of resources) await this.oar.resources.delete(resource.id, AS_OAR).catch(ignoreNotFound);
-        return { deletedResourceIds: resources.map((resource) => resource.id), cancelledJobIds: jobIds };
-      },
-    );
+        for (const id of jobIds) await this.oar.jobs.cancel(id, AS_OAR).catch(ignoreFinishedJob);
+      }
+      for (const resource of resources) {
+        if (resource.state !== 'Dead') await this.oar.resources.setState(resource.id, 'Dead', AS_OAR);
+      }
+      await this.waitUntilFree(name);
+      for (const resource of resources) await this.oar.resources.delete(resource.id, AS_OAR).catch(ignoreNotFound);
+      return { deletedResourceIds: resources.map((resource) => resource.id), cancelledJobIds: jobIds };
+    });
     return { results };
   }
 

@@ -30,6 +30,8 @@ export type OperationPayload =
   | { kind: 'node.state'; names: string[]; state: SettableResourceState; reason?: string }
   | { kind: 'node.delete'; names: string[]; force: boolean };
 
+export type PayloadOf<K extends OperationPayload['kind']> = Extract<OperationPayload, { kind: K }>;
+
 /** BullMQ job data: the operation as first stored (so a worker can recreate its record) and what to do. */
 export interface OperationJobData {
   operation: Operation;

@@ -57,6 +57,7 @@ export class OperationsProcessor extends WorkerHost {
     try {
       const outcome = await this.execute(context);
       const error = failureOf(outcome.results);
+      if (error) this.logger.warn(`operation ${id} (${job.data.payload.kind}) failed: ${error.message}`);
       await this.operations.transition(id, error ? 'failed' : 'succeeded', attempts, {
         ...(outcome.result && { result: outcome.result }),
         ...(outcome.results && { results: outcome.results }),
@@ -67,24 +68,26 @@ export class OperationsProcessor extends WorkerHost {
       const retry = isTransient(err) && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
       await this.operations.transition(id, retry ? 'retrying' : 'failed', attempts, { error: toOperationError(err) });
       if (retry) throw err;
+      this.logger.warn(`operation ${id} (${job.data.payload.kind}) failed: ${toOperationError(err).message}`);
       if (!isTransient(err) && !toOperationError(err).status) this.logger.error(err);
     }
   }
 
   private execute(context: ExecutionContext): Promise<Outcome> {
-    switch (context.data.payload.kind) {
+    const { payload } = context.data;
+    switch (payload.kind) {
       case 'job.submit':
-        return this.jobs.submit(context);
+        return this.jobs.submit(context, payload);
       case 'job.cancel':
       case 'job.hold':
       case 'job.resume':
-        return this.jobs.act(context);
+        return this.jobs.act(context, payload);
       case 'node.create':
-        return this.nodes.create(context);
+        return this.nodes.create(context, payload);
       case 'node.state':
-        return this.nodes.setState(context);
+        return this.nodes.setState(context, payload);
       case 'node.delete':
-        return this.nodes.delete(context);
+        return this.nodes.delete(context, payload);
     }
   }
 }
