@@ -85,6 +85,12 @@ export class Subscriber {
     });
   }
 
+  connected(): Promise<void> {
+    return this.socket.connected
+      ? Promise.resolve()
+      : new Promise((resolve) => this.socket.once('connect', () => resolve()));
+  }
+
   connectError(): Promise<Error> {
     return new Promise((resolve) => this.socket.once('connect_error', resolve));
   }

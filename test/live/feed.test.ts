@@ -187,6 +187,31 @@ describe('live feed', () => {
     expect((await badSince.connectError()).message).toMatch(/auth\.since must be a non-negative integer/);
   });
 
+  it('pauses a subscriber that stops reading and resynchronises it with a snapshot once it reads again', async () => {
+    const bulky = (i: number): LiveEvent => ({
+      type: 'node.changed',
+      node: {
+        ...node('node1'),
+        resources: Array.from({ length: 1500 }, (_, id) => ({ id, node: 'node1', state: `S${i}`, jobIds: [] })),
+      },
+      changed: ['resources'],
+    });
+    await append([bulky(0)]);
+    const sub = subscribe(api.url, { since: 1 });
+    await sub.connected();
+    const tcp = (sub.socket.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws
+      ._socket;
+    tcp.pause();
+    const total = 300;
+    for (let i = 1; i <= total; i++) await append([bulky(i)]);
+    tcp.resume();
+    const resync = await sub.until(() => sub.snapshots.find((s) => s.seq === total + 1), 'resync snapshot', 60_000);
+    expect(sub.batches.length).toBeLessThan(total);
+    expect(resync.nodes[0].resources[0].state).toBe(`S${total}`);
+    const live = await append([jobAdded(1)]);
+    expect(await sub.until(() => sub.batches.find((b) => b.seq === live.seq), 'live batch after resync')).toEqual(live);
+  }, 120_000);
+
   it('streams the same batches over SSE with ids, honouring Last-Event-ID and ?since=', async () => {
     const first = await append([jobAdded(1)]);
     const second = await append([jobAdded(2)]);

@@ -30,7 +30,7 @@ export async function openLog(prefix: string): Promise<{
     log,
     state,
     close: async () => {
-      await state.onApplicationShutdown();
+      await state.onModuleDestroy();
       await redis.onApplicationShutdown();
     },
   };

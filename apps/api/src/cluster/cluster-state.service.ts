@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { applyBatch, type Batch, type Snapshot } from '@oar-live/shared';
 import { setTimeout as delay } from 'node:timers/promises';
 import { filter, firstValueFrom, Subject, timeout } from 'rxjs';
@@ -15,7 +15,7 @@ const RELAY_BLOCK_MS = 5000;
  * appends at once and from other processes through XREAD BLOCK on the stream.
  */
 @Injectable()
-export class ClusterStateService implements OnModuleInit, OnApplicationShutdown {
+export class ClusterStateService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ClusterStateService.name);
   private snapshot!: Snapshot;
   private recentBatches: Batch[] = [];
@@ -39,7 +39,7 @@ export class ClusterStateService implements OnModuleInit, OnApplicationShutdown 
     this.relayDone = this.relay();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.running = false;
     this.redis.blocking.disconnect();
     await this.relayDone;

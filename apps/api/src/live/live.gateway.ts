@@ -21,6 +21,12 @@ import {
 
 /** Packets a socket may have waiting unsent before it is treated as a slow consumer. */
 export const MAX_SOCKET_BACKLOG = 32;
+/**
+ * Unfiltered sockets are spread over this many rooms, and the fan-out of one batch gives the event
+ * loop a turn between rooms: writing a 300 KB batch to 1,000 sockets in one go would block it for
+ * hundreds of milliseconds. Each room's broadcast is still encoded once.
+ */
+export const FAN_OUT_SHARDS = 16;
 const ALL = 'all';
 
 interface SocketState {
@@ -50,6 +56,14 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   private readonly origins: Set<string>;
   /** Filter rooms in use → their subscription. */
   private readonly filterRooms = new Map<string, Subscription>();
+  private nextShard = 0;
+  /** Batches waiting for their fan-out, in seq order, and whether a fan-out is under way. */
+  private queue: Batch[] = [];
+  private pumping = false;
+  /** Bumped on a resync: a fan-out in progress drops the rest of its (now stale) batch. */
+  private generation = 0;
+  /** Sockets that finished their replay during a fan-out; they join their room when it ends. */
+  private readonly joinsAfterFanOut: (() => void)[] = [];
   private readonly subscriptions: RxSubscription[] = [];
 
   constructor(
@@ -92,7 +106,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   }
 
   async handleConnection(socket: Socket): Promise<void> {
-    const live: SocketState = { subscription: {}, room: ALL, lagging: false };
+    const live: SocketState = { subscription: {}, room: this.roomFor({}), lagging: false };
     socket.data.live = live;
     socket.on('subscribe', (body: unknown, ack?: unknown) => this.subscribe(socket, body, ack));
     socket.on('disconnect', () => this.countSubscribers());
@@ -100,12 +114,35 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     await this.feed.resume(socket.data.since as number | undefined, (start) => this.start(socket, start));
   }
 
+  /**
+   * Sends the replay or snapshot (computed from this process's state right now) and joins the
+   * socket's room. During a fan-out, joining would let the rest of a batch it already has reach it
+   * twice, so it joins when the fan-out ends, after the batches it missed meanwhile.
+   */
   private start(socket: Socket, start: FeedStart): void {
     if (socket.disconnected) return;
     const live = socket.data.live as SocketState;
     if (start.kind === 'snapshot') socket.emit('snapshot', filterSnapshot(live.subscription, start.snapshot));
     else for (const batch of start.batches) socket.emit('changes', filterBatch(live.subscription, batch));
+    const upTo = this.state.current().seq;
+    if (this.pumping) this.joinsAfterFanOut.push(() => this.catchUpAndJoin(socket, upTo));
+    else void socket.join(live.room);
+  }
+
+  private catchUpAndJoin(socket: Socket, upTo: number): void {
+    if (socket.disconnected) return;
+    const live = socket.data.live as SocketState;
+    const missed = this.state.recent(upTo);
+    if (!missed) socket.emit('snapshot', filterSnapshot(live.subscription, this.state.current()));
+    else for (const batch of missed) socket.emit('changes', filterBatch(live.subscription, batch));
     void socket.join(live.room);
+  }
+
+  private roomFor(subscription: Subscription): string {
+    if (isUnfiltered(subscription)) return `${ALL}:${this.nextShard++ % FAN_OUT_SHARDS}`;
+    const room = `filter:${subscriptionKey(subscription)}`;
+    this.filterRooms.set(room, subscription);
+    return room;
   }
 
   /** `subscribe` {topics?, user?, nodes?}: answers `{ ok, subscription }` or `{ ok: false, error }`, by ack or event. */
@@ -124,17 +161,37 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     const live = socket.data.live as SocketState;
     void socket.leave(live.room);
     live.subscription = subscription;
-    live.room = isUnfiltered(subscription) ? ALL : `filter:${subscriptionKey(subscription)}`;
-    if (live.room !== ALL) this.filterRooms.set(live.room, subscription);
+    live.room = this.roomFor(subscription);
     this.start(socket, { kind: 'snapshot', snapshot: this.state.current() });
   }
 
   private broadcast(batch: Batch): void {
-    this.cutOffSlowConsumers();
-    this.namespace.to(ALL).emit('changes', batch);
-    for (const [room, subscription] of this.filterRooms) {
-      if ((this.namespace.adapter.rooms.get(room)?.size ?? 0) === 0) this.filterRooms.delete(room);
-      else this.namespace.to(room).emit('changes', filterBatch(subscription, batch));
+    this.queue.push(batch);
+    if (!this.pumping) void this.fanOut();
+  }
+
+  private async fanOut(): Promise<void> {
+    this.pumping = true;
+    try {
+      for (let batch = this.queue.shift(); batch; batch = this.queue.shift()) {
+        const generation = this.generation;
+        this.cutOffSlowConsumers();
+        const rooms = this.namespace.adapter.rooms;
+        for (let shard = 0; shard < FAN_OUT_SHARDS && generation === this.generation; shard++) {
+          const room = `${ALL}:${shard}`;
+          if (!rooms.get(room)?.size) continue;
+          this.namespace.to(room).emit('changes', batch);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        if (generation !== this.generation) continue;
+        for (const [room, subscription] of this.filterRooms) {
+          if (!rooms.get(room)?.size) this.filterRooms.delete(room);
+          else this.namespace.to(room).emit('changes', filterBatch(subscription, batch));
+        }
+      }
+    } finally {
+      this.pumping = false;
+      for (const join of this.joinsAfterFanOut.splice(0)) join();
     }
   }
 
@@ -160,6 +217,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   }
 
   private resyncAll(snapshot: Snapshot): void {
+    this.generation += 1;
+    this.queue = [];
     for (const socket of this.namespace.sockets.values()) {
       const live = socket.data.live as SocketState | undefined;
       if (live && !live.lagging) socket.emit('snapshot', filterSnapshot(live.subscription, snapshot));

@@ -44,10 +44,10 @@ export class SseController implements OnModuleDestroy {
     private readonly metrics: MetricsService,
   ) {
     this.subscriptions = [
-      state.batches$.subscribe((batch) => this.send(sseMessage('changes', batch))),
-      state.resync$.subscribe((snapshot) => this.send(sseMessage('snapshot', snapshot))),
+      state.batches$.subscribe((batch) => this.send(() => sseMessage('changes', batch))),
+      state.resync$.subscribe((snapshot) => this.send(() => sseMessage('snapshot', snapshot))),
     ];
-    this.keepalive = setInterval(() => this.send(': keepalive\n\n'), KEEPALIVE_MS);
+    this.keepalive = setInterval(() => this.send(() => ': keepalive\n\n'), KEEPALIVE_MS);
     this.keepalive.unref();
   }
 
@@ -101,7 +101,10 @@ export class SseController implements OnModuleDestroy {
     });
   }
 
-  private send(message: string): void {
+  /** Serialises (once) only when someone listens. */
+  private send(format: () => string): void {
+    if (this.clients.size === 0) return;
+    const message = format();
     for (const res of this.clients) {
       if (res.writableLength > MAX_SSE_BACKLOG_BYTES) {
         this.clients.delete(res);

@@ -1,0 +1,52 @@
+/**
+ * Child process of bench/live.bench.ts: many `/live` subscribers speaking Engine.IO/Socket.IO over a
+ * bare WebSocket. They note the arrival time of each `changes` message and read only its seq, so the
+ * measured latency is the server's fan-out, not 1,000 JSON decodes queued in one client event loop.
+ * Messages from the parent: {connect: {url, count, since}}, {report: seq}, {close: true}.
+ */
+import WebSocket from 'ws';
+
+const sockets: WebSocket[] = [];
+const arrivals = new Map<number, number[]>();
+const now = () => performance.timeOrigin + performance.now();
+
+function connect(url: string, since: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+    sockets.push(ws);
+    ws.on('error', reject);
+    ws.on('message', (data: Buffer) => {
+      const at = now();
+      const head = data.toString('latin1', 0, 64);
+      if (head.startsWith('42/live,["changes"')) {
+        const seq = Number(/"seq":(\d+)/.exec(head)![1]);
+        const list = arrivals.get(seq) ?? [];
+        list.push(at);
+        arrivals.set(seq, list);
+      } else if (head === '2') ws.send('3');
+      else if (head.startsWith('0{')) ws.send(`40/live,${JSON.stringify({ since })}`);
+      else if (head.startsWith('40/live,')) resolve();
+      else if (head.startsWith('44/live,')) reject(new Error(data.toString()));
+    });
+  });
+}
+
+process.on(
+  'message',
+  (message: { connect?: { url: string; count: number; since: number }; report?: number; close?: true }) => {
+    const reply = (value: object) => process.send!(value);
+    if (message.connect) {
+      const { url, count, since } = message.connect;
+      void Promise.all(Array.from({ length: count }, () => connect(url, since))).then(
+        () => reply({ connected: sockets.length }),
+        (err: Error) => reply({ error: err.message }),
+      );
+    } else if (message.report !== undefined) {
+      reply({ arrivals: arrivals.get(message.report) ?? [] });
+    } else if (message.close) {
+      for (const ws of sockets.splice(0)) ws.terminate();
+      arrivals.clear();
+      reply({ closed: true });
+    }
+  },
+);

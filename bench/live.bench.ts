@@ -1,0 +1,286 @@
+/**
+ * The live pipeline against oar-sim, side by side in one run:
+ * 1. OAR requests per minute with 0, 100 and 1,000 subscribers (must be equal) vs a naive baseline
+ *    where each subscriber polls OAR itself (jobs/details + resources/full at the same interval).
+ * 2. At 5,000 nodes / 25,000 resources, with 1,000 Socket.IO subscribers: poll-completed →
+ *    subscriber-received latency (p50/p99) of a 250-change batch; the longest event-loop block during
+ *    such a poll; bytes sent per subscriber per batch vs re-sending the snapshot; server heap per
+ *    connection.
+ * Subscribers run in a child process (bench/live-clients.ts) so their work does not count as the server's.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { OarClient } from '@oar-live/oar-client';
+import type { Batch } from '@oar-live/shared';
+import { ClusterPoller } from '../apps/api/src/cluster/cluster-poller.service';
+import { ClusterStateService } from '../apps/api/src/cluster/cluster-state.service';
+import { EventLogService } from '../apps/api/src/cluster/event-log.service';
+import { LiveRedis } from '../apps/api/src/cluster/redis.provider';
+import { MetricsService } from '../apps/api/src/metrics/metrics.service';
+import { startRedis, removeRedisDir } from '../test/support/redis-server';
+import { startApi, type RunningApi } from '../test/live/api';
+import { uniquePrefix } from '../test/live/support';
+
+const RATE_POLLS = 10;
+const NAIVE_WINDOW_MS = 5_000;
+const POLL_MS = 1000;
+const BIG_NODES = 5000;
+const BIG_CORES = 5;
+const SUBSCRIBERS = 1000;
+const CHANGES = 250;
+const ROUNDS = 4;
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** A helper child process (bench/live-*.ts) driven by request/response messages. */
+class Child {
+  private readonly child: ChildProcess;
+
+  constructor(script: string) {
+    this.child = fork(join(__dirname, script), { stdio: 'inherit' });
+  }
+
+  ask<T>(message: object): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.child.once('message', (reply: T & { error?: string }) =>
+        reply.error ? reject(new Error(reply.error)) : resolve(reply),
+      );
+      this.child.send(message);
+    });
+  }
+
+  stop(): void {
+    this.child.kill();
+  }
+}
+
+/** oar-sim in its own process. */
+class Sim extends Child {
+  url = '';
+
+  constructor() {
+    super('live-sim.ts');
+  }
+
+  async start(options: object): Promise<void> {
+    this.url = (await this.ask<{ url: string }>({ start: options })).url;
+  }
+
+  async requestCount(): Promise<number> {
+    return (await this.ask<{ count: number }>({ count: true })).count;
+  }
+}
+
+/** Subscribers in their own process. */
+class Clients extends Child {
+  constructor() {
+    super('live-clients.ts');
+  }
+
+  async connect(url: string, count: number, since: number): Promise<void> {
+    if (count > 0) await this.ask({ connect: { url, count, since } });
+  }
+}
+
+const perMinute = (count: number, ms: number) => Math.round((count * 60_000) / ms);
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const round = (n: number) => Math.round(n * 10) / 10;
+const waitMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function pollCount(api: RunningApi): Promise<number> {
+  const { values } = await api.app.get(MetricsService).pollDuration.get();
+  return values.find((v) => v.metricName === 'oar_live_poll_duration_seconds_count')?.value ?? 0;
+}
+
+/** Waits for the end of the next poll (checked every 5 ms), so rate windows start and end on poll boundaries. */
+async function nextPollEnd(api: RunningApi): Promise<number> {
+  const polls = await pollCount(api);
+  while ((await pollCount(api)) === polls) await waitMs(5);
+  return performance.now();
+}
+
+/** Requests oar-sim receives per minute while the API serves `count` subscribers, over RATE_POLLS whole polls. */
+async function serverRate(sim: Sim, api: RunningApi, clients: Clients, count: number): Promise<number> {
+  await clients.ask({ close: true });
+  await clients.connect(api.url, count, api.app.get(ClusterStateService).current().seq);
+  const started = await nextPollEnd(api);
+  const before = await sim.requestCount();
+  for (let i = 0; i < RATE_POLLS; i++) await nextPollEnd(api);
+  const requests = (await sim.requestCount()) - before;
+  return perMinute(requests, performance.now() - started);
+}
+
+/**
+ * Requests per minute oar-sim receives when `count` clients each poll it themselves every POLL_MS
+ * (what it could serve: at 1,000 pollers it saturates, and failed polls are counted apart).
+ */
+async function naiveRate(
+  sim: Sim,
+  count: number,
+): Promise<{ perMinute: number; demandedPerMinute: number; failedPolls: number }> {
+  const oar = new OarClient({ baseUrl: sim.url, auth: 'none', timeoutMs: 5000 });
+  const before = await sim.requestCount();
+  const deadline = Date.now() + NAIVE_WINDOW_MS;
+  let failedPolls = 0;
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      await waitMs((i * POLL_MS) / count);
+      while (Date.now() < deadline) {
+        const started = Date.now();
+        await Promise.all([oar.jobs.details(), oar.resources.full()]).catch(() => failedPolls++);
+        await waitMs(Math.max(0, POLL_MS - (Date.now() - started)));
+      }
+    }),
+  );
+  return {
+    perMinute: perMinute((await sim.requestCount()) - before, NAIVE_WINDOW_MS),
+    demandedPerMinute: perMinute(count * 2, POLL_MS),
+    failedPolls,
+  };
+}
+
+async function requestRates(sim: Sim, clients: Clients): Promise<object> {
+  await sim.start({ nodes: 50, coresPerNode: 2 });
+  const api = await startApi({
+    REDIS_KEY_PREFIX: uniquePrefix('bench-rate'),
+    OAR_API_URL: sim.url,
+    OAR_POLL_MS: String(POLL_MS),
+  });
+  try {
+    const oneLive = { 0: 0, 100: 0, 1000: 0 } as Record<number, number>;
+    for (const count of [0, 100, 1000]) oneLive[count] = await serverRate(sim, api, clients, count);
+    await clients.ask({ close: true });
+    await api.close();
+    const naive = { 100: await naiveRate(sim, 100), 1000: await naiveRate(sim, 1000) };
+    return {
+      pollMs: POLL_MS,
+      oarLivePerMinute: oneLive,
+      naivePerMinute: naive,
+      naiveOverOarLiveAt100: round(naive[100].perMinute / oneLive[100]),
+      naiveOverOarLiveAt1000: round(naive[1000].perMinute / oneLive[1000]),
+    };
+  } finally {
+    await api.close().catch(() => undefined);
+    await sim.ask({ stop: true });
+  }
+}
+
+/**
+ * Polls by hand: the bench hands the lease to the poller's token in Redis without a TTL, so the
+ * poller's fenced appends go through but its own timer never polls (it never "took" the lease).
+ */
+async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
+  await sim.start({ nodes: BIG_NODES, coresPerNode: BIG_CORES });
+  const prefix = uniquePrefix('bench-big');
+  const api = await startApi({ REDIS_KEY_PREFIX: prefix, OAR_API_URL: sim.url, OAR_POLL_MS: '600000' });
+  const poller = api.app.get(ClusterPoller);
+  const log = api.app.get(EventLogService);
+  const state = api.app.get(ClusterStateService);
+  const oar = new OarClient({ baseUrl: sim.url, auth: 'ident' });
+  try {
+    await api.app.get(LiveRedis).commands.set(log.keys.lease, poller.lease.token);
+    const loadStarted = performance.now();
+    await poller.pollOnce();
+    const initialPollMs = performance.now() - loadStarted;
+    const snapshotBytes = Buffer.byteLength(JSON.stringify(state.current()));
+
+    /** Sets the first resource of CHANGES nodes Absent (or back Alive), then polls by hand, watching the event loop. */
+    const changeAndPoll = async (round: number) => {
+      const target = round % 2 === 0 ? 'Absent' : 'Alive';
+      for (const node of state.current().nodes.slice(0, CHANGES)) {
+        await oar.resources.setState(node.resources[0].id, target, { as: 'oar' });
+      }
+      let appendedAt = 0;
+      const subscription = log.appended$.subscribe(() => (appendedAt = performance.timeOrigin + performance.now()));
+      const loop = monitorEventLoopDelay({ resolution: 1 });
+      loop.enable();
+      const started = performance.now();
+      const batch = (await poller.pollOnce()) as Batch;
+      const pollMs = performance.now() - started;
+      await waitMs(20); // the fan-out runs right after the append: let the monitor see all of it
+      loop.disable();
+      subscription.unsubscribe();
+      if (batch.events.length !== CHANGES) throw new Error(`expected ${CHANGES} changes, got ${batch.events.length}`);
+      return { batch, appendedAt, pollMs, blockMs: loop.max / 1e6 };
+    };
+
+    const quiet = [];
+    for (let round = 0; round < 2; round++) quiet.push(await changeAndPoll(round));
+
+    gc();
+    const heapBefore = process.memoryUsage().heapUsed;
+    await clients.connect(api.url, SUBSCRIBERS, state.current().seq);
+    gc();
+    const heapPerConnection = (process.memoryUsage().heapUsed - heapBefore) / SUBSCRIBERS;
+
+    const latencies: number[] = [];
+    const loud = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const result = await changeAndPoll(round);
+      loud.push(result);
+      let arrivals: number[] = [];
+      for (let tries = 0; tries < 200 && arrivals.length < SUBSCRIBERS; tries++) {
+        arrivals = (await clients.ask<{ arrivals: number[] }>({ report: result.batch.seq })).arrivals;
+        if (arrivals.length < SUBSCRIBERS) await waitMs(50);
+      }
+      if (arrivals.length < SUBSCRIBERS)
+        throw new Error(`only ${arrivals.length} subscribers got batch ${result.batch.seq}`);
+      latencies.push(...arrivals.map((at) => at - result.appendedAt));
+    }
+    const batchBytes = Buffer.byteLength(JSON.stringify(loud[0].batch));
+    latencies.sort((a, b) => a - b);
+    return {
+      nodes: BIG_NODES,
+      resources: BIG_NODES * BIG_CORES,
+      subscribers: SUBSCRIBERS,
+      changesPerBatch: CHANGES,
+      rounds: ROUNDS,
+      initialPollMs: Math.round(initialPollMs),
+      pollMs: [...quiet, ...loud].map((r) => Math.round(r.pollMs)),
+      latencyMs: {
+        p50: round(percentile(latencies, 50)),
+        p99: round(percentile(latencies, 99)),
+        max: round(latencies.at(-1)!),
+        goalP99: 250,
+      },
+      longestEventLoopBlockMs: {
+        goal: 50,
+        pollOnly: quiet.map((r) => round(r.blockMs)),
+        pollAndFanOutTo1000: loud.map((r) => round(r.blockMs)),
+      },
+      bytesPerSubscriberPerBatch: batchBytes,
+      snapshotBytes,
+      snapshotOverBatch: round(snapshotBytes / batchBytes),
+      heapPerConnectionKB: { measured: round(heapPerConnection / 1024), goal: 15 },
+    };
+  } finally {
+    await clients.ask({ close: true });
+    await api.close();
+    await sim.ask({ stop: true });
+  }
+}
+
+export async function run(): Promise<object> {
+  const redis = await startRedis();
+  process.env.REDIS_URL = redis.url;
+  const clients = new Clients();
+  const sim = new Sim();
+  try {
+    return {
+      loadAverageAtStart: os.loadavg().map(round),
+      requestRates: await requestRates(sim, clients),
+      bigCluster: await bigCluster(sim, clients),
+    };
+  } finally {
+    clients.stop();
+    sim.stop();
+    await redis.stop();
+    removeRedisDir(redis.dir);
+  }
+}
