@@ -232,12 +232,29 @@ async function resolveRedis(config) {
   return startPrivateRedis(config);
 }
 
+/** On a terminal, pino's JSON lines made readable; elsewhere (pipes, log collectors) they stay JSON. */
+function prettyPrinter() {
+  if (!process.stdout.isTTY) return null;
+  try {
+    return require('pino-pretty')({
+      colorize: true,
+      singleLine: true,
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname',
+    });
+  } catch {
+    return null; // installed without dev dependencies
+  }
+}
+
 function startApp(redisUrl) {
+  const pretty = prettyPrinter();
   const app = spawn(process.execPath, [path.join(ROOT, 'apps/api/dist/main.js')], {
     cwd: ROOT,
-    stdio: 'inherit',
+    stdio: ['inherit', pretty ? 'pipe' : 'inherit', 'inherit'],
     env: { ...process.env, REDIS_URL: redisUrl },
   });
+  if (pretty) app.stdout.pipe(pretty);
   running.push({ name: 'oar-live', stop: () => stopChild(app, STOP_APP_MS) });
   app.once('exit', (code, signal) => {
     if (stopping) return;
