@@ -76,8 +76,11 @@ export class Session {
     return step;
   }
 
-  /** Polls a job until it is Terminated or Error and records the distinct states seen. */
-  async follow(name: string, id: number, user: string, timeoutMs = 90000): Promise<Step> {
+  /**
+   * Polls a job until it is Terminated or Error and records the distinct states seen. `nullable`:
+   * fields that may already be cleared on one side when the final state is first seen.
+   */
+  async follow(name: string, id: number, user: string, nullable: string[] = [], timeoutMs = 90000): Promise<Step> {
     const states: string[] = [];
     const deadline = Date.now() + timeoutMs;
     let last: { status: number; contentType: string | null; body: unknown } | undefined;
@@ -89,7 +92,7 @@ export class Session {
       if (FINAL.has(state)) break;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
-    const step: Step = { name, ...last!, states };
+    const step: Step = { name, ...last!, states, nullable };
     this.steps.push(step);
     return step;
   }

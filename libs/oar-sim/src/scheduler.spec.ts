@@ -66,6 +66,9 @@ describe('Scheduler', () => {
     expect(job.events.map((e) => e.type)).toEqual(['SWITCH_INTO_TERMINATE_STATE']);
     expect(env.cluster.unfinished.has(job.id)).toBe(false);
     expect(env.cluster.holder.size).toBe(0);
+    expect(job.scheduledStart).toBe(job.startTime);
+    await until(() => job.scheduledStart === null);
+    expect(job.walltime).toBe(300);
   });
 
   it('kills a job at its walltime (Error, WALLTIME event)', async () => {
@@ -90,6 +93,8 @@ describe('Scheduler', () => {
     expect(() => env.scheduler.frag('alice', running.id)).toThrow(/already killed/);
     await until(() => waiting.state === 'Error' && running.state === 'Error');
     expect(waiting.message).toBe('Job killed by Leon directly');
+    await until(() => waiting.walltime === null && waiting.scheduledStart === null);
+    expect(running.scheduledStart).toBe(running.startTime);
     expect(waiting.events.map((e) => e.type)).toEqual(['FRAG_JOB_REQUEST']);
     expect(running.events.map((e) => e.type)).toEqual(['FRAG_JOB_REQUEST', 'SEND_KILL_JOB', 'SWITCH_INTO_ERROR_STATE']);
   });
@@ -99,12 +104,16 @@ describe('Scheduler', () => {
     const first = env.scheduler.submit(spec({ command: 'sleep 2' })).job;
     const second = env.scheduler.submit(spec({ command: 'sleep 1' })).job;
     env.scheduler.hold('alice', second.id);
-    expect(second.state).toBe('Hold');
+    expect(second.state).toBe('Waiting');
+    await until(() => second.state === 'Hold');
+    expect(second.events.map((e) => e.type)).toEqual(['HOLD_WAITING_JOB']);
     await statesOf(first);
     await new Promise((resolve) => setTimeout(resolve, (2 * 1000) / FACTOR));
     expect(second.state).toBe('Hold');
+    expect(() => env.scheduler.resume('alice', first.id)).toThrow(/not in the Hold or Suspended state/);
     env.scheduler.resume('alice', second.id);
     expect((await statesOf(second)).pop()).toBe('Terminated');
+    expect(second.events.map((e) => e.type)).toEqual(['HOLD_WAITING_JOB', 'RESUME_JOB', 'SWITCH_INTO_TERMINATE_STATE']);
   });
 
   it('places only on Alive resources', async () => {

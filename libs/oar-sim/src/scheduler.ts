@@ -22,6 +22,10 @@ export interface StepDelays {
   finishing: number;
   killWaiting: number;
   kill: number;
+  /** oarhold/oarresume: the request is an event Almighty acts on a moment later. */
+  holdResume: number;
+  /** A finished job keeps its Gantt entry (scheduled_start, a waiting job's walltime) this long. */
+  ganttCleanup: number;
 }
 export const OAR_CADENCE: StepDelays = {
   schedule: 0.4,
@@ -30,6 +34,8 @@ export const OAR_CADENCE: StepDelays = {
   finishing: 2,
   killWaiting: 1,
   kill: 2,
+  holdResume: 1,
+  ganttCleanup: 3,
 };
 
 export const QUEUES: Record<string, number> = { admin: 10, default: 2, besteffort: 0 };
@@ -187,8 +193,8 @@ export class Scheduler {
       );
     if (job.fragged)
       throw new CommandError(
-        256,
-        `Deleting the job = ${id} ...ERROR.\nCannot frag ${id} ; This job was already killed\n`,
+        1536,
+        `Deleting the job = ${id} ...ERROR.\nCannot frag ${id} ; This job was already killed.\n`,
       );
     job.fragged = true;
     this.cluster.addEvent(job, 'FRAG_JOB_REQUEST', `User ${user} requested to frag the job ${id}`);
@@ -197,8 +203,6 @@ export class Scheduler {
       this.timeline.after(this.delays.killWaiting, () => {
         if (job.course !== course) return;
         job.message = 'Job killed by Leon directly';
-        job.scheduledStart = null;
-        job.walltime = null;
         this.end(job, 'Error');
       });
     } else if (job.state !== 'Finishing' && !FINISHED.has(job.state)) {
@@ -207,14 +211,15 @@ export class Scheduler {
     return `Deleting the job = ${id} ...REGISTERED.\nThe job(s) [ ${id} ] will be deleted in the near future.\n`;
   }
 
-  /** oarhold (Waiting → Hold). */
+  /** oarhold: a Waiting job goes Hold a moment later, unless the scheduler launched it first (as in OAR). */
   hold(user: string, id: number): string {
     const job = this.owned(user, id, 'hold');
     if (job.state !== 'Waiting')
       throw new CommandError(256, `/!\\ Cannot hold job ${id}: it is in the ${job.state} state.\n`);
-    job.course++;
     this.cluster.addEvent(job, 'HOLD_WAITING_JOB', `User ${user} launched oarhold on the job ${id}`);
-    this.setState(job, 'Hold');
+    this.timeline.after(this.delays.holdResume, () => {
+      if (job.state === 'Waiting') this.setState(job, 'Hold');
+    });
     return `[${id}] Hold request was sent to the OAR server.\n`;
   }
 
@@ -224,8 +229,11 @@ export class Scheduler {
     if (job.state !== 'Hold')
       throw new CommandError(256, `/!\\ Cannot resume ${id} : the job is not in the Hold or Suspended state.\n`);
     this.cluster.addEvent(job, 'RESUME_JOB', `User ${user} launched oarresume on the job ${id}`);
-    this.setState(job, 'Waiting');
-    this.requestPass();
+    this.timeline.after(this.delays.holdResume, () => {
+      if (job.state !== 'Hold') return;
+      this.setState(job, 'Waiting');
+      this.requestPass();
+    });
     return `[${id}] Resume request was sent to the OAR server.\n`;
   }
 
@@ -373,7 +381,6 @@ export class Scheduler {
     this.step(job, this.delays.finishing, () => {
       job.exitCode = job.exitStatus * 256;
       this.cluster.addEvent(job, 'SWITCH_INTO_TERMINATE_STATE', `[bipbip ${job.id}] Ask to change the job state`);
-      job.scheduledStart = null;
       this.end(job, 'Terminated');
     });
   }
@@ -394,6 +401,13 @@ export class Scheduler {
     this.setState(job, state);
     this.cluster.release(job);
     this.requestPass();
+    // OAR drops the Gantt entry of a Terminated or never-started job later; a killed running job keeps it.
+    this.timeline.after(this.delays.ganttCleanup, () => {
+      if (job.state !== 'Terminated' && job.startTime !== 0) return;
+      job.scheduledStart = null;
+      if (job.startTime === 0) job.walltime = null;
+      job.rev++;
+    });
   }
 
   /** Runs `next` after `seconds` unless the job's course changed meanwhile. */

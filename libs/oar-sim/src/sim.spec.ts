@@ -131,7 +131,8 @@ describe('oar-sim API', () => {
     expect(shapeDiff(fixture('resource-1-jobs'), (await call('/resources/1/jobs.json')).body)).toEqual([]);
 
     const done = await until(job, (r) => r.body.state === 'Terminated');
-    expect(shapeDiff(fixture('job-terminated'), done.body)).toEqual([]);
+    // OAR drops scheduled_start from the Gantt a moment after the end (the sample was read later).
+    expect(shapeDiff(fixture('job-terminated'), done.body, { nullable: ['scheduled_start'] })).toEqual([]);
     expect(done.body.exit_code).toBe(0);
     expect((await call('/jobs.json')).body).toEqual({ items: [], links: [], offset: 0, total: 0 });
     expect((await call('/jobs.json?state=Terminated')).body.total).toBe(1);
@@ -154,7 +155,8 @@ describe('oar-sim API', () => {
       (r) => r.body.state === 'Error',
     );
     expect(error.body.message).toBe('Job killed by Leon directly');
-    expect(shapeDiff(fixture('job-deleted-waiting-job'), error.body)).toEqual([]);
+    const gantt = { nullable: ['scheduled_start', 'walltime'] };
+    expect(shapeDiff(fixture('job-deleted-waiting-job'), error.body, gantt)).toEqual([]);
   });
 
   it('creates resources (200), sets their state and deletes only Dead ones with Accept: application/json', async () => {
