@@ -3,6 +3,8 @@ import { OarClient } from '@oar-live/oar-client';
 import { startOarSim, type OarSim } from '@oar-live/oar-sim';
 import type { Batch } from '@oar-live/shared';
 import { ClusterPoller } from '../../apps/api/src/cluster/cluster-poller.service';
+import { ClusterStateService } from '../../apps/api/src/cluster/cluster-state.service';
+import { EventLogService } from '../../apps/api/src/cluster/event-log.service';
 import { MetricsService } from '../../apps/api/src/metrics/metrics.service';
 import { waitFor } from '../support/wait-for';
 import { startApi, Subscriber, type RunningApi } from './api';
@@ -19,8 +21,8 @@ async function pollsOf(api: RunningApi): Promise<number> {
   const { values } = await api.app.get(MetricsService).pollDuration.get();
   return values.find((v) => v.metricName === 'oar_live_poll_duration_seconds_count')?.value ?? 0;
 }
-async function start(prefix: string): Promise<RunningApi> {
-  const api = await startApi({ REDIS_KEY_PREFIX: prefix, OAR_API_URL: sim.url, OAR_POLL_MS: '200' });
+async function start(prefix: string, pollMs = '200'): Promise<RunningApi> {
+  const api = await startApi({ REDIS_KEY_PREFIX: prefix, OAR_API_URL: sim.url, OAR_POLL_MS: pollMs });
   apis.push(api);
   return api;
 }
@@ -84,6 +86,27 @@ describe('API replicas on one Redis', () => {
     await subFollower.until(() => removedJobs(subFollower).has(id), 'job after the handover removed', 60_000);
     const seqs = after(subFollower.batches, subFollower.snapshots[0].seq).map((batch) => batch.seq);
     expect(seqs).toEqual(seqs.map((_, i) => subFollower.snapshots[0].seq + 1 + i));
+  });
+
+  it('appends nothing for polls that change nothing', async () => {
+    const api = await start(uniquePrefix('replicas'));
+    await waitFor(async () => (await pollsOf(api)) >= 6, { describe: 'six polls' });
+    expect(api.app.get(ClusterStateService).current().seq).toBe(1);
+    expect(await redis.get(`${api.app.get(EventLogService).keys.seq}`)).toBe('1');
+  });
+
+  it('polls at once and fast when any replica calls pollSoon (after a mutation)', async () => {
+    const prefix = uniquePrefix('replicas');
+    const [a, b] = [await start(prefix, '60000'), await start(prefix, '60000')];
+    await waitFor(() => [a, b].filter(isLeader).length === 1, { describe: 'one leader' });
+    const [leader, follower] = isLeader(a) ? [a, b] : [b, a];
+    await waitFor(async () => (await pollsOf(leader)) >= 1, { describe: 'first poll' });
+    const before = await pollsOf(leader);
+    follower.app.get(ClusterPoller).pollSoon();
+    await waitFor(async () => (await pollsOf(leader)) >= before + 3, {
+      describe: 'three fast polls',
+      timeoutMs: 10_000,
+    });
   });
 
   it('takes over from a leader that died without releasing its lease, once the lease expires', async () => {

@@ -94,12 +94,28 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Poll now and every FAST_POLL_MS for the next FAST_WINDOW_MS (after a mutation). Works from any
-   * replica: the request is a key in Redis the leader reads before it schedules its next poll.
+   * replica: on a follower it leaves a key in Redis that the leader sees within LEASE_RENEW_MS.
    */
   pollSoon(): void {
-    this.fastUntil = Date.now() + FAST_WINDOW_MS;
-    void this.redis.commands.set(this.log.keys.lease + ':fast', '1', 'PX', FAST_WINDOW_MS).catch(() => undefined);
-    if (this.lease.isLeader) this.schedule(0);
+    if (this.lease.isLeader) {
+      this.fastUntil = Date.now() + FAST_WINDOW_MS;
+      this.schedule(0);
+    } else {
+      void this.redis.commands.set(this.fastKey, '1', 'PX', FAST_WINDOW_MS).catch(() => undefined);
+    }
+  }
+
+  private get fastKey(): string {
+    return `${this.log.keys.lease}:poll-soon`;
+  }
+
+  /** A follower asked for a poll (pollSoon): poll now and fast for what is left of its window. */
+  private async checkPollSoon(): Promise<void> {
+    const left = await this.redis.commands.pttl(this.fastKey);
+    if (left <= 0) return;
+    await this.redis.commands.del(this.fastKey);
+    this.fastUntil = Math.max(this.fastUntil, Date.now() + left);
+    this.schedule(0);
   }
 
   private async refreshLease(): Promise<void> {
@@ -111,7 +127,9 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.log('took the poller lease: polling OAR');
         await this.state.catchUp();
         this.schedule(0);
-      } else if (!leader && wasLeader) {
+      } else if (leader) {
+        await this.checkPollSoon();
+      } else if (wasLeader) {
         this.logger.warn('lost the poller lease: relaying only');
         clearTimeout(this.timer);
       }
@@ -143,18 +161,15 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       )
       .finally(() => (this.polling = null));
     await this.polling;
-    const delay = this.pollAgain ? 0 : await this.nextDelay();
+    const delay = this.pollAgain ? 0 : this.nextDelay();
     this.pollAgain = false;
     this.schedule(delay);
   }
 
-  private async nextDelay(): Promise<number> {
+  private nextDelay(): number {
     if (this.failures > 0) return Math.min(MAX_BACKOFF_MS, this.config.OAR_POLL_MS * 2 ** (this.failures - 1));
     const transient = this.state.current().jobs.some((job) => TRANSIENT_JOB_STATES.includes(job.state as never));
-    const fast =
-      transient ||
-      Date.now() < this.fastUntil ||
-      (await this.redis.commands.exists(this.log.keys.lease + ':fast').catch(() => 0)) === 1;
+    const fast = transient || Date.now() < this.fastUntil;
     return fast ? Math.min(FAST_POLL_MS, this.config.OAR_POLL_MS) : this.config.OAR_POLL_MS;
   }
 
