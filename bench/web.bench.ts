@@ -5,10 +5,12 @@
  * the page around the store call until the wall and its canvas grid have finished updating.
  * Side by side: the same batch applied by the pure applyBatch alone, to show the UI's share.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LiveEvent } from '@oar-live/shared';
 import { batch, makeJob, makeNode, makeSnapshot } from '../test/web/support/live-fixtures';
 import { startScriptedLiveServer } from '../test/web/support/scripted-live-server';
-import { buildWebApp, launchChromium, serveWebApp } from '../test/web/support/web-harness';
+import { SCREENSHOT_DIR, buildWebApp, launchChromium, serveWebApp } from '../test/web/support/web-harness';
 
 const NODES = 5000;
 const CORES = 4;
@@ -119,6 +121,8 @@ export async function run(): Promise<object> {
         ).textContent,
     );
     if (!shown?.endsWith(`/${NODES}`)) throw new Error(`the wall does not show ${NODES} nodes: ${shown}`);
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-${NODES}-nodes-1920x1080.png`) });
     const batchStats = stats(timings);
     const storeStats = stats(applyOnly);
     return {
