@@ -154,7 +154,7 @@ oar_patch_almighty_bind() {
 # belong to an unrelated process, which must not be signalled.
 oar_pidfile_runs() {
   local pid
-  pid=$(cat "$1" 2>/dev/null) && [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$2"
+  pid=$(cat "$1" 2>/dev/null) && [ -n "$pid" ] && { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF "$2"
 }
 
 # Process group of the Almighty daemon, from its pid file; empty when there is none.
@@ -337,7 +337,8 @@ oar_create_user() {
 oar_create_system_user() {
   local uid=$1
   getent group oar >/dev/null || groupadd -r -g "$uid" oar
-  id oar >/dev/null 2>&1 || useradd -r -u "$uid" -g oar -d /var/lib/oar -s /bin/bash oar
+  # Password "*" like the packages' own setup: sshd refuses key logins to a locked ("!") account.
+  id oar >/dev/null 2>&1 || useradd -r -u "$uid" -g oar -d /var/lib/oar -s /bin/bash -p '*' oar
 }
 
 # OAR's default job resource manager creates cpusets under a cgroup v1 hierarchy

@@ -1,44 +1,49 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { get, type RequestOptions } from 'node:http';
 import { join } from 'node:path';
+import { OarClient, OarUnreachableError, type JobState } from '@oar-live/oar-client';
 import { resetOarSandbox } from '../support/oar-sandbox';
 
-// scripts/oar-sandbox against the real OAR sandbox that global setup brought up.
+// scripts/oar-sandbox against the real OAR sandbox that global setup brought up. OAR is read
+// through the project's OarClient: fetch refuses port 6668 (a Fetch-standard "bad port").
 
 const script = join(__dirname, '..', '..', 'scripts', 'oar-sandbox');
-const api = (): string => process.env.OAR_SANDBOX_URL!;
 const sandbox = (command: string) =>
   spawnSync('bash', [script, command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-
-async function getJson<T>(path: string, headers: Record<string, string> = {}): Promise<T> {
-  const response = await fetch(`${api()}${path}`, { headers });
-  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-interface List<T> {
-  items: T[];
-  total: number;
-}
+const api = (): string => process.env.OAR_SANDBOX_URL!;
+const oar = (): OarClient => new OarClient({ baseUrl: api(), auth: 'ident', timeoutMs: 10_000 });
+const privUrl = (): string => api().replace(/\/oarapi$/, '/oarapi-priv');
 
 async function submit(login: string, command: string): Promise<number> {
-  const response = await fetch(`${api()}/jobs.json`, {
-    method: 'POST',
-    headers: { 'X-Remote-Ident': login, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ resource: '/nodes=1/core=1,walltime=00:05:00', command }),
-  });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: number }).id;
+  const job = await oar().jobs.submit({ resources: '/nodes=1/core=1,walltime=00:05:00', command }, { as: login });
+  return job.id;
 }
 
-async function waitForState(id: number, state: string): Promise<void> {
+async function waitForState(id: number, state: JobState): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const job = await getJson<{ state: string }>(`/jobs/${id}.json`, { 'X-Remote-Ident': 'alice' });
+    const job = await oar().jobs.get(id, { as: 'alice' });
     if (job.state === state) return;
     if (Date.now() > deadline) throw new Error(`job ${id} is ${job.state}, not ${state}, after 30 s`);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // polling OAR's state with a bound
+    await new Promise((resolve) => setTimeout(resolve, 200)); // polling OAR's state, bounded above
   }
+}
+
+/** A bare GET (no client in between, to see Apache's own answer). */
+function rawGet(
+  url: string,
+  options: RequestOptions = {},
+): Promise<{ status: number; contentType: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, options, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? '', body }),
+      );
+    }).on('error', reject);
+  });
 }
 
 /** Job cpusets OAR's resource manager made (one per running job), e.g. alice_1. */
@@ -71,18 +76,13 @@ describe('scripts/oar-sandbox', () => {
     await waitForState(running, 'Running');
     expect(jobCpusets()).toEqual([`alice_${running}`]);
     await submit('bob', 'sleep 300');
-    const absent = await fetch(`${api()}/resources/3/state.json`, {
-      method: 'POST',
-      headers: { 'X-Remote-Ident': 'oar', 'Content-Type': 'application/json' },
-      body: JSON.stringify({ state: 'Absent' }),
-    });
-    expect(absent.status).toBe(200);
+    await oar().resources.setState(3, 'Absent', { as: 'oar' });
+    expect((await oar().resources.get(3)).state).toBe('Absent');
 
     expect(sandbox('reset').stderr).toMatch(/reset took \d+(\.\d)? s/);
 
-    const resources = await getJson<List<{ state: string }>>('/resources.json');
-    expect(resources.items.map((r) => r.state)).toEqual(Array(8).fill('Alive'));
-    expect((await getJson<List<unknown>>('/jobs.json')).total).toBe(0);
+    expect((await oar().resources.full()).map((r) => r.state)).toEqual(Array(8).fill('Alive'));
+    expect(await oar().jobs.list()).toEqual([]);
     expect(jobCpusets()).toEqual([]);
     const next = await submit('alice', 'true');
     expect(next).toBe(1);
@@ -108,25 +108,31 @@ describe('scripts/oar-sandbox', () => {
   });
 
   it("answers /oarapi-priv without credentials with Apache's HTML 401, and with Basic auth as that user only", async () => {
-    const priv = api().replace(/\/oarapi$/, '/oarapi-priv');
-    const anonymous = await fetch(`${priv}/whoami.json`);
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get('content-type')).toMatch(/^text\/html/);
-    const alice = await fetch(`${priv}/whoami.json`, {
-      headers: { Authorization: `Basic ${Buffer.from('alice:alicepw').toString('base64')}`, 'X-Remote-Ident': 'oar' },
+    const anonymous = await rawGet(`${privUrl()}/whoami.json`);
+    expect([anonymous.status, anonymous.contentType]).toEqual([401, expect.stringMatching(/^text\/html/)]);
+    const basic = new OarClient({
+      baseUrl: privUrl(),
+      auth: 'basic',
+      credentials: (login) => ({ alice: 'alicepw' })[login],
     });
-    expect(((await alice.json()) as { authenticated_user: string }).authenticated_user).toBe('alice');
+    expect(await basic.whoami({ as: 'alice' })).toBe('alice');
+    // A client-sent X-Remote-Ident does not override the Basic login.
+    const spoofed = await rawGet(`${privUrl()}/whoami.json`, {
+      auth: 'alice:alicepw',
+      headers: { 'X-Remote-Ident': 'oar' },
+    });
+    expect(JSON.parse(spoofed.body)).toMatchObject({ authenticated_user: 'alice' });
   });
 
   it('stop-api takes the API away (status says so) and start-api brings it back', async () => {
     expect(sandbox('stop-api').status).toBe(0);
-    await expect(fetch(`${api()}/version.json`)).rejects.toThrow();
+    await expect(oar().version()).rejects.toBeInstanceOf(OarUnreachableError);
     const down = sandbox('status');
     expect(down.status).not.toBe(0);
     expect(down.stdout).toContain('apache     127.0.0.1:6668 down');
     expect(down.stdout).toContain('almighty   127.0.0.1:6666 up');
 
     expect(sandbox('start-api').status).toBe(0);
-    expect((await getJson<{ oar_version: string }>('/version.json')).oar_version).toMatch(/^2\.5\.9/);
+    expect((await oar().version()).oarVersion).toMatch(/^2\.5\.9/);
   });
 });
