@@ -1,3 +1,4 @@
+import { io } from 'socket.io-client';
 import { freePort, removeRedisDir, startRedis, type RunningRedis } from '../support/redis-server';
 import { startProcess, terminate, waitForStatus, type Started } from './launcher';
 
@@ -27,6 +28,15 @@ afterAll(async () => {
   await redis.stop();
   removeRedisDir(redis.dir);
 });
+
+/** Reads a response body to its end (or its connection's end). */
+async function drain(stream: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  try {
+    while (!(await stream.read()).done);
+  } catch {
+    // The server closed the connection under it: ended all the same.
+  }
+}
 
 const postJson = (path: string, body: string) =>
   fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -142,9 +152,22 @@ describe('operability of the built API', () => {
     }
   });
 
-  it('shuts down on SIGTERM within the grace period', async () => {
+  it('shuts down on SIGTERM within the grace period, closing live sockets and SSE streams it holds open', async () => {
+    const socket = io(`${base}/live`, { transports: ['websocket'], reconnection: false });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('snapshot', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    const disconnected = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
+    const sse = await fetch(`${base}/api/events`);
+    expect(sse.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const stream = sse.body!.getReader();
+    await stream.read();
+
     const { code, ms } = await terminate(api);
     expect(code).toBe(0);
     expect(ms).toBeLessThan(5000);
+    await disconnected;
+    await expect(drain(stream)).resolves.toBeUndefined();
   });
 });

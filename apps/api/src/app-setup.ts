@@ -17,7 +17,8 @@ export async function createApp(): Promise<NestExpressApplication> {
     bufferLogs: true,
     abortOnError: false,
     bodyParser: false,
-    // Without it, keep-alive and SSE connections would hold server.close() open forever.
+    // Otherwise a request still in flight (a slow upload, a stream nobody ends) holds server.close()
+    // open until the shutdown grace runs out and the process exits non-zero.
     forceCloseConnections: true,
   });
   app.useLogger(app.get(Logger));
