@@ -130,13 +130,20 @@ describe('web app in Chromium (scripted server)', () => {
     await form.getByText(oarError).waitFor();
   });
 
-  it('submit form: uploads a script chosen with the file picker as multipart', async () => {
+  it('submit form: takes a dropped script, then one chosen with the file picker, and uploads it as multipart', async () => {
     await signInBeforeLoad(page, 'alice', ['user']);
     web.api.on('POST', '/api/jobs', () => [202, { operation: operation('op-script') }]);
     await open('/jobs');
     await page.locator('summary', { hasText: 'Submit a job' }).click();
     const form = page.locator('oar-submit-form');
     await form.getByLabel('Run a script file').check();
+    const dropped = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['#!/bin/sh\necho dropped\n'], 'dropped.sh', { type: 'text/x-sh' }));
+      return transfer;
+    });
+    await form.locator('.drop').dispatchEvent('drop', { dataTransfer: dropped });
+    await form.locator('[data-field=script-name]', { hasText: 'dropped.sh' }).waitFor();
     await form.getByLabel('Script (choose or drop a file)').setInputFiles({
       name: 'hello.sh',
       mimeType: 'text/x-sh',
