@@ -14,12 +14,11 @@ export type SubscriberTransport = 'socketio' | 'sse';
 export class MetricsService {
   readonly registry = new Registry();
 
-  readonly pollDuration = new Histogram({
-    name: 'oar_live_poll_duration_seconds',
-    help: 'Duration of one poll of OAR (jobs + resources), successful or not',
-    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [this.registry],
-  });
+  readonly pollDuration = this.histogram(
+    'oar_live_poll_duration_seconds',
+    'Duration of one poll of OAR (jobs + resources), successful or not',
+    [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  );
 
   readonly oarErrors = new Counter({
     name: 'oar_live_oar_errors_total',
@@ -28,53 +27,39 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  readonly subscribers = new Gauge({
-    name: 'oar_live_subscribers',
-    help: 'Connected live subscribers, by transport (socketio, sse)',
-    labelNames: ['transport'] as const,
-    registers: [this.registry],
-  });
+  readonly subscribers = this.gauge(
+    'oar_live_subscribers',
+    'Connected live subscribers, by transport (socketio, sse)',
+    ['transport'],
+  );
 
-  readonly batchEvents = new Histogram({
-    name: 'oar_live_batch_events',
-    help: 'Number of events in each batch appended to the event log',
-    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000],
-    registers: [this.registry],
-  });
+  readonly batchEvents = this.histogram(
+    'oar_live_batch_events',
+    'Number of events in each batch appended to the event log',
+    [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000],
+  );
 
-  readonly queueDepth = new Gauge({
-    name: 'oar_live_queue_depth',
-    help: 'Operations in the queue, by state (waiting, active, delayed, failed, completed)',
-    labelNames: ['state'] as const,
-    registers: [this.registry],
-  });
+  readonly queueDepth = this.gauge(
+    'oar_live_queue_depth',
+    'Operations in the queue, by state (waiting, active, delayed, failed, completed)',
+    ['state'],
+  );
 
-  readonly nodes = new Gauge({
-    name: 'oar_live_nodes',
-    help: 'Nodes in the current snapshot, by node state',
-    labelNames: ['state'] as const,
-    registers: [this.registry],
-  });
+  readonly nodes = this.gauge('oar_live_nodes', 'Nodes in the current snapshot, by node state', ['state']);
 
-  readonly cores = new Gauge({
-    name: 'oar_live_cores',
-    help: 'Cores (OAR resources) in the current snapshot, by resource state',
-    labelNames: ['state'] as const,
-    registers: [this.registry],
-  });
+  readonly cores = this.gauge('oar_live_cores', 'Cores (OAR resources) in the current snapshot, by resource state', [
+    'state',
+  ]);
 
-  readonly busyCores = new Gauge({
-    name: 'oar_live_cores_busy',
-    help: 'Cores (OAR resources) running at least one job in the current snapshot',
-    registers: [this.registry],
-  });
+  readonly busyCores = this.gauge(
+    'oar_live_cores_busy',
+    'Cores (OAR resources) running at least one job in the current snapshot',
+  );
 
-  readonly jobs = new Gauge({
-    name: 'oar_live_jobs',
-    help: 'Unfinished jobs in the current snapshot, by state and queue',
-    labelNames: ['state', 'queue'] as const,
-    registers: [this.registry],
-  });
+  readonly jobs = this.gauge('oar_live_jobs', 'Unfinished jobs in the current snapshot, by state and queue', [
+    'state',
+    'queue',
+  ]);
 
   constructor() {
     // Unprefixed so stock Node.js dashboards (process_*, nodejs_*) work as they are.
@@ -88,6 +73,14 @@ export class MetricsService {
     setCounts(this.cores, resources, (resource) => ({ state: resource.state }));
     this.busyCores.set(resources.filter((resource) => resource.jobIds.length > 0).length);
     setCounts(this.jobs, snapshot.jobs, (job) => ({ state: job.state, queue: job.queue }));
+  }
+
+  private gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
+    return new Gauge<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private histogram(name: string, help: string, buckets: number[]): Histogram {
+    return new Histogram({ name, help, buckets, registers: [this.registry] });
   }
 
   /** The Prometheus text exposition of every metric. */
