@@ -105,15 +105,23 @@ async function nextPollEnd(api: RunningApi): Promise<number> {
   return performance.now();
 }
 
-/** Requests oar-sim receives per minute while the API serves `count` subscribers, over RATE_POLLS whole polls. */
-async function serverRate(sim: Sim, api: RunningApi, clients: Clients, count: number): Promise<number> {
+/**
+ * Requests oar-sim receives per minute, and per poll, while the API serves `count` subscribers,
+ * over RATE_POLLS whole polls (the rate also moves with how long each poll takes; per poll is exact).
+ */
+async function serverRate(
+  sim: Sim,
+  api: RunningApi,
+  clients: Clients,
+  count: number,
+): Promise<{ perMinute: number; perPoll: number }> {
   await clients.ask({ close: true });
   await clients.connect(api.url, count, api.app.get(ClusterStateService).current().seq);
   const started = await nextPollEnd(api);
   const before = await sim.requestCount();
   for (let i = 0; i < RATE_POLLS; i++) await nextPollEnd(api);
   const requests = (await sim.requestCount()) - before;
-  return perMinute(requests, performance.now() - started);
+  return { perMinute: perMinute(requests, performance.now() - started), perPoll: requests / RATE_POLLS };
 }
 
 /**
@@ -153,7 +161,7 @@ async function requestRates(sim: Sim, clients: Clients): Promise<object> {
     OAR_POLL_MS: String(POLL_MS),
   });
   try {
-    const oneLive = { 0: 0, 100: 0, 1000: 0 } as Record<number, number>;
+    const oneLive: Record<number, { perMinute: number; perPoll: number }> = {};
     for (const count of [0, 100, 1000]) oneLive[count] = await serverRate(sim, api, clients, count);
     await clients.ask({ close: true });
     await api.close();
@@ -162,8 +170,8 @@ async function requestRates(sim: Sim, clients: Clients): Promise<object> {
       pollMs: POLL_MS,
       oarLivePerMinute: oneLive,
       naivePerMinute: naive,
-      naiveOverOarLiveAt100: round(naive[100].perMinute / oneLive[100]),
-      naiveOverOarLiveAt1000: round(naive[1000].perMinute / oneLive[1000]),
+      naiveOverOarLiveAt100: round(naive[100].perMinute / oneLive[100].perMinute),
+      naiveOverOarLiveAt1000: round(naive[1000].perMinute / oneLive[1000].perMinute),
     };
   } finally {
     await api.close().catch(() => undefined);
@@ -193,9 +201,13 @@ async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
     /** Sets the first resource of CHANGES nodes Absent (or back Alive), then polls by hand, watching the event loop. */
     const changeAndPoll = async (round: number) => {
       const target = round % 2 === 0 ? 'Absent' : 'Alive';
-      for (const node of state.current().nodes.slice(0, CHANGES)) {
-        await oar.resources.setState(node.resources[0].id, target, { as: 'oar' });
-      }
+      const changed = state
+        .current()
+        .nodes.slice(0, CHANGES)
+        .map((node) => node.resources[0].id);
+      for (const id of changed) await oar.resources.setState(id, target, { as: 'oar' });
+      // Like OAR, the simulator applies state requests a moment later: wait for the last one.
+      while ((await oar.resources.get(changed.at(-1)!)).state !== target) await waitMs(50);
       let appendedAt = 0;
       const subscription = log.appended$.subscribe(() => (appendedAt = performance.timeOrigin + performance.now()));
       const loop = monitorEventLoopDelay({ resolution: 1 });
