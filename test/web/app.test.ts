@@ -199,6 +199,16 @@ describe('web app in Chromium (scripted server)', () => {
     const live = await open('/wall', makeSnapshot(300, 4, 1));
     await page.locator('oar-wall .value', { hasText: '/300' }).waitFor();
     expect(await page.locator('oar-stale-banner [role=alert]').count()).toBe(0);
+    // Readable across a room: the headline numbers grow with the screen (1080p → 4K).
+    const headlinePx = () =>
+      page
+        .locator('oar-wall .value')
+        .first()
+        .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(await headlinePx()).toBeGreaterThanOrEqual(48);
+    await page.setViewportSize({ width: 3840, height: 2160 });
+    await waitFor(async () => (await headlinePx()) >= 96, { describe: 'larger type at 4K', intervalMs: 20 });
+    await page.setViewportSize({ width: 1920, height: 1080 });
 
     live.socket.emit(
       'changes',
