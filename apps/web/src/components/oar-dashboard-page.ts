@@ -36,7 +36,7 @@ export class OarDashboardPage extends LitElement {
       <section aria-label="Node grid">
         <h2>Nodes</h2>
         <oar-state-legend></oar-state-legend>
-        <oar-node-grid .nodes=${snapshot.nodes} flash></oar-node-grid>
+        <oar-node-grid .nodes=${snapshot.nodes} .tileSize=${tileSizeFor(snapshot.nodes.length)} flash></oar-node-grid>
       </section>
       <div class="jobs">
         <oar-job-list
@@ -49,4 +49,9 @@ export class OarDashboardPage extends LitElement {
         ></oar-job-list>
       </div>`;
   }
+}
+
+/** Smaller tiles for big clusters: keeps the page short and the canvas within browser size limits. */
+function tileSizeFor(nodes: number): number {
+  return nodes > 2000 ? 20 : nodes > 500 ? 32 : 64;
 }
