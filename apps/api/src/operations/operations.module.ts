@@ -1,5 +1,5 @@
 import { BullModule, InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { ClusterModule } from '../cluster/cluster.module';
 import { DEFAULT_REDIS_URL } from '../cluster/redis.provider';
@@ -38,6 +38,8 @@ export function redisConnection(url: string) {
  */
 @Injectable()
 export class OperationsWorkerStart implements OnApplicationBootstrap {
+  private readonly logger = new Logger(OperationsWorkerStart.name);
+
   constructor(
     @InjectQueue(OPERATIONS_QUEUE) private readonly queue: Queue,
     private readonly processor: OperationsProcessor,
@@ -45,7 +47,9 @@ export class OperationsWorkerStart implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.setGlobalConcurrency(1);
-    void this.processor.worker.run();
+    this.processor.worker
+      .run()
+      .catch((err: unknown) => this.logger.error(`operations worker stopped: ${(err as Error).message}`));
   }
 }
 
