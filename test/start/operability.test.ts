@@ -102,6 +102,25 @@ describe('operability of the built API', () => {
     });
   });
 
+  it('logs requests as JSON lines without credentials', async () => {
+    const res = await fetch(`${base}/api/jobs`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer sekrit-token-4711',
+        cookie: 'session=sekrit-cookie-4711',
+        'x-remote-ident': 'oar',
+      },
+      body: JSON.stringify({ command: 'true' }),
+    });
+    expect(res.status).toBe(401);
+    const line = await api.waitForOutput(/^\{.*"url":"\/api\/jobs".*\}$/m);
+    const logged = JSON.parse(line[0]) as { req: { headers: Record<string, string> }; res: { statusCode: number } };
+    expect(logged.res.statusCode).toBe(401);
+    expect(logged.req.headers).toMatchObject({ authorization: '[redacted]', cookie: '[redacted]' });
+    expect(api.output()).not.toContain('sekrit');
+  });
+
   it('answers unknown API paths with a JSON 404 and the web app routes with its index.html', async () => {
     const missing = await fetch(`${base}/api/no-such-thing`);
     expect(missing.status).toBe(404);
