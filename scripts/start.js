@@ -33,7 +33,7 @@ const BUILD_OUTPUTS = [
   'libs/shared/dist/index.js',
   'libs/oar-sim/dist/index.js',
 ];
-/** Touched after each successful build: sources newer than this mean "build again". */
+/** Written after each build this script runs. */
 const BUILD_STAMP = 'apps/api/dist/.oar-live-build-stamp';
 const SOURCE_DIRS = ['libs', 'apps'];
 const SOURCE_FILES = ['package.json', 'package-lock.json', 'tsconfig.base.json', 'tsconfig.json'];
@@ -73,20 +73,28 @@ function newestMtime(target) {
   } catch {
     return 0;
   }
-  if (!stat.isDirectory()) return target.endsWith('.spec.ts') ? 0 : stat.mtimeMs;
+  if (!stat.isDirectory()) return /\.spec\.ts$|\.tsbuildinfo$/.test(target) ? 0 : stat.mtimeMs;
   const base = path.basename(target);
   if (base === 'node_modules' || base === 'dist' || base.startsWith('.')) return 0;
   return Math.max(0, ...fs.readdirSync(target).map((name) => newestMtime(path.join(target, name))));
 }
 
-function buildIsCurrent() {
-  if (BUILD_OUTPUTS.some((file) => !fs.existsSync(path.join(ROOT, file)))) return false;
-  let builtAt;
+function mtimeOf(file) {
   try {
-    builtAt = fs.statSync(path.join(ROOT, BUILD_STAMP)).mtimeMs;
+    return fs.statSync(path.join(ROOT, file)).mtimeMs;
   } catch {
-    return false;
+    return 0;
   }
+}
+
+/**
+ * Current when every output exists and either this script's stamp or every output is newer than
+ * every source (the stamp matters because tsc -b leaves the outputs of unchanged projects alone).
+ */
+function buildIsCurrent() {
+  const outputs = BUILD_OUTPUTS.map(mtimeOf);
+  if (outputs.includes(0)) return false;
+  const builtAt = Math.max(mtimeOf(BUILD_STAMP), Math.min(...outputs));
   const sources = [...SOURCE_DIRS, ...SOURCE_FILES].map((name) => newestMtime(path.join(ROOT, name)));
   return Math.max(...sources) <= builtAt;
 }
