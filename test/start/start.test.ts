@@ -55,7 +55,15 @@ describe('npm start', () => {
     );
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const app = track(npmStart({ REDIS_URL: process.env.REDIS_URL!, PORT: String(port), OAR_LIVE_USERS: usersFile }));
+    // The run's shared Redis: a key prefix of its own keeps other tests' leases and queues out of the way.
+    const app = track(
+      npmStart({
+        REDIS_URL: process.env.REDIS_URL!,
+        REDIS_KEY_PREFIX: `start-test-${port}:`,
+        PORT: String(port),
+        OAR_LIVE_USERS: usersFile,
+      }),
+    );
 
     expect(await waitForStatus(`${base}/api/health`, 200, FIRST_START_MS)).toEqual({
       status: 'ok',
