@@ -187,6 +187,23 @@ describe('live feed', () => {
     expect((await badSince.connectError()).message).toMatch(/auth\.since must be a non-negative integer/);
   });
 
+  it('gives subscribers that connect during a fan-out every batch once, with no gap', async () => {
+    const early = Array.from({ length: 20 }, () => subscribe(api.url));
+    await Promise.all(early.map((sub) => sub.until(() => sub.snapshots.length, 'snapshot')));
+    const late: Subscriber[] = [];
+    const total = 30;
+    for (let i = 1; i <= total; i++) {
+      const appended = append([jobAdded(i)]);
+      late.push(i % 3 === 0 ? subscribe(api.url) : subscribe(api.url, { since: Math.max(0, i - 2) }));
+      await appended;
+    }
+    for (const sub of [...early, ...late]) {
+      await sub.until(() => sub.batches.at(-1)?.seq === total || sub.snapshots.at(-1)?.seq === total, 'the last batch');
+      const from = sub.snapshots[0]?.seq ?? sub.batches[0].seq - 1;
+      expect(sub.batches.map((b) => b.seq)).toEqual(Array.from({ length: total - from }, (_, k) => from + 1 + k));
+    }
+  });
+
   it('pauses a subscriber that stops reading and resynchronises it with a snapshot once it reads again', async () => {
     const bulky = (i: number): LiveEvent => ({
       type: 'node.changed',
