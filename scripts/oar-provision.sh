@@ -38,9 +38,19 @@ oar_listening() {
   ss -ltnH "sport = :$2" 2>/dev/null | awk -v want="$1:$2" '$4 == want { found = 1 } END { exit !found }'
 }
 
-# Start a daemon detached from the caller's stdio: a daemon holding the caller's stdout pipe
-# keeps whoever reads it (a test harness, CI) waiting forever.
-oar_spawn() { "$@" </dev/null >>/var/log/oar-provision-daemons.log 2>&1; }
+# Start a daemon detached from the caller's stdio and every other inherited descriptor: a daemon
+# holding the caller's stdout pipe keeps whoever reads it (a test harness, CI) waiting forever,
+# and one holding a `flock FILE cmd` descriptor keeps that lock taken for as long as it runs.
+oar_spawn() {
+  (
+    local fd
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      ((fd > 2)) && eval "exec $fd>&-"
+    done
+    exec "$@"
+  ) </dev/null >>/var/log/oar-provision-daemons.log 2>&1
+}
 
 # Poll a condition (a command) every 0.1 s for at most SECONDS; fail with MESSAGE after that.
 oar_wait_for() {
