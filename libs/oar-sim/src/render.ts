@@ -194,7 +194,7 @@ export function stampObject(row: object, timestamp: number): string {
   return stampRow(JSON.stringify(row).split(STAMP_JSON), timestamp);
 }
 
-export function canSeeRequest(job: JobRow, viewer: string): boolean {
+function canSeeRequest(job: JobRow, viewer: string): boolean {
   return viewer === job.owner || viewer === 'oar' || viewer === 'root';
 }
 

@@ -18,8 +18,6 @@ export interface ResourceRequest {
   walltime: number;
   /** False when OAR's default walltime applies (an admission rule says so). */
   walltimeGiven: boolean;
-  /** The text the user gave (for error messages). */
-  text: string;
 }
 
 /** OAR's DEFAULT_JOB_WALLTIME. */
@@ -73,7 +71,7 @@ export function parseResourceRequest(text: string | undefined): ResourceRequest 
     groups.push(group);
   }
   if (groups.length === 0) groups.push([{ level: 'resource_id', count: 1 }]);
-  return { groups, walltime, walltimeGiven, text: source };
+  return { groups, walltime, walltimeGiven };
 }
 
 export function parseWalltime(text: string): number {

@@ -30,10 +30,6 @@ export class Timeline {
     this.at(this.clock.now() + seconds, run);
   }
 
-  get pending(): number {
-    return this.heap.length;
-  }
-
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
