@@ -281,6 +281,10 @@ function stopOnSignal() {
 }
 
 async function main() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    return fail(`oar-live needs Node 20.19 or newer; this is Node ${process.versions.node}`);
+  }
   process.on('SIGINT', stopOnSignal);
   process.on('SIGTERM', stopOnSignal);
   // A shell between npm and this script may die of a signal without passing it on: being
