@@ -175,8 +175,8 @@ describe("every error of OAR's error table comes back typed, with OAR's own word
 
   it("/oarapi-priv without or with wrong credentials → Apache's HTML 401, read into title and message", async () => {
     const wrong = basicClient({ credentials: () => 'not-the-password' });
-    for (const call of [wrong.whoami({ as: 'alice' }), basicClient().whoami()]) {
-      const error = await call.catch((e: unknown) => e);
+    for (const call of [() => wrong.whoami({ as: 'alice' }), () => basicClient().whoami()]) {
+      const error = await call().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(OarHttpError);
       expect(error).toMatchObject({ status: 401, title: '401 Unauthorized' });
       expect((error as Error).message).toMatch(/^This server could not verify that you are authorized/);

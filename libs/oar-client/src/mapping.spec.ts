@@ -180,7 +180,7 @@ describe('every recorded OAR response maps into the domain model without loss', 
           : [],
     );
     const mapped = jobs.map(mapJob);
-    // Not in the recorded samples (no job was killed by a signal or resubmitted from another): covered live.
+    // Not in the recorded samples: resubmittedFrom is read live (test/oar-client/jobs.test.ts), exitSignal below.
     const liveOnly = ['exitSignal', 'resubmittedFrom'];
     for (const field of Object.keys(JOB_FIELDS).filter((f) => !liveOnly.includes(f))) {
       expect({ field, filled: mapped.some((j) => ![undefined, null, ''].includes(j[field as never])) }).toEqual({
