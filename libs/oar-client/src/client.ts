@@ -6,7 +6,7 @@ import { mapTimezone, mapVersion, mapWhoami, pageQuery, parsePage, type OarRecor
 import { OarResources } from './resources-api';
 
 /** OAR's own page size limit. */
-export const OAR_MAX_PAGE_SIZE = 500;
+const OAR_MAX_PAGE_SIZE = 500;
 
 /**
  * Typed client for the OAR 2.5 REST API (oarapi.pl). Every call takes an optional last argument
@@ -24,10 +24,6 @@ export class OarClient {
     if (!Number.isInteger(this.pageSize) || this.pageSize < 1) {
       throw new OarRequestError(`pageSize must be a positive integer, got ${options.pageSize}`);
     }
-  }
-
-  get baseUrl(): string {
-    return this.http.baseUrl.href.replace(/\/$/, '');
   }
 
   /** `GET /` — the API root: versions and the server clock. */

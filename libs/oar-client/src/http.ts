@@ -23,7 +23,7 @@ export interface HttpRequest {
 }
 
 export class OarHttp {
-  readonly baseUrl: URL;
+  private readonly baseUrl: URL;
   private readonly auth: OarAuthMode;
   private readonly credentials?: (login: string) => string | undefined;
   private readonly timeoutMs: number;

@@ -1,8 +1,7 @@
 export * from './model';
 export * from './api-types';
 export * from './errors';
-export { OarClient, OAR_MAX_PAGE_SIZE } from './client';
+export { OarClient } from './client';
 export type { OarJobs, JobQuery } from './jobs-api';
 export type { OarResources } from './resources-api';
 export { buildNodes } from './nodes';
-export { mapJob, mapResource } from './mapping';
