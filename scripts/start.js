@@ -19,7 +19,7 @@ const { setInterval, setTimeout, clearTimeout } = require('node:timers');
 const { URL } = require('node:url');
 
 const ROOT = path.resolve(__dirname, '..');
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+const DEFAULT_LOCAL_REDIS_PORT = 6379;
 /** The API's own shutdown is bounded at 3 s (apps/api/src/app-setup.ts); then Redis gets 1 s. */
 const STOP_APP_MS = 3500;
 const STOP_REDIS_MS = 1000;
@@ -228,14 +228,15 @@ async function startPrivateRedis(config) {
 }
 
 async function resolveRedis(config) {
+  const local = `redis://127.0.0.1:${config.OAR_LIVE_REDIS_PORT ?? DEFAULT_LOCAL_REDIS_PORT}`;
   const configured = process.env.REDIS_URL;
   if (configured) {
     if (await redisAnswers(configured)) return configured;
-    say(`REDIS_URL ${configured} is not answering; trying ${DEFAULT_REDIS_URL}`);
+    say(`REDIS_URL ${configured} is not answering; trying ${local}`);
   }
-  if (await redisAnswers(DEFAULT_REDIS_URL)) {
-    say(`using the Redis on ${DEFAULT_REDIS_URL}`);
-    return DEFAULT_REDIS_URL;
+  if (await redisAnswers(local)) {
+    say(`using the Redis on ${local}`);
+    return local;
   }
   return startPrivateRedis(config);
 }

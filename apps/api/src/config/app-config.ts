@@ -67,7 +67,7 @@ export const configSchema = z.object({
     .optional(),
   /** `npm start` only: where its private redis-server keeps its AOF (relative to the repository). */
   OAR_LIVE_DATA_DIR: z.string().min(1, 'must be a directory path').default('.data'),
-  /** `npm start` only: port of its private redis-server (unset → a free port). */
+  /** `npm start` only: the 127.0.0.1 port where it looks for a Redis (unset → 6379) and else starts its own (unset → a free port). */
   OAR_LIVE_REDIS_PORT: tcpPort.optional(),
 });
 
