@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { get, type RequestOptions } from 'node:http';
 import { join } from 'node:path';
 import { OarClient, OarUnreachableError, type JobState } from '@oar-live/oar-client';
@@ -44,6 +45,19 @@ function rawGet(
       );
     }).on('error', reject);
   });
+}
+
+/** Pids of the processes that have FILE open. */
+function processesHolding(file: string): string[] {
+  return readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .filter((pid) => {
+      try {
+        return readdirSync(`/proc/${pid}/fd`).some((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) === file);
+      } catch {
+        return false; // the process ended meanwhile
+      }
+    });
 }
 
 /** Job cpusets OAR's resource manager made (one per running job), e.g. alice_1. */
@@ -132,7 +146,19 @@ describe('scripts/oar-sandbox', () => {
     expect(down.stdout).toContain('apache     127.0.0.1:6668 down');
     expect(down.stdout).toContain('almighty   127.0.0.1:6666 up');
 
-    expect(sandbox('start-api').status).toBe(0);
+    // Started with an extra open descriptor, as under `flock LOCK cmd`: Apache must not keep it
+    // (it would hold the caller's lock for as long as it runs).
+    const dir = mkdtempSync(join(tmpdir(), 'sandbox-fd-'));
+    const inherited = join(dir, 'lock');
+    const fd = openSync(inherited, 'w');
+    try {
+      const started = spawnSync('bash', [script, 'start-api'], { stdio: ['ignore', 'pipe', 'pipe', fd] });
+      expect(started.status).toBe(0);
+      expect(processesHolding(inherited)).toEqual([]);
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect((await oar().version()).oarVersion).toMatch(/^2\.5\.9/);
   });
 });
