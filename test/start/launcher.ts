@@ -25,6 +25,8 @@ export function startProcess(command: string, args: string[], env: Record<string
   const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !INHERITED_OUT.includes(name)));
   const child = spawn(command, args, {
     cwd: ROOT,
+    // Its own process group, so that a Ctrl-C can be sent to it as a terminal would, and to it alone.
+    detached: true,
     env: { ...base, LOG_LEVEL: 'warn', OAR_LIVE_TEST_MARKER: marker, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -86,10 +88,17 @@ export async function waitForStatus(url: string, status: number, timeoutMs: numb
   );
 }
 
-/** Sends SIGTERM and returns how it ended and how long it took. */
-export async function terminate(started: Started): Promise<{ code: number | null; ms: number }> {
+/**
+ * Stops it with SIGTERM, or as Ctrl-C in a terminal does (SIGINT to the whole foreground process
+ * group), and returns how it ended and how long it took.
+ */
+export async function terminate(
+  started: Started,
+  how: 'SIGTERM' | 'ctrl-c' = 'SIGTERM',
+): Promise<{ code: number | null; ms: number }> {
   const at = Date.now();
-  started.child.kill('SIGTERM');
+  if (how === 'ctrl-c') process.kill(-started.child.pid!, 'SIGINT');
+  else started.child.kill('SIGTERM');
   const { code } = await started.exited;
   return { code, ms: Date.now() - at };
 }

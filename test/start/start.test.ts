@@ -16,8 +16,9 @@ jest.setTimeout(FIRST_START_MS + 120_000);
 
 const started: Started[] = [];
 const track = (s: Started) => (started.push(s), s);
+/** After a failure: whatever it started (found by its marker), redis-server included. */
 afterEach(() => {
-  for (const s of started.splice(0)) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+  for (const s of started.splice(0)) for (const pid of processesWith(s.marker)) process.kill(pid, 'SIGKILL');
 });
 
 function answersOn(port: number): Promise<boolean> {
@@ -38,8 +39,8 @@ async function login(base: string, username: string, password: string): Promise<
   return ((await res.json()) as { token: string }).token;
 }
 
-async function expectCleanStop(app: Started): Promise<void> {
-  const { code, ms } = await terminate(app);
+async function expectCleanStop(app: Started, how: 'SIGTERM' | 'ctrl-c' = 'SIGTERM'): Promise<void> {
+  const { code, ms } = await terminate(app, how);
   expect(code).toBe(0);
   expect(ms).toBeLessThan(5000);
   expect(processesWith(app.marker)).toEqual([]);
@@ -113,7 +114,7 @@ describe('npm start', () => {
     await expectCleanStop(app);
   });
 
-  it('starts its own redis-server (AOF under the data dir) when no Redis answers, and stops it', async () => {
+  it('starts its own redis-server (AOF under the data dir) when no Redis answers, and stops it on Ctrl-C', async () => {
     const port = await freePort();
     const redisPort = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'oar-live-data-'));
@@ -133,7 +134,7 @@ describe('npm start', () => {
     const [, password] = await app.waitForOutput(/Sign in as "admin" with password (\S+)/);
     expect(await login(base, 'admin', password)).toEqual(expect.any(String));
 
-    await expectCleanStop(app);
+    await expectCleanStop(app, 'ctrl-c');
     expect(isAlive(Number(pid))).toBe(false);
     expect(await answersOn(redisPort)).toBe(false);
   });
