@@ -1,24 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { OarClient, OarHttpError, type NewResource, type Resource } from '@oar-live/oar-client';
+import {
+  OarClient,
+  OarHttpError,
+  type NewResource,
+  type Resource,
+  type SettableResourceState,
+} from '@oar-live/oar-client';
 import { setTimeout as delay } from 'node:timers/promises';
 import { forEachTarget, TargetError, type ExecutionContext } from './execution';
 import type { Outcome, PayloadOf } from './operation-job';
 
 /** Node operations need OAR's admin login. */
 const AS_OAR = { as: 'oar' } as const;
-/** Retiring a node waits this long for its cancelled jobs to leave before the attempt is retried. */
-const JOBS_GONE_TIMEOUT_MS = 60_000;
-const JOBS_GONE_POLL_MS = 500;
+/** How long an attempt waits for OAR to apply a node state (and free a node being retired). */
+const APPLIED_TIMEOUT_MS = 60_000;
+const APPLIED_POLL_MS = 500;
 
-/** Jobs still on a node being retired: a transient state, the attempt is retried. */
-class JobsStillRunningError extends OarHttpError {
-  constructor(node: string, jobIds: number[]) {
-    super(
-      503,
-      'Jobs still running',
-      `jobs ${jobIds.join(', ')} still run on ${node} after being cancelled`,
-      `retire ${node}`,
-    );
+/** OAR has not applied the state yet: a transient condition, the attempt is retried later. */
+class StateNotAppliedError extends OarHttpError {
+  constructor(node: string, state: string, pending: number[], jobIds: number[]) {
+    const waiting = [
+      pending.length > 0 && `resources ${pending.join(', ')} not ${state} yet`,
+      jobIds.length > 0 && `jobs ${jobIds.join(', ')} still running`,
+    ].filter(Boolean);
+    super(503, 'State not applied yet', `${node}: ${waiting.join('; ')}`, `set ${node} ${state}`);
   }
 }
 
@@ -91,6 +96,7 @@ export class NodeActions {
       for (const resource of resources) {
         if (resource.state !== payload.state) await this.oar.resources.setState(resource.id, payload.state, AS_OAR);
       }
+      await this.waitForState(name, payload.state, false);
       return { state: payload.state, resourceIds: resources.map((resource) => resource.id) };
     });
     return { results };
@@ -113,30 +119,36 @@ export class NodeActions {
       for (const resource of resources) {
         if (resource.state !== 'Dead') await this.oar.resources.setState(resource.id, 'Dead', AS_OAR);
       }
-      await this.waitUntilFree(name);
+      await this.waitForState(name, 'Dead', true);
       for (const resource of resources) await this.oar.resources.delete(resource.id, AS_OAR).catch(ignoreNotFound);
       return { deletedResourceIds: resources.map((resource) => resource.id), cancelledJobIds: jobIds };
     });
     return { results };
   }
 
+  /** From the list of all resources: OAR answers 500 (not 404) for `resources/nodes/<unknown>`. */
   private async resourcesOf(name: string): Promise<Resource[]> {
-    const resources = await this.oar.resources.ofNode(name, AS_OAR).catch((err: unknown) => {
-      if (err instanceof OarHttpError && err.status === 404) return [];
-      throw err;
-    });
+    const resources = (await this.oar.resources.list(AS_OAR)).filter((resource) => resource.node === name);
     if (resources.length === 0) throw new TargetError(404, `no node named ${name}`);
     return resources;
   }
 
-  /** OAR refuses to delete resources its jobs still hold; cancelled jobs take a few seconds to end. */
-  private async waitUntilFree(name: string): Promise<void> {
-    const deadline = Date.now() + JOBS_GONE_TIMEOUT_MS;
+  /**
+   * OAR applies a state change later (Almighty sets `next_state`, then the state, once the node's
+   * jobs are gone for Dead) and refuses to delete a resource that is not Dead yet: an operation
+   * succeeds once OAR shows the state (and, to retire, no job), waiting a bounded time for it.
+   */
+  private async waitForState(name: string, state: SettableResourceState, free: boolean): Promise<void> {
+    const deadline = Date.now() + APPLIED_TIMEOUT_MS;
     for (;;) {
-      const jobIds = await this.oar.resources.nodeJobIds(name, AS_OAR);
-      if (jobIds.length === 0) return;
-      if (Date.now() > deadline) throw new JobsStillRunningError(name, jobIds);
-      await delay(JOBS_GONE_POLL_MS);
+      const [resources, jobIds] = await Promise.all([
+        this.resourcesOf(name),
+        free ? this.oar.resources.nodeJobIds(name, AS_OAR) : [],
+      ]);
+      const pending = resources.filter((resource) => resource.state !== state).map((resource) => resource.id);
+      if (pending.length === 0 && jobIds.length === 0) return;
+      if (Date.now() > deadline) throw new StateNotAppliedError(name, state, pending, jobIds);
+      await delay(APPLIED_POLL_MS);
     }
   }
 }
