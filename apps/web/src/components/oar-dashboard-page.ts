@@ -53,5 +53,5 @@ export class OarDashboardPage extends LitElement {
 
 /** Smaller tiles for big clusters: keeps the page short and the canvas within browser size limits. */
 function tileSizeFor(nodes: number): number {
-  return nodes > 2000 ? 20 : nodes > 500 ? 32 : 64;
+  return nodes > 2000 ? 20 : nodes > 500 ? 32 : nodes > 64 ? 64 : 96;
 }

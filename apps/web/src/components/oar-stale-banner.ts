@@ -28,7 +28,13 @@ export class OarStaleBanner extends LitElement {
     const why =
       store.connection !== 'connected'
         ? 'Connection to oar-live lost — reconnecting'
-        : `OAR is unreachable${store.snapshot?.source.error ? `: ${store.snapshot.source.error}` : ''}`;
+        : sourceTrouble(store.snapshot?.source.error);
     return html`<div role="alert">⚠ ${why}. ${age !== undefined ? `Data is ${age} s old.` : 'No data yet.'}</div>`;
   }
+}
+
+/** The poller's error often already says "OAR is unreachable …"; do not say it twice. */
+function sourceTrouble(error: string | undefined): string {
+  if (error && /^OAR\b/.test(error)) return error;
+  return `OAR is unreachable${error ? `: ${error}` : ''}`;
 }
