@@ -76,7 +76,7 @@ describe('subscriber examples', () => {
 
   it('runs the curl SSE example of docs/events.md as written', async () => {
     const doc = readFileSync(join(root, 'docs', 'events.md'), 'utf8');
-    const line = /^curl -N http:\/\/127\.0\.0\.1:8080\/api\/events\b.*$/m.exec(doc)![0].replace(/\s+#.*$/, '');
+    const line = /^curl -sN http:\/\/127\.0\.0\.1:8080\/api\/events\b.*$/m.exec(doc)![0].replace(/\s+#.*$/, '');
     const next = run('bash', ['-c', line.replace('http://127.0.0.1:8080', api.url)]);
     expect(await next()).toMatch(/^id: \d+$/);
     expect(await next()).toBe('event: snapshot');

@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import type { Job, Node } from '@oar-live/oar-client';
 import { applyBatch, type Batch, type LiveEvent } from '@oar-live/shared';
 import { EventLogService } from '../../apps/api/src/cluster/event-log.service';
+import { LiveGateway } from '../../apps/api/src/live/live.gateway';
 import { startFeedApi, Subscriber, type RunningApi } from './api';
 import { uniquePrefix } from './support';
 
@@ -188,6 +189,7 @@ describe('live feed', () => {
   });
 
   it('gives subscribers that connect during a fan-out every batch once, with no gap', async () => {
+    api.app.get(LiveGateway).fanOutSliceMs = 0;
     const early = Array.from({ length: 20 }, () => subscribe(api.url));
     await Promise.all(early.map((sub) => sub.until(() => sub.snapshots.length, 'snapshot')));
     const late: Subscriber[] = [];

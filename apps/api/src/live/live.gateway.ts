@@ -27,6 +27,8 @@ export const MAX_SOCKET_BACKLOG = 32;
  * hundreds of milliseconds. Each room's broadcast is still encoded once.
  */
 export const FAN_OUT_SHARDS = 16;
+/** The fan-out yields only once it has held the event loop this long (small fan-outs never wait). */
+export const FAN_OUT_SLICE_MS = 20;
 const ALL = 'all';
 
 interface SocketState {
@@ -64,6 +66,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   private generation = 0;
   /** Sockets that finished their replay during a fan-out; they join their room when it ends. */
   private readonly joinsAfterFanOut: (() => void)[] = [];
+  /** How long the fan-out may hold the event loop before yielding (tests set 0 to yield after every room). */
+  fanOutSliceMs = FAN_OUT_SLICE_MS;
   private readonly subscriptions: RxSubscription[] = [];
 
   constructor(
@@ -177,11 +181,14 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
         const generation = this.generation;
         this.cutOffSlowConsumers();
         const rooms = this.namespace.adapter.rooms;
+        let sliceStarted = performance.now();
         for (let shard = 0; shard < FAN_OUT_SHARDS && generation === this.generation; shard++) {
           const room = `${ALL}:${shard}`;
           if (!rooms.get(room)?.size) continue;
           this.namespace.to(room).emit('changes', batch);
+          if (performance.now() - sliceStarted < this.fanOutSliceMs) continue;
           await new Promise((resolve) => setImmediate(resolve));
+          sliceStarted = performance.now();
         }
         if (generation !== this.generation) continue;
         for (const [room, subscription] of this.filterRooms) {
