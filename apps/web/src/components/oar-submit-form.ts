@@ -12,6 +12,8 @@ import {
 import { tableStyles } from './table-styles';
 import { OperationTracker } from './operation-tracker';
 
+type TextKey = 'name' | 'queue' | 'properties' | 'types' | 'resourcesText' | 'walltime';
+
 /**
  * Submit a job: a command, or a script (file picker or drag and drop); a resources builder
  * (nodes × cores, or a raw OAR expression); walltime, name, queue, properties, types.
@@ -135,42 +137,9 @@ export class OarSubmitForm extends LitElement {
       <fieldset>
         <legend>Resources</legend>
         <div class="row">
-          <label
-            >Nodes
-            <input
-              name="nodes"
-              type="number"
-              min="1"
-              .value=${String(r.nodes)}
-              ?disabled=${!!r.resourcesText.trim()}
-              @input=${(e: Event) => this.set({ nodes: (e.target as HTMLInputElement).valueAsNumber })}
-          /></label>
-          <label
-            >Cores per node
-            <input
-              name="coresPerNode"
-              type="number"
-              min="1"
-              .value=${String(r.coresPerNode)}
-              ?disabled=${!!r.resourcesText.trim()}
-              @input=${(e: Event) => this.set({ coresPerNode: (e.target as HTMLInputElement).valueAsNumber })}
-          /></label>
-          <label
-            >…or OAR expression
-            <input
-              name="resources"
-              .value=${r.resourcesText}
-              placeholder="/nodes=2/core=4"
-              @input=${(e: Event) => this.set({ resourcesText: (e.target as HTMLInputElement).value })}
-          /></label>
-          <label
-            >Walltime
-            <input
-              name="walltime"
-              .value=${r.walltime}
-              placeholder="hh:mm:ss"
-              @input=${(e: Event) => this.set({ walltime: (e.target as HTMLInputElement).value })}
-          /></label>
+          ${this.numberField('nodes', 'Nodes')} ${this.numberField('coresPerNode', 'Cores per node')}
+          ${this.textField('resourcesText', '…or OAR expression', '/nodes=2/core=4')}
+          ${this.textField('walltime', 'Walltime', 'hh:mm:ss')}
         </div>
         ${this.fieldError('nodes')} ${this.fieldError('coresPerNode')} ${this.fieldError('resourcesText')}
         ${this.fieldError('walltime')}
@@ -193,7 +162,7 @@ export class OarSubmitForm extends LitElement {
     </form>`;
   }
 
-  private textField(key: 'name' | 'queue' | 'properties' | 'types', label: string, placeholder = '') {
+  private textField(key: TextKey, label: string, placeholder = '') {
     return html`<label
       >${label}
       <input
@@ -202,6 +171,21 @@ export class OarSubmitForm extends LitElement {
         placeholder=${placeholder}
         aria-invalid=${!!this.errors[key]}
         @input=${(e: Event) => this.set({ [key]: (e.target as HTMLInputElement).value })}
+    /></label>`;
+  }
+
+  /** The nodes × cores builder; off while a raw OAR expression is given. */
+  private numberField(key: 'nodes' | 'coresPerNode', label: string) {
+    return html`<label
+      >${label}
+      <input
+        name=${key}
+        type="number"
+        min="1"
+        .value=${String(this.request[key])}
+        ?disabled=${!!this.request.resourcesText.trim()}
+        aria-invalid=${!!this.errors[key]}
+        @input=${(e: Event) => this.set({ [key]: (e.target as HTMLInputElement).valueAsNumber })}
     /></label>`;
   }
 
