@@ -231,6 +231,16 @@ describe('live feed', () => {
     expect(await sub.until(() => sub.batches.find((b) => b.seq === live.seq), 'live batch after resync')).toEqual(live);
   }, 120_000);
 
+  it('refuses anonymous and bad-token subscribers when anonymous reads are off, on sockets and SSE', async () => {
+    await api.close();
+    api = await startFeedApi(redis, prefix, { OAR_LIVE_ANONYMOUS_READ: 'false' });
+    const anonymous = subscribe(api.url);
+    expect((await anonymous.connectError()).message).toMatch(/reading needs a login token/);
+    const forged = subscribe(api.url, { token: 'not-a-token' });
+    expect((await forged.connectError()).message).toBe('the token is invalid or expired');
+    expect((await get(`${api.url}/api/events`)).status).toBe(401);
+  });
+
   it('streams the same batches over SSE with ids, honouring Last-Event-ID and ?since=', async () => {
     const first = await append([jobAdded(1)]);
     const second = await append([jobAdded(2)]);
