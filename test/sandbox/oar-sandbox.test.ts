@@ -47,10 +47,10 @@ function rawGet(
   });
 }
 
-/** Pids of the processes that have FILE open. */
+/** Pids of the processes other than this one that have FILE open. */
 function processesHolding(file: string): string[] {
   return readdirSync('/proc')
-    .filter((pid) => /^\d+$/.test(pid))
+    .filter((pid) => /^\d+$/.test(pid) && pid !== String(process.pid))
     .filter((pid) => {
       try {
         return readdirSync(`/proc/${pid}/fd`).some((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) === file);
