@@ -28,27 +28,14 @@ async function bothSides(scenario: (s: Session) => Promise<void>): Promise<strin
 }
 
 describe('oar-sim answers like the real OAR 2.5.9', () => {
-  it('reads every endpoint', async () => {
-    expect(await bothSides(scenarios.readEveryEndpoint)).toEqual([]);
-  });
-
-  it('runs a command job and a script job to Terminated', async () => {
-    expect(await bothSides(scenarios.commandAndScriptJobs)).toEqual([]);
-  });
-
-  it('cancels a Waiting and a Running job', async () => {
-    expect(await bothSides(scenarios.cancelWaitingAndRunning)).toEqual([]);
-  });
-
-  it('holds and resumes a job', async () => {
-    expect(await bothSides(scenarios.holdAndResume)).toEqual([]);
-  });
-
-  it('creates resources, sets their state and deletes them', async () => {
-    expect(await bothSides(scenarios.resources)).toEqual([]);
-  });
-
-  it('answers every error case of the recipe the same way', async () => {
-    expect(await bothSides(scenarios.errorCases)).toEqual([]);
+  it.each([
+    ['reads every endpoint', scenarios.readEveryEndpoint],
+    ['runs a command job and a script job to Terminated', scenarios.commandAndScriptJobs],
+    ['cancels a Waiting and a Running job', scenarios.cancelWaitingAndRunning],
+    ['holds and resumes a job', scenarios.holdAndResume],
+    ['creates resources, sets their state and deletes them', scenarios.resources],
+    ['answers every error case of the recipe the same way', scenarios.errorCases],
+  ])('%s', async (_name, scenario) => {
+    expect(await bothSides(scenario)).toEqual([]);
   });
 });

@@ -96,21 +96,12 @@ export async function commandAndScriptJobs(s: Session): Promise<void> {
 
 export async function cancelWaitingAndRunning(s: Session): Promise<void> {
   const big = { resource: '/nodes=4/core=2,walltime=00:05:00' };
-  const running = (
-    await s.call('submit a job taking all cores', '/jobs.json', {
-      method: 'POST',
-      user: ALICE,
-      json: { ...big, command: 'sleep 120', name: 'blocker' },
-    })
-  ).body as JobAnswer;
+  const submit = async (name: string, user: string, command: string, jobName: string) =>
+    (await s.call(name, '/jobs.json', { method: 'POST', user, json: { ...big, command, name: jobName } }))
+      .body as JobAnswer;
+  const running = await submit('submit a job taking all cores', ALICE, 'sleep 120', 'blocker');
   await s.waitFor(running.id, ALICE, 'Running');
-  const waiting = (
-    await s.call('submit a job that must wait', '/jobs.json', {
-      method: 'POST',
-      user: BOB,
-      json: { ...big, command: 'sleep 5', name: 'api-big' },
-    })
-  ).body as JobAnswer;
+  const waiting = await submit('submit a job that must wait', BOB, 'sleep 5', 'api-big');
   await s.waitFor(waiting.id, BOB, 'Waiting');
   await s.call('waiting job', `/jobs/${waiting.id}.json`, {
     user: BOB,
