@@ -245,9 +245,17 @@ export class OarNodeGrid extends LitElement {
     drawShape(ctx, SHAPES[node.state] ?? 'half', x + border + 1, y + border + 1, icon, stateColor);
     if (size >= 44) {
       ctx.fillStyle = this.color('--fg');
-      ctx.font = `600 ${Math.round(header * 0.7)}px system-ui, sans-serif`;
+      const room = size - icon - border * 2 - 6;
+      let fontPx = Math.round(header * 0.7);
+      ctx.font = `600 ${fontPx}px system-ui, sans-serif`;
+      const width = ctx.measureText(node.name).width;
+      if (width > room) {
+        // A smaller font reads better than the squeezed glyphs fillText's maxWidth would draw.
+        fontPx = Math.max(8, Math.floor((fontPx * room) / width));
+        ctx.font = `600 ${fontPx}px system-ui, sans-serif`;
+      }
       ctx.textBaseline = 'middle';
-      ctx.fillText(node.name, x + border + icon + 4, y + border + 1 + icon / 2, size - icon - border * 2 - 6);
+      ctx.fillText(node.name, x + border + icon + 4, y + border + 1 + icon / 2, room);
     }
     this.drawCores(ctx, node, x + border + 1, y + header + border, size - 2 * border - 2, size - header - 2 * border);
 
