@@ -1,0 +1,109 @@
+import fc from 'fast-check';
+import type { Job, Node } from '@oar-live/oar-client';
+import { applyBatch, canonicalSnapshot, compareNodeNames } from './apply';
+import type { Batch, LiveEvent, Snapshot } from './events';
+
+/** The obvious definition applyBatch must keep to: last event per key wins, then sort everything. */
+function applyBatchBySorting(snapshot: Snapshot, batch: Batch): Snapshot {
+  const nodes = new Map(snapshot.nodes.map((n) => [n.name, n]));
+  const jobs = new Map(snapshot.jobs.map((j) => [j.id, j]));
+  let source = snapshot.source;
+  for (const event of batch.events) {
+    if (event.type === 'node.added' || event.type === 'node.changed') nodes.set(event.node.name, event.node);
+    else if (event.type === 'node.removed') nodes.delete(event.name);
+    else if (event.type === 'job.added' || event.type === 'job.changed') jobs.set(event.job.id, event.job);
+    else if (event.type === 'job.removed') jobs.delete(event.id);
+    else if (event.type === 'source.status') {
+      const { type: _type, ...status } = event;
+      source = status;
+    }
+  }
+  return canonicalSnapshot({
+    seq: batch.seq,
+    at: batch.at,
+    source,
+    nodes: [...nodes.values()],
+    jobs: [...jobs.values()],
+  });
+}
+
+/** Names whose natural order differs from their code-unit order. */
+const NAMES = ['node1', 'node2', 'node10', 'node02', 'Node3', 'gpu-1', 'gpu-10', 'a', 'b9', 'b10'];
+
+const nodeArb: fc.Arbitrary<Node> = fc
+  .record({ name: fc.constantFrom(...NAMES), state: fc.constantFrom('Alive', 'Absent', 'Dead') })
+  .map(({ name, state }) => ({ name, state, resources: [], jobIds: [], busyCores: 0, totalCores: 0 }));
+
+const jobArb: fc.Arbitrary<Job> = fc
+  .record({ id: fc.integer({ min: 1, max: 12 }), state: fc.constantFrom('Waiting', 'Running') })
+  .map(({ id, state }) => ({
+    id,
+    state,
+    name: null,
+    user: 'alice',
+    queue: 'default',
+    command: 'sleep 1',
+    submittedAt: '2026-11-25T16:00:00.000Z',
+    nodes: [],
+    resourceIds: [],
+  }));
+
+const eventArb: fc.Arbitrary<LiveEvent> = fc.oneof(
+  nodeArb.map((node): LiveEvent => ({ type: 'node.added', node })),
+  nodeArb.map((node): LiveEvent => ({ type: 'node.changed', node, changed: ['state'] })),
+  nodeArb.map((node): LiveEvent => ({ type: 'node.removed', name: node.name, node })),
+  jobArb.map((job): LiveEvent => ({ type: 'job.added', job })),
+  jobArb.map((job): LiveEvent => ({ type: 'job.changed', job, changed: ['state'] })),
+  jobArb.map((job): LiveEvent => ({ type: 'job.removed', id: job.id, job })),
+  fc.constantFrom<LiveEvent>(
+    { type: 'source.status', status: 'up' },
+    { type: 'source.status', status: 'down', error: 'x' },
+  ),
+);
+
+const snapshotArb: fc.Arbitrary<Snapshot> = fc
+  .record({
+    nodes: fc.uniqueArray(nodeArb, { selector: (n) => n.name }),
+    jobs: fc.uniqueArray(jobArb, { selector: (j) => j.id }),
+  })
+  .map(({ nodes, jobs }) =>
+    canonicalSnapshot({ seq: 7, at: '2026-11-25T16:00:00.000Z', source: { status: 'up' }, nodes, jobs }),
+  );
+
+describe('applyBatch', () => {
+  it('gives exactly what applying the events and re-sorting everything gives', () => {
+    fc.assert(
+      fc.property(snapshotArb, fc.array(eventArb, { maxLength: 30 }), (snapshot, events) => {
+        const batch: Batch = { seq: 8, at: '2026-11-25T16:00:02.000Z', events };
+        expect(applyBatch(snapshot, batch)).toEqual(applyBatchBySorting(snapshot, batch));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps nodes in natural order when inserting among them', () => {
+    const snapshot = canonicalSnapshot({
+      seq: 1,
+      at: 'x',
+      source: { status: 'up' },
+      nodes: ['node1', 'node10'].map((name) => ({
+        name,
+        state: 'Alive',
+        resources: [],
+        jobIds: [],
+        busyCores: 0,
+        totalCores: 0,
+      })),
+      jobs: [],
+    });
+    const node: Node = { name: 'node2', state: 'Alive', resources: [], jobIds: [], busyCores: 0, totalCores: 0 };
+    const next = applyBatch(snapshot, { seq: 2, at: 'y', events: [{ type: 'node.added', node }] });
+    expect(next.nodes.map((n) => n.name)).toEqual(['node1', 'node2', 'node10']);
+    expect([...next.nodes].sort((a, b) => compareNodeNames(a.name, b.name))).toEqual(next.nodes);
+  });
+
+  it('refuses a batch that does not follow the snapshot', () => {
+    const snapshot: Snapshot = { seq: 3, at: 'x', source: { status: 'up' }, nodes: [], jobs: [] };
+    expect(() => applyBatch(snapshot, { seq: 5, at: 'y', events: [] })).toThrow('batch 5 does not follow snapshot 3');
+  });
+});
