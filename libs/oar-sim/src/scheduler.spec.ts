@@ -1,7 +1,8 @@
 import { SimClock } from './clock';
 import { Cluster } from './cluster';
 import type { JobRow } from './records';
-import { Scheduler, type SubmitSpec } from './scheduler';
+import type { SubmitSpec } from './oarsub';
+import { Scheduler } from './scheduler';
 import { Timeline } from './timeline';
 
 const FACTOR = 50;

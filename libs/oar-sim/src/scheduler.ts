@@ -5,13 +5,12 @@
  */
 import type { Cluster } from './cluster';
 import { ADMINS } from './cluster';
-import { interpretCommand } from './command';
-import { groupByNode, place, type PlacementQuery } from './placement';
-import { compileProperty } from './properties';
+import { NodeIndex } from './node-index';
+import { oarsub, QUEUES, type SubmitSpec } from './oarsub';
+import { place, type PlacementQuery } from './placement';
 import type { JobRow, JobState, ResourceRow, ResourceState } from './records';
 import { FINISHED, HOLDS_RESOURCES } from './records';
-import type { ResourceRequest } from './resource-request';
-import { formatWalltime, parseResourceRequest, RequestError, requestedCount } from './resource-request';
+import { requestedCount } from './resource-request';
 import type { Timeline } from './timeline';
 
 /** Simulated seconds per step, as measured on the real sandbox (recipe: ~1 s per state step). */
@@ -38,29 +37,9 @@ export const OAR_CADENCE: StepDelays = {
   ganttCleanup: 3,
 };
 
-export const QUEUES: Record<string, number> = { admin: 10, default: 2, besteffort: 0 };
 const KARMA = ' (Karma=0.000,quota_ok)';
 /** Placement attempts that fail before a pass gives up on the rest of the queue. */
 const FAILED_PLACEMENTS_PER_PASS = 500;
-
-export interface SubmitSpec {
-  owner: string;
-  /** Command line, or the script file name for a script job. */
-  command: string;
-  /** Script text (decides the simulated run time when given). */
-  script?: string;
-  resource?: string;
-  name?: string;
-  queue?: string;
-  property?: string;
-  types?: string[];
-  directory?: string;
-  project?: string;
-  stdout?: string;
-  stderr?: string;
-  hold?: boolean;
-  initialRequest: string;
-}
 
 /** A refused oardel/oarhold/oarresume: `status` is the raw wait status the API prints (256 = exit 1). */
 export class CommandError extends Error {
@@ -72,115 +51,23 @@ export class CommandError extends Error {
   }
 }
 
-interface NodeLayout {
-  rev: number;
-  members: ResourceRow[][];
-  nodeOf: Map<number, number>;
-  /** Resources per node that are not Dead (what oarsub checks a request against), by stateRev. */
-  schedulable?: { rev: number; counts: number[] };
-}
-
 export class Scheduler {
   private passPending = false;
-  private layout: NodeLayout | undefined;
+  private readonly nodes: NodeIndex;
 
   constructor(
     private readonly cluster: Cluster,
     private readonly timeline: Timeline,
     private readonly delays: StepDelays = OAR_CADENCE,
     private readonly defaultRunSeconds = 60,
-  ) {}
+  ) {
+    this.nodes = new NodeIndex(cluster);
+  }
 
-  /** oarsub: the new job and oarsub's output (admission rules, OAR_JOB_ID=…). */
   submit(spec: SubmitSpec): { job: JobRow; output: string } {
-    const cluster = this.cluster;
-    const queue = spec.queue ?? 'default';
-    const request = parseResourceRequest(spec.resource);
-    if (queue === 'admin' && !ADMINS.has(spec.owner))
-      throw new RequestError(
-        254,
-        '[ADMISSION RULE] Only member of the group admin can submit jobs in the admin queue\n\n',
-      );
-    const besteffort = queue === 'besteffort' || (spec.types ?? []).includes('besteffort');
-    const admission = admissionRules(request, besteffort);
-    if (!(queue in QUEUES)) throw new RequestError(248, `${admission}ERROR : The queue ${queue} does not exist\n`);
-    const types = besteffort ? [...new Set([...(spec.types ?? []), 'besteffort'])] : (spec.types ?? []);
-    const refused = (err: unknown) =>
-      err instanceof RequestError && err.status === 8
-        ? new RequestError(
-            8,
-            `${admission}${err.message}\nOAR_JOB_ID=-5\n[ERROR] Oarsub failed, please verify your request syntax.\n`,
-          )
-        : err;
-    let user: ((r: ResourceRow) => boolean) | undefined;
-    try {
-      user = spec.property ? compileProperty(spec.property) : undefined;
-    } catch (err) {
-      throw refused(err);
-    }
-    const matches = (r: ResourceRow) =>
-      r.type === 'default' &&
-      r.desktop_computing === 'NO' &&
-      r.drain === 'NO' &&
-      (!besteffort || r.besteffort === 'YES') &&
-      (!user || user(r));
-    const layout = this.nodeLayout();
-    if (layout.schedulable?.rev !== cluster.stateRev)
-      layout.schedulable = { rev: cluster.stateRev, counts: countByNode(layout, (r) => r.state !== 'Dead') };
-    const counts = layout.schedulable.counts;
-    const nodes = { members: layout.members, usableCount: (i: number) => counts[i] };
-    if (
-      !place({
-        groups: request.groups,
-        resources: cluster.resources,
-        usable: (r) => r.state !== 'Dead',
-        matches,
-        nodes,
-      })
-    )
-      throw refused(new RequestError(8, 'There are not enough resources for your request'));
-
-    const conditions = [spec.property && `(${spec.property})`, besteffort && "(besteffort = 'YES')"].filter(Boolean);
-    const id = cluster.allocateJobId();
-    const name = spec.name ?? null;
-    const outcome = interpretCommand(spec.script ?? spec.command, this.defaultRunSeconds);
-    const output = (file: string | undefined, ext: string) =>
-      (file ?? `OAR.${name === null ? '' : `${name}.`}%jobid%.${ext}`).replace(/%jobid%/g, String(id));
-    const job: JobRow = {
-      id,
-      owner: spec.owner,
-      name,
-      queue,
-      state: spec.hold ? 'Hold' : 'Waiting',
-      command: spec.command,
-      initialRequest: spec.initialRequest,
-      launchingDirectory: spec.directory ?? `/home/${spec.owner}`,
-      project: spec.project ?? 'default',
-      types,
-      properties: `(${[...conditions, "desktop_computing = 'NO'"].join(' AND ')}) AND drain='NO'`,
-      matches,
-      request,
-      stdoutFile: output(spec.stdout, 'stdout'),
-      stderrFile: output(spec.stderr, 'stderr'),
-      submissionTime: cluster.clock.epoch(),
-      startTime: 0,
-      stopTime: 0,
-      scheduledStart: null,
-      walltime: null,
-      exitCode: null,
-      message: jobMessage(request, name, types),
-      events: [],
-      assigned: [],
-      planned: [],
-      runSeconds: outcome.seconds,
-      exitStatus: outcome.status,
-      fragged: false,
-      course: 0,
-      rev: 0,
-    };
-    cluster.addJob(job);
+    const submitted = oarsub(this.cluster, this.nodes, spec, this.defaultRunSeconds);
     this.requestPass();
-    return { job, output: `${admission}OAR_JOB_ID=${id}\n` };
+    return submitted;
   }
 
   /** oardel. Returns oardel's output. */
@@ -260,9 +147,9 @@ export class Scheduler {
     const waiting = [...cluster.unfinished.values()]
       .filter((j) => j.state === 'Waiting')
       .sort((a, b) => QUEUES[b.queue] - QUEUES[a.queue] || a.id - b.id);
-    const layout = this.nodeLayout();
-    const freeByNode = countByNode(layout, (r) => this.isFree(r));
-    const aliveByNode = countByNode(layout, (r) => r.state === 'Alive');
+    const layout = this.nodes.layout();
+    const freeByNode = this.nodes.count((r) => this.isFree(r));
+    const aliveByNode = this.nodes.count((r) => r.state === 'Alive');
     const freeNodes = { members: layout.members, usableCount: (i: number) => freeByNode[i] };
     const aliveNodes = { members: layout.members, usableCount: (i: number) => aliveByNode[i] };
     const besteffortRunning = [...cluster.unfinished.values()].some(
@@ -285,16 +172,6 @@ export class Scheduler {
       if (besteffortRunning && job.queue !== 'besteffort' && this.preempt(job, query)) continue;
       this.plan(job, { ...query, usable: (r) => r.state === 'Alive', nodes: aliveNodes });
     }
-  }
-
-  private nodeLayout(): NodeLayout {
-    if (this.layout?.rev !== this.cluster.layoutRev) {
-      const members = groupByNode(this.cluster.resources);
-      const nodeOf = new Map<number, number>();
-      members.forEach((m, index) => m.forEach((r) => nodeOf.set(r.id, index)));
-      this.layout = { rev: this.cluster.layoutRev, members, nodeOf };
-    }
-    return this.layout;
   }
 
   private isFree(r: ResourceRow): boolean {
@@ -437,27 +314,6 @@ export class Scheduler {
     const first = job.assigned[0];
     return (first === undefined ? undefined : this.cluster.resource(first)?.network_address) ?? '';
   }
-}
-
-/** The lines OAR 2.5.9's default admission rules print, in their order. */
-function admissionRules(request: ResourceRequest, besteffort: boolean): string {
-  const lines: string[] = [];
-  if (besteffort)
-    lines.push('Automatically add the besteffort type', 'Automatically add the besteffort constraint on the resources');
-  if (!request.walltimeGiven) lines.push('Set default walltime to 7200.');
-  lines.push('Modify resource description with type constraints');
-  return lines.map((line) => `[ADMISSION RULE] ${line}\n`).join('');
-}
-
-function countByNode(layout: NodeLayout, test: (r: ResourceRow) => boolean): number[] {
-  return layout.members.map((members) => members.reduce((n, r) => n + (test(r) ? 1 : 0), 0));
-}
-
-function jobMessage(request: ResourceRequest, name: string | null, types: string[]): string {
-  const parts = [`R=${requestedCount(request)}`, `W=${formatWalltime(request.walltime)}`, 'J=B'];
-  if (name !== null) parts.push(`N=${name}`);
-  if (types.length > 0) parts.push(`T=${types.join('|')}`);
-  return parts.join(',');
 }
 
 function withKarma(message: string): string {

@@ -4,7 +4,8 @@
  * from one seeded generator: the same seed and cluster size give the same jobs at the same times.
  */
 import { RequestError, formatWalltime } from './resource-request';
-import type { Scheduler, SubmitSpec } from './scheduler';
+import type { SubmitSpec } from './oarsub';
+import type { Scheduler } from './scheduler';
 import type { Timeline } from './timeline';
 
 export interface WorkloadOptions {

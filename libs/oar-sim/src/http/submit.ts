@@ -3,7 +3,7 @@
  * Options keep the order they were posted in (OAR's own order is Perl hash order, i.e. random).
  */
 import { randomBytes } from 'node:crypto';
-import type { SubmitSpec } from '../scheduler';
+import type { SubmitSpec } from '../oarsub';
 import { OarHttpError } from './errors';
 
 /** oarsub long options the API passes through (`resources` is an alias of `resource`). */
