@@ -26,7 +26,6 @@ export const FAST_WINDOW_MS = 30_000;
 export const MAX_BACKOFF_MS = 30_000;
 /** Lease renewal / takeover attempt period; the lease lives 4 × this, so fail-over takes ≤ ~5 s. */
 export const LEASE_RENEW_MS = 1000;
-export const METRICS_EVERY_MS = 15_000;
 
 function errorKind(err: unknown): OarErrorKind {
   if (err instanceof OarTimeoutError) return 'timeout';
@@ -61,8 +60,6 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
   private failures = 0;
   private fastUntil = 0;
   private stopped = false;
-  private metricsObservedAt = 0;
-  private metricsStale = true;
 
   constructor(
     private readonly oar: OarClient,
@@ -202,20 +199,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     }
     events.push(...(await diffClusterChunked(previous, reading.state, reading.finals)));
     const batch = await this.append(events, at);
-    this.observeMetrics(reading.state, batch !== null);
+    this.metrics.observeSnapshot(reading.state);
     return batch;
-  }
-
-  /**
-   * The node/core/job gauges walk every resource (~100 ms of event loop at 25,000 resources), so they
-   * are refreshed on change and at most every METRICS_EVERY_MS: Prometheus scrapes no faster anyway.
-   */
-  private observeMetrics(state: ClusterState, changed: boolean): void {
-    this.metricsStale ||= changed;
-    if (!this.metricsStale || Date.now() - this.metricsObservedAt < METRICS_EVERY_MS) return;
-    this.metrics.observeSnapshot(state);
-    this.metricsObservedAt = Date.now();
-    this.metricsStale = false;
   }
 
   private async append(events: LiveEvent[], at: string): Promise<Batch | null> {

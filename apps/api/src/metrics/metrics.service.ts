@@ -45,18 +45,20 @@ export class MetricsService {
     ['state'],
   );
 
-  readonly nodes = this.gauge('oar_live_nodes', 'Nodes in the current snapshot, by node state', ['state']);
+  readonly nodes = this.clusterGauge('oar_live_nodes', 'Nodes in the current snapshot, by node state', ['state']);
 
-  readonly cores = this.gauge('oar_live_cores', 'Cores (OAR resources) in the current snapshot, by resource state', [
-    'state',
-  ]);
+  readonly cores = this.clusterGauge(
+    'oar_live_cores',
+    'Cores (OAR resources) in the current snapshot, by resource state',
+    ['state'],
+  );
 
-  readonly busyCores = this.gauge(
+  readonly busyCores = this.clusterGauge(
     'oar_live_cores_busy',
     'Cores (OAR resources) running at least one job in the current snapshot',
   );
 
-  readonly jobs = this.gauge('oar_live_jobs', 'Unfinished jobs in the current snapshot, by state and queue', [
+  readonly jobs = this.clusterGauge('oar_live_jobs', 'Unfinished jobs in the current snapshot, by state and queue', [
     'state',
     'queue',
   ]);
@@ -66,17 +68,54 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Replaces the node/core/job gauges with the counts of `snapshot` (states that vanished drop out). */
+  /** The snapshot the cluster gauges describe, and the one they were last counted from. */
+  private observed: Pick<Snapshot, 'nodes' | 'jobs'> | undefined;
+  private counted: Pick<Snapshot, 'nodes' | 'jobs'> | undefined;
+
+  /**
+   * The node/core/job gauges will describe `snapshot` (states that vanished drop out). Only the
+   * reference is kept: the counting walks every resource (25,000 on a big cluster), so it happens
+   * when Prometheus scrapes, once per new snapshot, not on the poller's path after every change.
+   */
   observeSnapshot(snapshot: Pick<Snapshot, 'nodes' | 'jobs'>): void {
-    setCounts(this.nodes, snapshot.nodes, (node) => ({ state: node.state }));
-    const resources = snapshot.nodes.flatMap((node) => node.resources);
-    setCounts(this.cores, resources, (resource) => ({ state: resource.state }));
-    this.busyCores.set(resources.filter((resource) => resource.jobIds.length > 0).length);
-    setCounts(this.jobs, snapshot.jobs, (job) => ({ state: job.state, queue: job.queue }));
+    this.observed = snapshot;
+  }
+
+  private countSnapshot(): void {
+    const snapshot = this.observed;
+    if (!snapshot || snapshot === this.counted) return;
+    this.counted = snapshot;
+    const nodeStates = new Map<string, number>();
+    const coreStates = new Map<string, number>();
+    let busyCores = 0;
+    for (const node of snapshot.nodes) {
+      tally(nodeStates, node.state);
+      for (const resource of node.resources) {
+        tally(coreStates, resource.state);
+        if (resource.jobIds.length > 0) busyCores += 1;
+      }
+    }
+    const jobsByQueue = new Map<string, Map<string, number>>();
+    for (const job of snapshot.jobs) {
+      const byState = jobsByQueue.get(job.queue) ?? new Map<string, number>();
+      tally(byState, job.state);
+      jobsByQueue.set(job.queue, byState);
+    }
+    setCounts(this.nodes, nodeStates, (state) => ({ state }));
+    setCounts(this.cores, coreStates, (state) => ({ state }));
+    this.busyCores.set(busyCores);
+    this.jobs.reset();
+    for (const [queue, byState] of jobsByQueue)
+      for (const [state, count] of byState) this.jobs.set({ state, queue }, count);
   }
 
   private gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
     return new Gauge<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /** A gauge counted from the observed snapshot when it is read. */
+  private clusterGauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
+    return new Gauge<L>({ name, help, labelNames, registers: [this.registry], collect: () => this.countSnapshot() });
   }
 
   private histogram(name: string, help: string, buckets: number[]): Histogram {
@@ -93,19 +132,15 @@ export class MetricsService {
   }
 }
 
-function setCounts<L extends string, T>(
+function tally(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+function setCounts<L extends string>(
   gauge: Gauge<L>,
-  items: readonly T[],
-  labelsOf: (item: T) => Record<L, string>,
+  counts: ReadonlyMap<string, number>,
+  labelsOf: (key: string) => Record<L, string>,
 ): void {
-  const counts = new Map<string, { labels: Record<L, string>; count: number }>();
-  for (const item of items) {
-    const labels = labelsOf(item);
-    const key = JSON.stringify(labels);
-    const entry = counts.get(key) ?? { labels, count: 0 };
-    entry.count += 1;
-    counts.set(key, entry);
-  }
   gauge.reset();
-  for (const { labels, count } of counts.values()) gauge.set(labels, count);
+  for (const [key, count] of counts) gauge.set(labelsOf(key), count);
 }
