@@ -7,6 +7,8 @@ const stateRank = (state: string) => {
 
 /** One state when all resources agree, else the distinct states joined with "/" in RESOURCE_STATES order. */
 function nodeState(resources: Resource[]): string {
+  // Most nodes have every core in one state: say so without building and sorting a set.
+  if (resources.every((r) => r.state === resources[0].state)) return resources[0].state;
   const states = [...new Set(resources.map((r) => r.state))];
   return states.sort((a, b) => stateRank(a) - stateRank(b) || a.localeCompare(b)).join('/');
 }
@@ -28,7 +30,7 @@ export function buildNodes(resources: readonly Resource[], jobs: readonly Job[])
   }
   const byNode = new Map<string, Resource[]>();
   for (const resource of resources) {
-    const jobIds = (jobsByResource.get(resource.id) ?? []).sort((a, b) => a - b);
+    const jobIds = jobsByResource.get(resource.id)?.sort((a, b) => a - b) ?? [];
     const rows = byNode.get(resource.node) ?? [];
     rows.push({ ...resource, jobIds });
     byNode.set(resource.node, rows);
@@ -42,7 +44,7 @@ export function buildNodes(resources: readonly Resource[], jobs: readonly Job[])
         name,
         state: nodeState(rows),
         resources: rows,
-        jobIds: [...new Set(busy.flatMap((r) => r.jobIds))].sort((a, b) => a - b),
+        jobIds: busy.length > 0 ? [...new Set(busy.flatMap((r) => r.jobIds))].sort((a, b) => a - b) : [],
         busyCores: busy.length,
         totalCores: rows.length,
       };
