@@ -2,7 +2,8 @@
  * Child process of bench/live.bench.ts: many `/live` subscribers speaking Engine.IO/Socket.IO over a
  * bare WebSocket. They note the arrival time of each `changes` message and read only its seq, so the
  * measured latency is the server's fan-out, not 1,000 JSON decodes queued in one client event loop.
- * Messages from the parent: {connect: {url, count, since}}, {report: seq}, {close: true}.
+ * Messages from the parent: {connect: {url, count, since}}, {report: seq} → {arrivals, cpu: this
+ * process's CPU usage so far (to tell whether the subscribers' side limits the latency)}, {close: true}.
  */
 import WebSocket from 'ws';
 
@@ -42,7 +43,7 @@ process.on(
         (err: Error) => reply({ error: err.message }),
       );
     } else if (message.report !== undefined) {
-      reply({ arrivals: arrivals.get(message.report) ?? [] });
+      reply({ arrivals: arrivals.get(message.report) ?? [], cpu: process.cpuUsage() });
     } else if (message.close) {
       for (const ws of sockets.splice(0)) ws.terminate();
       arrivals.clear();

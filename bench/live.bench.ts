@@ -91,6 +91,9 @@ const perMinute = (count: number, ms: number) => Math.round((count * 60_000) / m
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const round = (n: number) => Math.round(n * 10) / 10;
+/** User + system CPU of `usage` (a delta), or of `usage` minus `since` for another process's readings. */
+const cpuMs = (usage: NodeJS.CpuUsage, since?: NodeJS.CpuUsage) =>
+  Math.round((usage.user + usage.system - (since ? since.user + since.system : 0)) / 1000);
 const waitMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function pollCount(api: RunningApi): Promise<number> {
@@ -209,7 +212,11 @@ async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
       // Like OAR, the simulator applies state requests a moment later: wait for the last one.
       while ((await oar.resources.get(changed.at(-1)!)).state !== target) await waitMs(50);
       let appendedAt = 0;
-      const subscription = log.appended$.subscribe(() => (appendedAt = performance.timeOrigin + performance.now()));
+      let cpuAtAppend = process.cpuUsage();
+      const subscription = log.appended$.subscribe(() => {
+        appendedAt = performance.timeOrigin + performance.now();
+        cpuAtAppend = process.cpuUsage();
+      });
       const loop = monitorEventLoopDelay({ resolution: 1 });
       loop.enable();
       const started = performance.now();
@@ -219,7 +226,7 @@ async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
       loop.disable();
       subscription.unsubscribe();
       if (batch.events.length !== CHANGES) throw new Error(`expected ${CHANGES} changes, got ${batch.events.length}`);
-      return { batch, appendedAt, pollMs, blockMs: loop.max / 1e6 };
+      return { batch, appendedAt, cpuAtAppend, pollMs, blockMs: loop.max / 1e6 };
     };
 
     const quiet = [];
@@ -233,17 +240,25 @@ async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
 
     const latencies: number[] = [];
     const loud = [];
+    /** CPU time from the append to the last arrival: the server's, and the subscribers' process's. */
+    const fanOutCpuMs: { server: number; subscribers: number }[] = [];
+    type Report = { arrivals: number[]; cpu: NodeJS.CpuUsage };
     for (let round = 0; round < ROUNDS; round++) {
+      const clientCpuBefore = (await clients.ask<Report>({ report: -1 })).cpu;
       const result = await changeAndPoll(round);
       loud.push(result);
-      let arrivals: number[] = [];
-      for (let tries = 0; tries < 200 && arrivals.length < SUBSCRIBERS; tries++) {
-        arrivals = (await clients.ask<{ arrivals: number[] }>({ report: result.batch.seq })).arrivals;
-        if (arrivals.length < SUBSCRIBERS) await waitMs(50);
+      let report: Report = { arrivals: [], cpu: clientCpuBefore };
+      for (let tries = 0; tries < 200 && report.arrivals.length < SUBSCRIBERS; tries++) {
+        report = await clients.ask<Report>({ report: result.batch.seq });
+        if (report.arrivals.length < SUBSCRIBERS) await waitMs(50);
       }
-      if (arrivals.length < SUBSCRIBERS)
-        throw new Error(`only ${arrivals.length} subscribers got batch ${result.batch.seq}`);
-      latencies.push(...arrivals.map((at) => at - result.appendedAt));
+      if (report.arrivals.length < SUBSCRIBERS)
+        throw new Error(`only ${report.arrivals.length} subscribers got batch ${result.batch.seq}`);
+      latencies.push(...report.arrivals.map((at) => at - result.appendedAt));
+      fanOutCpuMs.push({
+        server: cpuMs(process.cpuUsage(result.cpuAtAppend)),
+        subscribers: cpuMs(report.cpu, clientCpuBefore),
+      });
     }
     const batchBytes = Buffer.byteLength(JSON.stringify(loud[0].batch));
     latencies.sort((a, b) => a - b);
@@ -261,6 +276,7 @@ async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
         max: round(latencies.at(-1)!),
         goalP99: 250,
       },
+      fanOutCpuMs,
       longestEventLoopBlockMs: {
         goal: 50,
         pollOnly: quiet.map((r) => round(r.blockMs)),
