@@ -6,7 +6,7 @@
  *    subscriber-received latency (p50/p99) of a 250-change batch; the longest event-loop block during
  *    such a poll; bytes sent per subscriber per batch vs re-sending the snapshot; server heap per
  *    connection.
- * Subscribers run in a child process (bench/live-clients.ts) so their work does not count as the server's.
+ * Subscribers run in child processes (bench/live-clients.ts) so their work does not count as the server's.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -33,6 +33,7 @@ const BIG_CORES = 5;
 const SUBSCRIBERS = 1000;
 const CHANGES = 250;
 const ROUNDS = 4;
+const SUBSCRIBER_PROCESSES = 2;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -76,14 +77,39 @@ class Sim extends Child {
   }
 }
 
-/** Subscribers in their own process. */
-class Clients extends Child {
-  constructor() {
-    super('live-clients.ts');
-  }
+/**
+ * Subscribers, spread over SUBSCRIBER_PROCESSES child processes: receiving 1,000 copies of a batch
+ * costs one process several times the server's CPU, and the measure is of the server's fan-out.
+ */
+class Clients {
+  private readonly processes = Array.from({ length: SUBSCRIBER_PROCESSES }, () => new Child('live-clients.ts'));
 
   async connect(url: string, count: number, since: number): Promise<void> {
-    if (count > 0) await this.ask({ connect: { url, count, since } });
+    const shares = this.processes.map((_, i) => Math.floor((count + i) / this.processes.length));
+    await Promise.all(
+      this.processes.map((child, i) =>
+        shares[i] > 0 ? child.ask({ connect: { url, count: shares[i], since } }) : null,
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.processes.map((child) => child.ask({ close: true })));
+  }
+
+  /** Arrival times of batch `seq` at every subscriber, and the CPU time the subscriber processes used so far. */
+  async report(seq: number): Promise<{ arrivals: number[]; cpuMs: number }> {
+    const reports = await Promise.all(
+      this.processes.map((child) => child.ask<{ arrivals: number[]; cpu: NodeJS.CpuUsage }>({ report: seq })),
+    );
+    return {
+      arrivals: reports.flatMap((r) => r.arrivals),
+      cpuMs: reports.reduce((sum, r) => sum + (r.cpu.user + r.cpu.system) / 1000, 0),
+    };
+  }
+
+  stop(): void {
+    for (const child of this.processes) child.stop();
   }
 }
 
@@ -91,9 +117,7 @@ const perMinute = (count: number, ms: number) => Math.round((count * 60_000) / m
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const round = (n: number) => Math.round(n * 10) / 10;
-/** User + system CPU of `usage` (a delta), or of `usage` minus `since` for another process's readings. */
-const cpuMs = (usage: NodeJS.CpuUsage, since?: NodeJS.CpuUsage) =>
-  Math.round((usage.user + usage.system - (since ? since.user + since.system : 0)) / 1000);
+const cpuMs = (usage: NodeJS.CpuUsage) => Math.round((usage.user + usage.system) / 1000);
 const waitMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function pollCount(api: RunningApi): Promise<number> {
@@ -118,7 +142,7 @@ async function serverRate(
   clients: Clients,
   count: number,
 ): Promise<{ perMinute: number; perPoll: number }> {
-  await clients.ask({ close: true });
+  await clients.close();
   await clients.connect(api.url, count, api.app.get(ClusterStateService).current().seq);
   const started = await nextPollEnd(api);
   const before = await sim.requestCount();
@@ -166,7 +190,7 @@ async function requestRates(sim: Sim, clients: Clients): Promise<object> {
   try {
     const oneLive: Record<number, { perMinute: number; perPoll: number }> = {};
     for (const count of [0, 100, 1000]) oneLive[count] = await serverRate(sim, api, clients, count);
-    await clients.ask({ close: true });
+    await clients.close();
     await api.close();
     const naive = { 100: await naiveRate(sim, 100), 1000: await naiveRate(sim, 1000) };
     return {
@@ -242,14 +266,13 @@ async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
     const loud = [];
     /** CPU time from the append to the last arrival: the server's, and the subscribers' process's. */
     const fanOutCpuMs: { server: number; subscribers: number }[] = [];
-    type Report = { arrivals: number[]; cpu: NodeJS.CpuUsage };
     for (let round = 0; round < ROUNDS; round++) {
-      const clientCpuBefore = (await clients.ask<Report>({ report: -1 })).cpu;
+      const clientCpuBefore = (await clients.report(-1)).cpuMs;
       const result = await changeAndPoll(round);
       loud.push(result);
-      let report: Report = { arrivals: [], cpu: clientCpuBefore };
+      let report = { arrivals: [] as number[], cpuMs: clientCpuBefore };
       for (let tries = 0; tries < 200 && report.arrivals.length < SUBSCRIBERS; tries++) {
-        report = await clients.ask<Report>({ report: result.batch.seq });
+        report = await clients.report(result.batch.seq);
         if (report.arrivals.length < SUBSCRIBERS) await waitMs(50);
       }
       if (report.arrivals.length < SUBSCRIBERS)
@@ -257,7 +280,7 @@ async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
       latencies.push(...report.arrivals.map((at) => at - result.appendedAt));
       fanOutCpuMs.push({
         server: cpuMs(process.cpuUsage(result.cpuAtAppend)),
-        subscribers: cpuMs(report.cpu, clientCpuBefore),
+        subscribers: Math.round(report.cpuMs - clientCpuBefore),
       });
     }
     const batchBytes = Buffer.byteLength(JSON.stringify(loud[0].batch));
@@ -288,7 +311,7 @@ async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
       heapPerConnectionKB: { measured: round(heapPerConnection / 1024), goal: 15 },
     };
   } finally {
-    await clients.ask({ close: true });
+    await clients.close();
     await api.close();
     await sim.ask({ stop: true });
   }
