@@ -9,6 +9,11 @@ export interface OarClientOptions {
   auth: OarAuthMode;
   /** Password of an OAR login, for `basic`. */
   credentials?: (login: string) => string | undefined;
+  /**
+   * Login for calls made without `as` (reads). Needed with `basic` on /oarapi-priv, where Apache
+   * refuses every request without credentials; unset → such calls are anonymous.
+   */
+  readAs?: string;
   /** Per request, connect to last body byte (default 15 000). */
   timeoutMs?: number;
   /** Items per page when reading lists (OAR's own maximum is 500). */
@@ -16,7 +21,7 @@ export interface OarClientOptions {
 }
 
 export interface CallOptions {
-  /** OAR login to act as; anonymous when absent. */
+  /** OAR login to act as; absent → the client's `readAs`, else anonymous. */
   as?: string;
   signal?: AbortSignal;
   timeoutMs?: number;

@@ -140,6 +140,14 @@ describe('OarClient over HTTP', () => {
       await expect(noPassword.whoami({ as: 'bob' })).rejects.toThrow(/no OAR password for login bob/);
     });
 
+    it('calls without `as` use readAs, and stay anonymous without it', async () => {
+      const { url, seen } = await serve(whoami);
+      await new OarClient({ baseUrl: url, auth: 'basic', credentials: () => 'oarpw', readAs: 'oar' }).whoami();
+      expect(seen[0].headers.authorization).toBe(`Basic ${Buffer.from('oar:oarpw').toString('base64')}`);
+      await new OarClient({ baseUrl: url, auth: 'basic', credentials: () => 'oarpw' }).whoami();
+      expect(seen[1].headers.authorization).toBeUndefined();
+    });
+
     it('none sends no identity at all', async () => {
       const { url, seen } = await serve(whoami);
       await new OarClient({ baseUrl: url, auth: 'none' }).whoami({ as: 'alice' });

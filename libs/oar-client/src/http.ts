@@ -26,6 +26,7 @@ export class OarHttp {
   private readonly baseUrl: URL;
   private readonly auth: OarAuthMode;
   private readonly credentials?: (login: string) => string | undefined;
+  private readonly readAs?: string;
   private readonly timeoutMs: number;
 
   constructor(options: OarClientOptions) {
@@ -35,6 +36,7 @@ export class OarHttp {
     }
     this.auth = options.auth;
     this.credentials = options.credentials;
+    this.readAs = options.readAs;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
@@ -92,7 +94,8 @@ export class OarHttp {
     }
   }
 
-  private authHeaders(login: string | undefined): Record<string, string> {
+  private authHeaders(requested: string | undefined): Record<string, string> {
+    const login = requested ?? this.readAs;
     if (login === undefined || this.auth === 'none') return {};
     if (!LOGIN.test(login)) throw new OarRequestError(`invalid OAR login ${JSON.stringify(login)}: must match ^\\w+$`);
     if (this.auth === 'ident') return { 'X-Remote-Ident': login };

@@ -30,6 +30,11 @@ export const configSchema = z.object({
   /** Unset → the embedded oar-sim. */
   OAR_API_URL: httpUrl('the OAR REST API, e.g. http://127.0.0.1:6668/oarapi').optional(),
   OAR_AUTH: z.enum(['ident', 'basic', 'none'], { message: 'must be one of ident, basic, none' }).default('ident'),
+  /** OAR_AUTH=basic: a file of `login:password` lines, the passwords oar-live sends to OAR's Basic auth. */
+  OAR_CREDENTIALS: z
+    .string()
+    .refine(isReadableFile, 'must be the path of a readable file of login:password lines')
+    .optional(),
   OAR_POLL_MS: z.coerce
     .number({ message: 'must be an integer number of milliseconds from 100 to 600000' })
     .int('must be an integer number of milliseconds from 100 to 600000')
@@ -85,7 +90,15 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv | Record<string, unknown>): AppConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const parsed = configSchema.safeParse(cleaned);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    // Basic auth without passwords could not even read a vanished job's final state as `oar`.
+    if (parsed.data.OAR_API_URL && parsed.data.OAR_AUTH === 'basic' && !parsed.data.OAR_CREDENTIALS) {
+      throw new ConfigError([
+        'OAR_CREDENTIALS: required when OAR_AUTH=basic: the path of a file of login:password lines (got undefined)',
+      ]);
+    }
+    return parsed.data;
+  }
   throw new ConfigError(
     parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);

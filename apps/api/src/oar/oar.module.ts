@@ -3,6 +3,7 @@ import { OarClient } from '@oar-live/oar-client';
 import { startOarSim } from '@oar-live/oar-sim';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
+import { readOarCredentials } from './oar-credentials';
 
 /** Size and pace of the embedded simulator when no OAR_API_URL is configured. */
 export const EMBEDDED_SIM = { nodes: 4, coresPerNode: 2, jobsPerMinute: 6 } as const;
@@ -16,7 +17,16 @@ export class OarSource implements OnApplicationShutdown {
   private sim: RunningSim | null = null;
 
   async client(config: AppConfig): Promise<OarClient> {
-    if (config.OAR_API_URL) return new OarClient({ baseUrl: config.OAR_API_URL, auth: config.OAR_AUTH });
+    if (config.OAR_API_URL) {
+      const passwords = config.OAR_CREDENTIALS ? readOarCredentials(config.OAR_CREDENTIALS) : undefined;
+      return new OarClient({
+        baseUrl: config.OAR_API_URL,
+        auth: config.OAR_AUTH,
+        credentials: passwords && ((login) => passwords.get(login)),
+        // /oarapi-priv refuses anonymous reads; the poller reads as the admin, like its final job reads.
+        readAs: config.OAR_AUTH === 'basic' ? 'oar' : undefined,
+      });
+    }
     this.sim = await startOarSim({
       host: '127.0.0.1',
       port: 0,
