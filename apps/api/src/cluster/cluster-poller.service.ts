@@ -58,6 +58,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
   private polling: Promise<void> | null = null;
   private pollAgain = false;
   private failures = 0;
+  /** ISO time of the last poll that read OAR (batch or not), for `source.status` down's `lastOkAt`. */
+  private lastReadAt?: string;
   private fastUntil = 0;
   private stopped = false;
 
@@ -184,12 +186,14 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       const error = (err as Error).message;
       this.logger.warn(`poll failed (${this.failures} in a row): ${error}`);
       if (previous.source.status === 'down' && previous.source.error === error) return null;
-      const lastOkAt = previous.source.status === 'down' ? previous.source.lastOkAt : previous.at;
+      // The last poll that read OAR, not the last batch: quiet polls make no batch but prove OAR was up.
+      const lastOkAt = previous.source.status === 'down' ? previous.source.lastOkAt : (this.lastReadAt ?? previous.at);
       return this.append([{ type: 'source.status', status: 'down', error, lastOkAt }], at);
     } finally {
       this.metrics.pollDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
     this.failures = 0;
+    this.lastReadAt = at;
     const source: SourceStatus = reading.problem
       ? { status: 'degraded', error: reading.problem, lastOkAt: at }
       : { status: 'up', lastOkAt: at };
