@@ -1,5 +1,4 @@
 import type { Node } from '@oar-live/oar-client';
-import { applyBatch } from '@oar-live/shared';
 import { Subscriber } from '../live/api';
 import { waitFor } from '../support/wait-for';
 import { jobInState, sandboxOar, useApiOnSandbox } from './harness';
@@ -58,8 +57,8 @@ describe('node actions', () => {
   it('creates 3 nodes × 2 cores in one request: 6 resources in OAR, 3 nodes on the live stream; Absent and back; retire', async () => {
     const subscriber = new Subscriber(app.api.url);
     try {
-      const snapshot = await subscriber.until(() => subscriber.snapshots[0], 'the first snapshot');
-      const nodesNow = (): Node[] => subscriber.batches.reduce(applyBatch, snapshot).nodes;
+      await subscriber.until(() => subscriber.snapshots[0], 'the first snapshot');
+      const nodesNow = (): Node[] => subscriber.current().nodes;
 
       const created = await app.client.request('POST', '/api/nodes', {
         as: 'boss',

@@ -2,7 +2,7 @@ import { Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type Redis from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
-import type { Batch, Snapshot } from '@oar-live/shared';
+import { applyBatch, type Batch, type Snapshot } from '@oar-live/shared';
 import { AuthModule } from '../../apps/api/src/auth/auth.module';
 import { ClusterModule } from '../../apps/api/src/cluster/cluster.module';
 import { ConfigModule, APP_CONFIG } from '../../apps/api/src/config/config.module';
@@ -75,7 +75,13 @@ export class Subscriber {
         timeoutMs,
       );
       const check = () => {
-        const value = predicate();
+        let value: ReturnType<typeof predicate>;
+        try {
+          value = predicate();
+        } catch (err) {
+          clearTimeout(timer);
+          return reject(err);
+        }
         if (value) {
           clearTimeout(timer);
           resolve(value);
@@ -83,6 +89,16 @@ export class Subscriber {
       };
       check();
     });
+  }
+
+  /**
+   * The cluster as this subscriber knows it: its latest snapshot (the server resyncs a lagging
+   * socket with a new one) with the batches received after it, as a real client applies them.
+   */
+  current(): Snapshot {
+    const base = this.snapshots.at(-1);
+    if (!base) throw new Error('no snapshot received yet');
+    return this.batches.filter((batch) => batch.seq > base.seq).reduce(applyBatch, base);
   }
 
   connected(): Promise<void> {
