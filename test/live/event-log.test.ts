@@ -4,19 +4,9 @@ import { applyBatch, canonicalSnapshot, type Batch, type LiveEvent, type Snapsho
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { diffCluster, type ClusterState } from '../../apps/api/src/cluster/differ';
 import { EMPTY_SOURCE, LeaseLostError } from '../../apps/api/src/cluster/event-log.service';
-import { openLog, uniquePrefix } from './support';
+import { openLog, testJob, uniquePrefix } from './support';
 
-const job = (id: number, state: string): Job => ({
-  id,
-  name: null,
-  user: 'alice',
-  queue: 'default',
-  state,
-  command: 'sleep 1',
-  submittedAt: '2026-11-25T16:00:00.000Z',
-  nodes: [],
-  resourceIds: [],
-});
+const job = (id: number, state: string): Job => testJob(id, { state });
 const added = (id: number, state = 'Waiting'): LiveEvent => ({ type: 'job.added', job: job(id, state) });
 const empty: Snapshot = { seq: 0, at: new Date(0).toISOString(), source: EMPTY_SOURCE, nodes: [], jobs: [] };
 

@@ -5,23 +5,13 @@ import { applyBatch, type Batch, type LiveEvent } from '@oar-live/shared';
 import { EventLogService } from '../../apps/api/src/cluster/event-log.service';
 import { LiveGateway } from '../../apps/api/src/live/live.gateway';
 import { startFeedApi, Subscriber, type RunningApi } from './api';
-import { uniquePrefix } from './support';
+import { testJob, uniquePrefix } from './support';
 
 /**
  * The feed (Socket.IO, SSE, REST reads, replay) with batches appended directly: the poller lease is
  * held by a stranger so these APIs never poll, and every batch is the test's own.
  */
-const job = (id: number, user = 'alice', state = 'Waiting'): Job => ({
-  id,
-  name: null,
-  user,
-  queue: 'default',
-  state,
-  command: 'sleep 1',
-  submittedAt: '2026-11-25T16:00:00.000Z',
-  nodes: [],
-  resourceIds: [],
-});
+const job = (id: number, user = 'alice', state = 'Waiting'): Job => testJob(id, { user, state });
 const node = (name: string, state = 'Alive'): Node => ({
   name,
   state,

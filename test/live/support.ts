@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Job } from '@oar-live/oar-client';
 import { ClusterStateService } from '../../apps/api/src/cluster/cluster-state.service';
 import { EventLogService } from '../../apps/api/src/cluster/event-log.service';
 import { LiveRedis } from '../../apps/api/src/cluster/redis.provider';
@@ -33,5 +34,23 @@ export async function openLog(prefix: string): Promise<{
       await state.onModuleDestroy();
       await redis.onApplicationShutdown();
     },
+  };
+}
+
+/** A minimal job for batches a test appends itself. */
+export function testJob(
+  id: number,
+  { user = 'alice', state = 'Waiting' }: { user?: string; state?: string } = {},
+): Job {
+  return {
+    id,
+    name: null,
+    user,
+    queue: 'default',
+    state,
+    command: 'sleep 1',
+    submittedAt: '2026-11-25T16:00:00.000Z',
+    nodes: [],
+    resourceIds: [],
   };
 }
