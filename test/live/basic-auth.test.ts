@@ -17,6 +17,16 @@ const credentialsFile = (text: string) => {
   return path;
 };
 
+/** An API polling the simulator's /oarapi-priv with Basic auth and these credentials. */
+const startBasicApi = (credentials: string) =>
+  startApi({
+    REDIS_KEY_PREFIX: uniquePrefix('basic'),
+    OAR_API_URL: `${sim.url}-priv`,
+    OAR_AUTH: 'basic',
+    OAR_CREDENTIALS: credentialsFile(credentials),
+    OAR_POLL_MS: '200',
+  });
+
 beforeAll(async () => {
   sim = await startOarSim({ host: '127.0.0.1', port: 0, nodes: 2, coresPerNode: 2, timeFactor: 4 });
 });
@@ -29,13 +39,7 @@ afterAll(() => sim.stop());
 
 describe('OAR_AUTH=basic', () => {
   it('polls with the passwords of OAR_CREDENTIALS and reads a finished job as oar', async () => {
-    api = await startApi({
-      REDIS_KEY_PREFIX: uniquePrefix('basic'),
-      OAR_API_URL: `${sim.url}-priv`,
-      OAR_AUTH: 'basic',
-      OAR_CREDENTIALS: credentialsFile('oar:oarpw\n'),
-      OAR_POLL_MS: '200',
-    });
+    api = await startBasicApi('oar:oarpw\n');
     subscriber = new Subscriber(api.url);
     const sub = subscriber;
     await sub.until(() => sub.snapshots.length, 'snapshot');
@@ -53,13 +57,7 @@ describe('OAR_AUTH=basic', () => {
   });
 
   it('a wrong password shows OAR as down with its refusal, and nothing is removed', async () => {
-    api = await startApi({
-      REDIS_KEY_PREFIX: uniquePrefix('basic-wrong'),
-      OAR_API_URL: `${sim.url}-priv`,
-      OAR_AUTH: 'basic',
-      OAR_CREDENTIALS: credentialsFile('oar:wrong\n'),
-      OAR_POLL_MS: '200',
-    });
+    api = await startBasicApi('oar:wrong\n');
     subscriber = new Subscriber(api.url);
     const sub = subscriber;
     const down = await sub.until(
