@@ -18,6 +18,7 @@ import {
   toOarSubmitBody,
   type OarRecord,
 } from './mapping';
+import { withResourceDefaults } from './model';
 
 const fixtures = loadFixtures();
 const ofKind = (kind: string) => fixtures.filter((f) => f.kind === kind);
@@ -84,10 +85,13 @@ function expectLosslessJob(raw: OarRecord, summaryOnly: boolean): void {
   }
 }
 
+/** Lossless once the left-out fields are filled in again (the model leaves defaults out). */
 function expectLosslessResource(raw: OarRecord): void {
   const resource = mapResource(raw);
+  const filled = withResourceDefaults(resource);
   for (const [field, oarNames] of Object.entries(RESOURCE_FIELDS)) {
-    const actual = resource[field as keyof typeof resource];
+    const sent = oarValue(raw, oarNames) !== undefined;
+    const actual = (sent ? filled : resource)[field as keyof typeof resource];
     if (field === 'jobIds') expect(actual).toEqual([]);
     else expectSame(field, actual, oarValue(raw, oarNames));
   }
@@ -100,6 +104,74 @@ function expectLosslessItem(item: OarRecord): void {
   else if ('network_address' in item) expect(mapNodeName(item)).toBe(item.network_address);
   else expect(mapId(item)).toBe(item.id);
 }
+
+describe('resources', () => {
+  const row = {
+    id: 7,
+    network_address: 'node2',
+    host: 'node2',
+    state: 'Alive',
+    next_state: 'UnChanged',
+    cpu: 2,
+    core: 7,
+    cpuset: 1,
+    available_upto: 2147483647,
+    drain: 'NO',
+    besteffort: 'YES',
+    type: 'default',
+  };
+
+  it('leave out what holds OAR defaults, and a host that is the node itself', () => {
+    expect(JSON.stringify(mapResource(row))).toBe(
+      '{"id":7,"node":"node2","state":"Alive","jobIds":[],"cpu":2,"core":7,"cpuset":1}',
+    );
+  });
+
+  it('fill the left-out fields back in with withResourceDefaults', () => {
+    expect(withResourceDefaults(mapResource(row))).toEqual({
+      id: 7,
+      node: 'node2',
+      state: 'Alive',
+      nextState: 'UnChanged',
+      host: 'node2',
+      cpu: 2,
+      core: 7,
+      cpuset: 1,
+      availableUpto: 2147483647,
+      drain: false,
+      besteffort: true,
+      type: 'default',
+      jobIds: [],
+    });
+  });
+
+  it('keep every value that differs from the default', () => {
+    const odd = {
+      ...row,
+      host: 'front',
+      next_state: 'Absent',
+      available_upto: 0,
+      drain: 'YES',
+      besteffort: 'NO',
+      type: 'gpu',
+    };
+    expect(mapResource(odd)).toEqual({
+      id: 7,
+      node: 'node2',
+      state: 'Alive',
+      nextState: 'Absent',
+      host: 'front',
+      cpu: 2,
+      core: 7,
+      cpuset: 1,
+      availableUpto: 0,
+      drain: true,
+      besteffort: false,
+      type: 'gpu',
+      jobIds: [],
+    });
+  });
+});
 
 describe('every recorded OAR response maps into the domain model without loss', () => {
   it('knows every sample', () => {
@@ -196,7 +268,9 @@ describe('every recorded OAR response maps into the domain model without loss', 
           : [],
     );
     for (const field of Object.keys(RESOURCE_FIELDS).filter((f) => f !== 'jobIds')) {
-      const filled = resources.map(mapResource).some((r) => r[field as keyof typeof r] !== undefined);
+      const filled = resources
+        .map((raw) => withResourceDefaults(mapResource(raw)))
+        .some((r) => r[field as keyof typeof r] !== undefined);
       expect({ field, filled }).toEqual({ field, filled: true });
     }
   });

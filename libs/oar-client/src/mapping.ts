@@ -11,7 +11,14 @@ import type {
   SubmitJobRequest,
   SubmittedJob,
 } from './api-types';
-import type { Job, JobEvent, JobSummary, Resource, SettableResourceState } from './model';
+import {
+  RESOURCE_DEFAULTS,
+  type Job,
+  type JobEvent,
+  type JobSummary,
+  type Resource,
+  type SettableResourceState,
+} from './model';
 
 export type OarRecord = Record<string, unknown>;
 
@@ -146,13 +153,13 @@ export function pageQuery(limit: number, offset: number): Record<string, string>
   return { limit: String(limit), offset: String(offset) };
 }
 
+/** Leaves out the fields holding OAR's defaults, and `host` when it is the node's name (see Resource). */
 export function mapResource(body: unknown): Resource {
   const raw = record(body, 'resource');
   const f = RESOURCE_FIELDS;
-  return {
-    id: requiredNumber(raw, f.id),
-    node: requiredText(raw, f.node),
-    state: requiredText(raw, f.state),
+  const node = requiredText(raw, f.node);
+  const resource: Resource = { id: requiredNumber(raw, f.id), node, state: requiredText(raw, f.state), jobIds: [] };
+  const optional: Omit<Resource, 'id' | 'node' | 'state' | 'jobIds'> = {
     nextState: toText(pick(raw, f.nextState), 'next_state'),
     host: toText(pick(raw, f.host), 'host'),
     cpu: toNumber(pick(raw, f.cpu), 'cpu'),
@@ -162,8 +169,13 @@ export function mapResource(body: unknown): Resource {
     drain: toYesNo(pick(raw, f.drain)),
     besteffort: toYesNo(pick(raw, f.besteffort)),
     type: toText(pick(raw, f.type), 'type'),
-    jobIds: [],
   };
+  const defaults: Partial<Resource> = { ...RESOURCE_DEFAULTS, host: node };
+  for (const [field, value] of Object.entries(optional) as [keyof typeof optional, unknown][]) {
+    if (value !== undefined && value !== defaults[field])
+      (resource as unknown as Record<string, unknown>)[field] = value;
+  }
+  return resource;
 }
 
 export function mapJobSummary(body: unknown): JobSummary {

@@ -45,24 +45,51 @@ export function compareNodeNames(a: string, b: string): number {
   return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-/** One OAR resource row (one core). */
+/**
+ * One OAR resource row (one core). A field holding OAR's default (RESOURCE_DEFAULTS), and `host` when
+ * it is the node's name, is left out: most resources hold only defaults, and leaving them out halves
+ * every node event and snapshot. `withResourceDefaults` gives the row with every field filled in.
+ */
 export interface Resource {
   id: number;
   /** The node it belongs to (OAR's `network_address`). */
   node: string;
   state: ResourceState | string;
+  /** Absent: "UnChanged". */
   nextState?: string;
+  /** Absent: the node's name. */
   host?: string;
   cpu?: number;
   core?: number;
   cpuset?: number;
-  /** `available_upto` (epoch seconds; 2147483647 = forever, 0 = never woken up by energy saving). */
+  /** `available_upto` (epoch seconds; 2147483647 = forever, 0 = never woken up by energy saving). Absent: forever. */
   availableUpto?: number;
+  /** Absent: false. */
   drain?: boolean;
+  /** Absent: true. */
   besteffort?: boolean;
+  /** Absent: "default". */
   type?: string;
   /** Ids of the unfinished jobs this resource is assigned to. */
   jobIds: number[];
+}
+
+/** What OAR gives a resource unless told otherwise (its `resources` table defaults). */
+export const RESOURCE_DEFAULTS = {
+  nextState: 'UnChanged',
+  availableUpto: 2147483647,
+  drain: false,
+  besteffort: true,
+  type: 'default',
+} as const satisfies Partial<Resource>;
+
+/** A resource with every field OAR always has, as `withResourceDefaults` gives it. */
+export type FullResource = Resource &
+  Required<Pick<Resource, 'nextState' | 'host' | 'availableUpto' | 'drain' | 'besteffort' | 'type'>>;
+
+/** A resource with its left-out fields filled in (defaults, `host` = node). */
+export function withResourceDefaults(resource: Resource): FullResource {
+  return { ...RESOURCE_DEFAULTS, host: resource.node, ...resource };
 }
 
 /** A node is a `network_address`; its state is derived from its resources. */
