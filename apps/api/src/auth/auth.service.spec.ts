@@ -61,6 +61,24 @@ describe('AuthService', () => {
     await moduleRef.close();
   });
 
+  it('stops accepting a token it has already verified once the token expires', async () => {
+    writeFileSync(file, usersYaml([{ name: 'alice', password: 'pw', roles: ['user'] }]));
+    const { moduleRef, auth } = await makeAuth({ OAR_LIVE_USERS: file });
+    const token = (await auth.login('alice', 'pw'))!.token;
+    // After the login: bcrypt's async compare waits on real timers.
+    jest.useFakeTimers({ now: Date.now() });
+    try {
+      expect(await auth.verifyToken(token)).toMatchObject({ name: 'alice' });
+      jest.advanceTimersByTime(55_000);
+      expect(await auth.verifyToken(token)).toMatchObject({ name: 'alice' });
+      jest.advanceTimersByTime(6_000);
+      expect(await auth.verifyToken(token)).toBeNull();
+    } finally {
+      jest.useRealTimers();
+      await moduleRef.close();
+    }
+  });
+
   it('re-reads the file on change, keeps the last good list on a bad edit', async () => {
     writeFileSync(file, usersYaml([{ name: 'alice', password: 'pw', roles: ['user'] }]));
     const { moduleRef, auth, users } = await makeAuth({ OAR_LIVE_USERS: file });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { compare } from 'bcryptjs';
+import { LRUCache } from 'lru-cache';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import type { AuthUser } from './auth-user';
@@ -16,11 +17,22 @@ export interface LoginResult {
   user: { name: string; roles: AuthUser['roles'] };
 }
 
+/** Tokens remembered as verified (a user with several tabs, or a script, reuses one token). */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 /** Reading is open to anonymous clients unless OAR_LIVE_ANONYMOUS_READ=false. */
 export type ReadAccess = { allowed: true; user: AuthUser | null } | { allowed: false; reason: string };
 
 @Injectable()
 export class AuthService {
+  /**
+   * Token → its subject, until the token expires: checking the signature costs more than the rest of
+   * a job submit, and a burst of requests carries the same token again and again.
+   */
+  private readonly verified = new LRUCache<string, { subject: string; expiresAtMs: number }>({
+    max: VERIFIED_TOKENS_KEPT,
+  });
+
   constructor(
     private readonly users: UsersService,
     private readonly jwt: JwtService,
@@ -42,14 +54,23 @@ export class AuthService {
    * the file loses access at once); null for a bad, expired or foreign token.
    */
   async verifyToken(token: string): Promise<AuthUser | null> {
-    let payload: { sub?: unknown };
-    try {
-      payload = await this.jwt.verifyAsync<{ sub?: unknown }>(token);
-    } catch {
-      return null;
-    }
-    const record = typeof payload.sub === 'string' ? this.users.find(payload.sub) : undefined;
+    const known = this.verified.get(token);
+    const subject = known && Date.now() < known.expiresAtMs ? known.subject : await this.verifySignature(token);
+    const record = subject === undefined ? undefined : this.users.find(subject);
     return record ? toAuthUser(record) : null;
+  }
+
+  private async verifySignature(token: string): Promise<string | undefined> {
+    let payload: { sub?: unknown; exp?: unknown };
+    try {
+      payload = await this.jwt.verifyAsync<{ sub?: unknown; exp?: unknown }>(token);
+    } catch {
+      return undefined;
+    }
+    if (typeof payload.sub !== 'string') return undefined;
+    if (typeof payload.exp === 'number')
+      this.verified.set(token, { subject: payload.sub, expiresAtMs: payload.exp * 1000 });
+    return payload.sub;
   }
 
   /** For REST reads and the socket handshake alike: a token, if given, must be valid. */
