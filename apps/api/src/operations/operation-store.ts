@@ -33,7 +33,7 @@ export class OperationStore implements OnApplicationShutdown {
   private readonly prefix: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = new Redis(config.REDIS_URL ?? DEFAULT_REDIS_URL, { connectionName: 'oar-live:operations' });
+    this.redis = new Redis(config.REDIS_URL ?? DEFAULT_REDIS_URL, { connectionName: 'oar-live:operations', enableAutoPipelining: true });
     this.prefix = `${config.REDIS_KEY_PREFIX}ops:`;
   }
 

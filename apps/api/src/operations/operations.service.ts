@@ -63,14 +63,15 @@ export class OperationsService {
       targets: request.targets,
       history: [{ at: now, state: 'queued', attempts: 0 }],
     };
-    // Record and announce before queueing, so `queued` always precedes the worker's `active`.
+    // Recorded before queueing, so the worker always finds it. Announced (in order, without waiting
+    // for the append) before queueing, so `queued` always precedes the worker's `active`.
     const stored = await this.store.create(operation, requestHash);
     if (!stored.created) {
       const earlier = this.sameRequest(stored, requestHash);
       if (earlier.state === 'queued') await this.addJob(earlier, request);
       return earlier;
     }
-    await this.announcer.announce(operation);
+    void this.announcer.announce(operation);
     await this.addJob(operation, request);
     return operation;
   }
