@@ -15,7 +15,7 @@ const job = (id: number, user = 'alice', state = 'Waiting'): Job => testJob(id, 
 const node = (name: string, state = 'Alive'): Node => ({
   name,
   state,
-  resources: [{ id: 1, node: name, state, jobIds: [] }],
+  resources: [{ id: 1, state, jobIds: [] }],
   jobIds: [],
   busyCores: 0,
   totalCores: 1,

@@ -88,7 +88,7 @@ function expectLosslessJob(raw: OarRecord, summaryOnly: boolean): void {
 /** Lossless once the left-out fields are filled in again (the model leaves defaults out). */
 function expectLosslessResource(raw: OarRecord): void {
   const resource = mapResource(raw);
-  const filled = withResourceDefaults(resource);
+  const filled = withResourceDefaults(resource, resource.node);
   for (const [field, oarNames] of Object.entries(RESOURCE_FIELDS)) {
     const sent = oarValue(raw, oarNames) !== undefined;
     const actual = (sent ? filled : resource)[field as keyof typeof resource];
@@ -128,7 +128,7 @@ describe('resources', () => {
   });
 
   it('fill the left-out fields back in with withResourceDefaults', () => {
-    expect(withResourceDefaults(mapResource(row))).toEqual({
+    expect(withResourceDefaults(mapResource(row), 'node2')).toEqual({
       id: 7,
       node: 'node2',
       state: 'Alive',
@@ -269,7 +269,7 @@ describe('every recorded OAR response maps into the domain model without loss', 
     );
     for (const field of Object.keys(RESOURCE_FIELDS).filter((f) => f !== 'jobIds')) {
       const filled = resources
-        .map((raw) => withResourceDefaults(mapResource(raw)))
+        .map((raw) => withResourceDefaults(mapResource(raw), String(raw.network_address)))
         .some((r) => r[field as keyof typeof r] !== undefined);
       expect({ field, filled }).toEqual({ field, filled: true });
     }

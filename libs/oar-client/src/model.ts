@@ -83,13 +83,15 @@ export const RESOURCE_DEFAULTS = {
   type: 'default',
 } as const satisfies Partial<Resource>;
 
-/** A resource with every field OAR always has, as `withResourceDefaults` gives it. */
-export type FullResource = Resource &
-  Required<Pick<Resource, 'nextState' | 'host' | 'availableUpto' | 'drain' | 'besteffort' | 'type'>>;
+/** A resource as its node lists it: the node's name is not repeated in each one. */
+export type NodeResource = Omit<Resource, 'node'>;
 
-/** A resource with its left-out fields filled in (defaults, `host` = node). */
-export function withResourceDefaults(resource: Resource): FullResource {
-  return { ...RESOURCE_DEFAULTS, host: resource.node, ...resource };
+/** The fields OAR always has, as `withResourceDefaults` fills them in. */
+type FilledIn = Required<Pick<Resource, 'nextState' | 'host' | 'availableUpto' | 'drain' | 'besteffort' | 'type'>>;
+
+/** A resource with its left-out fields filled in (the defaults, and `host` = the name of its node). */
+export function withResourceDefaults<R extends NodeResource>(resource: R, node: string): R & FilledIn {
+  return { ...RESOURCE_DEFAULTS, host: node, ...resource };
 }
 
 /** A node is a `network_address`; its state is derived from its resources. */
@@ -97,7 +99,7 @@ export interface Node {
   name: string;
   /** All resources in one state → that state; mixed → the states joined with "/" in RESOURCE_STATES order, e.g. "Alive/Absent". */
   state: string;
-  resources: Resource[];
+  resources: NodeResource[];
   jobIds: number[];
   /** Cores (resources) in use by at least one job. */
   busyCores: number;

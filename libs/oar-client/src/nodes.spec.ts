@@ -82,7 +82,8 @@ describe('buildNodes', () => {
             rows.map((r) => r.id).sort((a, b) => a - b),
           );
           for (const node of nodes) {
-            expect(node.resources.every((r) => r.node === node.name)).toBe(true);
+            expect(node.resources.every((r) => rows.find((row) => row.id === r.id)!.node === node.name)).toBe(true);
+            expect(node.resources.every((r) => !('node' in r))).toBe(true);
             expect(node.totalCores).toBe(node.resources.length);
             expect(node.busyCores).toBe(node.resources.filter((r) => r.jobIds.length > 0).length);
             for (const r of node.resources) {

@@ -1,4 +1,12 @@
-import { compareNodeNames, FINAL_JOB_STATES, RESOURCE_STATES, type Job, type Node, type Resource } from './model';
+import {
+  compareNodeNames,
+  FINAL_JOB_STATES,
+  RESOURCE_STATES,
+  type Job,
+  type Node,
+  type NodeResource,
+  type Resource,
+} from './model';
 
 const stateRank = (state: string) => {
   const rank = (RESOURCE_STATES as readonly string[]).indexOf(state);
@@ -6,7 +14,7 @@ const stateRank = (state: string) => {
 };
 
 /** One state when all resources agree, else the distinct states joined with "/" in RESOURCE_STATES order. */
-function nodeState(resources: Resource[]): string {
+function nodeState(resources: NodeResource[]): string {
   // Most nodes have every core in one state: say so without building and sorting a set.
   if (resources.every((r) => r.state === resources[0].state)) return resources[0].state;
   const states = [...new Set(resources.map((r) => r.state))];
@@ -15,7 +23,8 @@ function nodeState(resources: Resource[]): string {
 
 /**
  * Nodes from OAR's resource rows (one per core) and the current jobs: rows grouped by
- * `node` (network_address), each resource's `jobIds` joined from the unfinished jobs assigned to it.
+ * `node` (network_address, not repeated in the node's resources), each resource's `jobIds` joined
+ * from the unfinished jobs assigned to it.
  * Canonical order: nodes by natural name, resources and job ids ascending.
  */
 export function buildNodes(resources: readonly Resource[], jobs: readonly Job[]): Node[] {
@@ -28,12 +37,12 @@ export function buildNodes(resources: readonly Resource[], jobs: readonly Job[])
       jobsByResource.set(id, ids);
     }
   }
-  const byNode = new Map<string, Resource[]>();
-  for (const resource of resources) {
+  const byNode = new Map<string, NodeResource[]>();
+  for (const { node, ...resource } of resources) {
     const jobIds = jobsByResource.get(resource.id)?.sort((a, b) => a - b) ?? [];
-    const rows = byNode.get(resource.node) ?? [];
+    const rows = byNode.get(node) ?? [];
     rows.push({ ...resource, jobIds });
-    byNode.set(resource.node, rows);
+    byNode.set(node, rows);
   }
   return [...byNode.entries()]
     .sort(([a], [b]) => compareNodeNames(a, b))

@@ -104,7 +104,7 @@ describe('diffCluster', () => {
     const node = (state: string): Node => ({
       name: 'node1',
       state,
-      resources: [{ id: 1, node: 'node1', state, jobIds: [] }],
+      resources: [{ id: 1, state, jobIds: [] }],
       jobIds: [],
       busyCores: 0,
       totalCores: 1,
