@@ -18,6 +18,7 @@ import { diffClusterChunked, type ClusterState } from './differ';
 import { EventLogService, LeaseLostError } from './event-log.service';
 import { LeaderLease } from './leader-lease';
 import { LiveRedis } from './redis.provider';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Poll interval right after a mutation and while jobs pass through transient states. */
 export const FAST_POLL_MS = 500;
@@ -243,6 +244,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     jobs.sort((a, b) => a.id - b.id);
+    // The last page was parsed in this turn; building 5,000 nodes takes a turn of its own.
+    await nextTurn();
     return { state: { nodes: buildNodes(resources, jobs), jobs }, finals, problem };
   }
 }

@@ -1,5 +1,6 @@
 import type { Job } from '@oar-live/oar-client';
 import { compareNodeNames, type LiveEvent, type Snapshot } from '@oar-live/shared';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** The part of a snapshot a poll observes: what the differ compares. */
 export type ClusterState = Pick<Snapshot, 'nodes' | 'jobs'>;
@@ -99,9 +100,10 @@ export async function diffClusterChunked(
 ): Promise<LiveEvent[]> {
   const events: LiveEvent[] = [];
   let work = 0;
+  await nextTurn(); // the caller's turn has done its share (building the new state)
   for (const step of diffSteps(previous, next, finals)) {
     if (step !== TICK) events.push(step);
-    else if (++work % chunk === 0) await new Promise((resolve) => setImmediate(resolve));
+    else if (++work % chunk === 0) await nextTurn();
   }
   return events;
 }

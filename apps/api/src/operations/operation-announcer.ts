@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { LiveEvent, Operation } from '@oar-live/shared';
 import { ClusterPoller } from '../cluster/cluster-poller.service';
 import { EventLogService } from '../cluster/event-log.service';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** A burst of finished mutations asks the poller for an immediate poll at most this often. */
 const POLL_SOON_EVERY_MS = 1000;
@@ -39,7 +40,7 @@ export class OperationAnnouncer {
 
   private async flush(): Promise<void> {
     // Let the requests of this tick join the batch.
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
