@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { applyBatch, type Batch, type Snapshot } from '@oar-live/shared';
 import { setTimeout as delay } from 'node:timers/promises';
 import { filter, firstValueFrom, Subject, timeout } from 'rxjs';
-import { BATCH_RETENTION_MS, batchOfEntry, EventLogService } from './event-log.service';
+import { BATCH_RETENTION_MS, batchOfEntry, EventLogService, seqOfEntry } from './event-log.service';
 import { LiveRedis } from './redis.provider';
 
 const MAX_RECENT_BATCHES = 2000;
@@ -118,7 +118,10 @@ export class ClusterStateService implements OnModuleInit, OnModuleDestroy {
           stream,
           `${this.snapshot.seq}-1`,
         )) as [string, [string, string[]][]][] | null;
-        for (const [, entries] of reply ?? []) for (const entry of entries) this.ingest(batchOfEntry(entry));
+        for (const [, entries] of reply ?? []) {
+          // Entries this process appended itself are held already: skip them before parsing.
+          for (const entry of entries) if (seqOfEntry(entry) > this.snapshot.seq) this.ingest(batchOfEntry(entry));
+        }
       } catch (err) {
         if (!this.running) return;
         this.logger.warn(`stream relay: ${(err as Error).message}; retrying`);

@@ -52,6 +52,11 @@ return seq
 
 type StreamEntry = [id: string, fields: string[]];
 
+/** The seq of a stream entry, from its id `<seq>-1`. */
+export function seqOfEntry([id]: StreamEntry): number {
+  return Number.parseInt(id, 10);
+}
+
 /** Parses the `b` field of a stream entry (fields are [t, ms, b, json]). */
 export function batchOfEntry([, fields]: StreamEntry): Batch {
   return JSON.parse(fields[3]) as Batch;
