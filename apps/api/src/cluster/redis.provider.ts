@@ -17,7 +17,11 @@ export class LiveRedis implements OnApplicationShutdown {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const url = config.REDIS_URL ?? DEFAULT_REDIS_URL;
-    this.commands = new Redis(url, { maxRetriesPerRequest: 2, connectionName: 'oar-live:live', enableAutoPipelining: true });
+    this.commands = new Redis(url, {
+      maxRetriesPerRequest: 2,
+      connectionName: 'oar-live:live',
+      enableAutoPipelining: true,
+    });
     this.blocking = new Redis(url, { maxRetriesPerRequest: null, connectionName: 'oar-live:relay' });
     this.prefix = config.REDIS_KEY_PREFIX;
   }

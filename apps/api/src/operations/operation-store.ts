@@ -17,6 +17,24 @@ export interface OperationQuery {
   limit: number;
 }
 
+/**
+ * Stores an operation unless its id is taken, indexes it by time and drops expired index entries,
+ * atomically; answers null when stored, else the JSON already there (an Idempotency-Key repeat).
+ * One script call rather than MULTI: ioredis auto-pipelining batches script calls from concurrent
+ * requests into one write, but sends every MULTI on its own.
+ * KEYS: operation, index. ARGV: json, retentionSeconds, createdAtMs, id, expiredBeforeMs.
+ */
+const CREATE_SCRIPT = `
+if not redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then return redis.call('GET', KEYS[1]) end
+redis.call('ZADD', KEYS[2], 'NX', ARGV[3], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[5])
+return false
+`;
+
+type ScriptedRedis = Redis & {
+  oarLiveCreateOperation(...args: (string | number)[]): Promise<string | null>;
+};
+
 /** A stored operation plus what oar-live alone needs: the hash of the request behind an Idempotency-Key. */
 interface StoredOperation {
   operation: Operation;
@@ -29,11 +47,15 @@ interface StoredOperation {
  */
 @Injectable()
 export class OperationStore implements OnApplicationShutdown {
-  readonly redis: Redis;
+  readonly redis: ScriptedRedis;
   private readonly prefix: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = new Redis(config.REDIS_URL ?? DEFAULT_REDIS_URL, { connectionName: 'oar-live:operations', enableAutoPipelining: true });
+    this.redis = new Redis(config.REDIS_URL ?? DEFAULT_REDIS_URL, {
+      connectionName: 'oar-live:operations',
+      enableAutoPipelining: true,
+    }) as ScriptedRedis;
+    this.redis.defineCommand('oarLiveCreateOperation', { numberOfKeys: 2, lua: CREATE_SCRIPT });
     this.prefix = `${config.REDIS_KEY_PREFIX}ops:`;
   }
 
@@ -44,15 +66,17 @@ export class OperationStore implements OnApplicationShutdown {
   /** Stores `operation` unless one with its id exists; returns whichever is stored now. */
   async create(operation: Operation, requestHash?: string): Promise<StoredOperation & { created: boolean }> {
     const value: StoredOperation = { operation, requestHash };
-    const key = this.key(operation.id);
-    const [[, set]] = (await this.redis
-      .multi()
-      .set(key, JSON.stringify(value), 'EX', RETENTION_SECONDS, 'NX')
-      .zadd(this.indexKey, 'NX', Date.parse(operation.createdAt), operation.id)
-      .zremrangebyscore(this.indexKey, '-inf', Date.now() - RETENTION_SECONDS * 1000)
-      .exec())! as [[unknown, string | null]];
-    if (set === 'OK') return { ...value, created: true };
-    return { ...(await this.getStored(operation.id))!, created: false };
+    const existing = await this.redis.oarLiveCreateOperation(
+      this.key(operation.id),
+      this.indexKey,
+      JSON.stringify(value),
+      RETENTION_SECONDS,
+      Date.parse(operation.createdAt),
+      operation.id,
+      Date.now() - RETENTION_SECONDS * 1000,
+    );
+    if (existing === null) return { ...value, created: true };
+    return { ...(JSON.parse(existing) as StoredOperation), created: false };
   }
 
   async get(id: string): Promise<Operation | null> {

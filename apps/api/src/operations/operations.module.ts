@@ -62,7 +62,15 @@ export class OperationsWorkerStart implements OnApplicationBootstrap {
         prefix: `${config.REDIS_KEY_PREFIX}bull`,
       }),
     }),
-    BullModule.registerQueue({ name: OPERATIONS_QUEUE }),
+    // Auto-pipelining: the adds of a burst of requests go out in one write (the worker's own
+    // connections, which block, keep the shared options above).
+    BullModule.registerQueueAsync({
+      name: OPERATIONS_QUEUE,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        connection: { ...redisConnection(config.REDIS_URL ?? DEFAULT_REDIS_URL), enableAutoPipelining: true },
+      }),
+    }),
     ClusterModule,
   ],
   controllers: [JobsController, NodesController, OperationsController],
