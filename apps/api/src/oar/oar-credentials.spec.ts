@@ -29,6 +29,12 @@ describe('OAR_CREDENTIALS', () => {
     },
   );
 
+  it('needs a line for oar, whose login the poller and node operations use', () => {
+    const path = file('alice:alicepw\n');
+    expect(() => readOarCredentials(path)).toThrow(ConfigError);
+    expect(() => readOarCredentials(path)).toThrow(/^OAR_CREDENTIALS: .* has no line for oar/);
+  });
+
   it('is required, as one line, when OAR_AUTH=basic points at an OAR', () => {
     expect(() => loadConfig({ OAR_API_URL: 'http://127.0.0.1:6668/oarapi-priv', OAR_AUTH: 'basic' })).toThrow(
       /^OAR_CREDENTIALS: required when OAR_AUTH=basic/,

@@ -4,7 +4,8 @@ import { ConfigError } from '../config/app-config';
 /**
  * Reads OAR_CREDENTIALS: one `login:password` per line (blank lines and `#` comments ignored).
  * Plain text because HTTP Basic needs the password itself; keep the file readable by oar-live only.
- * A bad line stops the boot with the variable and the line number, never the password.
+ * A bad line stops the boot with the variable and the line number, never the password; so does a
+ * file without `oar`, the login the poller and every node operation use.
  */
 export function readOarCredentials(path: string): Map<string, string> {
   const credentials = new Map<string, string>();
@@ -21,5 +22,10 @@ export function readOarCredentials(path: string): Map<string, string> {
       }
       credentials.set(login, line.slice(colon + 1));
     });
+  if (!credentials.has('oar')) {
+    throw new ConfigError([
+      `OAR_CREDENTIALS: ${path} has no line for oar, the login oar-live reads OAR and manages nodes as`,
+    ]);
+  }
   return credentials;
 }
