@@ -39,6 +39,8 @@ export class OperationsService {
    * user and the key, so a repeated request finds the stored operation and nothing is queued twice
    * (a repeat of a request whose queueing was cut short queues it under the same job id); the same
    * key with a different request is refused (422).
+   * Queued before it is recorded: a process that dies between the two leaves a queue job whose
+   * worker records the operation (ensureStored), never a record that stays `queued` for ever.
    */
   async enqueue(request: EnqueueRequest): Promise<Operation> {
     const kind: OperationKind = request.payload.kind;
@@ -49,6 +51,12 @@ export class OperationsService {
         throw new BadRequestException('Idempotency-Key: must be 1 to 255 printable ASCII characters without spaces');
       }
       id = `op-${hash(`${request.actor.name}\n${request.idempotencyKey}`).slice(0, 32)}`;
+      const stored = await this.store.getStored(id);
+      if (stored) {
+        const earlier = this.sameRequest(stored, requestHash);
+        if (earlier.state === 'queued') await this.addJob(earlier, request);
+        return earlier;
+      }
     }
     const now = new Date().toISOString();
     const operation: Operation = {
@@ -63,17 +71,13 @@ export class OperationsService {
       targets: request.targets,
       history: [{ at: now, state: 'queued', attempts: 0 }],
     };
-    // Recorded before queueing, so the worker always finds it. Announced (in order, without waiting
-    // for the append) before queueing, so `queued` always precedes the worker's `active`.
-    const stored = await this.store.create(operation, requestHash);
-    if (!stored.created) {
-      const earlier = this.sameRequest(stored, requestHash);
-      if (earlier.state === 'queued') await this.addJob(earlier, request);
-      return earlier;
-    }
+    // Announced (in order, without waiting for the append) before queueing, so `queued` always
+    // precedes the worker's `active`.
     void this.announcer.announce(operation);
     await this.addJob(operation, request);
-    return operation;
+    const stored = await this.store.create(operation, requestHash);
+    // Not created: a twin request with the same key, or the worker, recorded it first.
+    return stored.created ? operation : this.sameRequest(stored, requestHash);
   }
 
   /** Adding a job id the queue holds already is a no-op in BullMQ. */
