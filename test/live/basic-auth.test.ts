@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OarClient } from '@oar-live/oar-client';
 import { startOarSim, type OarSim } from '@oar-live/oar-sim';
+import { EMPTY_SOURCE } from '../../apps/api/src/cluster/event-log.service';
 import { startApi, Subscriber, type RunningApi } from './api';
 import { uniquePrefix } from './support';
 
@@ -63,7 +64,8 @@ describe('OAR_AUTH=basic', () => {
     const down = await sub.until(
       () =>
         [...sub.snapshots.map((s) => s.source), ...sub.batches.flatMap((b) => b.events)].find(
-          (e) => 'status' in e && e.status === 'down',
+          // Not the placeholder a subscriber may see before the first poll has ended.
+          (e) => 'status' in e && e.status === 'down' && e.error !== EMPTY_SOURCE.error,
         ) as { error?: string } | undefined,
       'source down',
     );
