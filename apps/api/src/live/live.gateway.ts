@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/app-config';
 import { ClusterStateService } from '../cluster/cluster-state.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { describeZodError } from '../operations/zod-validation.pipe';
+import { batchReusingParser } from './batch-parser';
 import { LiveFeed, parseSince, type FeedStart } from './live-feed.service';
 import {
   filterBatch,
@@ -55,7 +56,7 @@ export function allowedOrigins(config: AppConfig): Set<string> {
  * broadcast once for all its sockets): room `all` for unfiltered sockets, one room per distinct
  * `subscribe` filter.
  */
-@WebSocketGateway({ namespace: '/live', serveClient: false })
+@WebSocketGateway({ namespace: '/live', serveClient: false, parser: batchReusingParser })
 export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   private readonly logger = new Logger(LiveGateway.name);
   @WebSocketServer() private readonly namespace!: Namespace;
