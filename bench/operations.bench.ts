@@ -4,7 +4,7 @@
  * (p50/p99, goal ≤ 100 ms); and end-to-end throughput (burst start → last operation settled) against
  * the same 100 submits sent straight to the simulator one after another (the ratio).
  * One unmeasured burst first (JIT, connections), then BURSTS measured ones, each settled before the
- * next. The submits go out on a keep-alive node:http agent: fetch costs the bench process more CPU
+ * next; then as many bursts refused at the token check, the floor of this HTTP stack on this machine. The submits go out on a keep-alive node:http agent: fetch costs the bench process more CPU
  * per request than the server spends, and would be measured as server time.
  */
 import http from 'node:http';
@@ -37,6 +37,8 @@ function finalStates(subscriber: Subscriber, ids: Set<string>): Map<string, stri
   return states;
 }
 
+type SubmitAnswer = { operation?: { id: string } };
+
 /** POST /api/jobs on a keep-alive agent; resolves to the status and the operation id. */
 function submit(agent: http.Agent, url: string, token: string, body: object): Promise<{ status: number; id: string }> {
   const data = JSON.stringify(body);
@@ -57,10 +59,7 @@ function submit(agent: http.Agent, url: string, token: string, body: object): Pr
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
         res.on('end', () =>
-          resolve({
-            status: res.statusCode!,
-            id: (JSON.parse(text) as { operation?: { id: string } }).operation?.id ?? '',
-          }),
+          resolve({ status: res.statusCode!, id: (JSON.parse(text) as SubmitAnswer).operation?.id ?? '' }),
         );
       },
     );
@@ -101,18 +100,22 @@ export async function run(): Promise<object> {
       await client.settled(answer.id);
     }
     alone.sort((a, b) => a - b);
-    /** One burst of SUBMITS at once, settled (counted from the live stream, so measuring adds no requests). */
-    const burst = async (label: number) => {
+    /** SUBMITS requests at once with `bearer`: each one's answer and time, and the server's CPU time for all. */
+    const send = async (bearer: string, label: number) => {
       const cpuBefore = cpuMsOf(api.child.pid!);
-      const started = performance.now();
       const answers = await Promise.all(
         Array.from({ length: SUBMITS }, async (_, i) => {
           const sent = performance.now();
-          const answer = await submit(agent, api.url, token, request(label * SUBMITS + i));
+          const answer = await submit(agent, api.url, bearer, request(label * SUBMITS + i));
           return { ...answer, ms: performance.now() - sent };
         }),
       );
-      const cpuMs = cpuMsOf(api.child.pid!) - cpuBefore;
+      return { answers, cpuMs: cpuMsOf(api.child.pid!) - cpuBefore };
+    };
+    /** One burst of submits, settled (counted from the live stream, so measuring adds no requests). */
+    const burst = async (label: number) => {
+      const started = performance.now();
+      const { answers, cpuMs } = await send(token, label);
       const ids = new Set(answers.map((answer) => answer.id));
       const settled = await live.until(
         () => {
@@ -128,6 +131,9 @@ export async function run(): Promise<object> {
     const mutationsBefore = meter.mutations();
     const bursts = [];
     for (let b = 1; b <= BURSTS; b++) bursts.push(await burst(b));
+    // The floor: the same bursts refused by the token check (HTTP, body, logging, guard; no Redis, no queue).
+    const refused = [];
+    for (let b = 1; b <= BURSTS; b++) refused.push(await send('not-a-token', 100 + b));
     agent.destroy();
     const viaOarLiveMs = bursts.reduce((sum, b) => sum + b.totalMs, 0) / BURSTS;
     const answers = bursts.flatMap((b) => b.answers);
@@ -167,6 +173,18 @@ export async function run(): Promise<object> {
         goalP99Ms: 100,
       },
       serverCpuMsPerSubmit: bursts.map((b) => round(b.cpuMs / SUBMITS)),
+      refusedBurstsFloor: {
+        answered401: refused.flatMap((b) => b.answers).filter((answer) => answer.status === 401).length,
+        p99MsPerBurst: refused.map((b) =>
+          round(
+            percentile(
+              b.answers.map((a) => a.ms).sort((x, y) => x - y),
+              0.99,
+            ),
+          ),
+        ),
+        serverCpuMsPerRequest: refused.map((b) => round(b.cpuMs / SUBMITS)),
+      },
       timeTo202OneAtATime: { p50Ms: round(percentile(alone, 0.5)), maxMs: round(alone[alone.length - 1]) },
       viaOarLive: { msPerBurst: Math.round(viaOarLiveMs), submitsPerSecond: round(throughput) },
       directSequential: { totalMs: Math.round(directMs), submitsPerSecond: round(directThroughput) },
