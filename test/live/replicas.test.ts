@@ -31,6 +31,9 @@ function subscribe(api: RunningApi): Subscriber {
   subscribers.push(sub);
   return sub;
 }
+/** The oar_live_nodes gauge as a replica counts it: [state, nodes] pairs. */
+const nodeGauge = async (api: RunningApi) =>
+  (await api.app.get(MetricsService).nodes.get()).values.map((v) => [v.labels.state, v.value]);
 const removedJobs = (sub: Subscriber) =>
   new Set(sub.batches.flatMap((b) => b.events.flatMap((e) => (e.type === 'job.removed' ? [e.id] : []))));
 const after = (batches: Batch[], seq: number) => batches.filter((b) => b.seq > seq);
@@ -71,6 +74,9 @@ describe('API replicas on one Redis', () => {
     const window = (sub: Subscriber) => after(sub.batches, from).filter((batch) => batch.seq <= seen);
     expect(window(subLeader).length).toBeGreaterThan(2);
     expect(window(subFollower)).toEqual(window(subLeader));
+    // Each replica's gauges count its own copy of the snapshot: the follower's too.
+    expect(await nodeGauge(follower)).toEqual([['Alive', 4]]);
+    expect(await nodeGauge(follower)).toEqual(await nodeGauge(leader));
 
     // Every jobs/details request the simulator saw is one of the leader's polls (one may be in flight).
     const polls = await pollsOf(leader);

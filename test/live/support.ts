@@ -23,8 +23,9 @@ export async function openLog(prefix: string): Promise<{
   close(): Promise<void>;
 }> {
   const redis = new LiveRedis(testConfig({ REDIS_KEY_PREFIX: prefix }));
-  const log = new EventLogService(redis, new MetricsService());
-  const state = new ClusterStateService(log, redis);
+  const metrics = new MetricsService();
+  const log = new EventLogService(redis, metrics);
+  const state = new ClusterStateService(log, redis, metrics);
   await state.onModuleInit();
   return {
     redis,

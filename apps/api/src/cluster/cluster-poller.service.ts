@@ -203,9 +203,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       events.push({ type: 'source.status', ...source });
     }
     events.push(...(await diffClusterChunked(previous, reading.state, reading.finals)));
-    const batch = await this.append(events, at);
-    this.metrics.observeSnapshot(reading.state);
-    return batch;
+    return this.append(events, at);
   }
 
   private async append(events: LiveEvent[], at: string): Promise<Batch | null> {

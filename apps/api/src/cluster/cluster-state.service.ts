@@ -3,6 +3,7 @@ import { applyBatch, type Batch, type Snapshot } from '@oar-live/shared';
 import { setTimeout as delay } from 'node:timers/promises';
 import { filter, firstValueFrom, Subject, timeout } from 'rxjs';
 import { BATCH_RETENTION_MS, batchOfEntry, EventLogService, seqOfEntry } from './event-log.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { LiveRedis } from './redis.provider';
 
 const MAX_RECENT_BATCHES = 2000;
@@ -30,10 +31,11 @@ export class ClusterStateService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly log: EventLogService,
     private readonly redis: LiveRedis,
+    private readonly metrics: MetricsService,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.snapshot = await this.log.loadSnapshot();
+    this.setSnapshot(await this.log.loadSnapshot());
     this.log.appended$.subscribe((batch) => this.ingest(batch));
     this.running = true;
     this.relayDone = this.relay();
@@ -79,7 +81,7 @@ export class ClusterStateService implements OnModuleInit, OnModuleDestroy {
       .loadSnapshot()
       .then((snapshot) => {
         const behind = snapshot.seq !== this.snapshot.seq;
-        this.snapshot = snapshot;
+        this.setSnapshot(snapshot);
         this.recentBatches = [];
         if (behind) this.resync$.next(snapshot);
       })
@@ -94,10 +96,16 @@ export class ClusterStateService implements OnModuleInit, OnModuleDestroy {
       void this.reload();
       return;
     }
-    this.snapshot = applyBatch(this.snapshot, batch);
+    this.setSnapshot(applyBatch(this.snapshot, batch));
     this.recentBatches.push(batch);
     this.forgetOldBatches();
     this.batches$.next(batch);
+  }
+
+  /** Every replica's node, core and job gauges describe its snapshot, not only the poller's. */
+  private setSnapshot(snapshot: Snapshot): void {
+    this.snapshot = snapshot;
+    this.metrics.observeSnapshot(snapshot);
   }
 
   private forgetOldBatches(): void {
