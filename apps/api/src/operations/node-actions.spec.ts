@@ -1,5 +1,7 @@
-import type { Resource } from '@oar-live/oar-client';
-import { planNodeRows } from './node-actions';
+import { OarHttpError, type OarClient, type Resource } from '@oar-live/oar-client';
+import type { Operation, TargetResult } from '@oar-live/shared';
+import type { ExecutionContext } from './execution';
+import { NodeActions, planNodeRows } from './node-actions';
 
 const resource = (id: number, node: string, cpu: number, core: number): Resource => ({
   id,
@@ -41,5 +43,50 @@ describe('planNodeRows', () => {
         (row) => row.node,
       ),
     ).toEqual(['fresh']);
+  });
+});
+
+describe('NodeActions.delete', () => {
+  /** An OAR whose node checker turns resource 2 Suspected once, right after it was listed Dead. */
+  function oarWithANodeChecker() {
+    const calls: string[] = [];
+    let suspectedOnce = false;
+    const rows = [resource(1, 'n1', 1, 1), resource(2, 'n1', 1, 2)].map((row) => ({ ...row, state: 'Dead' }));
+    const oar = {
+      resources: {
+        list: async () => rows,
+        nodeJobIds: async () => [],
+        setState: async (id: number, state: string) => void calls.push(`state ${id} ${state}`),
+        delete: async (id: number) => {
+          if (id === 2 && !suspectedOnce) {
+            suspectedOnce = true;
+            calls.push(`refused ${id}`);
+            throw new OarHttpError(
+              403,
+              'Forbidden',
+              'The resource 2 must be in the Dead status',
+              'DELETE /resources/2',
+            );
+          }
+          calls.push(`delete ${id}`);
+          return { status: 'deleted' };
+        },
+      },
+    };
+    return { calls, actions: new NodeActions(oar as unknown as OarClient) };
+  }
+
+  it('sets a resource Dead again and retries when OAR refuses to delete it as not Dead', async () => {
+    const { calls, actions } = oarWithANodeChecker();
+    const saved: TargetResult[] = [];
+    const context = {
+      operation: { results: [] } as unknown as Operation,
+      saveResult: async (result: TargetResult) => void saved.push(result),
+    } as unknown as ExecutionContext;
+    const outcome = await actions.delete(context, { kind: 'node.delete', names: ['n1'], force: false });
+    expect(outcome.results).toEqual([
+      { target: 'n1', ok: true, result: { deletedResourceIds: [1, 2], cancelledJobIds: [] } },
+    ]);
+    expect(calls).toEqual(['delete 1', 'refused 2', 'state 2 Dead', 'delete 2']);
   });
 });

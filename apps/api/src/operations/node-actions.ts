@@ -116,14 +116,39 @@ export class NodeActions {
         }
         for (const id of jobIds) await this.oar.jobs.cancel(id, AS_OAR).catch(ignoreFinishedJob);
       }
-      for (const resource of resources) {
-        if (resource.state !== 'Dead') await this.oar.resources.setState(resource.id, 'Dead', AS_OAR);
-      }
-      await this.waitForState(name, 'Dead', true);
-      for (const resource of resources) await this.oar.resources.delete(resource.id, AS_OAR).catch(ignoreNotFound);
+      await this.makeDead(name, resources);
+      await this.deleteDead(name, resources);
       return { deletedResourceIds: resources.map((resource) => resource.id), cancelledJobIds: jobIds };
     });
     return { results };
+  }
+
+  private async makeDead(name: string, resources: Resource[]): Promise<void> {
+    for (const resource of resources) {
+      if (resource.state !== 'Dead') await this.oar.resources.setState(resource.id, 'Dead', AS_OAR);
+    }
+    await this.waitForState(name, 'Dead', true);
+  }
+
+  /**
+   * OAR's own node monitoring may change a node it has just shown Dead (a node checker marking it
+   * Suspected), and OAR then refuses the delete (403 "must be in the Dead status"): set it Dead again
+   * and retry, within the same bound as waiting for a state.
+   */
+  private async deleteDead(name: string, resources: Resource[]): Promise<void> {
+    const deadline = Date.now() + APPLIED_TIMEOUT_MS;
+    for (const resource of resources) {
+      for (;;) {
+        try {
+          await this.oar.resources.delete(resource.id, AS_OAR);
+          break;
+        } catch (err) {
+          if (err instanceof OarHttpError && err.status === 404) break;
+          if (!(err instanceof OarHttpError && err.status === 403) || Date.now() > deadline) throw err;
+          await this.makeDead(name, [{ ...resource, state: 'unknown' }]);
+        }
+      }
+    }
   }
 
   /** From the list of all resources: OAR answers 500 (not 404) for `resources/nodes/<unknown>`. */
@@ -156,8 +181,4 @@ export class NodeActions {
 /** Cancelling a job that ended meanwhile: OAR answers 400 "Oardel error"; the goal is reached. */
 function ignoreFinishedJob(err: unknown): void {
   if (!(err instanceof OarHttpError && err.status === 400)) throw err;
-}
-
-function ignoreNotFound(err: unknown): void {
-  if (!(err instanceof OarHttpError && err.status === 404)) throw err;
 }
