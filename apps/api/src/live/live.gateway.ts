@@ -25,8 +25,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 export const MAX_SOCKET_BACKLOG = 32;
 /**
  * Unfiltered sockets are spread over this many rooms, and the fan-out of one batch gives the event
- * loop a turn between rooms: writing a 300 KB batch to 1,000 sockets in one go would block it for
- * hundreds of milliseconds. Each room's broadcast is still encoded once.
+ * loop a turn between rooms: writing a 130 KB batch to 1,000 sockets in one go would block it for
+ * over 100 ms. The batch is still encoded once for all the rooms (batch-parser).
  */
 export const FAN_OUT_SHARDS = 16;
 /**
