@@ -35,6 +35,8 @@ export type PayloadOf<K extends OperationPayload['kind']> = Extract<OperationPay
 /** BullMQ job data: the operation as first stored (so a worker can recreate its record) and what to do. */
 export interface OperationJobData {
   operation: Operation;
+  /** The hash of the request behind it, so a worker that records it first keeps Idempotency-Key checks. */
+  requestHash?: string;
   actor: AuthUser;
   payload: OperationPayload;
   /** Set just before a non-idempotent OAR call (submit, create) is sent: a later attempt must check first. */

@@ -35,7 +35,7 @@ export class OperationsProcessor extends WorkerHost {
   async process(job: Job<OperationJobData>): Promise<void> {
     const id = job.data.operation.id;
     const attempts = job.attemptsStarted;
-    const operation = await this.operations.ensureStored(job.data.operation);
+    const operation = await this.operations.ensureStored(job.data);
     if (operation.state === 'succeeded' || operation.state === 'failed') return;
     const current = await this.operations.transition(id, 'active', attempts);
     const context: ExecutionContext = {

@@ -1,3 +1,4 @@
+import { UnprocessableEntityException } from '@nestjs/common';
 import type { Operation } from '@oar-live/shared';
 import type { Queue } from 'bullmq';
 import type { OperationAnnouncer } from './operation-announcer';
@@ -5,28 +6,40 @@ import type { OperationJobData } from './operation-job';
 import type { OperationStore } from './operation-store';
 import { OperationsService, type EnqueueRequest } from './operations.service';
 
-const request: EnqueueRequest = {
+const request = (jobIds: number[], idempotencyKey?: string): EnqueueRequest => ({
   actor: { name: 'alice', roles: ['user'], oarLogin: 'alice' },
-  payload: { kind: 'job.cancel', jobs: [{ id: 7, as: 'alice' }] },
-  input: { jobIds: [7] },
-  targets: ['7'],
-};
+  payload: { kind: 'job.cancel', jobs: jobIds.map((id) => ({ id, as: 'alice' })) },
+  input: { jobIds },
+  targets: jobIds.map(String),
+  idempotencyKey,
+});
 
-/** The writes enqueue makes, in order, with a store that fails as a process dying there would. */
-function service(failCreate: boolean) {
+/**
+ * OperationsService over an in-memory store and queue that log their writes. `failCreate`: the store
+ * fails as a process dying there would; `workerFirst`: the worker records each job as soon as it is
+ * queued, before enqueue's own record (the race a fast worker wins).
+ */
+function service(options: { failCreate?: boolean; workerFirst?: boolean } = {}) {
   const writes: string[] = [];
-  const queue = {
-    add: async (_name: string, data: OperationJobData) => void writes.push(`queue ${data.operation.id}`),
-  };
+  const records = new Map<string, { operation: Operation; requestHash?: string }>();
   const store = {
-    getStored: async () => null,
-    create: async (operation: Operation) => {
-      if (failCreate) throw new Error('the process died here');
+    getStored: async (id: string) => records.get(id) ?? null,
+    create: async (operation: Operation, requestHash?: string) => {
+      if (options.failCreate) throw new Error('the process died here');
+      const stored = records.get(operation.id);
+      if (stored) return { ...stored, created: false };
+      records.set(operation.id, { operation, requestHash });
       writes.push(`record ${operation.id}`);
-      return { operation, created: true };
+      return { operation, requestHash, created: true };
     },
   };
   const announcer = { announce: async () => undefined };
+  const queue = {
+    add: async (_name: string, data: OperationJobData) => {
+      writes.push(`queue ${data.operation.id}`);
+      if (options.workerFirst) await operations.ensureStored(data);
+    },
+  };
   const operations = new OperationsService(
     queue as unknown as Queue<OperationJobData>,
     store as unknown as OperationStore,
@@ -37,15 +50,22 @@ function service(failCreate: boolean) {
 
 describe('OperationsService.enqueue', () => {
   it('queues before it records, so a process dying in between leaves a job its worker records', async () => {
-    const { operations, writes } = service(true);
-    await expect(operations.enqueue(request)).rejects.toThrow('the process died here');
+    const { operations, writes } = service({ failCreate: true });
+    await expect(operations.enqueue(request([7]))).rejects.toThrow('the process died here');
     expect(writes).toEqual([expect.stringMatching(/^queue op-/)]);
   });
 
   it('answers the operation once it is both queued and recorded', async () => {
-    const { operations, writes } = service(false);
-    const operation = await operations.enqueue(request);
+    const { operations, writes } = service();
+    const operation = await operations.enqueue(request([7]));
     expect(operation).toMatchObject({ state: 'queued', kind: 'job.cancel', user: 'alice', targets: ['7'] });
     expect(writes).toEqual([`queue ${operation.id}`, `record ${operation.id}`]);
+  });
+
+  it('keeps Idempotency-Key checks when the worker records the operation first', async () => {
+    const { operations } = service({ workerFirst: true });
+    const first = await operations.enqueue(request([7], 'key-1'));
+    expect(await operations.enqueue(request([7], 'key-1'))).toEqual(first);
+    await expect(operations.enqueue(request([8], 'key-1'))).rejects.toThrow(UnprocessableEntityException);
   });
 });

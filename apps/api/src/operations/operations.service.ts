@@ -54,7 +54,7 @@ export class OperationsService {
       const stored = await this.store.getStored(id);
       if (stored) {
         const earlier = this.sameRequest(stored, requestHash);
-        if (earlier.state === 'queued') await this.addJob(earlier, request);
+        if (earlier.state === 'queued') await this.addJob(earlier, request, requestHash);
         return earlier;
       }
     }
@@ -74,17 +74,17 @@ export class OperationsService {
     // Announced (in order, without waiting for the append) before queueing, so `queued` always
     // precedes the worker's `active`.
     void this.announcer.announce(operation);
-    await this.addJob(operation, request);
+    await this.addJob(operation, request, requestHash);
     const stored = await this.store.create(operation, requestHash);
     // Not created: a twin request with the same key, or the worker, recorded it first.
     return stored.created ? operation : this.sameRequest(stored, requestHash);
   }
 
   /** Adding a job id the queue holds already is a no-op in BullMQ. */
-  private async addJob(operation: Operation, request: EnqueueRequest): Promise<void> {
+  private async addJob(operation: Operation, request: EnqueueRequest, requestHash: string): Promise<void> {
     await this.queue.add(
       operation.kind,
-      { operation, actor: request.actor, payload: request.payload },
+      { operation, requestHash, actor: request.actor, payload: request.payload },
       {
         jobId: operation.id,
         attempts: OPERATION_ATTEMPTS,
@@ -128,9 +128,9 @@ export class OperationsService {
     return operation;
   }
 
-  /** The operation's record, recreated from its queue job if it is missing. */
-  async ensureStored(operation: Operation): Promise<Operation> {
-    return (await this.store.create(operation)).operation;
+  /** The operation's record, made from its queue job if it is missing (with the request's hash, for Idempotency-Key checks). */
+  async ensureStored(data: Pick<OperationJobData, 'operation' | 'requestHash'>): Promise<Operation> {
+    return (await this.store.create(data.operation, data.requestHash)).operation;
   }
 
   private sameRequest(stored: { operation: Operation; requestHash?: string }, requestHash: string): Operation {
