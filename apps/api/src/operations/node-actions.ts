@@ -145,7 +145,8 @@ export class NodeActions {
         } catch (err) {
           if (err instanceof OarHttpError && err.status === 404) break;
           if (!(err instanceof OarHttpError && err.status === 403) || Date.now() > deadline) throw err;
-          await this.makeDead(name, [{ ...resource, state: 'unknown' }]);
+          await this.oar.resources.setState(resource.id, 'Dead', AS_OAR);
+          await this.waitForState(name, 'Dead', true);
         }
       }
     }
