@@ -12,7 +12,7 @@ import type {
   SubmittedJob,
 } from './api-types';
 import {
-  RESOURCE_DEFAULTS,
+  resourceDefaults,
   type Job,
   type JobEvent,
   type JobSummary,
@@ -170,7 +170,7 @@ export function mapResource(body: unknown): Resource {
     besteffort: toYesNo(pick(raw, f.besteffort)),
     type: toText(pick(raw, f.type), 'type'),
   };
-  const defaults: Partial<Resource> = { ...RESOURCE_DEFAULTS, host: node };
+  const defaults: Partial<Resource> = resourceDefaults(node);
   for (const [field, value] of Object.entries(optional) as [keyof typeof optional, unknown][]) {
     if (value !== undefined && value !== defaults[field])
       (resource as unknown as Record<string, unknown>)[field] = value;

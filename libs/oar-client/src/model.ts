@@ -89,9 +89,14 @@ export type NodeResource = Omit<Resource, 'node'>;
 /** The fields OAR always has, as `withResourceDefaults` fills them in. */
 type FilledIn = Required<Pick<Resource, 'nextState' | 'host' | 'availableUpto' | 'drain' | 'besteffort' | 'type'>>;
 
+/** The value of every field a resource of `node` leaves out: OAR's defaults, and `host` = the node. */
+export function resourceDefaults(node: string): FilledIn {
+  return { ...RESOURCE_DEFAULTS, host: node };
+}
+
 /** A resource with its left-out fields filled in (the defaults, and `host` = the name of its node). */
 export function withResourceDefaults<R extends NodeResource>(resource: R, node: string): R & FilledIn {
-  return { ...RESOURCE_DEFAULTS, host: node, ...resource };
+  return { ...resourceDefaults(node), ...resource };
 }
 
 /** A node is a `network_address`; its state is derived from its resources. */
