@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import type Redis from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { applyBatch, type Batch, type Snapshot } from '@oar-live/shared';
+import { httpAdapter } from '../../apps/api/src/common/http-adapter';
 import { AuthModule } from '../../apps/api/src/auth/auth.module';
 import { ClusterModule } from '../../apps/api/src/cluster/cluster.module';
 import { ConfigModule, APP_CONFIG } from '../../apps/api/src/config/config.module';
@@ -30,7 +31,7 @@ export async function startApi(env: Record<string, string>): Promise<RunningApi>
     .overrideProvider(APP_CONFIG)
     .useValue(config)
     .compile();
-  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'], forceCloseConnections: true });
+  const app = moduleRef.createNestApplication(httpAdapter(), { logger: ['error', 'warn'] });
   app.enableShutdownHooks();
   await app.listen(port, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };

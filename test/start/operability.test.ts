@@ -85,7 +85,7 @@ describe('operability of the built API', () => {
     expect(await ui.text()).toContain('swagger-ui');
   });
 
-  it('answers a body over 1 MB with a 413 JSON error and malformed JSON with a 400 saying so', async () => {
+  it('answers a body over 1 MB with a 413 JSON error, malformed JSON with a 400 and an unknown body type with a 415, each saying so', async () => {
     const big = await postJson('/api/auth/login', JSON.stringify({ username: 'x', password: 'y'.repeat(1024 * 1024) }));
     expect(big.status).toBe(413);
     expect(await big.json()).toEqual({
@@ -99,6 +99,17 @@ describe('operability of the built API', () => {
       statusCode: 400,
       error: 'Bad Request',
       message: expect.stringMatching(/^malformed JSON in request body/),
+    });
+    const xml = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: '<login/>',
+    });
+    expect(xml.status).toBe(415);
+    expect(await xml.json()).toEqual({
+      statusCode: 415,
+      error: 'Unsupported Media Type',
+      message: expect.stringMatching(/application\/xml: send application\/json/),
     });
   });
 

@@ -1,29 +1,28 @@
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { bodyParsers } from './common/body-parsers';
+import { httpAdapter } from './common/http-adapter';
+import { UPLOAD_LIMITS } from './operations/script-form';
+import { serveWebApp } from './web/web-app';
 
-/** Largest JSON or form body accepted; bigger ones get a 413 JSON error. */
-export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** Longest a graceful shutdown may take before the process exits anyway (`npm start` allows 5 s in all). */
 export const SHUTDOWN_GRACE_MS = 3000;
 
 /** Builds the app exactly as production runs it; integration tests use this too. */
-export async function createApp(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+export async function createApp(): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, httpAdapter(), {
     bufferLogs: true,
     abortOnError: false,
-    bodyParser: false,
-    // Otherwise a request still in flight (a slow upload, a stream nobody ends) holds server.close()
-    // open until the shutdown grace runs out and the process exits non-zero.
-    forceCloseConnections: true,
   });
   app.useLogger(app.get(Logger));
-  app.use(helmet({ contentSecurityPolicy: { useDefaults: true, directives: CONTENT_SECURITY_POLICY } }));
-  app.use(...bodyParsers(BODY_LIMIT_BYTES));
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { useDefaults: true, directives: CONTENT_SECURITY_POLICY },
+  });
+  await app.register(fastifyMultipart, { limits: UPLOAD_LIMITS });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -33,6 +32,7 @@ export async function createApp(): Promise<NestExpressApplication> {
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  await serveWebApp(app);
   app.enableShutdownHooks();
   return app;
 }

@@ -7,7 +7,6 @@ import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OarModule } from './oar/oar.module';
 import { OperationsModule } from './operations/operations.module';
-import { WebModule } from './web/web.module';
 
 /** One module per capability; each is added here as it lands. */
 @Module({
@@ -20,7 +19,6 @@ import { WebModule } from './web/web.module';
     OarModule,
     LiveModule,
     OperationsModule,
-    WebModule,
   ],
 })
 export class AppModule {}

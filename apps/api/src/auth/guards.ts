@@ -8,7 +8,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { Role } from '@oar-live/shared';
 import { AuthService } from './auth.service';
 import { hasRole, type AuthUser } from './auth-user';
@@ -19,10 +19,10 @@ const LOGIN_HINT = 'POST /api/auth/login, then send "Authorization: Bearer <toke
 /** Least role a route needs (viewer < user < admin); use with RolesGuard. */
 export const Roles = (role: Exclude<Role, 'viewer'>) => SetMetadata(ROLE_KEY, role);
 
-type AuthedRequest = Request & { user?: AuthUser | null };
+type AuthedRequest = FastifyRequest & { user?: AuthUser | null };
 
 /** The bearer token of a request, if any. */
-export function bearerToken(request: Request): string | undefined {
+export function bearerToken(request: Pick<FastifyRequest, 'headers'>): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
   return match?.[1];
 }

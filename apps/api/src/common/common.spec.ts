@@ -1,5 +1,6 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestError } from './http-adapter';
 import { toErrorBody } from './http-exception.filter';
 import { StripIdentityHeadersMiddleware } from './identity-headers.middleware';
 
@@ -7,9 +8,9 @@ describe('StripIdentityHeadersMiddleware', () => {
   it('drops every identity header a client sends and keeps the others', () => {
     const req = {
       headers: { 'x-remote-ident': 'oar', 'x-remote-user': 'root', 'remote-user': 'root', authorization: 'Bearer t' },
-    } as unknown as Request;
-    const next = jest.fn() as NextFunction;
-    new StripIdentityHeadersMiddleware().use(req, {} as Response, next);
+    } as unknown as IncomingMessage;
+    const next = jest.fn();
+    new StripIdentityHeadersMiddleware().use(req, {} as ServerResponse, next);
     expect(req.headers).toEqual({ authorization: 'Bearer t' });
     expect(next).toHaveBeenCalledWith();
   });
@@ -35,5 +36,39 @@ describe('toErrorBody', () => {
       error: 'Internal Server Error',
       message: 'internal server error',
     });
+  });
+});
+
+describe('requestError', () => {
+  const fastifyError = (code: string, message: string) => Object.assign(new Error(message), { code, statusCode: 400 });
+
+  it('says what was wrong with a request Fastify refused before any route ran, as a 4xx', () => {
+    const cases: [Error, number, RegExp][] = [
+      [
+        fastifyError('FST_ERR_CTP_BODY_TOO_LARGE', 'Request body is too large'),
+        413,
+        /larger than the limit of 1024 bytes/,
+      ],
+      [fastifyError('FST_ERR_CTP_EMPTY_JSON_BODY', 'Body cannot be empty'), 400, /^malformed JSON in request body/],
+      [
+        fastifyError('FST_ERR_CTP_INVALID_MEDIA_TYPE', 'Unsupported Media Type: text/xml'),
+        415,
+        /Content-Type text\/xml: send application\/json/,
+      ],
+      [fastifyError('FST_ERR_CTP_INVALID_CONTENT_LENGTH', 'bad length'), 400, /did not match Content-Length/],
+      [fastifyError('FST_ERR_CTP_INVALID_JSON_BODY', 'Body is not valid JSON'), 400, /^malformed JSON in request body/],
+    ];
+    for (const [err, status, message] of cases) {
+      const body = toErrorBody(requestError(err, { bodyLimit: 1024, contentType: 'text/xml' }));
+      expect(body.statusCode).toBe(status);
+      expect(body.message).toMatch(message);
+    }
+  });
+
+  it('leaves every other error as it is (one from our own code stays a 500)', () => {
+    const own = new SyntaxError('bad template');
+    expect(requestError(own, {})).toBe(own);
+    const http = new NotFoundException('gone');
+    expect(requestError(http, {})).toBe(http);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * Headers a trusted proxy (or OAR's Apache) uses to say who the user is. oar-live decides the OAR
@@ -21,7 +21,7 @@ export const IDENTITY_HEADERS = [
 
 @Injectable()
 export class StripIdentityHeadersMiddleware implements NestMiddleware {
-  use(req: Request, _res: Response, next: NextFunction): void {
+  use(req: IncomingMessage, _res: ServerResponse, next: () => void): void {
     for (const header of IDENTITY_HEADERS) delete req.headers[header];
     next();
   }

@@ -7,7 +7,7 @@ import {
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
 import { OarClient } from '@oar-live/oar-client';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { RedisPing } from './redis-ping';
 
 /** How long each dependency may take to answer before it counts as down. */
@@ -33,7 +33,7 @@ export class HealthController {
   @Get()
   @ApiOkResponse({ description: '{ status: "ok", oar: { status: "up" }, redis: { status: "up" } }' })
   @ApiServiceUnavailableResponse({ description: 'Same shape, status "error"; the dependency that is down says why' })
-  async check(@Res({ passthrough: true }) res: Response): Promise<HealthBody> {
+  async check(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthBody> {
     let result: HealthCheckResult;
     try {
       result = await this.health.check([
@@ -43,7 +43,7 @@ export class HealthController {
     } catch (err) {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       result = err.getResponse() as HealthCheckResult;
-      res.status(HttpStatus.SERVICE_UNAVAILABLE);
+      void res.status(HttpStatus.SERVICE_UNAVAILABLE);
     }
     const details = result.details as HealthBody & Record<string, unknown>;
     return { status: result.status === 'ok' ? 'ok' : 'error', oar: details.oar, redis: details.redis };

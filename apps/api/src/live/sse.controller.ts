@@ -11,7 +11,8 @@ import {
 } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Batch, Snapshot } from '@oar-live/shared';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
 import { ReadGuard } from '../auth/guards';
 import { ClusterStateService } from '../cluster/cluster-state.service';
@@ -34,7 +35,7 @@ function sseMessage(event: 'changes' | 'snapshot', payload: Batch | Snapshot): s
 @ApiTags('live')
 @Controller('api/events')
 export class SseController implements OnModuleDestroy {
-  private readonly clients = new Set<Response>();
+  private readonly clients = new Set<ServerResponse>();
   private readonly subscriptions: Subscription[];
   private readonly keepalive: NodeJS.Timeout;
 
@@ -70,8 +71,8 @@ export class SseController implements OnModuleDestroy {
     description: '`event: snapshot` or the missed `event: changes`, then live `event: changes`; `id:` is the seq',
   })
   async events(
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
     @Query() query: Record<string, unknown>,
     @Headers('last-event-id') lastEventId?: string,
   ): Promise<void> {
@@ -81,7 +82,12 @@ export class SseController implements OnModuleDestroy {
     const since =
       lastEventId !== undefined ? parseSince(lastEventId, 'Last-Event-ID') : parseSince(query.since, 'since');
     if (typeof since === 'object') throw new BadRequestException(since.error);
+    // The stream is written on the raw response; it keeps the headers set so far (helmet's).
+    reply.hijack();
+    const req = request.raw;
+    const res = reply.raw;
     res.writeHead(200, {
+      ...(reply.getHeaders() as OutgoingHttpHeaders),
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
       Connection: 'keep-alive',

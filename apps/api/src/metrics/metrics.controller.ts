@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('operability')
@@ -12,7 +12,7 @@ export class MetricsController {
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format' })
-  async scrape(@Res() res: Response): Promise<void> {
-    res.type(this.metrics.contentType).send(await this.metrics.expose());
+  async scrape(@Res() res: FastifyReply): Promise<void> {
+    void res.type(this.metrics.contentType).send(await this.metrics.expose());
   }
 }

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Headers,
-  HttpCode,
-  Param,
-  Post,
-  UploadedFile,
-  UseGuards,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Headers, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -24,6 +13,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Operation } from '@oar-live/shared';
+import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/auth-user';
@@ -31,7 +21,7 @@ import { CurrentUser, Roles, RolesGuard } from '../auth/guards';
 import { jobActionsSchema, jobIdParam } from './action-requests';
 import { JobOwnership } from './job-ownership';
 import { OperationsService } from './operations.service';
-import { ScriptUploadInterceptor } from './script-upload.interceptor';
+import { readSubmitForm } from './script-form';
 import { checkScriptText, MAX_SCRIPT_BYTES, SubmitValidationError, validateSubmit } from './submit-request';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
@@ -68,7 +58,6 @@ export class JobsController {
 
   @Post()
   @HttpCode(202)
-  @UseInterceptors(ScriptUploadInterceptor)
   @ApiOperation({ summary: 'Submit a job (a command, or an uploaded script whose #OAR directives are defaults)' })
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({
@@ -83,25 +72,27 @@ export class JobsController {
   @ApiAcceptedResponse({ description: '{ operation, oarsub }: queued; oarsub is the equivalent command line' })
   @ApiBadRequestResponse({ description: 'a field is invalid (named in the message)' })
   async submit(
+    @Req() req: FastifyRequest,
     @Body() body: unknown,
-    @UploadedFile() file: Express.Multer.File | undefined,
     @CurrentUser() actor: AuthUser,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<{ operation: Operation; oarsub: string }> {
-    const fields = { ...((body ?? {}) as Record<string, unknown>) };
+    const form = req.isMultipart() ? await readSubmitForm(req) : undefined;
+    const fields: Record<string, unknown> = form ? form.fields : { ...((body ?? {}) as Record<string, unknown>) };
+    const file = form?.script;
     try {
       if (file) {
         if (fields.script !== undefined)
           throw new SubmitValidationError('script: send it as a file or as a field, not both');
-        fields.script = checkScriptText(file.buffer);
+        fields.script = checkScriptText(file.bytes);
       }
-      const { request, oarsub } = validateSubmit(fields, file?.originalname);
+      const { request, oarsub } = validateSubmit(fields, file?.fileName);
       const { script, ...shown } = request;
       const input = {
         ...shown,
         ...(script !== undefined && {
           script: {
-            fileName: file?.originalname ?? null,
+            fileName: file?.fileName ?? null,
             bytes: Buffer.byteLength(script),
             sha256: createHash('sha256').update(script).digest('hex'),
           },
