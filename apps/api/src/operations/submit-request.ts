@@ -127,10 +127,7 @@ export function validateSubmit(body: unknown, scriptFileName = 'script.sh'): Val
   }
   if (given.script !== undefined) checkScriptText(Buffer.from(given.script, 'utf8'));
   const fromScript = given.script === undefined ? {} : directivesOf(given.script);
-  const merged = { ...fromScript, ...withoutUndefined(given) };
-  const final = submitSchema.safeParse(merged);
-  if (!final.success) throw new SubmitValidationError(`#OAR directive in script: ${describeZodError(final.error)}`);
-  const input = final.data;
+  const input = Object.keys(fromScript).length === 0 ? given : withDirectives(given, fromScript);
   const resourceText = combineWalltime(input.resources, input.walltime);
   const request: SubmitJobRequest = withoutUndefined({
     command: input.command,
@@ -144,6 +141,13 @@ export function validateSubmit(body: unknown, scriptFileName = 'script.sh'): Val
     project: input.project,
   });
   return { request, oarsub: oarsubLine(request, scriptFileName) };
+}
+
+/** The fields given, with the script's `#OAR` directives for those not given, validated again. */
+function withDirectives(given: SubmitInput, directives: ReturnType<typeof directivesOf>): SubmitInput {
+  const final = submitSchema.safeParse({ ...directives, ...withoutUndefined(given) });
+  if (!final.success) throw new SubmitValidationError(`#OAR directive in script: ${describeZodError(final.error)}`);
+  return final.data;
 }
 
 /** Refuses anything but UTF-8 text (NUL bytes, invalid sequences) and oversize scripts, naming `script`. */
