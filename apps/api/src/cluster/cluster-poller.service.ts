@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import {
   buildNodes,
   FINAL_JOB_STATES,
@@ -10,6 +17,7 @@ import {
   type Job,
 } from '@oar-live/oar-client';
 import type { Batch, LiveEvent, SourceStatus } from '@oar-live/shared';
+import { IncomingActions } from '../common/incoming-actions';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService, type OarErrorKind } from '../metrics/metrics.service';
@@ -71,6 +79,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly redis: LiveRedis,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    // Absent in apps built without CommonModule (the live pipeline's tests): nothing to wait for.
+    @Optional() private readonly incoming?: IncomingActions,
   ) {
     this.lease = new LeaderLease(redis.commands, log.keys.lease, 4 * LEASE_RENEW_MS);
   }
@@ -175,6 +185,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One poll: read OAR, diff against the current snapshot, append the batch (if anything changed). */
   async pollOnce(): Promise<Batch | null> {
+    await this.incoming?.allAnswered();
     const at = new Date().toISOString();
     const started = process.hrtime.bigint();
     const previous = this.state.current();
@@ -242,8 +253,10 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     jobs.sort((a, b) => a.id - b.id);
-    // The last page was parsed in this turn; building 5,000 nodes takes a turn of its own.
+    // The last page was parsed in this turn; building 5,000 nodes takes a turn of its own, once
+    // the requests that came meanwhile are answered.
     await nextTurn();
+    await this.incoming?.allAnswered();
     return { state: { nodes: buildNodes(resources, jobs), jobs }, finals, problem };
   }
 }

@@ -1,18 +1,23 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { StripIdentityHeadersMiddleware } from './identity-headers.middleware';
+import { IncomingActions } from './incoming-actions';
 import { loggerParams } from './logging';
 
 /**
  * What every request gets, in any app built from AppModule (production or a test's
- * Test.createTestingModule): pino request logs, identity headers stripped, one error shape.
+ * Test.createTestingModule): pino request logs, identity headers stripped, one error shape, and
+ * the count of requests being answered that background work waits for (global: operations and
+ * cluster use it).
  */
+@Global()
 @Module({
   imports: [LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams })],
-  providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
+  providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, IncomingActions],
+  exports: [IncomingActions],
 })
 export class CommonModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

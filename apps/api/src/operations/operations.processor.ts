@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { isTransient } from '@oar-live/oar-client';
 import type { TargetResult } from '@oar-live/shared';
 import type { Job } from 'bullmq';
+import { IncomingActions } from '../common/incoming-actions';
 import { toOperationError, type ExecutionContext } from './execution';
 import { JobActions } from './job-actions';
 import { NodeActions } from './node-actions';
@@ -28,11 +29,13 @@ export class OperationsProcessor extends WorkerHost {
     private readonly operations: OperationsService,
     private readonly jobs: JobActions,
     private readonly nodes: NodeActions,
+    private readonly incoming: IncomingActions,
   ) {
     super();
   }
 
   async process(job: Job<OperationJobData>): Promise<void> {
+    await this.incoming.allAnswered();
     const id = job.data.operation.id;
     const attempts = job.attemptsStarted;
     const operation = await this.operations.ensureStored(job.data);
