@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { StripIdentityHeadersMiddleware } from './identity-headers.middleware';
 import { IncomingActions } from './incoming-actions';
-import { loggerParams } from './logging';
+import { loggerParams, RequestLog } from './logging';
 
 /**
  * What every request gets, in any app built from AppModule (production or a test's
@@ -16,7 +16,7 @@ import { loggerParams } from './logging';
 @Global()
 @Module({
   imports: [LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams })],
-  providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, IncomingActions],
+  providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, IncomingActions, RequestLog],
   exports: [IncomingActions],
 })
 export class CommonModule implements NestModule {
