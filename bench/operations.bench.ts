@@ -4,11 +4,13 @@
  * (p50/p99, goal ≤ 100 ms); and end-to-end throughput (burst start → last operation settled) against
  * the same 100 submits sent straight to the simulator one after another (the ratio).
  * One unmeasured burst first (JIT, connections), then BURSTS measured ones, each settled before the
- * next; then as many bursts refused at the token check, the floor of this HTTP stack on this machine. The submits go out on a keep-alive node:http agent: fetch costs the bench process more CPU
- * per request than the server spends, and would be measured as server time.
+ * next; then as many bursts refused at the token check, the floor of this HTTP stack on this machine.
+ * The requests are sent and timed by bench/burst-client.js in a worker thread, on a keep-alive
+ * node:http agent (fetch costs more CPU per request than the server spends).
  */
-import http from 'node:http';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { OarClient } from '@oar-live/oar-client';
 import { startOarSim } from '@oar-live/oar-sim';
 import { Subscriber } from '../test/live/api';
@@ -37,35 +39,23 @@ function finalStates(subscriber: Subscriber, ids: Set<string>): Map<string, stri
   return states;
 }
 
-type SubmitAnswer = { operation?: { id: string } };
+interface Answer {
+  status: number;
+  id: string;
+  ms: number;
+}
 
-/** POST /api/jobs on a keep-alive agent; resolves to the status and the operation id. */
-function submit(agent: http.Agent, url: string, token: string, body: object): Promise<{ status: number; id: string }> {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${url}/api/jobs`,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(data),
-          authorization: `Bearer ${token}`,
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode!, id: (JSON.parse(text) as SubmitAnswer).operation?.id ?? '' }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
+/** The load generator thread: sends `bodies` at once with `bearer` and answers each one's status, id and time. */
+function startLoadGenerator(url: string) {
+  const worker = new Worker(join(__dirname, 'burst-client.js'));
+  const send = (bearer: string, bodies: object[]) =>
+    new Promise<Answer[]>((resolve, reject) => {
+      worker.once('message', (reply: { answers?: Answer[]; error?: string }) =>
+        reply.answers ? resolve(reply.answers) : reject(new Error(reply.error)),
+      );
+      worker.postMessage({ url, bearer, bodies });
+    });
+  return { send, stop: () => worker.terminate() };
 }
 
 /** CPU time (user + system, ms) the process `pid` has used so far, from /proc. */
@@ -90,25 +80,21 @@ export async function run(): Promise<object> {
     const warm = await client.request('POST', '/api/jobs', { as: 'alice', body: request(-1) });
     await client.settled(warm.body.operation.id);
     // Context for the burst numbers: the same request alone (one at a time), on the same machine.
-    const agent = new http.Agent({ keepAlive: true, maxSockets: SUBMITS });
+    const load = startLoadGenerator(api.url);
     const token = await client.token('alice');
     const alone: number[] = [];
     for (let i = 0; i < 20; i++) {
-      const sent = performance.now();
-      const answer = await submit(agent, api.url, token, request(-100 - i));
-      alone.push(performance.now() - sent);
+      const [answer] = await load.send(token, [request(-100 - i)]);
+      alone.push(answer.ms);
       await client.settled(answer.id);
     }
     alone.sort((a, b) => a - b);
     /** SUBMITS requests at once with `bearer`: each one's answer and time, and the server's CPU time for all. */
     const send = async (bearer: string, label: number) => {
       const cpuBefore = cpuMsOf(api.child.pid!);
-      const answers = await Promise.all(
-        Array.from({ length: SUBMITS }, async (_, i) => {
-          const sent = performance.now();
-          const answer = await submit(agent, api.url, bearer, request(label * SUBMITS + i));
-          return { ...answer, ms: performance.now() - sent };
-        }),
+      const answers = await load.send(
+        bearer,
+        Array.from({ length: SUBMITS }, (_, i) => request(label * SUBMITS + i)),
       );
       return { answers, cpuMs: cpuMsOf(api.child.pid!) - cpuBefore };
     };
@@ -134,7 +120,7 @@ export async function run(): Promise<object> {
     // The floor: the same bursts refused by the token check (HTTP, body, logging, guard; no Redis, no queue).
     const refused = [];
     for (let b = 1; b <= BURSTS; b++) refused.push(await send('not-a-token', 100 + b));
-    agent.destroy();
+    await load.stop();
     const viaOarLiveMs = bursts.reduce((sum, b) => sum + b.totalMs, 0) / BURSTS;
     const answers = bursts.flatMap((b) => b.answers);
     const burstP99s = bursts.map((b) =>
