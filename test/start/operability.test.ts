@@ -129,6 +129,8 @@ describe('operability of the built API', () => {
     const logged = JSON.parse(line[0]) as { req: { headers: Record<string, string> }; res: { statusCode: number } };
     expect(logged.res.statusCode).toBe(401);
     expect(logged.req.headers).toMatchObject({ authorization: '[redacted]', cookie: '[redacted]' });
+    // Stripped before anything reads the request, the log included.
+    expect(logged.req.headers).not.toHaveProperty('x-remote-ident');
     expect(api.output()).not.toContain('sekrit');
   });
 

@@ -1,9 +1,9 @@
-import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module';
 import { HttpExceptionFilter } from './http-exception.filter';
-import { StripIdentityHeadersMiddleware } from './identity-headers.middleware';
+import { StripIdentityHeaders } from './identity-headers';
 import { IncomingActions } from './incoming-actions';
 import { loggerParams, RequestLog } from './logging';
 
@@ -16,11 +16,12 @@ import { loggerParams, RequestLog } from './logging';
 @Global()
 @Module({
   imports: [LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams })],
-  providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }, IncomingActions, RequestLog],
+  providers: [
+    { provide: APP_FILTER, useClass: HttpExceptionFilter },
+    IncomingActions,
+    RequestLog,
+    StripIdentityHeaders,
+  ],
   exports: [IncomingActions],
 })
-export class CommonModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(StripIdentityHeadersMiddleware).forRoutes('{*path}');
-  }
-}
+export class CommonModule {}
