@@ -22,7 +22,13 @@ import { jobActionsSchema, jobIdParam } from './action-requests';
 import { JobOwnership } from './job-ownership';
 import { OperationsService } from './operations.service';
 import { readSubmitForm } from './script-form';
-import { checkScriptText, MAX_SCRIPT_BYTES, SubmitValidationError, validateSubmit } from './submit-request';
+import {
+  checkScriptText,
+  MAX_SCRIPT_BYTES,
+  SCRIPT_TOO_LARGE,
+  SubmitValidationError,
+  validateSubmit,
+} from './submit-request';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
 export const IDEMPOTENCY_HEADER = {
@@ -109,7 +115,7 @@ export class JobsController {
       return { operation, oarsub };
     } catch (err) {
       if (!(err instanceof SubmitValidationError)) throw err;
-      if (/^script: larger than/.test(err.message)) throw new PayloadTooLargeException(err.message);
+      if (err.message === SCRIPT_TOO_LARGE) throw new PayloadTooLargeException(err.message);
       throw new BadRequestException(err.message);
     }
   }

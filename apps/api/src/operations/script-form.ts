@@ -1,13 +1,13 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { MAX_SCRIPT_BYTES } from './submit-request';
+import { MAX_SCRIPT_BYTES, SCRIPT_TOO_LARGE } from './submit-request';
 
 /** Multipart limits (registered with @fastify/multipart): one `script` file, a few short fields. */
 export const UPLOAD_LIMITS = { fileSize: MAX_SCRIPT_BYTES, files: 1, fields: 20, fieldSize: 8 * 1024, parts: 21 };
 
 /** What @fastify/multipart reports when a limit is reached, said in terms of the submit form. */
 const LIMIT_MESSAGES: Record<string, string> = {
-  FST_REQ_FILE_TOO_LARGE: `script: larger than ${MAX_SCRIPT_BYTES} bytes`,
+  FST_REQ_FILE_TOO_LARGE: SCRIPT_TOO_LARGE,
   FST_FILES_LIMIT: 'script: only one file may be sent',
   FST_FIELDS_LIMIT: `too many fields (${UPLOAD_LIMITS.fields} at most)`,
   FST_PARTS_LIMIT: `too many parts (${UPLOAD_LIMITS.parts} at most)`,

@@ -4,6 +4,8 @@ import { describeZodError } from './zod-validation.pipe';
 
 /** Uploaded or inline scripts larger than this are refused (413). */
 export const MAX_SCRIPT_BYTES = 256 * 1024;
+/** The refusal of a script over MAX_SCRIPT_BYTES, inline or uploaded. */
+export const SCRIPT_TOO_LARGE = `script: larger than ${MAX_SCRIPT_BYTES} bytes`;
 
 /**
  * oarsub's `-l` grammar without the walltime: `+`-separated groups of `/level=count` (count a
@@ -152,7 +154,7 @@ function withDirectives(given: SubmitInput, directives: ReturnType<typeof direct
 
 /** Refuses anything but UTF-8 text (NUL bytes, invalid sequences) and oversize scripts, naming `script`. */
 export function checkScriptText(bytes: Buffer): string {
-  if (bytes.length > MAX_SCRIPT_BYTES) throw new SubmitValidationError(`script: larger than ${MAX_SCRIPT_BYTES} bytes`);
+  if (bytes.length > MAX_SCRIPT_BYTES) throw new SubmitValidationError(SCRIPT_TOO_LARGE);
   if (bytes.length === 0) throw new SubmitValidationError('script: is empty');
   if (bytes.includes(0)) throw new SubmitValidationError('script: must be a text file (it contains NUL bytes)');
   try {
