@@ -17,14 +17,26 @@ import type { Subscription } from 'rxjs';
 import { ReadGuard } from '../auth/guards';
 import { ClusterStateService } from '../cluster/cluster-state.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { LiveFeed, parseSince } from './live-feed.service';
+import { LiveFeed, parseEpoch, parseSince, type ResumePoint } from './live-feed.service';
 
 /** Bytes an SSE client may leave unread before it is cut off (it reconnects with Last-Event-ID). */
 export const MAX_SSE_BACKLOG_BYTES = 4 * 1024 * 1024;
 const KEEPALIVE_MS = 25_000;
 
+/** `id:` names both the history and the seq, so EventSource's Last-Event-ID resumes in the right one. */
 function sseMessage(event: 'changes' | 'snapshot', payload: Batch | Snapshot): string {
-  return `id: ${payload.seq}\nevent: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+  return `id: ${payload.epoch}:${payload.seq}\nevent: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+}
+
+/** Last-Event-ID is `<epoch>:<seq>` (or a bare seq, as older servers sent). */
+function parseLastEventId(value: string): ResumePoint | { error: string } {
+  const match = /^(?:([^:]*):)?([^:]*)$/.exec(value);
+  const since = parseSince(match?.[2], 'Last-Event-ID');
+  const epoch = parseEpoch(match?.[1], 'Last-Event-ID');
+  if (!match || typeof since === 'object' || since === undefined)
+    return { error: `Last-Event-ID must be <epoch>:<seq> as sent in id: (got ${JSON.stringify(value)})` };
+  if (typeof epoch === 'object') return epoch;
+  return { since, epoch };
 }
 
 /**
@@ -62,10 +74,11 @@ export class SseController implements OnModuleDestroy {
   @UseGuards(ReadGuard)
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'since', required: false, description: 'resume after this seq (missed batches, else a snapshot)' })
+  @ApiQuery({ name: 'epoch', required: false, description: 'the epoch `since` belongs to (another epoch: a snapshot)' })
   @ApiHeader({
     name: 'Last-Event-ID',
     required: false,
-    description: 'resume after this seq (sent by EventSource on reconnect)',
+    description: 'resume after this `<epoch>:<seq>` (sent by EventSource on reconnect)',
   })
   @ApiOkResponse({
     description: '`event: snapshot` or the missed `event: changes`, then live `event: changes`; `id:` is the seq',
@@ -76,12 +89,11 @@ export class SseController implements OnModuleDestroy {
     @Query() query: Record<string, unknown>,
     @Headers('last-event-id') lastEventId?: string,
   ): Promise<void> {
-    const unknown = Object.keys(query).filter((key) => key !== 'since');
+    const unknown = Object.keys(query).filter((key) => key !== 'since' && key !== 'epoch');
     if (unknown.length > 0)
-      throw new BadRequestException(`unknown query parameter ${unknown[0]}: only since is accepted`);
-    const since =
-      lastEventId !== undefined ? parseSince(lastEventId, 'Last-Event-ID') : parseSince(query.since, 'since');
-    if (typeof since === 'object') throw new BadRequestException(since.error);
+      throw new BadRequestException(`unknown query parameter ${unknown[0]}: only since and epoch are accepted`);
+    const resume = lastEventId !== undefined ? parseLastEventId(lastEventId) : this.parseQuery(query);
+    if ('error' in resume) throw new BadRequestException(resume.error);
     // The stream is written on the raw response; it keeps the headers set so far (helmet's).
     reply.hijack();
     const req = request.raw;
@@ -98,13 +110,21 @@ export class SseController implements OnModuleDestroy {
       this.clients.delete(res);
       this.countClients();
     });
-    await this.feed.resume(since, (start) => {
+    await this.feed.resume(resume, (start) => {
       if (res.writableEnded || req.destroyed) return;
       if (start.kind === 'snapshot') res.write(sseMessage('snapshot', start.snapshot));
       else for (const batch of start.batches) res.write(sseMessage('changes', batch));
       this.clients.add(res);
       this.countClients();
     });
+  }
+
+  private parseQuery(query: Record<string, unknown>): ResumePoint | { error: string } {
+    const since = parseSince(query.since, 'since');
+    const epoch = parseEpoch(query.epoch, 'epoch');
+    if (typeof since === 'object') return since;
+    if (typeof epoch === 'object') return epoch;
+    return { since, epoch };
   }
 
   /** Serialises (once) only when someone listens. */
