@@ -78,7 +78,7 @@ describe('subscriber examples', () => {
     const doc = readFileSync(join(root, 'docs', 'events.md'), 'utf8');
     const line = /^curl -sN http:\/\/127\.0\.0\.1:8080\/api\/events\b.*$/m.exec(doc)![0].replace(/\s+#.*$/, '');
     const next = run('bash', ['-c', line.replace('http://127.0.0.1:8080', api.url)]);
-    expect(await next()).toMatch(/^id: \d+$/);
+    expect(await next()).toMatch(/^id: [0-9a-f]*:\d+$/);
     expect(await next()).toBe('event: snapshot');
     expect(JSON.parse((await next()).replace(/^data: /, ''))).toMatchObject({ nodes: expect.any(Array) });
   });

@@ -32,7 +32,6 @@ export class ClusterStateService implements OnModuleInit, OnModuleDestroy {
   private recentBatches: Batch[] = [];
   private reloading: Promise<void> | null = null;
   private running = false;
-  private relayDone: Promise<void> = Promise.resolve();
   /** Every batch, once, in seq order. */
   readonly batches$ = new Subject<Batch>();
   /** The snapshot was reloaded after a gap: subscribers must be resynchronised from it. */
@@ -52,13 +51,16 @@ export class ClusterStateService implements OnModuleInit, OnModuleDestroy {
     this.setSnapshot(await this.log.loadSnapshot());
     this.log.appended$.subscribe((batch) => this.ingest(batch));
     this.running = true;
-    this.relayDone = this.relay();
+    void this.relay();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Not waiting for the relay loop: a command queued while Redis reconnects is never settled once the
+   * connection is dropped, and shutdown must not wait for Redis. The loop stops at its next step.
+   */
+  onModuleDestroy(): void {
     this.running = false;
     this.redis.blocking.disconnect();
-    await this.relayDone;
   }
 
   current(): Snapshot {
@@ -175,6 +177,7 @@ export class ClusterStateService implements OnModuleInit, OnModuleDestroy {
       try {
         // Entries of a new history may carry ids below ours: XREAD after our id would never see them.
         const stored = (await this.redis.blocking.get(epoch)) ?? '';
+        if (!this.running) return;
         if (stored === '' && this.snapshot.epoch !== '') this.streamLost$.next();
         else if (stored !== this.snapshot.epoch) await this.reload();
         const reply = (await this.redis.blocking.xread(
@@ -184,6 +187,7 @@ export class ClusterStateService implements OnModuleInit, OnModuleDestroy {
           stream,
           `${this.snapshot.seq}-1`,
         )) as [string, [string, string[]][]][] | null;
+        if (!this.running) return;
         for (const [, entries] of reply ?? []) {
           // Entries this process appended itself are held already: skip them before parsing.
           for (const entry of entries) if (seqOfEntry(entry) > this.snapshot.seq) this.ingest(batchOfEntry(entry));
