@@ -72,7 +72,7 @@ function watch({ url, since, epoch, token }) {
   });
   socket.on('changes', (batch) => {
     // A batch of another history than the one printed means a gap: ask for a fresh snapshot.
-    if (last.epoch !== undefined && batch.epoch !== last.epoch) {
+    if (last.epoch && batch.epoch !== last.epoch) {
       last = {};
       return void socket.disconnect().connect();
     }

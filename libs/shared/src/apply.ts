@@ -16,6 +16,14 @@ export function canonicalSnapshot(snapshot: Snapshot): Snapshot {
 }
 
 /**
+ * Whether `batch` belongs to `snapshot`'s history: the same epoch, or any epoch for the snapshot of
+ * a stream nobody wrote yet (epoch "", seq 0), which takes the epoch its first batch names.
+ */
+export function sameHistory(snapshot: Pick<Snapshot, 'epoch' | 'seq'>, batch: Pick<Batch, 'epoch'>): boolean {
+  return batch.epoch === snapshot.epoch || (snapshot.epoch === '' && snapshot.seq === 0);
+}
+
+/**
  * Applies one batch to a snapshot in canonical order (pure), giving a snapshot in canonical order.
  * The core invariant of the event stream is that applying every batch after `snapshot.seq`, in
  * order, gives the snapshot the server holds now.
@@ -24,7 +32,7 @@ export function canonicalSnapshot(snapshot: Snapshot): Snapshot {
  * nodes must not re-sort the whole cluster (it runs before every fan-out and in every browser).
  */
 export function applyBatch(snapshot: Snapshot, batch: Batch): Snapshot {
-  if (batch.epoch !== snapshot.epoch) {
+  if (!sameHistory(snapshot, batch)) {
     throw new RangeError(
       `batch ${batch.seq} of epoch ${batch.epoch} belongs to another history than snapshot ${snapshot.seq} of epoch ${snapshot.epoch}`,
     );

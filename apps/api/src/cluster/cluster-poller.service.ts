@@ -43,6 +43,14 @@ function errorKind(err: unknown): OarErrorKind {
   return 'other';
 }
 
+/** OAR answers 404 for a job whose resources were deleted: its outcome is unknown, but it did end. */
+export const VANISHED_JOB_MESSAGE = 'OAR no longer knows this job (its resources were removed); its outcome is unknown';
+
+/** The final state `job.removed` carries for a job OAR no longer knows. */
+function vanishedJob(job: Job): Job {
+  return { ...job, state: 'Error', exitCode: null, message: VANISHED_JOB_MESSAGE };
+}
+
 /** What one successful read of OAR gives: the new state and the final states of vanished jobs. */
 interface Reading {
   state: ClusterState;
@@ -214,9 +222,9 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     }
     this.failures = 0;
     this.lastReadAt = at;
-    const source: SourceStatus = reading.problem
-      ? { status: 'degraded', error: reading.problem, lastOkAt: at }
-      : { status: 'up', lastOkAt: at };
+    // No lastOkAt while OAR answers: it would be stale after the first quiet poll (quiet polls make no
+    // batch); `down` carries the time of the last poll that read OAR.
+    const source: SourceStatus = reading.problem ? { status: 'degraded', error: reading.problem } : { status: 'up' };
     const events: LiveEvent[] = [];
     if (previous.source.status !== source.status || previous.source.error !== source.error) {
       events.push({ type: 'source.status', ...source });
@@ -267,7 +275,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
         else jobs.push(job);
       } catch (err) {
         if (err instanceof OarHttpError && err.status === 404) {
-          finals.set(gone.id, gone);
+          finals.set(gone.id, vanishedJob(gone));
         } else {
           jobs.push(gone);
           problem = `cannot read the final state of job ${gone.id}: ${(err as Error).message}`;

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { applyBatch, type Batch, type Snapshot } from '@oar-live/shared';
+import { applyBatch, sameHistory, type Batch, type Snapshot } from '@oar-live/shared';
 import { setTimeout as delay } from 'node:timers/promises';
 import { filter, firstValueFrom, Subject, timeout } from 'rxjs';
 import { BATCH_RETENTION_MS, batchOfEntry, EventLogService, seqOfEntry } from './event-log.service';
@@ -136,15 +136,10 @@ export class ClusterStateService implements OnModuleInit, OnModuleDestroy {
 
   private ingest(batch: Batch): void {
     if (this.reloading) return;
-    if (batch.epoch !== this.snapshot.epoch) {
-      // The very first batch of a stream names its epoch; any other is a batch of another history.
-      const first = this.snapshot.epoch === '' && this.snapshot.seq === 0 && batch.seq === 1;
-      if (!first) {
-        this.logger.warn(`batch ${batch.seq} is of epoch ${batch.epoch}, not ${this.snapshot.epoch}: reloading`);
-        void this.reload();
-        return;
-      }
-      this.snapshot = { ...this.snapshot, epoch: batch.epoch };
+    if (!sameHistory(this.snapshot, batch)) {
+      this.logger.warn(`batch ${batch.seq} is of epoch ${batch.epoch}, not ${this.snapshot.epoch}: reloading`);
+      void this.reload();
+      return;
     }
     if (batch.seq <= this.snapshot.seq) return;
     if (batch.seq !== this.snapshot.seq + 1) {

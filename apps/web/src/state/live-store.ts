@@ -1,4 +1,4 @@
-import { applyBatch, type Batch, type LiveEvent, type Operation, type Snapshot } from '@oar-live/shared';
+import { applyBatch, sameHistory, type Batch, type LiveEvent, type Operation, type Snapshot } from '@oar-live/shared';
 import type { Job } from '@oar-live/oar-client';
 import { io, type Socket } from 'socket.io-client';
 
@@ -122,7 +122,7 @@ export class LiveStore {
   receiveBatch(batch: Batch): void {
     const current = this.snapshot;
     if (!current) return; // before the first snapshot
-    const otherHistory = batch.epoch !== current.epoch;
+    const otherHistory = !sameHistory(current, batch);
     if (!otherHistory && batch.seq <= current.seq) return; // already applied
     if (otherHistory || batch.seq !== current.seq + 1) {
       this.resyncCount++;
