@@ -168,7 +168,8 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /**
- * Rounds of random faults against two oar-live processes on one Redis, polling oar-sim through a
+ * Rounds of random faults (the API runs from its build: run `npx tsc -b` first, as `npm run bench`
+ * and CI do) against two oar-live processes on one Redis, polling oar-sim through a
  * proxy, while Socket.IO, SSE and `watch` subscribers listen and submits flow (Idempotency-Key,
  * resent on 503 or a dropped connection). After each round every copy must equal the server's
  * snapshot; at the end every accepted submit must be exactly one job in OAR.
@@ -188,7 +189,7 @@ export async function runChaos(rounds: number, seed = 1): Promise<ChaosReport> {
   const env = apiEnv('chaos', { OAR_API_URL: proxy.url, REDIS_URL: redis.url, OAR_POLL_MS: '300' });
   const ports = [await freePort(), await freePort()];
   const apis: ApiProcess[] = [];
-  for (const port of ports) apis.push(await startApiProcess(env, port));
+  for (const port of ports) apis.push(await startApiProcess(env, port, { compiled: true }));
   const urls = apis.map((api) => api.url);
   const copies: Copy[] = [];
   const oar = new OarClient({ baseUrl: sim.url, auth: 'ident' });
@@ -260,7 +261,7 @@ export async function runChaos(rounds: number, seed = 1): Promise<ChaosReport> {
         case 'kill-poller': {
           const victim = await pollerIndex();
           await apis[victim].kill();
-          apis[victim] = await startApiProcess(env, ports[victim]);
+          apis[victim] = await startApiProcess(env, ports[victim], { compiled: true });
           break;
         }
         case 'redis-restart':
