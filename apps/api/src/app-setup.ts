@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { httpAdapter } from './common/http-adapter';
+import { loadConfig, type AppConfig } from './config/app-config';
 import { UPLOAD_LIMITS } from './operations/script-form';
 import { serveWebApp } from './web/web-app';
 
@@ -14,7 +15,7 @@ export const SHUTDOWN_GRACE_MS = 3000;
 
 /** Builds the app exactly as production runs it; integration tests use this too. */
 export async function createApp(): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, httpAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, httpAdapter(trustProxyOf(process.env)), {
     bufferLogs: true,
     abortOnError: false,
   });
@@ -35,6 +36,11 @@ export async function createApp(): Promise<NestFastifyApplication> {
   await serveWebApp(app);
   app.enableShutdownHooks();
   return app;
+}
+
+/** Read before Nest starts: the HTTP server is built first. */
+function trustProxyOf(env: NodeJS.ProcessEnv): AppConfig['OAR_LIVE_TRUST_PROXY'] {
+  return loadConfig(env).OAR_LIVE_TRUST_PROXY;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
+import type { AppConfig } from '../config/app-config';
 
 /** Largest JSON or form body accepted; bigger ones get a 413 JSON error. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -16,9 +17,11 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  * forceCloseConnections: otherwise a request still in flight (a slow upload, a stream nobody ends)
  * holds close() open until the shutdown grace runs out and the process exits non-zero.
  */
-export function httpAdapter(): OarLiveFastifyAdapter {
+export function httpAdapter(trustProxy: AppConfig['OAR_LIVE_TRUST_PROXY'] = false): OarLiveFastifyAdapter {
   return new OarLiveFastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    // request.ip is then the client's address as the trusted proxies tell it (X-Forwarded-For).
+    trustProxy,
     forceCloseConnections: true,
     routerOptions: { ignoreTrailingSlash: true },
   });

@@ -14,10 +14,11 @@ import type { Batch, Snapshot } from '@oar-live/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
-import { ReadGuard } from '../auth/guards';
+import { bearerToken, ReadGuard } from '../auth/guards';
 import { ClusterStateService } from '../cluster/cluster-state.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { LiveFeed, parseSince } from './live-feed.service';
+import { LiveSessions } from './live-sessions';
 
 /** Bytes an SSE client may leave unread before it is cut off (it reconnects with Last-Event-ID). */
 export const MAX_SSE_BACKLOG_BYTES = 4 * 1024 * 1024;
@@ -43,6 +44,7 @@ export class SseController implements OnModuleDestroy {
     private readonly state: ClusterStateService,
     private readonly feed: LiveFeed,
     private readonly metrics: MetricsService,
+    private readonly sessions: LiveSessions,
   ) {
     this.subscriptions = [
       state.batches$.subscribe((batch) => this.send(() => sseMessage('changes', batch))),
@@ -94,7 +96,12 @@ export class SseController implements OnModuleDestroy {
       'X-Accel-Buffering': 'no',
     });
     res.flushHeaders();
+    const stopWatching = await this.sessions.track(bearerToken(request), (reason) => {
+      this.clients.delete(res);
+      res.end(`event: session.ended\ndata: ${JSON.stringify({ reason })}\n\n`);
+    });
     req.on('close', () => {
+      stopWatching();
       this.clients.delete(res);
       this.countClients();
     });
