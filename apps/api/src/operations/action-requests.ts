@@ -125,10 +125,13 @@ export const nodeActionsSchema = z
 
 export const nodeNameParam = nodeName;
 
-export const jobIdParam = z.coerce
-  .number({ message: 'must be a job id (a positive integer)' })
-  .int('must be a job id (a positive integer)')
-  .positive('must be a job id (a positive integer)');
+/** Decimal digits only: Number() would also read 0x10, 1e3 and +12 as ids. */
+export const jobIdParams = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, 'must be a job id (a positive integer)')
+    .transform(Number),
+});
 
 export const operationsQuerySchema = z
   .object({

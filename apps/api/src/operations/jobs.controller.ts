@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles, RolesGuard } from '../auth/guards';
-import { jobActionsSchema, jobIdParam } from './action-requests';
+import { jobActionsSchema, jobIdParams } from './action-requests';
 import { JobOwnership } from './job-ownership';
 import { OperationsService } from './operations.service';
 import { readSubmitForm } from './script-form';
@@ -126,7 +126,7 @@ export class JobsController {
   @ApiAcceptedResponse({ description: '{ operation }' })
   @ApiForbiddenResponse({ description: "another user's job" })
   async cancel(
-    @Param('id', new ZodValidationPipe(jobIdParam)) id: number,
+    @Param(new ZodValidationPipe(jobIdParams)) { id }: z.infer<typeof jobIdParams>,
     @CurrentUser() actor: AuthUser,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<{ operation: Operation }> {
