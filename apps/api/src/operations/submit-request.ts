@@ -20,6 +20,7 @@ const WALLTIME = /^(?:(\d{1,4}):([0-5]?\d)(?::([0-5]?\d))?|(\d{1,7}))$/;
  * C0 control characters other than tab and newline, DEL, and C1 controls (U+0080–U+009F): never
  * meaningful in a command, and some terminals act on them.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHAR = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u;
 /**
  * Bidirectional overrides, embeddings and isolates (and the marks): they make a command display
