@@ -9,9 +9,11 @@ import {
   Res,
   UnauthorizedException,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ROLES } from '@oar-live/shared';
 import { z } from 'zod';
+import { ApiErrors, ApiJsonBody, openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../operations/zod-validation.pipe';
 import { AuthService, type LoginResult } from './auth.service';
 import { LoginBrake } from './login-brake';
@@ -19,6 +21,12 @@ import { LoginBrake } from './login-brake';
 const loginSchema = z.object({
   username: z.string({ message: 'must be a string' }).min(1, 'is required').max(64, 'is too long'),
   password: z.string({ message: 'must be a string' }).min(1, 'is required').max(256, 'is too long'),
+});
+
+const loginResultSchema = z.strictObject({
+  token: z.string(),
+  expiresAt: z.iso.datetime(),
+  user: z.strictObject({ name: z.string(), roles: z.array(z.enum(ROLES)) }),
 });
 
 @ApiTags('auth')
@@ -32,13 +40,15 @@ export class AuthController {
   /** The body is validated (pipe) before the brake or anything else reads it. */
   @Post('login')
   @HttpCode(200)
+  @ApiJsonBody(loginSchema)
   @ApiOkResponse({
-    description: '{ token, expiresAt, user: { name, roles } }; send the token as "Authorization: Bearer <token>"',
+    description: 'send the token as "Authorization: Bearer <token>"; answered with Cache-Control: no-store',
+    schema: openApiSchema(loginResultSchema),
   })
-  @ApiUnauthorizedResponse({ description: 'wrong user name or password' })
-  @ApiTooManyRequestsResponse({
-    description: 'too many wrong passwords for this account from this address (or from this address): see Retry-After',
-  })
+  @ApiErrors(
+    [401, 'wrong user name or password'],
+    [429, 'too many wrong passwords for this account from this address, or from this address: see Retry-After'],
+  )
   async login(
     @Body(new ZodValidationPipe(loginSchema)) body: z.infer<typeof loginSchema>,
     @Req() request: FastifyRequest,
