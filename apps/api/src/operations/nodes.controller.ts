@@ -26,7 +26,7 @@ import {
   nodeNameParam,
   nodeStateSchema,
 } from './action-requests';
-import { ApiMutation, IdempotencyKey } from './jobs.controller';
+import { ApiMutation, IdempotencyKey } from './mutation-request';
 import { OperationsService } from './operations.service';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
