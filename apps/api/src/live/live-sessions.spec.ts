@@ -80,6 +80,18 @@ describe('LiveSessions', () => {
     await moduleRef.close();
   });
 
+  it('closes the connections of a user removed from the users file', async () => {
+    const { moduleRef, auth, sessions } = await start();
+    const closed: string[] = [];
+    await sessions.track((await auth.login('alice', 'pw'))!.token, (reason) => closed.push(reason));
+    const reread = firstValueFrom(moduleRef.get(UsersService).changes$);
+    writeFileSync(file, usersYaml([carol]));
+    await reread;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(closed).toEqual([SESSION_REVOKED]);
+    await moduleRef.close();
+  });
+
   it('closes at once a connection whose token is already invalid', async () => {
     const { moduleRef, sessions } = await start();
     const closed: string[] = [];
