@@ -1,5 +1,7 @@
 import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { openApiSchema } from '../common/openapi';
 import {
   HealthCheckService,
   HealthIndicatorService,
@@ -25,6 +27,8 @@ export interface HealthBody {
   stream: { epoch: string; seq: number; restarted?: StreamRestart };
 }
 
+const HEALTH = openApiSchema(z.looseObject({ status: z.enum(['ok', 'error']) }));
+
 @ApiTags('operability')
 @Controller('api/health')
 export class HealthController {
@@ -39,8 +43,12 @@ export class HealthController {
   @Get()
   @ApiOkResponse({
     description: '{ status: "ok", oar: { status: "up" }, redis: { status: "up" }, stream: { epoch, seq, restarted? } }',
+    schema: HEALTH,
   })
-  @ApiServiceUnavailableResponse({ description: 'Same shape, status "error"; the dependency that is down says why' })
+  @ApiServiceUnavailableResponse({
+    description: 'Same shape, status "error"; the dependency that is down says why',
+    schema: HEALTH,
+  })
   async check(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthBody> {
     let result: HealthCheckResult;
     try {

@@ -11,6 +11,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { describeZodError } from '../operations/zod-validation.pipe';
 import { batchReusingParser } from './batch-parser';
 import { LiveFeed, parseEpoch, parseSince, type FeedStart, type ResumePoint } from './live-feed.service';
+import { LiveSessions } from './live-sessions';
 import {
   filterBatch,
   filterSnapshot,
@@ -80,6 +81,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     private readonly feed: LiveFeed,
     private readonly auth: AuthService,
     private readonly metrics: MetricsService,
+    private readonly sessions: LiveSessions,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.origins = allowedOrigins(config);
@@ -118,7 +120,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     const resumeEpoch = parseEpoch(epoch, 'auth.epoch');
     if (typeof resumeEpoch === 'object') throw new Error(resumeEpoch.error);
     const resume: ResumePoint = { since: resumeAt, epoch: resumeEpoch };
-    socket.data = { resume, user: access.user?.name ?? null };
+    socket.data = { resume, user: access.user?.name ?? null, token: access.user ? token : undefined };
   }
 
   /**
@@ -132,6 +134,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     socket.on('disconnect', () => this.countSubscribers());
     this.countSubscribers();
     try {
+      const stopWatching = await this.sessions.track(socket.data.token as string | undefined, (reason) => {
+        socket.emit('session.ended', { reason });
+        socket.disconnect();
+      });
+      socket.on('disconnect', stopWatching);
       await this.feed.resume(socket.data.resume as ResumePoint, (start) => this.start(socket, start));
     } catch (err) {
       this.logger.warn(`socket ${socket.id} could not be resumed: ${(err as Error).message}`);
