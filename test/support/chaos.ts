@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { JOB_STATES, OarClient } from '@oar-live/oar-client';
 import { startOarSim, type OarSim } from '@oar-live/oar-sim';
 import { applyBatch, sameHistory, type Batch, type Snapshot } from '@oar-live/shared';
-import { LiveStore } from '../../apps/web/src/state/live-store';
+import { io } from 'socket.io-client';
 import { apiEnv, Client, startApiProcess, type ApiProcess } from '../actions/harness';
 import { freePort, removeRedisDir, startRedis, type RunningRedis } from './redis-server';
 import { waitFor } from './wait-for';
@@ -82,10 +82,22 @@ interface Copy {
   close(): void;
 }
 
+/** A Socket.IO subscriber as docs/events.md shows one: resumes with since and epoch, resyncs on a gap. */
 function socketCopy(url: string): Copy {
-  const store = new LiveStore({ url, retryMs: 200 });
-  store.start();
-  return { name: 'socket.io', current: () => store.snapshot, close: () => store.stop() };
+  let snapshot: Snapshot | null = null;
+  const socket = io(`${url}/live`, {
+    transports: ['websocket'],
+    reconnectionDelayMax: 1000,
+    auth: (send) => send(snapshot ? { since: snapshot.seq, epoch: snapshot.epoch } : {}),
+  });
+  socket.on('snapshot', (received: Snapshot) => (snapshot = received));
+  socket.on('changes', (batch: Batch) => {
+    if (!snapshot || (sameHistory(snapshot, batch) && batch.seq <= snapshot.seq)) return;
+    if (!sameHistory(snapshot, batch) || batch.seq !== snapshot.seq + 1) return void socket.disconnect().connect();
+    snapshot = applyBatch(snapshot, batch);
+  });
+  socket.on('disconnect', (reason) => reason === 'io server disconnect' && socket.connect());
+  return { name: 'socket.io', current: () => snapshot, close: () => socket.close() };
 }
 
 /** An SSE client as a program would write one: applies batches, resumes with Last-Event-ID after a drop. */
@@ -161,6 +173,17 @@ function watchCopy(url: string): Copy {
     }
   });
   return { name: 'watch', current: () => snapshot, close: () => child.kill('SIGTERM') };
+}
+
+/** The first top-level field where two snapshots differ, for the report of a round that did not converge. */
+function describeDifference(expected: Snapshot, actual: Snapshot | null): string {
+  if (!actual) return 'no snapshot yet';
+  const field = (Object.keys(expected) as (keyof Snapshot)[]).find(
+    (key) => !isDeepStrictEqual(expected[key], actual[key]),
+  );
+  return field
+    ? `${field}: ${JSON.stringify(actual[field]).slice(0, 120)} ≠ ${JSON.stringify(expected[field]).slice(0, 120)}`
+    : 'equal';
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -287,18 +310,29 @@ export async function runChaos(rounds: number, seed = 1): Promise<ChaosReport> {
       const healed = performance.now();
       await flow;
       let differing = copies.length;
+      let lastDifference = '';
       const converged = await waitFor(
         async () => {
           const server = (await (await fetch(`${urls[0]}/api/cluster`)).json()) as Snapshot;
           const other = (await (await fetch(`${urls[1]}/api/cluster`)).json()) as Snapshot;
-          if (!isDeepStrictEqual(server, other)) return false;
-          differing = copies.filter((copy) => !isDeepStrictEqual(copy.current(), server)).length;
+          if (!isDeepStrictEqual(server, other)) {
+            lastDifference = `replicas differ: ${describeDifference(server, other)}`;
+            return false;
+          }
+          const behind = copies.filter((copy) => !isDeepStrictEqual(copy.current(), server));
+          differing = behind.length;
+          lastDifference = behind
+            .map((copy) => `${copy.name}: ${describeDifference(server, copy.current())}`)
+            .join('; ');
           return differing === 0 && performance.now();
         },
         { timeoutMs: 60_000, intervalMs: 100, describe: `round ${round} (${kind}): every client equal to the server` },
       ).catch(() => undefined);
       if (converged) (recovery[kind] ??= []).push(converged - healed);
-      else diverged += differing;
+      else {
+        diverged += differing;
+        process.stderr.write(`chaos round ${round} (${kind}) did not converge: ${lastDifference}\n`);
+      }
     }
     for (const key of accepted.keys()) await settle(key);
     const jobs = await oar.jobs.details({ state: JOB_STATES });
