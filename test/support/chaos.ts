@@ -20,6 +20,7 @@ export interface ChaosReport {
   acceptedMutations: number;
   lostMutations: number;
   duplicatedMutations: number;
+  duplicatedIn: FaultKind[];
   /** Per fault kind: how long from the end of the fault until every client equals the server (ms). */
   recoveryMs: Record<string, { count: number; p50: number; max: number }>;
 }
@@ -346,6 +347,10 @@ export async function runChaos(rounds: number, seed = 1): Promise<ChaosReport> {
       acceptedMutations: accepted.size,
       lostMutations: counts.filter((n) => n === 0).length,
       duplicatedMutations: counts.filter((n) => n > 1).length,
+      // Which rounds' submits ran twice (the key names the round; rounds cycle through FAULT_KINDS).
+      duplicatedIn: [...accepted.keys()]
+        .filter((_, i) => counts[i] > 1)
+        .map((key) => FAULT_KINDS[Number(key.split('-')[2]) % FAULT_KINDS.length]),
       recoveryMs: Object.fromEntries(
         Object.entries(recovery).map(([kind, times]) => {
           const sorted = [...times].sort((a, b) => a - b);
