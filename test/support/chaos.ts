@@ -338,7 +338,9 @@ export async function runChaos(rounds: number, seed = 1): Promise<ChaosReport> {
     for (const key of accepted.keys()) await settle(key);
     const jobs = await oar.jobs.details({ state: JOB_STATES });
     const counts = [...accepted.keys()].map(
-      (key) => jobs.filter((job) => job.name === key || job.name?.startsWith(`${key}.`)).length,
+      // Distinct ids: a job that changes state while the pages are read may be listed twice.
+      (key) =>
+        new Set(jobs.filter((job) => job.name === key || job.name?.startsWith(`${key}.`)).map((job) => job.id)).size,
     );
     return {
       rounds,
