@@ -2,7 +2,7 @@
 import type { Job } from '@oar-live/oar-client';
 import type { Batch, Operation, Snapshot } from '@oar-live/shared';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { io } from 'socket.io-client';
 import { launchChromium } from '../web/support/web-harness';
 import { freePort } from '../support/redis-server';
@@ -111,9 +111,15 @@ describe('docker-compose.yml started with podman-compose', () => {
       expect(job.nodes).toHaveLength(1);
       expect(NODES).toContain(job.nodes[0]);
       // The job's output, on the node it ran on, is that node's name.
-      expect(podman('exec', container(job.nodes[0]), 'cat', `/home/admin/OAR.${jobId}.stdout`).trim()).toBe(
-        job.nodes[0],
-      );
+      expect(job.stdoutFile).toMatch(new RegExp(`\\.${jobId}\\.stdout$`));
+      expect(
+        podman(
+          'exec',
+          container(job.nodes[0]),
+          'cat',
+          posix.resolve(job.directory ?? '/home/admin', job.stdoutFile!),
+        ).trim(),
+      ).toBe(job.nodes[0]);
     } finally {
       socket.close();
     }
