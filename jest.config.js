@@ -11,7 +11,8 @@ module.exports = {
   transform: { '^.+\\.ts$': tsJest },
   moduleNameMapper,
   testMatch: ['<rootDir>/libs/*/src/**/*.spec.ts', '<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // test/compose builds and starts docker-compose.yml (minutes): `npm run test:compose`, its own CI phase.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/compose/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,

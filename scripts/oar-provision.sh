@@ -1,4 +1,6 @@
-# shellcheck shell=bash
+#!/bin/bash
+# The Dockerfiles and healthchecks exec this file directly (no shell in between): without this
+# line the kernel refuses it (ENOEXEC), and a /bin/sh that retries it is dash, not bash.
 # OAR 2.5.9 provisioning from Debian bookworm packages: the steps of ../shared/oar-sandbox.md as
 # functions, one per step. This file is the single source of truth for both scripts/oar-sandbox
 # (every role on one host, loopback only) and the docker/ images (one role per container, each
@@ -270,6 +272,11 @@ oar_configure_api() {
   sed -i 's/^Listen 80$/#Listen 80/' /etc/apache2/ports.conf
   a2dissite -q 000-default >&2 || true
   sed -i -E "s/^Listen .*$OAR_API_PORT\$/Listen $listen/" /etc/oar/apache2/oar-restful-api.conf
+  # Who may call the API. The shipped "Require local" sits in a <Directory> inside the API's
+  # <VirtualHost>, which Apache merges after any server-wide section, so it is replaced in place:
+  # a Require in the conf below would be overridden (the compose frontend answered other
+  # containers 403).
+  sed -i -E "s#^(\s*)Require (local|ip .*)\$#\1Require ip $allowed_ips#" /etc/oar/apache2/oar-restful-api.conf
   # Pitfall 5: oarapi.cgi is a wrapper that must run as oar; suexec's docroot must contain it.
   sed -i '1s#.*#/usr/lib/cgi-bin/oarapi#' /etc/apache2/suexec/www-data
   echo 'ServerName 127.0.0.1' >/etc/apache2/conf-available/servername.conf
@@ -281,8 +288,6 @@ oar_configure_api() {
   <IfModule mod_fcgid.c>
     AddHandler fcgid-script .cgi
   </IfModule>
-  # Replaces the shipped "Require local" (the compose frontend serves other containers).
-  Require ip $allowed_ips
 </Directory>
 # Pitfall 7: oarapi.pl exits by itself after 51 requests; let mod_fcgid retire it first,
 # otherwise a request now and then hits the exiting process and gets a 500.

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
@@ -163,6 +163,13 @@ describe('OAR provisioning shared by scripts/oar-sandbox and docker/', () => {
       .map(([, name]) => name)
       .filter((name) => !defined.has(name));
     expect(undefinedCalls).toEqual([]);
+  });
+
+  it('is a bash program: RUN lines and healthchecks exec it with no shell that could read it', () => {
+    // Without the line the kernel refuses the exec (a CMD healthcheck then never passes), and a
+    // RUN under podman's default image format, which ignores SHELL, hands it to dash.
+    expect(library.split('\n')[0]).toBe('#!/bin/bash');
+    expect(statSync(join(root, 'scripts/oar-provision.sh')).mode & 0o111).toBe(0o111);
   });
 
   it('the images run every sandbox step except the listed, explained differences', () => {
