@@ -58,7 +58,7 @@ export async function startScriptedLiveServer(handle?: (req: IncomingMessage, re
     },
     async stop(): Promise<void> {
       io.disconnectSockets(true);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await io.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ZodValidationPipe } from '../operations/zod-validation.pipe';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { AuthService, type LoginResult } from './auth.service';
 import { ThrottlerGuard } from '@nestjs/throttler';
 

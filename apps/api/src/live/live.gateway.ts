@@ -8,7 +8,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { ClusterStateService } from '../cluster/cluster-state.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { describeZodError } from '../operations/zod-validation.pipe';
+import { describeZodError } from '../common/zod-validation.pipe';
 import { batchReusingParser } from './batch-parser';
 import { LiveFeed, parseSince, type FeedStart } from './live-feed.service';
 import {

@@ -5,7 +5,7 @@ import type { Snapshot } from '@oar-live/shared';
 import { z } from 'zod';
 import { ReadGuard } from '../auth/guards';
 import { ClusterStateService } from '../cluster/cluster-state.service';
-import { ZodValidationPipe } from '../operations/zod-validation.pipe';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
 
 /** `a,b` → ['a','b'], each checked against `allowed`. */
 const stateList = (allowed: readonly string[]) =>

@@ -29,7 +29,7 @@ import {
   SubmitValidationError,
   validateSubmit,
 } from './submit-request';
-import { ZodValidationPipe } from './zod-validation.pipe';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
 
 export const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',

@@ -37,7 +37,7 @@ import {
 } from './action-requests';
 import { IDEMPOTENCY_HEADER } from './jobs.controller';
 import { OperationsService } from './operations.service';
-import { ZodValidationPipe } from './zod-validation.pipe';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
 
 const STATE_OF_ACTION: Record<'alive' | 'absent' | 'dead', SettableResourceState> = {
   alive: 'Alive',

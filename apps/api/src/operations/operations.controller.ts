@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ReadGuard } from '../auth/guards';
 import { operationsQuerySchema } from './action-requests';
 import { OperationStore } from './operation-store';
-import { ZodValidationPipe } from './zod-validation.pipe';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
 
 @ApiTags('actions')
 @Controller('api/operations')

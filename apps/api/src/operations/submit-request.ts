@@ -1,6 +1,6 @@
 import type { SubmitJobRequest } from '@oar-live/oar-client';
 import { z } from 'zod';
-import { describeZodError } from './zod-validation.pipe';
+import { describeZodError } from '../common/zod-validation.pipe';
 
 /** Uploaded or inline scripts larger than this are refused (413). */
 export const MAX_SCRIPT_BYTES = 256 * 1024;
