@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# OAR 2.5.9 provisioning from Debian bookworm packages: the steps of ../shared/oar-sandbox.md as
+# OAR 2.5.9 provisioning from Debian bookworm packages: the sandbox steps (docs/oar-sandbox.md) as
 # functions, one per step. This file is the single source of truth for both scripts/oar-sandbox
 # (every role on one host, loopback only) and the docker/ images (one role per container, each
 # Dockerfile RUNs `oar-provision.sh <function> ...`). Functions are idempotent; no systemd anywhere.

@@ -12,7 +12,7 @@ import { OperationsService } from './operations.service';
 
 /**
  * The worker: one job at a time per process (concurrency 1), and one across all processes through the
- * queue's global concurrency (set by OperationsQueueSetup). A job whose worker died is taken again
+ * queue's global concurrency (set by OperationsWorkerStart, operations.module.ts). A job whose worker died is taken again
  * after its lock expires (stalled), so a crash mid-operation resumes it.
  */
 @Processor(OPERATIONS_QUEUE, {
