@@ -1,6 +1,7 @@
 import { ForbiddenException, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { OarClient, OarHttpError } from '@oar-live/oar-client';
-import { hasRole, type AuthUser } from '../auth/auth-user';
+import { hasRole } from '@oar-live/shared';
+import type { AuthUser } from '../auth/auth-user';
 import { ClusterStateService } from '../cluster/cluster-state.service';
 import type { JobTarget } from './operation-job';
 

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { isTransient } from '@oar-live/oar-client';
-import type { TargetResult } from '@oar-live/shared';
+import { isFinished, type TargetResult } from '@oar-live/shared';
 import type { Job } from 'bullmq';
 import { IncomingActions } from '../common/incoming-actions';
 import { toOperationError, type ExecutionContext } from './execution';
@@ -39,7 +39,7 @@ export class OperationsProcessor extends WorkerHost {
     const id = job.data.operation.id;
     const attempts = job.attemptsStarted;
     const operation = await this.operations.ensureStored(job.data);
-    if (operation.state === 'succeeded' || operation.state === 'failed') return;
+    if (isFinished(operation.state)) return;
     const current = await this.operations.transition(id, 'active', attempts);
     const context: ExecutionContext = {
       data: job.data,
