@@ -1,4 +1,4 @@
-import { OarHttpError, type OarClient, type Resource } from '@oar-live/oar-client';
+import { oarHttpError, type OarClient, type Resource } from '@oar-live/oar-client';
 import type { Operation, TargetResult } from '@oar-live/shared';
 import type { ExecutionContext } from './execution';
 import { NodeActions, planNodeRows } from './node-actions';
@@ -61,12 +61,7 @@ describe('NodeActions.delete', () => {
           if (id === 2 && !suspectedOnce) {
             suspectedOnce = true;
             calls.push(`refused ${id}`);
-            throw new OarHttpError(
-              403,
-              'Forbidden',
-              'The resource 2 must be in the Dead status',
-              'DELETE /resources/2',
-            );
+            throw oarHttpError(403, 'Forbidden', 'The resource 2 must be in the Dead status', 'DELETE /resources/2');
           }
           calls.push(`delete ${id}`);
           return { status: 'deleted' };
