@@ -26,21 +26,24 @@ const oarLibs = {
   message: 'oar-client is the bottom layer: it imports no other workspace.',
 };
 const server = {
-  group: ['node:*', '@nestjs/*', '**/apps/api/**', 'ioredis', 'bullmq'],
-  message: 'The web app runs in the browser and shares code only through libs/shared and the oar-client model.',
+  group: ['@nestjs/*', '**/apps/api/**', 'ioredis', 'bullmq'],
+  message: 'The web app shares code with the server only through libs/shared and the oar-client model.',
 };
+/** Web specs run in node (a loopback server stands in for the API); the web app itself runs in the browser. */
+const nodeBuiltins = { group: ['node:*'], message: 'The web app runs in the browser.' };
 
 /**
- * `no-restricted-imports` for the files under `dirs`: `patterns`, plus no test/ import in production code
- * and only the pure test helpers in specs (ESLint keeps one set of options per rule, so the two never overlap).
+ * `no-restricted-imports` for the files under `dirs`: `patterns` everywhere, `productionOnly` outside specs,
+ * plus no test/ import in production code and only the pure test helpers in specs (ESLint keeps one set of
+ * options per rule, so the two configs never overlap).
  */
-function boundary(dirs, ...patterns) {
+function boundary(dirs, patterns, productionOnly = []) {
   const files = dirs.map((dir) => `${dir}/**/*.ts`);
   const specs = dirs.map((dir) => `${dir}/**/*.spec.ts`);
-  const rule = (extra) => ({ 'no-restricted-imports': ['error', { patterns: [...patterns, extra] }] });
+  const rule = (list) => ({ 'no-restricted-imports': ['error', { patterns: list }] });
   return [
-    { files, ignores: specs, rules: rule(anyTest) },
-    { files: specs, rules: rule(testServices) },
+    { files, ignores: specs, rules: rule([...patterns, ...productionOnly, anyTest]) },
+    { files: specs, rules: rule([...patterns, testServices]) },
   ];
 }
 
@@ -86,11 +89,11 @@ export default tseslint.config(
       ],
     },
   },
-  ...boundary(['libs/oar-client/src'], nest, apps, oarLibs),
-  ...boundary(['libs/shared/src', 'libs/oar-sim/src'], nest, apps),
-  ...boundary(['apps/api/src/operations'], web),
-  ...boundary(['apps/api/src/{auth,live,cluster,common,health,oar,web}'], web, operations),
-  ...boundary(['apps/api/src/{config,metrics}'], web, capabilities),
+  ...boundary(['libs/oar-client/src'], [nest, apps, oarLibs]),
+  ...boundary(['libs/shared/src', 'libs/oar-sim/src'], [nest, apps]),
+  ...boundary(['apps/api/src/operations'], [web]),
+  ...boundary(['apps/api/src/{auth,live,cluster,common,health,oar,web}'], [web, operations]),
+  ...boundary(['apps/api/src/{config,metrics}'], [web, capabilities]),
   { files: ['apps/api/src/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [web, anyTest] }] } },
-  ...boundary(['apps/web/src'], server),
+  ...boundary(['apps/web/src'], [server], [nodeBuiltins]),
 );

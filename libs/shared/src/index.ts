@@ -2,3 +2,4 @@ export * from './events';
 export * from './operations';
 export * from './apply';
 export * from './duration';
+export * from './api-requests';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { compare } from 'bcryptjs';
+import type { LoginAnswer } from '@oar-live/shared';
 import { LRUCache } from 'lru-cache';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
@@ -11,11 +12,8 @@ import { UsersService } from './users.service';
 /** Compared against when the user is unknown, so a wrong name costs as much time as a wrong password. */
 const DUMMY_HASH = '$2b$10$12OEMsSSl1jCJZSj6eadUumA9RkxxNsTE4T7jwxjEhbTamldqaLRK';
 
-export interface LoginResult {
-  token: string;
-  expiresAt: string;
-  user: { name: string; roles: AuthUser['roles'] };
-}
+/** The answer the web client reads (libs/shared). */
+export type LoginResult = LoginAnswer;
 
 /** Tokens remembered as verified (a user with several tabs, or a script, reuses one token). */
 const VERIFIED_TOKENS_KEPT = 10_000;

@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Operation } from '@oar-live/shared';
+import type { Operation, OperationList } from '@oar-live/shared';
 import { z } from 'zod';
 import { ReadGuard } from '../auth/guards';
 import { operationsQuerySchema } from './action-requests';
@@ -22,7 +22,7 @@ export class OperationsController {
   @ApiOkResponse({ description: '{ operations: Operation[] }' })
   async list(
     @Query(new ZodValidationPipe(operationsQuerySchema)) query: z.infer<typeof operationsQuerySchema>,
-  ): Promise<{ operations: Operation[] }> {
+  ): Promise<OperationList> {
     return { operations: await this.store.list(query) };
   }
 

@@ -90,6 +90,6 @@ export class OarJobsPage extends LitElement {
       const ok = await this.confirm.ask(`Cancel ${ids.length} job(s): ${ids.join(', ')}?`, 'Cancel jobs');
       if (!ok) return;
     }
-    await this.action.post('/api/jobs/actions', { action, ids });
+    await this.action.send((api) => api.jobs.act({ action, ids }));
   }
 }

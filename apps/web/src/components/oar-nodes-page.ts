@@ -63,6 +63,6 @@ export class OarNodesPage extends LitElement {
     const { action, names } = event.detail;
     const ok = await this.confirm.ask(`${ACTION_WORDS[action]}: ${names.join(', ')}?`, ACTION_WORDS[action]);
     if (!ok) return;
-    await this.action.post('/api/nodes/actions', { action, names });
+    await this.action.send((api) => api.nodes.act({ action, names }));
   }
 }

@@ -1,7 +1,6 @@
 import { Task } from '@lit/task';
 import { LitElement, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
-import type { Operation } from '@oar-live/shared';
 import { LiveController } from '../state/live-controller';
 import { tableStyles } from './table-styles';
 
@@ -14,7 +13,7 @@ export class OarOperationsList extends LitElement {
   private readonly load = new Task(this, {
     task: async ([api], { signal }) => {
       if (!api) return;
-      const answer = await api.get<{ operations: Operation[] }>('/api/operations', signal);
+      const answer = await api.operations.list(signal);
       this.live.live?.mergeOperations(answer.operations);
     },
     args: () => [this.live.api] as const,
