@@ -1,5 +1,4 @@
 import { Body, Controller, Delete, Headers, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
-import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -14,7 +13,6 @@ import {
 } from '@nestjs/swagger';
 import type { Operation } from '@oar-live/shared';
 import type { FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles, RolesGuard } from '../auth/guards';
@@ -22,13 +20,8 @@ import { jobActionsSchema, jobIdParam } from './action-requests';
 import { JobOwnership } from './job-ownership';
 import { OperationsService } from './operations.service';
 import { readSubmitForm } from './script-form';
-import {
-  checkScriptText,
-  MAX_SCRIPT_BYTES,
-  SCRIPT_TOO_LARGE,
-  SubmitValidationError,
-  validateSubmit,
-} from './submit-request';
+import { submitFields, submitHttpError, submitInput } from './job-submission';
+import { MAX_SCRIPT_BYTES, validateSubmit } from './submit-request';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 
 export const IDEMPOTENCY_HEADER = {
@@ -84,39 +77,19 @@ export class JobsController {
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<{ operation: Operation; oarsub: string }> {
     const form = req.isMultipart() ? await readSubmitForm(req) : undefined;
-    const fields: Record<string, unknown> = form ? form.fields : { ...((body ?? {}) as Record<string, unknown>) };
-    const file = form?.script;
+    const fileName = form?.script?.fileName;
     try {
-      if (file) {
-        if (fields.script !== undefined)
-          throw new SubmitValidationError('script: send it as a file or as a field, not both');
-        fields.script = checkScriptText(file.bytes);
-      }
-      const { request, oarsub } = validateSubmit(fields, file?.fileName);
-      const { script, ...shown } = request;
-      const input = {
-        ...shown,
-        ...(script !== undefined && {
-          script: {
-            fileName: file?.fileName ?? null,
-            bytes: Buffer.byteLength(script),
-            sha256: createHash('sha256').update(script).digest('hex'),
-          },
-        }),
-        oarsub,
-      };
+      const { request, oarsub } = validateSubmit(submitFields(body, form), fileName);
       const operation = await this.operations.enqueue({
         actor,
         payload: { kind: 'job.submit', request },
-        input,
+        input: submitInput(request, oarsub, fileName),
         targets: [],
         idempotencyKey,
       });
       return { operation, oarsub };
     } catch (err) {
-      if (!(err instanceof SubmitValidationError)) throw err;
-      if (err.message === SCRIPT_TOO_LARGE) throw new PayloadTooLargeException(err.message);
-      throw new BadRequestException(err.message);
+      throw submitHttpError(err);
     }
   }
 
