@@ -14,13 +14,13 @@ export class OarOperationsList extends LitElement {
     task: async ([api], { signal }) => {
       if (!api) return;
       const answer = await api.operations.list(signal);
-      this.live.live?.mergeOperations(answer.operations);
+      this.live.store?.mergeOperations(answer.operations);
     },
     args: () => [this.live.api] as const,
   });
 
   override render() {
-    const operations = [...(this.live.live?.operations.values() ?? [])].sort((a, b) =>
+    const operations = [...(this.live.store?.operations.values() ?? [])].sort((a, b) =>
       b.createdAt.localeCompare(a.createdAt),
     );
     return html`<h1>Operations</h1>

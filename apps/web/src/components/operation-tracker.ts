@@ -23,7 +23,7 @@ export class OperationTracker implements ReactiveController {
   hostConnected(): void {}
 
   get operation() {
-    return this.operationId ? this.live.live?.operations.get(this.operationId) : undefined;
+    return this.operationId ? this.live.store?.operations.get(this.operationId) : undefined;
   }
 
   /** Sends `request` (one of the client's mutations) and follows the operation it starts. */
@@ -33,7 +33,7 @@ export class OperationTracker implements ReactiveController {
     this.host.requestUpdate();
     try {
       const { operation } = await request(this.live.api!);
-      this.live.live?.mergeOperations([operation]);
+      this.live.store?.mergeOperations([operation]);
       this.operationId = operation.id;
     } catch (err) {
       this.error = (err as Error).message;
