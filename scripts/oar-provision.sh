@@ -1,7 +1,7 @@
 #!/bin/bash
 # The Dockerfiles and healthchecks exec this file directly (no shell in between): without this
 # line the kernel refuses it (ENOEXEC), and a /bin/sh that retries it is dash, not bash.
-# OAR 2.5.9 provisioning from Debian bookworm packages: the steps of ../shared/oar-sandbox.md as
+# OAR 2.5.9 provisioning from Debian bookworm packages: the sandbox steps (docs/oar-sandbox.md) as
 # functions, one per step. This file is the single source of truth for both scripts/oar-sandbox
 # (every role on one host, loopback only) and the docker/ images (one role per container, each
 # Dockerfile RUNs `oar-provision.sh <function> ...`). Functions are idempotent; no systemd anywhere.

@@ -11,7 +11,7 @@
  *   cluster they last about a second or less in OAR, and polling every 150 ms can miss them in real
  *   OAR too. That a blocked job is Waiting is checked by an explicit GET step instead.
  */
-import { shapeDiff } from './json-shape';
+import { shapeDiff } from '../support/json-shape';
 import type { Step } from './session';
 
 const ORDER = ['Hold', 'Waiting', 'toLaunch', 'Launching', 'Running', 'Finishing', 'Terminated', 'Error'];

@@ -8,7 +8,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OarModule } from './oar/oar.module';
 import { OperationsModule } from './operations/operations.module';
 
-/** One module per capability; each is added here as it lands. */
+/** One module per capability (docs/architecture.md). */
 @Module({
   imports: [
     ConfigModule,

@@ -4,12 +4,24 @@ import { loadFixtures } from '../../../test/support/oar-fixtures';
 import { OarClient } from './client';
 import {
   isTransient,
+  OarBadRequestError,
+  OarForbiddenError,
   OarHttpError,
+  OarNotFoundError,
   OarProtocolError,
   OarRequestError,
   OarTimeoutError,
+  OarUnauthorizedError,
   OarUnreachableError,
 } from './errors';
+
+/** The class a caller can test for, by OAR's status (the rest stay plain OarHttpError). */
+const CLASS_OF_STATUS: Record<number, typeof OarHttpError> = {
+  400: OarBadRequestError,
+  401: OarUnauthorizedError,
+  403: OarForbiddenError,
+  404: OarNotFoundError,
+};
 
 const fixtures = loadFixtures();
 const OAR_CONTENT_TYPE = 'application/json; charset=ISO-8859-1';
@@ -68,6 +80,9 @@ describe('OarClient over HTTP', () => {
       const { url } = await serve(() => ({ status: fixture.body.code as number, body: fixture.bytes }));
       const error = await new OarClient({ baseUrl: url, auth: 'none' }).version().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(OarHttpError);
+      const expectedClass = CLASS_OF_STATUS[fixture.body.code as number] ?? OarHttpError;
+      expect(error).toBeInstanceOf(expectedClass);
+      expect((error as Error).name).toBe(expectedClass.name);
       expect(error).toMatchObject({
         status: fixture.body.code,
         title: fixture.body.title,
@@ -86,7 +101,7 @@ describe('OarClient over HTTP', () => {
       contentType: 'text/html; charset=iso-8859-1',
     }));
     const error = await new OarClient({ baseUrl: url, auth: 'none' }).whoami().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(OarHttpError);
+    expect(error).toBeInstanceOf(OarUnauthorizedError);
     expect(error).toMatchObject({ status: 401, title: '401 Unauthorized' });
     expect((error as Error).message).toMatch(/^This server could not verify that you are authorized/);
   });

@@ -17,6 +17,39 @@ export class OarHttpError extends OarError {
   }
 }
 
+/** A class per status callers act on, so they test `instanceof OarNotFoundError` rather than a number. */
+function statusError(status: number, name: string) {
+  const StatusError = class extends OarHttpError {
+    static readonly status = status;
+    override name = name;
+  };
+  Object.defineProperty(StatusError, 'name', { value: name });
+  return StatusError;
+}
+
+/** 400: OAR refused the request (bad input, and also `oardel` on another user's or an unknown job). */
+export const OarBadRequestError = statusError(400, 'OarBadRequestError');
+export type OarBadRequestError = InstanceType<typeof OarBadRequestError>;
+/** 401: no login, or one OAR does not accept for this request. */
+export const OarUnauthorizedError = statusError(401, 'OarUnauthorizedError');
+export type OarUnauthorizedError = InstanceType<typeof OarUnauthorizedError>;
+/** 403: refused in the current state (e.g. deleting a resource that is not Dead). */
+export const OarForbiddenError = statusError(403, 'OarForbiddenError');
+export type OarForbiddenError = InstanceType<typeof OarForbiddenError>;
+/** 404: no such job, resource or path. */
+export const OarNotFoundError = statusError(404, 'OarNotFoundError');
+export type OarNotFoundError = InstanceType<typeof OarNotFoundError>;
+
+const BY_STATUS = new Map(
+  [OarBadRequestError, OarUnauthorizedError, OarForbiddenError, OarNotFoundError].map((c) => [c.status, c]),
+);
+
+/** The one way the client turns a non-2xx answer into an error: the status's own class, else OarHttpError. */
+export function oarHttpError(status: number, title: string, message: string, request: string): OarHttpError {
+  const StatusError = BY_STATUS.get(status) ?? OarHttpError;
+  return new StatusError(status, title, message, request);
+}
+
 /** No answer within the time limit (connect, headers or body). */
 export class OarTimeoutError extends OarError {
   override name = 'OarTimeoutError';

@@ -5,7 +5,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { CallOptions, OarAuthMode, OarClientOptions } from './api-types';
-import { OarHttpError, OarProtocolError, OarRequestError, OarTimeoutError, OarUnreachableError } from './errors';
+import { oarHttpError, OarProtocolError, OarRequestError, OarTimeoutError, OarUnreachableError } from './errors';
 import { parseErrorBody } from './mapping';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -82,7 +82,7 @@ export class OarHttp {
     }
     if (status < 200 || status > 299) {
       const { title, message } = parseErrorBody(text, status);
-      throw new OarHttpError(status, title, message, label);
+      throw oarHttpError(status, title, message, label);
     }
     try {
       return JSON.parse(text);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../../../test/support/redis-server';
+import { freePort } from '../../../test/support/free-port';
 
 /** Runs the CLI from its sources and returns its first log line once it listens. */
 function startCli(args: string[]) {

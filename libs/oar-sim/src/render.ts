@@ -1,6 +1,6 @@
 /**
  * OAR's JSON for resources and jobs, field for field as oarapi.pl 2.5.9 prints them (see
- * ../../../../shared/oar-samples). Rows are serialised once per change and reused: the cached text
+ * test/fixtures/oar). Rows are serialised once per change and reused: the cached text
  * is split at the `api_timestamp` values, which are the only part that changes every second.
  */
 import type { Cluster } from './cluster';

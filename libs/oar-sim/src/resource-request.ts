@@ -81,7 +81,7 @@ export function parseWalltime(text: string): number {
   return Number(h) * 3600 + Number(m) * 60 + Number(s);
 }
 
-/** OAR's unpadded `h:m:s`, as in `W=0:5:0`. */
+/** OAR's unpadded `h:m:s`, as in `W=0:5:0` (OAR's own text, not the padded display form of libs/shared). */
 export function formatWalltime(seconds: number): string {
   return `${Math.floor(seconds / 3600)}:${Math.floor((seconds % 3600) / 60)}:${seconds % 60}`;
 }

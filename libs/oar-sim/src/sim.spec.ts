@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { shapeDiff } from '../../../test/contract/json-shape';
+import { shapeDiff } from '../../../test/support/json-shape';
 import { startOarSim, type OarSim } from './sim';
 
 const fixture = (name: string): unknown =>

@@ -1,3 +1,5 @@
 export * from './events';
 export * from './operations';
 export * from './apply';
+export * from './duration';
+export * from './api-requests';

@@ -12,6 +12,11 @@ export type OperationKind = (typeof OPERATION_KINDS)[number];
 export const OPERATION_STATES = ['queued', 'active', 'retrying', 'succeeded', 'failed'] as const;
 export type OperationState = (typeof OPERATION_STATES)[number];
 
+/** succeeded and failed are final: the operation never changes again. */
+export function isFinished(state: OperationState): boolean {
+  return state === 'succeeded' || state === 'failed';
+}
+
 export interface OperationError {
   /** HTTP status OAR answered with, when it answered. */
   status?: number;
@@ -54,3 +59,9 @@ export interface OperationHistoryEntry {
 
 export const ROLES = ['viewer', 'user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** viewer < user < admin: a user holding a higher role may do everything a lower one may. */
+export function hasRole(user: { roles: readonly Role[] }, needed: Role): boolean {
+  const rank = (role: Role) => ROLES.indexOf(role);
+  return user.roles.some((role) => rank(role) >= rank(needed));
+}

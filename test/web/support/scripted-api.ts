@@ -11,7 +11,7 @@ export interface RecordedRequest {
 type Answer = [status: number, body: unknown];
 
 /**
- * Scripted answers for the REST half of the contract (design.md §4), for element tests that need
+ * Scripted answers for the REST half of the contract (docs/http-api.md), for element tests that need
  * an exact reply (an operation id, OAR's error text). Every request is recorded so a test can
  * assert what the page sent. The end-to-end tests use the real API instead.
  */

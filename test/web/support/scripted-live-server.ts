@@ -9,7 +9,7 @@ export interface LiveConnection {
 
 /**
  * A real HTTP + Socket.IO server on loopback whose `/live` namespace the test drives by hand:
- * it speaks the wire contract of design.md §3 (snapshot / changes events, auth {token, since}) so
+ * it speaks the wire contract of docs/events.md (snapshot / changes events, auth {token, since}) so
  * the web client can be exercised on exact histories (gaps, reconnects) the real API cannot be made
  * to produce on demand. `handle` serves everything else (the built app, scripted REST answers).
  */
@@ -58,7 +58,7 @@ export async function startScriptedLiveServer(handle?: (req: IncomingMessage, re
     },
     async stop(): Promise<void> {
       io.disconnectSockets(true);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await io.close();
     },
   };
 }

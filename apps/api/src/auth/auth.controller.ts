@@ -14,7 +14,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ROLES } from '@oar-live/shared';
 import { z } from 'zod';
 import { ApiErrors, ApiJsonBody, openApiSchema } from '../common/openapi';
-import { ZodValidationPipe } from '../operations/zod-validation.pipe';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { AuthService, type LoginResult } from './auth.service';
 import { LoginBrake } from './login-brake';
 

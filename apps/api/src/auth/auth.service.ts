@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { compare } from 'bcryptjs';
+import type { LoginAnswer } from '@oar-live/shared';
 import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG } from '../config/config.module';
@@ -9,11 +10,8 @@ import type { AuthUser } from './auth-user';
 import type { UserRecord } from './users-file';
 import { UsersService } from './users.service';
 
-export interface LoginResult {
-  token: string;
-  expiresAt: string;
-  user: { name: string; roles: AuthUser['roles'] };
-}
+/** The answer the web client reads (libs/shared). */
+export type LoginResult = LoginAnswer;
 
 /** Tokens remembered as verified (a user with several tabs, or a script, reuses one token). */
 const VERIFIED_TOKENS_KEPT = 10_000;

@@ -9,9 +9,9 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import type { Role } from '@oar-live/shared';
+import { hasRole, type Role } from '@oar-live/shared';
 import { AuthService } from './auth.service';
-import { hasRole, type AuthUser } from './auth-user';
+import type { AuthUser } from './auth-user';
 
 const ROLE_KEY = 'oar-live:role';
 const LOGIN_HINT = 'POST /api/auth/login, then send "Authorization: Bearer <token>"';

@@ -72,7 +72,8 @@ describe('diffCluster', () => {
         let applied = snapshotOf(history[0]);
         for (let i = 1; i < history.length; i++) {
           const events = diffCluster(history[i - 1], history[i]);
-          if (events.length > 0) applied = applyBatch(applied, { seq: applied.seq + 1, at: applied.at, events });
+          if (events.length > 0)
+            applied = applyBatch(applied, { epoch: applied.epoch, seq: applied.seq + 1, at: applied.at, events });
         }
         const expected = snapshotOf(history[history.length - 1], applied.seq);
         expect(applied.nodes).toEqual(expected.nodes);

@@ -94,6 +94,7 @@ export function requestError(
       );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new BadRequestException('request body size did not match Content-Length');
+    default:
+      return err;
   }
-  return err;
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
-import { DEFAULT_REDIS_URL } from '../cluster/redis.provider';
+import type Redis from 'ioredis';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
+import { createRedis } from '../config/redis-options';
 
 /**
  * A connection of its own for health checks: it must answer "down" at once while Redis is away,
@@ -14,12 +14,7 @@ export class RedisPing implements OnApplicationShutdown {
   private lastError: string | undefined;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = new Redis(config.REDIS_URL ?? DEFAULT_REDIS_URL, {
-      connectionName: 'oar-live:health',
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => 1000,
-    });
+    this.redis = createRedis(config, 'health');
     // Kept for ping() to report; without a listener ioredis would also print every failed reconnect.
     this.redis.on('error', (err: Error) => (this.lastError = err.message));
   }

@@ -3,6 +3,7 @@ import { Encoder, PacketType, type Packet } from 'socket.io-parser';
 import { batchReusingParser } from './batch-parser';
 
 const batch = (seq: number): Batch => ({
+  epoch: 'e1',
   seq,
   at: '2026-11-30T12:00:00.000Z',
   events: [{ type: 'source.status', status: 'up', lastOkAt: '2026-11-30T12:00:00.000Z' }],

@@ -8,34 +8,13 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { ClusterStateService } from '../cluster/cluster-state.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { describeZodError } from '../operations/zod-validation.pipe';
+import { describeZodError } from '../common/zod-validation.pipe';
 import { batchReusingParser } from './batch-parser';
+import { FAN_OUT_SLICE_MS, FanOutRooms, isSlowConsumer, SHARD_ROOMS, sliceUsedUp } from './fan-out-policy';
 import { LiveFeed, parseEpoch, parseSince, type FeedStart, type ResumePoint } from './live-feed.service';
 import { LiveSessions } from './live-sessions';
-import {
-  filterBatch,
-  filterSnapshot,
-  isUnfiltered,
-  subscriptionKey,
-  subscriptionSchema,
-  type Subscription,
-} from './subscription-filter';
+import { filterBatch, filterSnapshot, subscriptionSchema, type Subscription } from './subscription-filter';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-
-/** Packets a socket may have waiting unsent before it is treated as a slow consumer. */
-export const MAX_SOCKET_BACKLOG = 32;
-/**
- * Unfiltered sockets are spread over this many rooms, and the fan-out of one batch gives the event
- * loop a turn between rooms: writing a 130 KB batch to 1,000 sockets in one go would block it for
- * over 100 ms. The batch is still encoded once for all the rooms (batch-parser).
- */
-export const FAN_OUT_SHARDS = 16;
-/**
- * The fan-out yields once it has held the event loop this long (small fan-outs never wait); one
- * room's broadcast of a 250-change batch to ~60 sockets takes 15–20 ms, so a turn stays under ~30 ms.
- */
-export const FAN_OUT_SLICE_MS = 10;
-const ALL = 'all';
 
 interface SocketState {
   subscription: Subscription;
@@ -62,9 +41,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   private readonly logger = new Logger(LiveGateway.name);
   @WebSocketServer() private readonly namespace!: Namespace;
   private readonly origins: Set<string>;
-  /** Filter rooms in use → their subscription. */
-  private readonly filterRooms = new Map<string, Subscription>();
-  private nextShard = 0;
+  private readonly rooms = new FanOutRooms();
   /** Batches waiting for their fan-out, in seq order, and whether a fan-out is under way. */
   private queue: Batch[] = [];
   private pumping = false;
@@ -128,7 +105,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
    * answered here, by closing this socket with the reason, never by ending the process.
    */
   async handleConnection(socket: Socket): Promise<void> {
-    const live: SocketState = { subscription: {}, room: this.roomFor({}), lagging: false };
+    const live: SocketState = { subscription: {}, room: this.rooms.roomFor({}), lagging: false };
     socket.data.live = live;
     socket.on('subscribe', (body: unknown, ack?: unknown) => this.subscribe(socket, body, ack));
     socket.on('disconnect', () => this.countSubscribers());
@@ -171,13 +148,6 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     void socket.join(live.room);
   }
 
-  private roomFor(subscription: Subscription): string {
-    if (isUnfiltered(subscription)) return `${ALL}:${this.nextShard++ % FAN_OUT_SHARDS}`;
-    const room = `filter:${subscriptionKey(subscription)}`;
-    this.filterRooms.set(room, subscription);
-    return room;
-  }
-
   /** `subscribe` {topics?, user?, nodes?}: answers `{ ok, subscription }` or `{ ok: false, error }`, by ack or event. */
   private subscribe(socket: Socket, body: unknown, ack: unknown): void {
     const parsed = subscriptionSchema.safeParse(body ?? {});
@@ -194,7 +164,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     const live = socket.data.live as SocketState;
     void socket.leave(live.room);
     live.subscription = subscription;
-    live.room = this.roomFor(subscription);
+    live.room = this.rooms.roomFor(subscription);
     this.start(socket, { kind: 'snapshot', snapshot: this.state.current() });
   }
 
@@ -213,17 +183,17 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
         this.cutOffSlowConsumers();
         const rooms = this.namespace.adapter.rooms;
         let sliceStarted = performance.now();
-        for (let shard = 0; shard < FAN_OUT_SHARDS && generation === this.generation; shard++) {
-          const room = `${ALL}:${shard}`;
+        for (const room of SHARD_ROOMS) {
+          if (generation !== this.generation) break;
           if (!rooms.get(room)?.size) continue;
           this.namespace.to(room).emit('changes', batch);
-          if (performance.now() - sliceStarted < this.fanOutSliceMs) continue;
+          if (!sliceUsedUp(sliceStarted, performance.now(), this.fanOutSliceMs)) continue;
           await nextTurn();
           sliceStarted = performance.now();
         }
         if (generation !== this.generation) continue;
-        for (const [room, subscription] of this.filterRooms) {
-          if (!rooms.get(room)?.size) this.filterRooms.delete(room);
+        for (const [room, subscription] of this.rooms.filterRooms) {
+          if (!rooms.get(room)?.size) this.rooms.filterRooms.delete(room);
           else this.namespace.to(room).emit('changes', filterBatch(subscription, batch));
         }
       }
@@ -243,7 +213,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     for (const socket of this.namespace.sockets.values()) {
       const live = socket.data.live as SocketState | undefined;
       const backlog = (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
-      if (!live || live.lagging || backlog < MAX_SOCKET_BACKLOG) continue;
+      if (!live || live.lagging || !isSlowConsumer(backlog)) continue;
       live.lagging = true;
       void socket.leave(live.room);
       this.logger.warn(`socket ${socket.id} is ${backlog} packets behind: paused until it drains`);

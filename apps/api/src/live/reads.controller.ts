@@ -7,7 +7,7 @@ import { ReadGuard } from '../auth/guards';
 import { ClusterStateService } from '../cluster/cluster-state.service';
 import { jobSchema, nodeSchema, snapshotSchema } from '../common/api-responses';
 import { ApiErrors, ApiParamsOf, ApiQueryOf, openApiSchema } from '../common/openapi';
-import { ZodValidationPipe } from '../operations/zod-validation.pipe';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
 
 /** `a,b` → ['a','b'], each checked against `allowed`. */
 const stateList = (allowed: readonly string[]) =>

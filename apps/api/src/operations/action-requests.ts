@@ -1,5 +1,14 @@
 import { SETTABLE_RESOURCE_STATES } from '@oar-live/oar-client';
-import { OPERATION_KINDS, OPERATION_STATES } from '@oar-live/shared';
+import {
+  JOB_ACTIONS,
+  NODE_ACTIONS,
+  OPERATION_KINDS,
+  OPERATION_STATES,
+  type CreateNodesRequest,
+  type JobActionsRequest,
+  type NodeActionsRequest,
+  type NodeStateRequest,
+} from '@oar-live/shared';
 import { z } from 'zod';
 
 const NODE_NAME = /^[A-Za-z0-9][\w.-]{0,62}$/;
@@ -47,7 +56,7 @@ const nodeNames = z
   .refine((names) => new Set(names).size === names.length, 'must not repeat a node name');
 
 export const jobActionsSchema = z
-  .object({ action: z.enum(['cancel', 'hold', 'resume'], { message: 'must be cancel, hold or resume' }), ids: jobIds })
+  .object({ action: z.enum(JOB_ACTIONS, { message: 'must be cancel, hold or resume' }), ids: jobIds })
   .strict();
 
 export const createNodesSchema = z
@@ -116,7 +125,7 @@ export const nodeStateSchema = z
 
 export const nodeActionsSchema = z
   .object({
-    action: z.enum(['alive', 'absent', 'dead', 'delete'], { message: 'must be alive, absent, dead or delete' }),
+    action: z.enum(NODE_ACTIONS, { message: 'must be alive, absent, dead or delete' }),
     names: nodeNames,
     reason: z.string().max(200, 'must be at most 200 characters').optional(),
     force: z.boolean({ message: 'must be true or false' }).default(false),
@@ -145,3 +154,13 @@ export const operationsQuerySchema = z
 export const forceQuerySchema = z
   .object({ force: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false') })
   .strict();
+
+/** The web client's request types (libs/shared) are exactly what these schemas accept: tsc fails otherwise. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type RequestTypesMatchSchemas = [
+  Holds<Same<z.input<typeof jobActionsSchema>, JobActionsRequest>>,
+  Holds<Same<z.input<typeof nodeActionsSchema>, NodeActionsRequest>>,
+  Holds<Same<z.input<typeof createNodesSchema>, CreateNodesRequest>>,
+  Holds<Same<z.input<typeof nodeStateSchema>, NodeStateRequest>>,
+];

@@ -1,6 +1,7 @@
 import { ForbiddenException, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
-import { OarClient, OarHttpError } from '@oar-live/oar-client';
-import { hasRole, type AuthUser } from '../auth/auth-user';
+import { OarClient, OarNotFoundError } from '@oar-live/oar-client';
+import { hasRole } from '@oar-live/shared';
+import type { AuthUser } from '../auth/auth-user';
 import { ClusterStateService } from '../cluster/cluster-state.service';
 import type { JobTarget } from './operation-job';
 
@@ -39,7 +40,7 @@ export class JobOwnership {
     try {
       return (await this.oar.jobs.get(id, { as: actor.oarLogin })).user;
     } catch (err) {
-      if (err instanceof OarHttpError && err.status === 404) return undefined;
+      if (err instanceof OarNotFoundError) return undefined;
       throw new ServiceUnavailableException(`OAR could not tell who owns job ${id}: ${(err as Error).message}`);
     }
   }

@@ -1,9 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
-import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Operation } from '@oar-live/shared';
 import type { FastifyRequest } from 'fastify';
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles, RolesGuard } from '../auth/guards';
@@ -13,16 +11,10 @@ import { OperationsService } from './operations.service';
 import { readSubmitForm } from './script-form';
 import { operationAnswerSchema, operationSchema } from '../common/api-responses';
 import { ApiErrors, ApiJsonBody, ApiParamsOf, openApiSchema } from '../common/openapi';
-import {
-  checkScriptText,
-  MAX_SCRIPT_BYTES,
-  SCRIPT_TOO_LARGE,
-  submitSchema,
-  SubmitValidationError,
-  validateSubmit,
-} from './submit-request';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { submitFields, submitHttpError, submitInput } from './job-submission';
+import { MAX_SCRIPT_BYTES, submitSchema, validateSubmit } from './submit-request';
 import { ApiMutation, IdempotencyKey } from './mutation-request';
-import { ZodValidationPipe } from './zod-validation.pipe';
 
 const submitAnswerSchema = z.strictObject({ operation: operationSchema, oarsub: z.string() });
 
@@ -59,39 +51,19 @@ export class JobsController {
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<{ operation: Operation; oarsub: string }> {
     const form = req.isMultipart() ? await readSubmitForm(req) : undefined;
-    const fields: Record<string, unknown> = form ? form.fields : { ...((body ?? {}) as Record<string, unknown>) };
-    const file = form?.script;
+    const fileName = form?.script?.fileName;
     try {
-      if (file) {
-        if (fields.script !== undefined)
-          throw new SubmitValidationError('script: send it as a file or as a field, not both');
-        fields.script = checkScriptText(file.bytes);
-      }
-      const { request, oarsub } = validateSubmit(fields, file?.fileName);
-      const { script, ...shown } = request;
-      const input = {
-        ...shown,
-        ...(script !== undefined && {
-          script: {
-            fileName: file?.fileName ?? null,
-            bytes: Buffer.byteLength(script),
-            sha256: createHash('sha256').update(script).digest('hex'),
-          },
-        }),
-        oarsub,
-      };
+      const { request, oarsub } = validateSubmit(submitFields(body, form), fileName);
       const operation = await this.operations.enqueue({
         actor,
         payload: { kind: 'job.submit', request },
-        input,
+        input: submitInput(request, oarsub, fileName),
         targets: [],
         idempotencyKey,
       });
       return { operation, oarsub };
     } catch (err) {
-      if (!(err instanceof SubmitValidationError)) throw err;
-      if (err.message === SCRIPT_TOO_LARGE) throw new PayloadTooLargeException(err.message);
-      throw new BadRequestException(err.message);
+      throw submitHttpError(err);
     }
   }
 

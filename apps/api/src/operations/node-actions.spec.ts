@@ -1,4 +1,4 @@
-import { isTransient, OarHttpError, type OarClient, type Resource } from '@oar-live/oar-client';
+import { isTransient, OarHttpError, oarHttpError, type OarClient, type Resource } from '@oar-live/oar-client';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURE_DIR } from '../../../../test/support/oar-fixtures';
@@ -64,12 +64,7 @@ describe('NodeActions.delete', () => {
           if (id === 2 && !suspectedOnce) {
             suspectedOnce = true;
             calls.push(`refused ${id}`);
-            throw new OarHttpError(
-              403,
-              'Forbidden',
-              'The resource 2 must be in the Dead status',
-              'DELETE /resources/2',
-            );
+            throw oarHttpError(403, 'Forbidden', 'The resource 2 must be in the Dead status', 'DELETE /resources/2');
           }
           calls.push(`delete ${id}`);
           return { status: 'deleted' };

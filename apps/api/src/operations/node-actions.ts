@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import {
+  OarBadRequestError,
   OarClient,
+  OarForbiddenError,
   OarHttpError,
+  OarNotFoundError,
   UNKNOWN_RESOURCE_COLUMN,
   type NewResource,
   type Resource,
@@ -144,8 +147,8 @@ export class NodeActions {
           await this.oar.resources.delete(resource.id, AS_OAR);
           break;
         } catch (err) {
-          if (err instanceof OarHttpError && err.status === 404) break;
-          if (!(err instanceof OarHttpError && err.status === 403) || Date.now() > deadline) throw err;
+          if (err instanceof OarNotFoundError) break;
+          if (!(err instanceof OarForbiddenError) || Date.now() > deadline) throw err;
           await this.oar.resources.setState(resource.id, 'Dead', AS_OAR);
           await this.waitForState(name, 'Dead', true);
         }
@@ -182,7 +185,7 @@ export class NodeActions {
 
 /** Cancelling a job that ended meanwhile: OAR answers 400 "Oardel error"; the goal is reached. */
 function ignoreFinishedJob(err: unknown): void {
-  if (!(err instanceof OarHttpError && err.status === 400)) throw err;
+  if (!(err instanceof OarBadRequestError)) throw err;
 }
 
 /** OAR's SQL failure for a property it has no column for, as a permanent failure naming the property. */

@@ -28,7 +28,7 @@ import {
 } from './action-requests';
 import { ApiMutation, IdempotencyKey } from './mutation-request';
 import { OperationsService } from './operations.service';
-import { ZodValidationPipe } from './zod-validation.pipe';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
 
 const STATE_OF_ACTION: Record<'alive' | 'absent' | 'dead', SettableResourceState> = {
   alive: 'Alive',

@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Operation, OperationState } from '@oar-live/shared';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { closeRedis, DEFAULT_REDIS_URL } from '../cluster/redis.provider';
+import { closeRedis, createRedis, redisKeyPrefixes } from '../config/redis-options';
 
 /** Operations (and their audit history) are kept this long. */
 const RETENTION_SECONDS = 30 * 24 * 3600;
@@ -51,12 +51,9 @@ export class OperationStore implements OnApplicationShutdown {
   private readonly prefix: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = new Redis(config.REDIS_URL ?? DEFAULT_REDIS_URL, {
-      connectionName: 'oar-live:operations',
-      enableAutoPipelining: true,
-    }) as ScriptedRedis;
+    this.redis = createRedis(config, 'operations') as ScriptedRedis;
     this.redis.defineCommand('oarLiveCreateOperation', { numberOfKeys: 2, lua: CREATE_SCRIPT });
-    this.prefix = `${config.REDIS_KEY_PREFIX}ops:`;
+    this.prefix = redisKeyPrefixes(config).operations;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -2,12 +2,12 @@ import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@ne
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { operationSchema } from '../common/api-responses';
 import { ApiErrors, ApiQueryOf, openApiSchema } from '../common/openapi';
-import type { Operation } from '@oar-live/shared';
+import type { Operation, OperationList } from '@oar-live/shared';
 import { z } from 'zod';
 import { ReadGuard } from '../auth/guards';
 import { operationsQuerySchema } from './action-requests';
 import { OperationStore } from './operation-store';
-import { ZodValidationPipe } from './zod-validation.pipe';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
 
 @ApiTags('actions')
 @Controller('api/operations')
@@ -22,7 +22,7 @@ export class OperationsController {
   @ApiOkResponse({ schema: openApiSchema(z.strictObject({ operations: z.array(operationSchema) })) })
   async list(
     @Query(new ZodValidationPipe(operationsQuerySchema)) query: z.infer<typeof operationsQuerySchema>,
-  ): Promise<{ operations: Operation[] }> {
+  ): Promise<OperationList> {
     return { operations: await this.store.list(query) };
   }
 

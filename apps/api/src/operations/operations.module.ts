@@ -2,9 +2,9 @@ import { BullModule, InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { ClusterModule } from '../cluster/cluster.module';
-import { DEFAULT_REDIS_URL } from '../cluster/redis.provider';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
+import { bullConnection, redisKeyPrefixes } from '../config/redis-options';
 import { JobActions } from './job-actions';
 import { JobOwnership } from './job-ownership';
 import { JobsController } from './jobs.controller';
@@ -18,19 +18,6 @@ import { OperationsProcessor } from './operations.processor';
 import { OperationsService } from './operations.service';
 import { QueueMetrics } from './queue-metrics';
 import { RedisGate } from './redis-gate';
-
-/** BullMQ connection options from a redis:// URL (BullMQ takes ioredis options, not a URL). */
-export function redisConnection(url: string) {
-  const parsed = new URL(url);
-  return {
-    host: parsed.hostname,
-    port: Number(parsed.port || 6379),
-    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
-    db: Number(parsed.pathname.slice(1) || 0),
-    tls: parsed.protocol === 'rediss:' ? {} : undefined,
-  };
-}
 
 /**
  * One OAR mutation at a time across every replica: the worker's concurrency 1 only holds per
@@ -59,8 +46,8 @@ export class OperationsWorkerStart implements OnApplicationBootstrap {
     BullModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        connection: redisConnection(config.REDIS_URL ?? DEFAULT_REDIS_URL),
-        prefix: `${config.REDIS_KEY_PREFIX}bull`,
+        connection: bullConnection(config),
+        prefix: redisKeyPrefixes(config).bull,
       }),
     }),
     // Auto-pipelining: the adds of a burst of requests go out in one write (the worker's own
@@ -69,7 +56,7 @@ export class OperationsWorkerStart implements OnApplicationBootstrap {
       name: OPERATIONS_QUEUE,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        connection: { ...redisConnection(config.REDIS_URL ?? DEFAULT_REDIS_URL), enableAutoPipelining: true },
+        connection: { ...bullConnection(config), enableAutoPipelining: true },
       }),
     }),
     ClusterModule,

@@ -1,8 +1,8 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { isTransient } from '@oar-live/oar-client';
-import type { TargetResult } from '@oar-live/shared';
-import type { Job } from 'bullmq';
+import { isFinished, type TargetResult } from '@oar-live/shared';
+import type { Job as QueueJob } from 'bullmq';
 import { IncomingActions } from '../common/incoming-actions';
 import { toOperationError, type ExecutionContext } from './execution';
 import { JobActions } from './job-actions';
@@ -11,9 +11,10 @@ import { OPERATIONS_QUEUE, type OperationJobData, type Outcome } from './operati
 import { OperationsService } from './operations.service';
 
 /**
- * The worker: one job at a time per process (concurrency 1), and one across all processes through the
- * queue's global concurrency (set by OperationsQueueSetup). A job whose worker died is taken again
- * after its lock expires (stalled), so a crash mid-operation resumes it.
+ * The worker: one queue job at a time per process (concurrency 1), and one across all processes
+ * through the queue's global concurrency (set by OperationsWorkerStart, operations.module.ts). A queue
+ * job whose worker died is taken again after its lock expires (stalled), so a crash mid-operation
+ * resumes it. ("Queue job" is BullMQ's unit of work, one per operation; "job" alone is an OAR job.)
  */
 @Processor(OPERATIONS_QUEUE, {
   autorun: false,
@@ -34,18 +35,18 @@ export class OperationsProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<OperationJobData>): Promise<void> {
+  async process(queueJob: QueueJob<OperationJobData>): Promise<void> {
     await this.incoming.allAnswered();
-    const id = job.data.operation.id;
-    const attempts = job.attemptsStarted;
-    const operation = await this.operations.ensureStored(job.data);
-    if (operation.state === 'succeeded' || operation.state === 'failed') return;
+    const id = queueJob.data.operation.id;
+    const attempts = queueJob.attemptsStarted;
+    const operation = await this.operations.ensureStored(queueJob.data);
+    if (isFinished(operation.state)) return;
     const current = await this.operations.transition(id, 'active', attempts);
     const context: ExecutionContext = {
-      data: job.data,
+      data: queueJob.data,
       operation: current,
       updateData: async (patch) => {
-        await job.updateData({ ...job.data, ...patch });
+        await queueJob.updateData({ ...queueJob.data, ...patch });
       },
       saveResult: async (result) => {
         await this.operations.progress(id, (op) => ({
@@ -60,7 +61,7 @@ export class OperationsProcessor extends WorkerHost {
     try {
       const outcome = await this.execute(context);
       const error = failureOf(outcome.results);
-      if (error) this.logger.warn(`operation ${id} (${job.data.payload.kind}) failed: ${error.message}`);
+      if (error) this.logger.warn(`operation ${id} (${queueJob.data.payload.kind}) failed: ${error.message}`);
       await this.operations.transition(id, error ? 'failed' : 'succeeded', attempts, {
         ...(outcome.result && { result: outcome.result }),
         ...(outcome.results && { results: outcome.results }),
@@ -68,10 +69,10 @@ export class OperationsProcessor extends WorkerHost {
         ...(error && { error }),
       });
     } catch (err) {
-      const retry = isTransient(err) && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+      const retry = isTransient(err) && queueJob.attemptsMade + 1 < (queueJob.opts.attempts ?? 1);
       await this.operations.transition(id, retry ? 'retrying' : 'failed', attempts, { error: toOperationError(err) });
       if (retry) throw err;
-      this.logger.warn(`operation ${id} (${job.data.payload.kind}) failed: ${toOperationError(err).message}`);
+      this.logger.warn(`operation ${id} (${queueJob.data.payload.kind}) failed: ${toOperationError(err).message}`);
       if (!isTransient(err) && !toOperationError(err).status) this.logger.error(err);
     }
   }

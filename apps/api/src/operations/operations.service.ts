@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, Injectable, UnprocessableEntityException } from '@nestjs/common';
-import type { Operation, OperationKind, OperationState } from '@oar-live/shared';
+import { isFinished, type Operation, type OperationKind, type OperationState } from '@oar-live/shared';
 import { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 import type { AuthUser } from '../auth/auth-user';
@@ -121,7 +121,7 @@ export class OperationsService {
       return next;
     });
     await this.announcer.announce(operation);
-    if (state === 'succeeded' || state === 'failed') this.announcer.mutated();
+    if (isFinished(state)) this.announcer.mutated();
     return operation;
   }
 

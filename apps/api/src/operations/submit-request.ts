@@ -1,6 +1,7 @@
 import type { SubmitJobRequest } from '@oar-live/oar-client';
+import { formatHms } from '@oar-live/shared';
 import { z } from 'zod';
-import { describeZodError } from './zod-validation.pipe';
+import { describeZodError } from '../common/zod-validation.pipe';
 
 /** Uploaded or inline scripts larger than this are refused (413). */
 export const MAX_SCRIPT_BYTES = 256 * 1024;
@@ -218,18 +219,13 @@ function unquote(text: string): string {
 function combineWalltime(resourceText: string | undefined, walltimeText: string | undefined): string | undefined {
   if (walltimeText === undefined) return resourceText;
   const base = (resourceText ?? '').replace(/,?walltime=[^,]*$/, '');
-  return `${base}${base ? ',' : ''}walltime=${toHms(toSeconds(walltimeText))}`;
+  return `${base}${base ? ',' : ''}walltime=${formatHms(toSeconds(walltimeText))}`;
 }
 
 function toSeconds(text: string): number {
   const match = WALLTIME.exec(text)!;
   if (match[4] !== undefined) return Number(match[4]);
   return Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3] ?? 0);
-}
-
-function toHms(seconds: number): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
 }
 
 /** POSIX shell quoting: bare when safe, otherwise single quotes. */

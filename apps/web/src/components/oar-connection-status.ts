@@ -32,7 +32,7 @@ export class OarConnectionStatus extends LitElement {
   protected readonly tick = new TickController(this);
 
   override render() {
-    const store = this.live.live;
+    const store = this.live.store;
     if (!store) return null;
     const age = store.staleSeconds();
     const source = store.snapshot?.source.status;

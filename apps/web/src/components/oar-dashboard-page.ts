@@ -29,7 +29,7 @@ export class OarDashboardPage extends LitElement {
   private readonly live = new LiveController(this);
 
   override render() {
-    const snapshot = this.live.live?.snapshot;
+    const snapshot = this.live.store?.snapshot;
     if (!snapshot) return html`<p>Waiting for the cluster…</p>`;
     const summary = summarize(snapshot.nodes, snapshot.jobs);
     return html`<oar-summary .summary=${summary}></oar-summary>

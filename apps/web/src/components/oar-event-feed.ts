@@ -18,7 +18,7 @@ export class OarEventFeed extends LitElement {
 
   /** Entries that pass the filter, newest first. */
   shownEntries(): FeedEntry[] {
-    const feed = this.paused ?? this.live.live?.feed ?? [];
+    const feed = this.paused ?? this.live.store?.feed ?? [];
     const shown: FeedEntry[] = [];
     for (let i = feed.length - 1; i >= 0 && shown.length < this.limit; i--)
       if (!this.hiddenTypes.has(feed[i].event.type)) shown.push(feed[i]);
@@ -77,7 +77,7 @@ export class OarEventFeed extends LitElement {
   }
 
   private togglePause() {
-    this.paused = this.paused ? undefined : [...(this.live.live?.feed ?? [])];
+    this.paused = this.paused ? undefined : [...(this.live.store?.feed ?? [])];
   }
 
   private export() {

@@ -53,7 +53,7 @@ export class OarJobDetail extends LitElement {
 
   private readonly details = new Task(this, {
     task: async ([id], { signal }) =>
-      id === undefined || !this.live.api ? undefined : this.live.api.get<Job>(`/api/jobs/${id}`, signal),
+      id === undefined || !this.live.api ? undefined : this.live.api.jobs.get(id, signal),
     args: () => [this.job?.id, this.job?.state] as const,
   });
 

@@ -1,11 +1,11 @@
 import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Job } from '@oar-live/oar-client';
+import type { JobAction } from '@oar-live/shared';
 import { displayJobName, formatDuration } from '../state/job-request';
 import { jobColor } from '../state/node-style';
 import { DataTable, type Column } from './data-table';
 
-export type JobAction = 'cancel' | 'hold' | 'resume';
 export interface JobActionDetail {
   action: JobAction;
   ids: number[];

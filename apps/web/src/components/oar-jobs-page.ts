@@ -49,12 +49,12 @@ export class OarJobsPage extends LitElement {
   `;
 
   private readonly live = new LiveController(this);
-  private readonly action = new OperationTracker(this, this.live);
+  private readonly tracker = new OperationTracker(this, this.live);
   @state() private openId?: number;
   @query('oar-confirm-dialog') private confirm!: OarConfirmDialog;
 
   override render() {
-    const store = this.live.live;
+    const store = this.live.store;
     const session = this.live.session;
     const live = store?.snapshot?.jobs ?? [];
     const liveIds = new Set(live.map((j) => j.id));
@@ -70,7 +70,7 @@ export class OarJobsPage extends LitElement {
             </details>`
           : html`<p>Sign in as a user to submit and manage jobs.</p>`
       }
-      ${this.action.render()}
+      ${this.tracker.render()}
       <div class="layout ${open ? 'with-detail' : ''}">
         <oar-job-table
           .jobs=${jobs}
@@ -90,6 +90,6 @@ export class OarJobsPage extends LitElement {
       const ok = await this.confirm.ask(`Cancel ${ids.length} job(s): ${ids.join(', ')}?`, 'Cancel jobs');
       if (!ok) return;
     }
-    await this.action.post('/api/jobs/actions', { action, ids });
+    await this.tracker.send((api) => api.jobs.act({ action, ids }));
   }
 }

@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
+import type { CreateNodesRequest } from '@oar-live/shared';
 import { LiveController } from '../state/live-controller';
 import { tableStyles } from './table-styles';
 import { OperationTracker } from './operation-tracker';
@@ -42,8 +43,8 @@ export class OarNodeCreateForm extends LitElement {
     if (!Number.isInteger(cores) || cores < 1 || cores > 256) return this.create.fail('Cores must be 1–256.');
     if (prefix && !/^[A-Za-z][\w.-]{0,39}$/.test(prefix))
       return this.create.fail('Prefix: a letter, then letters, digits, ".", "-" or "_" (40 at most).');
-    const body: Record<string, unknown> = { count, cpus: 1, coresPerCpu: cores };
-    if (prefix) body.prefix = prefix;
-    await this.create.post('/api/nodes', body);
+    const request: CreateNodesRequest = { count, cpus: 1, coresPerCpu: cores };
+    if (prefix) request.prefix = prefix;
+    await this.create.send((api) => api.nodes.create(request));
   }
 }

@@ -2,6 +2,7 @@ import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Node } from '@oar-live/oar-client';
 import { jobColor, stateStyle } from '../state/node-style';
+import { bestSquare, focusAfterKey, gridLayout, tileAt, tileOrigin, type GridLayout } from '../state/grid-layout';
 
 const FLASH_MS = 1500;
 type Shape = 'circle' | 'ring' | 'triangle' | 'cross' | 'half';
@@ -75,7 +76,7 @@ export class OarNodeGrid extends LitElement {
   private drawn = new Map<string, Node>();
   private indexByName = new Map<string, number>();
   private flashUntil = new Map<string, number>();
-  private layout = { tile: 0, gap: 0, cols: 0, width: 0, height: 0, dpr: 1 };
+  private layout: GridLayout & { dpr: number } = { tile: 0, gap: 0, cols: 0, rows: 0, width: 0, height: 0, dpr: 1 };
   private colors = new Map<string, string>();
   private frame = 0;
   private resizeObserver = new ResizeObserver(() => this.fullRedraw());
@@ -185,16 +186,10 @@ export class OarNodeGrid extends LitElement {
   }
 
   private computeLayout(): void {
-    const width = Math.max(this.clientWidth, 100);
-    const n = Math.max(this.nodes.length, 1);
-    let tile = this.tileSize;
-    if (this.fit) tile = Math.max(4, bestSquare(n, width, Math.max(this.clientHeight, 100)).size);
-    const cols = Math.max(1, Math.floor(width / tile));
-    const rows = Math.ceil(n / cols);
-    const gap = Math.max(1, Math.round(tile * 0.06));
+    const box = { width: this.clientWidth, height: this.clientHeight };
     const dpr = window.devicePixelRatio || 1;
-    const height = rows * tile;
-    this.layout = { tile, gap, cols, width, height, dpr };
+    this.layout = { ...gridLayout(this.nodes.length, box, { tileSize: this.tileSize, fit: this.fit }), dpr };
+    const { width, height } = this.layout;
     this.canvas.width = Math.round(width * dpr);
     this.canvas.height = Math.round(height * dpr);
     this.canvas.style.width = `${width}px`;
@@ -226,9 +221,8 @@ export class OarNodeGrid extends LitElement {
 
   private drawTile(ctx: CanvasRenderingContext2D, node: Node, index: number, now: number): void {
     this.drawn.set(node.name, node);
-    const { tile, gap, cols } = this.layout;
-    const x = (index % cols) * tile;
-    const y = Math.floor(index / cols) * tile;
+    const { tile, gap } = this.layout;
+    const { x, y } = tileOrigin(this.layout, index);
     const size = tile - gap;
     const style = stateStyle(node.state);
     const stateColor = this.color(style.colorVar);
@@ -293,41 +287,17 @@ export class OarNodeGrid extends LitElement {
     });
   }
 
-  private indexAt(offsetX: number, offsetY: number): number {
-    const { tile, cols } = this.layout;
-    const col = Math.floor(offsetX / tile);
-    if (col >= cols) return -1;
-    const index = Math.floor(offsetY / tile) * cols + col;
-    return index < this.nodes.length ? index : -1;
-  }
-
   private onPointerMove(event: PointerEvent): void {
-    const index = this.indexAt(event.offsetX, event.offsetY);
+    const index = tileAt(this.layout, this.nodes.length, event.offsetX, event.offsetY);
     this.pointed = index < 0 ? undefined : { index, x: event.offsetX, y: event.offsetY };
   }
 
   private onKeyDown(event: KeyboardEvent): void {
-    const { cols } = this.layout;
-    const moves: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols };
-    let next = this.focusIndex;
-    if (event.key in moves) next = Math.max(0, this.focusIndex) + (this.focusIndex < 0 ? 0 : moves[event.key]);
-    else if (event.key === 'Home') next = 0;
-    else if (event.key === 'End') next = this.nodes.length - 1;
-    else return;
+    const next = focusAfterKey(event.key, this.focusIndex, this.layout.cols, this.nodes.length);
+    if (next === undefined) return;
     event.preventDefault();
-    this.focusIndex = Math.min(this.nodes.length - 1, Math.max(0, next));
+    this.focusIndex = next;
   }
-}
-
-/** The column count that gives `count` squares in a w×h box the largest edge (fewest rows on ties). */
-function bestSquare(count: number, w: number, h: number): { cols: number; rows: number; size: number } {
-  let best = { cols: 1, rows: count, size: 0 };
-  for (let cols = 1; cols <= count; cols++) {
-    const rows = Math.ceil(count / cols);
-    const size = Math.floor(Math.min(w / cols, h / rows));
-    if (size > best.size) best = { cols, rows, size };
-  }
-  return best;
 }
 
 export function describeNode(node: Node): string {

@@ -1,10 +1,10 @@
 import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Node } from '@oar-live/oar-client';
+import type { NodeAction } from '@oar-live/shared';
 import { stateStyle } from '../state/node-style';
 import { DataTable, type Column } from './data-table';
 
-export type NodeAction = 'alive' | 'absent' | 'dead' | 'delete';
 export interface NodeActionDetail {
   action: NodeAction;
   names: string[];

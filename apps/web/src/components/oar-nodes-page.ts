@@ -35,11 +35,11 @@ export class OarNodesPage extends LitElement {
   `;
 
   private readonly live = new LiveController(this);
-  private readonly action = new OperationTracker(this, this.live);
+  private readonly tracker = new OperationTracker(this, this.live);
   @query('oar-confirm-dialog') private confirm!: OarConfirmDialog;
 
   override render() {
-    const store = this.live.live;
+    const store = this.live.store;
     const admin = this.live.session?.can('admin') ?? false;
     return html`<h1>Nodes</h1>
       ${
@@ -50,7 +50,7 @@ export class OarNodesPage extends LitElement {
             </section>`
           : null
       }
-      ${this.action.render()}
+      ${this.tracker.render()}
       <oar-node-table
         .nodes=${store?.snapshot?.nodes ?? []}
         ?canAct=${admin}
@@ -63,6 +63,6 @@ export class OarNodesPage extends LitElement {
     const { action, names } = event.detail;
     const ok = await this.confirm.ask(`${ACTION_WORDS[action]}: ${names.join(', ')}?`, ACTION_WORDS[action]);
     if (!ok) return;
-    await this.action.post('/api/nodes/actions', { action, names });
+    await this.tracker.send((api) => api.nodes.act({ action, names }));
   }
 }

@@ -1,8 +1,8 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { Operation } from '@oar-live/shared';
+import type { Operation, OperationState } from '@oar-live/shared';
 
-const STATE_ICON: Record<string, string> = {
+const STATE_ICON: Record<OperationState, string> = {
   queued: '◌',
   active: '◔',
   retrying: '↻',

@@ -1,7 +1,6 @@
 import { Task } from '@lit/task';
 import { LitElement, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
-import type { Operation } from '@oar-live/shared';
 import { LiveController } from '../state/live-controller';
 import { tableStyles } from './table-styles';
 
@@ -14,14 +13,14 @@ export class OarOperationsList extends LitElement {
   private readonly load = new Task(this, {
     task: async ([api], { signal }) => {
       if (!api) return;
-      const answer = await api.get<{ operations: Operation[] }>('/api/operations', signal);
-      this.live.live?.mergeOperations(answer.operations);
+      const answer = await api.operations.list(signal);
+      this.live.store?.mergeOperations(answer.operations);
     },
     args: () => [this.live.api] as const,
   });
 
   override render() {
-    const operations = [...(this.live.live?.operations.values() ?? [])].sort((a, b) =>
+    const operations = [...(this.live.store?.operations.values() ?? [])].sort((a, b) =>
       b.createdAt.localeCompare(a.createdAt),
     );
     return html`<h1>Operations</h1>

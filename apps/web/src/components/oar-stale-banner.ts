@@ -22,7 +22,7 @@ export class OarStaleBanner extends LitElement {
   protected readonly tick = new TickController(this);
 
   override render() {
-    const store = this.live.live;
+    const store = this.live.store;
     if (!store?.stale) return null;
     const age = store.staleSeconds();
     const why =

@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import type { JobSubmission } from '../state/api-client';
 import { LiveController } from '../state/live-controller';
 import {
   MAX_SCRIPT_BYTES,
@@ -234,7 +235,7 @@ export class OarSubmitForm extends LitElement {
     this.errors = validateJobRequest(this.request);
     if (Object.keys(this.errors).length) return;
     const body = jobRequestBody(this.request);
-    let payload: unknown = body;
+    let payload: JobSubmission = body;
     if (this.request.mode === 'script') {
       const form = new FormData();
       for (const [key, value] of Object.entries(body))
@@ -242,6 +243,6 @@ export class OarSubmitForm extends LitElement {
       form.append('script', this.scriptFile ?? new Blob([this.request.scriptText ?? '']), this.request.scriptName);
       payload = form;
     }
-    await this.submission.post('/api/jobs', payload);
+    await this.submission.send((api) => api.jobs.submit(payload));
   }
 }

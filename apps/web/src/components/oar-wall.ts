@@ -76,7 +76,7 @@ export class OarWall extends LitElement {
   }
 
   override render() {
-    const snapshot = this.live.live?.snapshot;
+    const snapshot = this.live.store?.snapshot;
     const nodes = snapshot?.nodes ?? [];
     const jobs = snapshot?.jobs ?? [];
     const s = summarize(nodes, jobs);

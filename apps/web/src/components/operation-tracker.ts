@@ -1,4 +1,6 @@
 import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import type { AcceptedOperation } from '@oar-live/shared';
+import type { ApiClient } from '../state/api-client';
 import type { LiveController } from '../state/live-controller';
 import './oar-operation-status';
 
@@ -21,16 +23,17 @@ export class OperationTracker implements ReactiveController {
   hostConnected(): void {}
 
   get operation() {
-    return this.operationId ? this.live.live?.operations.get(this.operationId) : undefined;
+    return this.operationId ? this.live.store?.operations.get(this.operationId) : undefined;
   }
 
-  async post(path: string, body: unknown): Promise<void> {
+  /** Sends `request` (one of the client's mutations) and follows the operation it starts. */
+  async send(request: (api: ApiClient) => Promise<AcceptedOperation>): Promise<void> {
     this.error = '';
     this.busy = true;
     this.host.requestUpdate();
     try {
-      const { operation } = await this.live.api!.post(path, body);
-      this.live.live?.mergeOperations([operation]);
+      const { operation } = await request(this.live.api!);
+      this.live.store?.mergeOperations([operation]);
       this.operationId = operation.id;
     } catch (err) {
       this.error = (err as Error).message;

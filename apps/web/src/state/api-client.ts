@@ -1,4 +1,13 @@
-import type { Operation } from '@oar-live/shared';
+import type { Job } from '@oar-live/oar-client';
+import type {
+  AcceptedOperation,
+  CreateNodesRequest,
+  JobActionsRequest,
+  LoginAnswer,
+  LoginRequest,
+  NodeActionsRequest,
+  OperationList,
+} from '@oar-live/shared';
 import type { Session } from './session';
 
 /** An error answer of the API (`{statusCode, error, message}`), or a network failure (status 0). */
@@ -11,38 +20,37 @@ export class ApiError extends Error {
   }
 }
 
-export interface AcceptedOperation {
-  operation: Operation;
-}
+/** A job submission: the JSON fields, or a form carrying the same fields and the `script` file. */
+export type JobSubmission = Record<string, unknown> | FormData;
 
-/** Thin fetch wrapper: adds the session token, turns error bodies into ApiError with the API's message. */
+/**
+ * The REST API by resource (docs/http-api.md), with the request and answer types of libs/shared: a thin
+ * fetch wrapper that adds the session token and turns error bodies into ApiError with the API's message.
+ */
 export class ApiClient {
   constructor(
     private readonly session: Session,
     private readonly base = '',
   ) {}
 
-  get<T>(path: string, signal?: AbortSignal): Promise<T> {
-    return this.request<T>('GET', path, undefined, signal);
-  }
+  readonly jobs = {
+    get: (id: number, signal?: AbortSignal) => this.request<Job>('GET', `/api/jobs/${id}`, undefined, signal),
+    submit: (submission: JobSubmission) => this.request<AcceptedOperation>('POST', '/api/jobs', submission),
+    act: (request: JobActionsRequest) => this.request<AcceptedOperation>('POST', '/api/jobs/actions', request),
+  };
 
-  post<T = AcceptedOperation>(path: string, body: unknown): Promise<T> {
-    return this.request<T>('POST', path, body);
-  }
+  readonly nodes = {
+    create: (request: CreateNodesRequest) => this.request<AcceptedOperation>('POST', '/api/nodes', request),
+    act: (request: NodeActionsRequest) => this.request<AcceptedOperation>('POST', '/api/nodes/actions', request),
+  };
 
-  patch<T = AcceptedOperation>(path: string, body: unknown): Promise<T> {
-    return this.request<T>('PATCH', path, body);
-  }
-
-  delete<T = AcceptedOperation>(path: string): Promise<T> {
-    return this.request<T>('DELETE', path);
-  }
+  readonly operations = {
+    list: (signal?: AbortSignal) => this.request<OperationList>('GET', '/api/operations', undefined, signal),
+  };
 
   async login(username: string, password: string): Promise<void> {
-    const answer = await this.post<{ token: string; user: { name: string; roles: [] } }>('/api/auth/login', {
-      username,
-      password,
-    });
+    const credentials: LoginRequest = { username, password };
+    const answer = await this.request<LoginAnswer>('POST', '/api/auth/login', credentials);
     this.session.signIn(answer.token, answer.user);
   }
 

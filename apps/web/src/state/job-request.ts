@@ -1,3 +1,5 @@
+import { formatHms } from '@oar-live/shared';
+
 /** What the submit form collects; turned into the API body and into the equivalent `oarsub` line. */
 export interface JobRequest {
   mode: 'command' | 'script';
@@ -78,11 +80,7 @@ export function walltimeSeconds(text: string): number | undefined {
 }
 
 export function formatDuration(seconds: number | undefined): string {
-  if (seconds === undefined) return '';
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+  return seconds === undefined ? '' : formatHms(seconds);
 }
 
 /** The JSON body for POST /api/jobs (design §4), without the script file. */

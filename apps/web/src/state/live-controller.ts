@@ -30,7 +30,8 @@ export class LiveController implements ReactiveController {
     });
   }
 
-  get live() {
+  /** The live store (named apart from the controller, which hosts call `live`). */
+  get store() {
     return this.services?.live;
   }
 

@@ -1,6 +1,6 @@
 /**
  * How a node state looks: a colour AND a shape, so state never depends on colour vision alone.
- * Used by the canvas grid, the tables and the legend (one definition).
+ * The one definition for everything that draws a node state: grid, tables, summary, legend.
  */
 export interface StateStyle {
   /** Short glyph drawn on the tile and shown beside the name in tables. */

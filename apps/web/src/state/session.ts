@@ -1,4 +1,4 @@
-import type { Role } from '@oar-live/shared';
+import { hasRole, type Role } from '@oar-live/shared';
 
 export interface SessionUser {
   name: string;
@@ -29,12 +29,9 @@ export class Session {
     return this.current?.user ?? null;
   }
 
-  /** viewer < user < admin: a role includes the ones below it. */
+  /** Viewing needs no sign-in; anything more needs a role at least as high (viewer < user < admin). */
   can(role: Role): boolean {
-    const roles = this.current?.user.roles ?? [];
-    if (role === 'viewer') return true;
-    if (role === 'user') return roles.includes('user') || roles.includes('admin');
-    return roles.includes('admin');
+    return role === 'viewer' || hasRole({ roles: this.current?.user.roles ?? [] }, role);
   }
 
   signIn(token: string, user: SessionUser): void {
