@@ -28,8 +28,10 @@ export class OarHttp {
   private readonly credentials?: (login: string) => string | undefined;
   private readonly readAs?: string;
   private readonly timeoutMs: number;
+  private readonly onExchange?: OarClientOptions['onExchange'];
 
   constructor(options: OarClientOptions) {
+    this.onExchange = options.onExchange;
     this.baseUrl = new URL(options.baseUrl.replace(/\/+$/, '') + '/');
     if (this.baseUrl.protocol !== 'http:' && this.baseUrl.protocol !== 'https:') {
       throw new OarRequestError(`OAR API URL must be http(s): ${options.baseUrl}`);
@@ -72,7 +74,10 @@ export class OarHttp {
     try {
       const body =
         request.body === undefined || typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
-      const response = await exchange(url, { method, headers, body, signal });
+      const startMs = Date.now();
+      const response = await exchange(url, { method, headers, body, signal }).finally(() =>
+        this.onExchange?.({ method, path: url.pathname, startMs, endMs: Date.now() }),
+      );
       status = response.status;
       text = decodeBody(response.bytes);
     } catch (err) {

@@ -7,26 +7,24 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import {
-  buildNodes,
-  FINAL_JOB_STATES,
   OarClient,
   OarHttpError,
   OarTimeoutError,
   OarUnreachableError,
   TRANSIENT_JOB_STATES,
-  type Job,
 } from '@oar-live/oar-client';
-import type { Batch, LiveEvent, SourceStatus } from '@oar-live/shared';
+import type { Batch, LiveEvent, Snapshot, SourceStatus } from '@oar-live/shared';
 import { IncomingActions } from '../common/incoming-actions';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService, type OarErrorKind } from '../metrics/metrics.service';
 import { ClusterStateService } from './cluster-state.service';
-import { diffClusterChunked, type ClusterState } from './differ';
+import { diffClusterChunked } from './differ';
 import { EventLogService, LeaseLostError } from './event-log.service';
 import { LeaderLease } from './leader-lease';
+import { nextMean, planLoad, type Plan } from './load-budget';
+import { FULL_READ_TIMEOUT_MS, FullReader, IncrementalReader, READ_PAGE_SIZE, type Reading } from './oar-reader';
 import { LiveRedis } from './redis.provider';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Poll interval right after a mutation and while jobs pass through transient states. */
 export const FAST_POLL_MS = 500;
@@ -35,6 +33,10 @@ export const FAST_WINDOW_MS = 30_000;
 export const MAX_BACKOFF_MS = 30_000;
 /** Lease renewal / takeover attempt period; the lease lives 4 × this, so fail-over takes ≤ ~5 s. */
 export const LEASE_RENEW_MS = 1000;
+/** The incremental reader reads the resource list every this many job ticks (every tick while fast). */
+export const RESOURCE_TICKS = 5;
+/** Every listed job's details are read again at least this often (fields the light list lacks). */
+export const DETAILS_REFRESH_MS = 120_000;
 
 function errorKind(err: unknown): OarErrorKind {
   if (err instanceof OarTimeoutError) return 'timeout';
@@ -43,16 +45,10 @@ function errorKind(err: unknown): OarErrorKind {
   return 'other';
 }
 
-/** What one successful read of OAR gives: the new state and the final states of vanished jobs. */
-interface Reading {
-  state: ClusterState;
-  finals: Map<number, Job>;
-  /** Set when the lists were read but a vanished job could not be: the source is `degraded`. */
-  problem?: string;
-}
-
 /**
- * Polls OAR (resources/full + jobs/details, all pages) and appends what changed as one batch.
+ * Polls OAR and appends what changed as one batch. The reading itself is ./oar-reader's (incremental
+ * by default: light lists each tick, details of what changed; OAR_READER=full reads everything).
+ * OAR's time answering these reads is kept under OAR_MAX_LOAD by reading less often (./load-budget).
  * One poll at a time; only the holder of the Redis lease polls (the other replicas relay).
  * Source status: `up` = the last poll read everything; `degraded` = the lists were read but the final
  * state of a vanished job could not be (it stays listed until a later poll reads it); `down` = the
@@ -71,6 +67,15 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
   private lastReadAt?: string;
   private fastUntil = 0;
   private stopped = false;
+  private readonly full: FullReader;
+  /** The full re-read of the incremental reader: big pages, long time limits. */
+  private readonly resyncReader: FullReader;
+  private readonly incremental: IncrementalReader;
+  /** Mean OAR time (ms) of one jobs tick, one resource list read and one full re-read. */
+  private readonly costs = { jobs: 0, resources: 0, resync: 0 };
+  private plan: Plan = { jobsPeriodMs: 0, othersStretch: 1 };
+  private lastResourcesAt = 0;
+  private lastResyncAt = Date.now();
 
   constructor(
     private readonly oar: OarClient,
@@ -83,6 +88,10 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     @Optional() private readonly incoming?: IncomingActions,
   ) {
     this.lease = new LeaderLease(redis.commands, log.keys.lease, 4 * LEASE_RENEW_MS);
+    this.full = new FullReader(oar);
+    this.resyncReader = new FullReader(oar, READ_PAGE_SIZE, FULL_READ_TIMEOUT_MS);
+    this.incremental = new IncrementalReader(oar, () => metrics.oarBusy.totalMs);
+    metrics.oarMaxLoad.set(config.OAR_MAX_LOAD);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -160,7 +169,14 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       this.pollAgain = true;
       return;
     }
-    this.polling = this.pollOnce()
+    const now = Date.now();
+    const fast = this.isFast();
+    const resourceEvery = this.nominalTickMs(fast) * (fast ? 1 : RESOURCE_TICKS) * this.plan.othersStretch;
+    const resyncEvery = this.config.OAR_RESYNC_MS * this.plan.othersStretch;
+    this.polling = this.pollOnce({
+      resources: now - this.lastResourcesAt >= resourceEvery,
+      resync: now - this.lastResyncAt >= resyncEvery,
+    })
       .then(
         () => undefined,
         (err: Error) => {
@@ -176,22 +192,70 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     this.schedule(delay);
   }
 
-  private nextDelay(): number {
-    if (this.failures > 0) return Math.min(MAX_BACKOFF_MS, this.config.OAR_POLL_MS * 2 ** (this.failures - 1));
+  private isFast(): boolean {
     const transient = this.state.current().jobs.some((job) => TRANSIENT_JOB_STATES.includes(job.state as never));
-    const fast = transient || Date.now() < this.fastUntil;
+    return transient || Date.now() < this.fastUntil;
+  }
+
+  private nominalTickMs(fast = this.isFast()): number {
     return fast ? Math.min(FAST_POLL_MS, this.config.OAR_POLL_MS) : this.config.OAR_POLL_MS;
   }
 
-  /** One poll: read OAR, diff against the current snapshot, append the batch (if anything changed). */
-  async pollOnce(): Promise<Batch | null> {
+  private nextDelay(): number {
+    if (this.failures > 0) return Math.min(MAX_BACKOFF_MS, this.config.OAR_POLL_MS * 2 ** (this.failures - 1));
+    return this.replan();
+  }
+
+  /** The next jobs tick's delay within the load budget (and the stretch of the other reads). */
+  private replan(): number {
+    const fast = this.isFast();
+    const tickMs = this.nominalTickMs(fast);
+    const resourcesMs = tickMs * (fast ? 1 : RESOURCE_TICKS);
+    const others =
+      this.config.OAR_READER === 'full'
+        ? []
+        : [
+            { periodMs: resourcesMs, costMs: this.costs.resources },
+            { periodMs: this.config.OAR_RESYNC_MS, costMs: this.costs.resync },
+          ];
+    this.plan = planLoad({ periodMs: tickMs, costMs: this.costs.jobs }, others, this.config.OAR_MAX_LOAD);
+    this.metrics.readPeriod.set({ read: 'jobs' }, this.plan.jobsPeriodMs / 1000);
+    if (this.config.OAR_READER !== 'full') {
+      this.metrics.readPeriod.set({ read: 'resources' }, (resourcesMs * this.plan.othersStretch) / 1000);
+      this.metrics.readPeriod.set({ read: 'resync' }, (this.config.OAR_RESYNC_MS * this.plan.othersStretch) / 1000);
+    }
+    return this.plan.jobsPeriodMs;
+  }
+
+  /** Said in `source.status` while the load budget reads OAR less often than configured. */
+  private slowedNotice(): string | undefined {
+    const tickMs = this.nominalTickMs();
+    const jobsSlowed = this.plan.jobsPeriodMs > tickMs * 1.2;
+    const othersSlowed = this.config.OAR_READER !== 'full' && this.plan.othersStretch > 1.2;
+    if (!jobsSlowed && !othersSlowed) return undefined;
+    const seconds = (ms: number) => `${Math.max(1, Math.round(ms / 1000))} s`;
+    const resourcesMs = tickMs * (this.isFast() ? 1 : RESOURCE_TICKS);
+    const reads = [`jobs every ${seconds(this.plan.jobsPeriodMs)} (instead of ${seconds(tickMs)})`];
+    if (this.config.OAR_READER !== 'full')
+      reads.push(
+        `resources every ${seconds(resourcesMs * this.plan.othersStretch)} (instead of ${seconds(resourcesMs)})`,
+      );
+    const percent = Math.round(this.config.OAR_MAX_LOAD * 100);
+    return `OAR answers slowly: oar-live reads ${reads.join(' and ')} to keep OAR's API busy with it at most ${percent} % of the time.`;
+  }
+
+  /**
+   * One poll: read OAR, diff against the current snapshot, append the batch (if anything changed).
+   * Called by hand (tests, benches) it reads the resources too; the timer decides when they are due.
+   */
+  async pollOnce(due: { resources: boolean; resync?: boolean } = { resources: true }): Promise<Batch | null> {
     await this.incoming?.allAnswered();
     const at = new Date().toISOString();
     const started = process.hrtime.bigint();
     const previous = this.state.current();
     let reading: Reading;
     try {
-      reading = await this.read(previous);
+      reading = await this.read(previous, due);
     } catch (err) {
       this.failures += 1;
       this.metrics.oarErrors.inc({ kind: errorKind(err) });
@@ -206,11 +270,16 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     }
     this.failures = 0;
     this.lastReadAt = at;
+    const slowed = this.slowedNotice();
     const source: SourceStatus = reading.problem
-      ? { status: 'degraded', error: reading.problem, lastOkAt: at }
-      : { status: 'up', lastOkAt: at };
+      ? { status: 'degraded', error: reading.problem, lastOkAt: at, ...(slowed && { slowed }) }
+      : { status: 'up', lastOkAt: at, ...(slowed && { slowed }) };
     const events: LiveEvent[] = [];
-    if (previous.source.status !== source.status || previous.source.error !== source.error) {
+    if (
+      previous.source.status !== source.status ||
+      previous.source.error !== source.error ||
+      previous.source.slowed !== source.slowed
+    ) {
       events.push({ type: 'source.status', ...source });
     }
     events.push(...(await diffClusterChunked(previous, reading.state, reading.finals)));
@@ -228,35 +297,29 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /**
-   * Reads both lists, then each job that left the list once more (as `oar`, who may read any job)
-   * for its final state. A job whose read fails stays as it was: a failed read never removes.
-   */
-  private async read(previous: ClusterState): Promise<Reading> {
-    const jobs = await this.oar.jobs.details();
-    const resources = await this.oar.resources.full();
-    const listed = new Set(jobs.map((job) => job.id));
-    const finals = new Map<number, Job>();
-    let problem: string | undefined;
-    for (const gone of previous.jobs.filter((job) => !listed.has(job.id))) {
-      try {
-        const job = await this.oar.jobs.get(gone.id, { as: 'oar' });
-        if (FINAL_JOB_STATES.includes(job.state as never)) finals.set(job.id, job);
-        else jobs.push(job);
-      } catch (err) {
-        if (err instanceof OarHttpError && err.status === 404) {
-          finals.set(gone.id, gone);
-        } else {
-          jobs.push(gone);
-          problem = `cannot read the final state of job ${gone.id}: ${(err as Error).message}`;
-        }
-      }
+  /** Reads OAR with the configured reader, measuring what each part cost OAR for the load budget. */
+  private async read(previous: Snapshot, due: { resources: boolean; resync?: boolean }): Promise<Reading> {
+    const busy = this.metrics.oarBusy;
+    const before = busy.totalMs;
+    if (this.config.OAR_READER === 'full') {
+      const reading = await this.full.read(previous);
+      this.costs.jobs = nextMean(this.costs.jobs, busy.totalMs - before);
+      return reading;
     }
-    jobs.sort((a, b) => a.id - b.id);
-    // The last page was parsed in this turn; building 5,000 nodes takes a turn of its own, once
-    // the requests that came meanwhile are answered.
-    await nextTurn();
-    await this.incoming?.allAnswered();
-    return { state: { nodes: buildNodes(resources, jobs), jobs }, finals, problem };
+    const options = { resources: due.resources, refreshMs: DETAILS_REFRESH_MS, tickMs: this.nominalTickMs() };
+    if (due.resync) {
+      this.lastResyncAt = Date.now();
+      this.lastResourcesAt = Date.now();
+      const { reading, missed } = await this.incremental.resync(previous, this.resyncReader, options);
+      this.costs.resync = nextMean(this.costs.resync, busy.totalMs - before);
+      this.metrics.resyncDifferences.inc(missed);
+      if (missed > 0) this.logger.warn(`the full re-read found ${missed} differences; corrected`);
+      return reading;
+    }
+    const reading = await this.incremental.read(previous, options, (part, ms) => {
+      this.costs[part] = nextMean(this.costs[part], ms);
+    });
+    if (due.resources) this.lastResourcesAt = Date.now();
+    return reading;
   }
 }

@@ -1,0 +1,269 @@
+/**
+ * The two ways the poller reads OAR. `FullReader` reads everything (jobs/details + resources/full),
+ * as oar-live always did: kept for the periodic re-read and for comparison. `IncrementalReader` reads
+ * the light lists each tick and the heavy details only for what is new or changed. The decisions are
+ * the pure rules of ./reading-rules; this file only asks OAR.
+ */
+import {
+  buildNodes,
+  OarHttpError,
+  type Job,
+  type JobSummary,
+  type OarClient,
+  type Resource,
+} from '@oar-live/oar-client';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { diffClusterChunked, type ClusterState } from './differ';
+import {
+  isFinal,
+  judgeVanished,
+  mergeResources,
+  missedDifferences,
+  newResourceIds,
+  planJobReads,
+  summaryOf,
+  type KnownJob,
+  type LightLists,
+  type VanishedRead,
+} from './reading-rules';
+
+/** What one successful read of OAR gives: the new state and the final states of vanished jobs. */
+export interface Reading {
+  state: ClusterState;
+  finals: Map<number, Job>;
+  /** Set when the lists were read but a vanished job could not be: the source is `degraded`. */
+  problem?: string;
+}
+
+/**
+ * Items per page of the incremental reader's lists. OAR takes any `limit`; 5,000 was the fastest
+ * page size measured for 25,000 resources, and a page of that size parses in a few ms.
+ */
+export const READ_PAGE_SIZE = 5000;
+/** Job ids per `jobs/details?ids=` request (keeps the URL short). */
+const IDS_PER_REQUEST = 200;
+/** More new resources than this are read with one `resources/full` instead of one request each. */
+const FULL_RESOURCE_READS_AT = 50;
+/** A full re-read of a Grid'5000-sized OAR takes 15 s; its requests may take a minute. */
+export const FULL_READ_TIMEOUT_MS = 60_000;
+
+/** Reads a vanished job once more, as `oar` (who may read any job). */
+async function readVanished(oar: OarClient, id: number): Promise<VanishedRead> {
+  try {
+    return { job: await oar.jobs.get(id, { as: 'oar' }) };
+  } catch (err) {
+    if (err instanceof OarHttpError && err.status === 404) return { notFound: true };
+    return { error: (err as Error).message };
+  }
+}
+
+async function buildState(resources: readonly Resource[], jobs: Job[]): Promise<ClusterState> {
+  jobs.sort((a, b) => a.id - b.id);
+  // The last page was parsed in this turn; building 25,000 resources' nodes takes a turn of its own.
+  await nextTurn();
+  return { nodes: buildNodes(resources, jobs), jobs };
+}
+
+interface FullRead extends Reading {
+  resources: Resource[];
+}
+
+export class FullReader {
+  constructor(
+    private readonly oar: OarClient,
+    private readonly pageSize?: number,
+    private readonly timeoutMs?: number,
+  ) {}
+
+  async read(previous: ClusterState): Promise<Reading> {
+    return this.readWithRows(previous);
+  }
+
+  /** Reads both lists, then each job that left the list once more for its final state. */
+  async readWithRows(previous: ClusterState): Promise<FullRead> {
+    const call = { limit: this.pageSize, timeoutMs: this.timeoutMs };
+    const jobs = await this.oar.jobs.details({}, call);
+    const resources = await this.oar.resources.full(call);
+    const listed = new Set(jobs.map((job) => job.id));
+    const finals = new Map<number, Job>();
+    let problem: string | undefined;
+    for (const gone of previous.jobs.filter((job) => !listed.has(job.id))) {
+      const verdict = judgeVanished(gone, await readVanished(this.oar, gone.id));
+      if ('final' in verdict) finals.set(gone.id, verdict.final);
+      else {
+        jobs.push(verdict.still);
+        problem ??= verdict.problem;
+      }
+    }
+    return { state: await buildState(resources, jobs), finals, problem, resources };
+  }
+}
+
+export interface IncrementalOptions {
+  /** Read the resource list this tick (else the resources stay as last read). */
+  resources: boolean;
+  /** Every listed job's details are read again at least this often (ms). */
+  refreshMs: number;
+  /** The period of the jobs tick (ms), to spread those refreshes evenly. */
+  tickMs: number;
+}
+
+export class IncrementalReader {
+  private jobs = new Map<number, KnownJob>();
+  private resources = new Map<number, Resource>();
+  private light: LightLists = { jobs: new Map(), resources: new Map() };
+  private nodes: ClusterState['nodes'] | undefined;
+
+  /**
+   * `busyMs`: OAR's time answering oar-live so far (ms), to tell the cost of each part of a read;
+   * `clock`: when a job's details were read (ms).
+   */
+  constructor(
+    private readonly oar: OarClient,
+    private readonly busyMs: () => number = () => 0,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** `onCost` is told what the jobs part and the resources part (when read) cost OAR, in ms. */
+  async read(
+    previous: ClusterState,
+    options: IncrementalOptions,
+    onCost?: (part: 'jobs' | 'resources', ms: number) => void,
+  ): Promise<Reading> {
+    const finals = new Map<number, Job>();
+    const started = this.busyMs();
+    const jobs = await this.readJobs(previous, options, finals);
+    const jobsDone = this.busyMs();
+    onCost?.('jobs', jobsDone - started);
+    const readsResources = options.resources || this.resources.size === 0;
+    const resources = readsResources ? await this.readResources() : undefined;
+    if (readsResources) onCost?.('resources', this.busyMs() - jobsDone);
+    let nodesChanged = jobs.changed || resources !== undefined || this.nodes === undefined;
+    if (resources?.problem) nodesChanged = true;
+    const jobList = [...this.jobs.values()].map((known) => known.job).sort((a, b) => a.id - b.id);
+    if (nodesChanged) this.nodes = (await buildState([...this.resources.values()], jobList)).nodes;
+    return { state: { nodes: this.nodes!, jobs: jobList }, finals, problem: jobs.problem ?? resources?.problem };
+  }
+
+  /**
+   * A full re-read checks the incremental state: the incremental reader starts again from what the
+   * full read gave, reads the light lists once more, and `missed` counts the differences between the
+   * published state and the full read that the light lists do not explain (see missedDifferences).
+   */
+  async resync(
+    previous: ClusterState,
+    full: FullReader,
+    options: IncrementalOptions,
+  ): Promise<{ reading: Reading; missed: number }> {
+    const lightBefore = this.light;
+    const fullRead = await full.readWithRows(previous);
+    const now = this.clock();
+    this.jobs = new Map(
+      fullRead.state.jobs.map((job) => [
+        job.id,
+        { summary: lightBefore.jobs.get(job.id) ?? summaryOf(job), job, readAt: now },
+      ]),
+    );
+    this.resources = new Map(fullRead.resources.map((row) => [row.id, row]));
+    this.nodes = undefined;
+    const stillThere = { ...previous, jobs: previous.jobs.filter((job) => !fullRead.finals.has(job.id)) };
+    const after = await this.read(stillThere, { ...options, resources: true });
+    const events = await diffClusterChunked(previous, fullRead.state, fullRead.finals);
+    const missed = missedDifferences(events, previous, lightBefore, this.light);
+    const finals = new Map([...fullRead.finals, ...after.finals]);
+    return { reading: { ...after, finals, problem: after.problem ?? fullRead.problem }, missed };
+  }
+
+  private async readJobs(
+    previous: ClusterState,
+    options: IncrementalOptions,
+    finals: Map<number, Job>,
+  ): Promise<{ changed: boolean; problem?: string }> {
+    const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE });
+    const now = this.clock();
+    const plan = planJobReads(this.jobs, previous.jobs, listed, now, options);
+    const detailed = await this.details(plan.details);
+    const before = new Map([...previous.jobs, ...[...this.jobs.values()].map((known) => known.job)].map((j) => [j.id, j]));
+    let changed = false;
+    const vanished = [...plan.vanished];
+    const summaries = new Map<number, JobSummary>();
+    for (const summary of listed) {
+      summaries.set(summary.id, summaryOf(summary));
+      if (!plan.details.includes(summary.id)) continue;
+      const job = detailed.get(summary.id);
+      // Gone between the list and its details: read once more like any vanished job.
+      if (!job) vanished.push(summary.id);
+      else if (isFinal(job)) {
+        finals.set(job.id, job);
+        changed = this.jobs.delete(job.id) || changed;
+      } else {
+        changed ||= !sameAssignment(this.jobs.get(job.id)?.job, job);
+        this.jobs.set(job.id, { summary: summaryOf(summary), job, readAt: now });
+      }
+    }
+    let problem: string | undefined;
+    for (const id of vanished) {
+      const last = before.get(id);
+      if (!last) continue;
+      const verdict = judgeVanished(last, await readVanished(this.oar, id));
+      if ('final' in verdict) {
+        finals.set(id, verdict.final);
+        this.jobs.delete(id);
+        changed = true;
+      } else {
+        changed ||= !sameAssignment(this.jobs.get(id)?.job, verdict.still);
+        this.jobs.set(id, { summary: summaryOf(verdict.still), job: verdict.still, readAt: now });
+        problem ??= verdict.problem;
+      }
+    }
+    this.light = { ...this.light, jobs: summaries };
+    return { changed, problem };
+  }
+
+  /** `jobs/details?ids=…` for these jobs (OAR also answers finished ones); only the jobs asked for are kept. */
+  private async details(ids: readonly number[]): Promise<Map<number, Job>> {
+    const found = new Map<number, Job>();
+    const wanted = new Set(ids);
+    for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
+      const chunk = ids.slice(i, i + IDS_PER_REQUEST);
+      for (const job of await this.oar.jobs.details({ ids: chunk }, { limit: READ_PAGE_SIZE })) {
+        if (wanted.has(job.id)) found.set(job.id, job);
+      }
+    }
+    return found;
+  }
+
+  /** The light resource list; full rows only for resources not seen before. */
+  private async readResources(): Promise<{ problem?: string }> {
+    const light = await this.oar.resources.list({ limit: READ_PAGE_SIZE });
+    const fresh = newResourceIds(this.resources, light);
+    const fetched = new Map<number, Resource>();
+    let problem: string | undefined;
+    if (fresh.length > FULL_RESOURCE_READS_AT) {
+      const rows = await this.oar.resources.full({ limit: READ_PAGE_SIZE, timeoutMs: FULL_READ_TIMEOUT_MS });
+      for (const row of rows) fetched.set(row.id, row);
+    } else {
+      for (const id of fresh) {
+        try {
+          fetched.set(id, await this.oar.resources.get(id));
+        } catch (err) {
+          // 404: deleted since the list was read; the next list says so.
+          if (!(err instanceof OarHttpError && err.status === 404))
+            problem ??= `cannot read the new resource ${id}: ${(err as Error).message}`;
+        }
+      }
+    }
+    const merged = mergeResources(this.resources, light, fetched);
+    this.resources = new Map(merged.map((row) => [row.id, row]));
+    this.light = { ...this.light, resources: new Map(light.map((row) => [row.id, row])) };
+    return { problem };
+  }
+}
+
+/** Whether the nodes built from these jobs stay the same: same resources, and both unfinished. */
+function sameAssignment(before: Job | undefined, after: Job): boolean {
+  if (!before) return false;
+  const a = before.resourceIds;
+  const b = after.resourceIds;
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}
