@@ -63,6 +63,8 @@ export class OarHttp {
     const headers: Record<string, string> = {
       // DELETE /resources/<id>.json answers 406 without it (oarapi.pl reads the format from the wrong group).
       Accept: 'application/json',
+      // Lets OAR's access log tell oar-live's requests from other clients'.
+      'User-Agent': 'oar-live',
       ...this.authHeaders(call.as),
     };
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
