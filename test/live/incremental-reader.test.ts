@@ -12,7 +12,7 @@ import { waitFor } from '../support/wait-for';
 
 const script = join(__dirname, '..', '..', 'scripts', 'oar-sandbox');
 const oar = () => new OarClient({ baseUrl: process.env.OAR_SANDBOX_URL!, auth: 'ident', timeoutMs: 10_000 });
-const asAlice = (command: string) => execFileSync('su', ['alice', '-c', command], { cwd: '/', encoding: 'utf8' });
+const asAlice = (command: string) => execFileSync('su', ['alice', '-c', command], { cwd: '/home/alice', encoding: 'utf8' });
 
 class SideBySide {
   private readonly full = new FullReader(oar());

@@ -312,6 +312,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       this.lastResourcesAt = Date.now();
       const { reading, missed } = await this.incremental.resync(previous, this.resyncReader, options);
       this.costs.resync = nextMean(this.costs.resync, busy.totalMs - before);
+      this.metrics.resyncs.inc();
       this.metrics.resyncDifferences.inc(missed);
       if (missed > 0) this.logger.warn(`the full re-read found ${missed} differences; corrected`);
       return reading;

@@ -59,6 +59,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly resyncs = new Counter({
+    name: 'oar_live_resyncs_total',
+    help: 'Periodic full re-reads of OAR made by the incremental reader',
+    registers: [this.registry],
+  });
+
   readonly subscribers = this.gauge(
     'oar_live_subscribers',
     'Connected live subscribers, by transport (socketio, sse)',
