@@ -51,7 +51,8 @@ function sandboxAnswers(): Promise<boolean> {
   });
 }
 
-const asAlice = (command: string) => execFileSync('su', ['alice', '-c', command], { cwd: '/home/alice', encoding: 'utf8' });
+const asAlice = (command: string) =>
+  execFileSync('su', ['alice', '-c', command], { cwd: '/home/alice', encoding: 'utf8' });
 const oarsub = () => Number(/OAR_JOB_ID=(\d+)/.exec(asAlice("oarsub -l /core=1,walltime=00:10:00 'sleep 600'"))![1]);
 const oardel = (id: number) => asAlice(`oardel ${id}`);
 
@@ -92,7 +93,11 @@ async function measureReader(reader: 'full' | 'incremental', rounds: number): Pr
   const metrics = api.app.get(MetricsService);
   try {
     const loadStarted = Date.now();
-    await subscriber.until(() => subscriber.snapshots.length > 0 && subscriber.current().jobs.length >= JOBS, 'the first read', 180_000);
+    await subscriber.until(
+      () => subscriber.snapshots.length > 0 && subscriber.current().jobs.length >= JOBS,
+      'the first read',
+      180_000,
+    );
     const firstReadSeconds = (Date.now() - loadStarted) / 1000;
     const loop = monitorEventLoopDelay({ resolution: 10 });
     const logOffset = statSync(TIMED_LOG).size;
@@ -152,7 +157,11 @@ async function resyncUnderWorkload(): Promise<Record<string, unknown>> {
   const metrics = api.app.get(MetricsService);
   const actions: string[] = [];
   try {
-    await subscriber.until(() => subscriber.snapshots.length > 0 && subscriber.current().jobs.length >= JOBS, 'the first read', 180_000);
+    await subscriber.until(
+      () => subscriber.snapshots.length > 0 && subscriber.current().jobs.length >= JOBS,
+      'the first read',
+      180_000,
+    );
     const started = Date.now();
     const submitted: number[] = [];
     for (let step = 0; Date.now() - started < WORKLOAD_MS; step++) {
@@ -167,7 +176,9 @@ async function resyncUnderWorkload(): Promise<Record<string, unknown>> {
           actions.push('running job cancelled, next started');
           break;
         case 2:
-          execFileSync('oarnodesetting', ['-h', 'node4', '-s', step % 10 === 2 ? 'Absent' : 'Alive'], { stdio: 'ignore' });
+          execFileSync('oarnodesetting', ['-h', 'node4', '-s', step % 10 === 2 ? 'Absent' : 'Alive'], {
+            stdio: 'ignore',
+          });
           actions.push(step % 10 === 2 ? 'node4 Absent' : 'node4 Alive');
           break;
         case 3:

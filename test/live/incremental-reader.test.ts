@@ -12,7 +12,8 @@ import { waitFor } from '../support/wait-for';
 
 const script = join(__dirname, '..', '..', 'scripts', 'oar-sandbox');
 const oar = () => new OarClient({ baseUrl: process.env.OAR_SANDBOX_URL!, auth: 'ident', timeoutMs: 10_000 });
-const asAlice = (command: string) => execFileSync('su', ['alice', '-c', command], { cwd: '/home/alice', encoding: 'utf8' });
+const asAlice = (command: string) =>
+  execFileSync('su', ['alice', '-c', command], { cwd: '/home/alice', encoding: 'utf8' });
 
 class SideBySide {
   private readonly full = new FullReader(oar());
@@ -44,7 +45,9 @@ class SideBySide {
       );
     return [
       await message(this.full.read(this.fullState)),
-      await message(this.incremental.read(this.incrementalState, { resources: true, refreshMs: 120_000, tickMs: 2000 })),
+      await message(
+        this.incremental.read(this.incrementalState, { resources: true, refreshMs: 120_000, tickMs: 2000 }),
+      ),
     ];
   }
 }
@@ -80,7 +83,10 @@ describe('incremental reader against the real OAR', () => {
     const absent = await both.read();
     expect(absent.incremental).toEqual(absent.full);
     expect(absent.incremental).toEqual([
-      expect.objectContaining({ type: 'node.changed', node: expect.objectContaining({ name: 'node4', state: 'Absent' }) }),
+      expect.objectContaining({
+        type: 'node.changed',
+        node: expect.objectContaining({ name: 'node4', state: 'Absent' }),
+      }),
     ]);
 
     // A new node (no sshd behind it: created Absent, so OAR never starts a job there), then removed.

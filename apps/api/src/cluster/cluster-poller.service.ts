@@ -70,7 +70,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly full: FullReader;
   /** The full re-read of the incremental reader: big pages, long time limits. */
   private readonly resyncReader: FullReader;
-  private readonly incremental: IncrementalReader;
+  private incremental: IncrementalReader;
   /** Mean OAR time (ms) of one jobs tick, one resource list read and one full re-read. */
   private readonly costs = { jobs: 0, resources: 0, resync: 0 };
   private plan: Plan = { jobsPeriodMs: 0, othersStretch: 1 };
@@ -145,6 +145,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       if (leader && !wasLeader) {
         this.logger.log('took the poller lease: polling OAR');
         await this.state.catchUp();
+        // What another leader published since this process last read is unknown here: start afresh.
+        this.incremental = new IncrementalReader(this.oar, () => this.metrics.oarBusy.totalMs);
         this.schedule(0);
       } else if (leader) {
         await this.checkPollSoon();

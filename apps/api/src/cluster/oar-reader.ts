@@ -183,7 +183,9 @@ export class IncrementalReader {
     const now = this.clock();
     const plan = planJobReads(this.jobs, previous.jobs, listed, now, options);
     const detailed = await this.details(plan.details);
-    const before = new Map([...previous.jobs, ...[...this.jobs.values()].map((known) => known.job)].map((j) => [j.id, j]));
+    const before = new Map(
+      [...previous.jobs, ...[...this.jobs.values()].map((known) => known.job)].map((j) => [j.id, j]),
+    );
     let changed = false;
     const vanished = [...plan.vanished];
     const summaries = new Map<number, JobSummary>();

@@ -45,7 +45,10 @@ export class MetricsService {
     collect: (): void => this.oarBusyShare.set(this.oarBusy.share(Date.now())),
   });
 
-  readonly oarMaxLoad = this.gauge('oar_live_oar_max_load', 'OAR_MAX_LOAD: the largest share of OAR busy with oar-live');
+  readonly oarMaxLoad = this.gauge(
+    'oar_live_oar_max_load',
+    'OAR_MAX_LOAD: the largest share of OAR busy with oar-live',
+  );
 
   readonly readPeriod = this.gauge(
     'oar_live_read_period_seconds',
