@@ -189,9 +189,10 @@ export class IncrementalReader {
     let changed = false;
     const vanished = [...plan.vanished];
     const summaries = new Map<number, JobSummary>();
+    const asked = new Set(plan.details);
     for (const summary of listed) {
       summaries.set(summary.id, summaryOf(summary));
-      if (!plan.details.includes(summary.id)) continue;
+      if (!asked.has(summary.id)) continue;
       const job = detailed.get(summary.id);
       // Gone between the list and its details: read once more like any vanished job.
       if (!job) vanished.push(summary.id);
