@@ -42,9 +42,7 @@ export const configSchema = z.object({
     .max(600000, 'must be an integer number of milliseconds from 100 to 600000')
     .default(2000),
   /** How the poller reads OAR: the light lists each tick and details of what changed, or everything each tick. */
-  OAR_READER: z
-    .enum(['incremental', 'full'], { message: 'must be incremental or full' })
-    .default('incremental'),
+  OAR_READER: z.enum(['incremental', 'full'], { message: 'must be incremental or full' }).default('incremental'),
   /** The incremental reader re-reads everything this often to check itself (and corrects what it finds). */
   OAR_RESYNC_MS: z.coerce
     .number({ message: 'must be an integer number of milliseconds from 10000 to 86400000' })
