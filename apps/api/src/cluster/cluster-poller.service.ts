@@ -74,6 +74,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
   /** Mean OAR time (ms) of one jobs tick, one resource list read and one full re-read. */
   private readonly costs = { jobs: 0, resources: 0, resync: 0 };
   private plan: Plan = { jobsPeriodMs: 0, othersStretch: 1 };
+  /** The `slowed` sentence in force and the stretches it was written for. */
+  private slowed: { text: string; jobs: number; others: number } | undefined;
   private lastResourcesAt = 0;
   private lastResyncAt = Date.now();
 
@@ -229,21 +231,30 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     return this.plan.jobsPeriodMs;
   }
 
-  /** Said in `source.status` while the load budget reads OAR less often than configured. */
+  /**
+   * Said in `source.status` while the load budget reads OAR at least 1.5 times less often than
+   * configured. The sentence is kept while the plan stays within a quarter of the numbers it gives,
+   * so a plan that wavers does not make a `source.status` event each poll.
+   */
   private slowedNotice(): string | undefined {
     const tickMs = this.nominalTickMs();
-    const jobsSlowed = this.plan.jobsPeriodMs > tickMs * 1.2;
-    const othersSlowed = this.config.OAR_READER !== 'full' && this.plan.othersStretch > 1.2;
-    if (!jobsSlowed && !othersSlowed) return undefined;
-    const seconds = (ms: number) => `${Math.max(1, Math.round(ms / 1000))} s`;
+    const incremental = this.config.OAR_READER !== 'full';
+    const jobsStretch = this.plan.jobsPeriodMs / tickMs;
+    const othersStretch = incremental ? this.plan.othersStretch : 1;
+    if (jobsStretch < 1.5 && othersStretch < 1.5) return (this.slowed = undefined);
+    const near = (a: number, b: number) => Math.abs(a - b) <= 0.25 * b;
+    if (this.slowed && near(jobsStretch, this.slowed.jobs) && near(othersStretch, this.slowed.others)) {
+      return this.slowed.text;
+    }
+    const seconds = (ms: number) => `${ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000)} s`;
     const resourcesMs = tickMs * (this.isFast() ? 1 : RESOURCE_TICKS);
     const reads = [`jobs every ${seconds(this.plan.jobsPeriodMs)} (instead of ${seconds(tickMs)})`];
-    if (this.config.OAR_READER !== 'full')
-      reads.push(
-        `resources every ${seconds(resourcesMs * this.plan.othersStretch)} (instead of ${seconds(resourcesMs)})`,
-      );
+    if (incremental)
+      reads.push(`resources every ${seconds(resourcesMs * othersStretch)} (instead of ${seconds(resourcesMs)})`);
     const percent = Math.round(this.config.OAR_MAX_LOAD * 100);
-    return `OAR answers slowly: oar-live reads ${reads.join(' and ')} to keep OAR's API busy with it at most ${percent} % of the time.`;
+    const text = `OAR answers slowly: oar-live reads ${reads.join(' and ')} to keep OAR's API busy with it at most ${percent} % of the time.`;
+    this.slowed = { text, jobs: jobsStretch, others: othersStretch };
+    return text;
   }
 
   /**

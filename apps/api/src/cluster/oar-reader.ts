@@ -113,6 +113,7 @@ export class IncrementalReader {
   private resources = new Map<number, Resource>();
   private light: LightLists = { jobs: new Map(), resources: new Map() };
   private nodes: ClusterState['nodes'] | undefined;
+  private jobsRead = false;
 
   /**
    * `busyMs`: OAR's time answering oar-live so far (ms), to tell the cost of each part of a read;
@@ -131,13 +132,17 @@ export class IncrementalReader {
     onCost?: (part: 'jobs' | 'resources', ms: number) => void,
   ): Promise<Reading> {
     const finals = new Map<number, Job>();
+    // The first read of each part reads every detail: not what a tick costs, so not told.
+    const firstJobs = !this.jobsRead;
+    const firstResources = this.resources.size === 0;
+    this.jobsRead = true;
     const started = this.busyMs();
     const jobs = await this.readJobs(previous, options, finals);
     const jobsDone = this.busyMs();
-    onCost?.('jobs', jobsDone - started);
-    const readsResources = options.resources || this.resources.size === 0;
+    if (!firstJobs) onCost?.('jobs', jobsDone - started);
+    const readsResources = options.resources || firstResources;
     const resources = readsResources ? await this.readResources() : undefined;
-    if (readsResources) onCost?.('resources', this.busyMs() - jobsDone);
+    if (readsResources && !firstResources) onCost?.('resources', this.busyMs() - jobsDone);
     let nodesChanged = jobs.changed || resources !== undefined || this.nodes === undefined;
     if (resources?.problem) nodesChanged = true;
     const jobList = [...this.jobs.values()].map((known) => known.job).sort((a, b) => a.id - b.id);
