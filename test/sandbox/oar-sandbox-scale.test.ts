@@ -12,6 +12,7 @@ const sandbox = (...args: string[]) =>
 const oar = () => new OarClient({ baseUrl: process.env.OAR_SANDBOX_URL!, auth: 'ident', timeoutMs: 20_000 });
 
 describe('oar-sandbox scale', () => {
+  beforeAll(() => resetOarSandbox());
   afterAll(() => resetOarSandbox());
 
   it('adds Absent nodes no job goes to and an array of jobs; reset gives back the 4 × 2 cluster', async () => {
