@@ -38,6 +38,13 @@ export const RESOURCE_TICKS = 5;
 /** Every listed job's details are read again at least this often (fields the light list lacks). */
 export const DETAILS_REFRESH_MS = 120_000;
 
+/** What a poll reads besides the job list; `background`: the resource list without waiting for it. */
+interface ReadsDue {
+  resources: boolean;
+  background?: boolean;
+  resync?: boolean;
+}
+
 function errorKind(err: unknown): OarErrorKind {
   if (err instanceof OarTimeoutError) return 'timeout';
   if (err instanceof OarUnreachableError) return 'unreachable';
@@ -92,7 +99,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     this.lease = new LeaderLease(redis.commands, log.keys.lease, 4 * LEASE_RENEW_MS);
     this.full = new FullReader(oar);
     this.resyncReader = new FullReader(oar, READ_PAGE_SIZE, FULL_READ_TIMEOUT_MS);
-    this.incremental = new IncrementalReader(oar, () => metrics.oarBusy.totalMs);
+    this.incremental = new IncrementalReader(oar);
     metrics.oarMaxLoad.set(config.OAR_MAX_LOAD);
   }
 
@@ -148,7 +155,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.log('took the poller lease: polling OAR');
         await this.state.catchUp();
         // What another leader published since this process last read is unknown here: start afresh.
-        this.incremental = new IncrementalReader(this.oar, () => this.metrics.oarBusy.totalMs);
+        this.incremental = new IncrementalReader(this.oar);
         this.schedule(0);
       } else if (leader) {
         await this.checkPollSoon();
@@ -179,6 +186,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     const resyncEvery = this.config.OAR_RESYNC_MS * this.plan.othersStretch;
     this.polling = this.pollOnce({
       resources: now - this.lastResourcesAt >= resourceEvery,
+      background: true,
       resync: now - this.lastResyncAt >= resyncEvery,
     })
       .then(
@@ -261,7 +269,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
    * One poll: read OAR, diff against the current snapshot, append the batch (if anything changed).
    * Called by hand (tests, benches) it reads the resources too; the timer decides when they are due.
    */
-  async pollOnce(due: { resources: boolean; resync?: boolean } = { resources: true }): Promise<Batch | null> {
+  async pollOnce(due: ReadsDue = { resources: true }): Promise<Batch | null> {
     await this.incoming?.allAnswered();
     const at = new Date().toISOString();
     const started = process.hrtime.bigint();
@@ -310,21 +318,28 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** Reads OAR with the configured reader, measuring what each part cost OAR for the load budget. */
-  private async read(previous: Snapshot, due: { resources: boolean; resync?: boolean }): Promise<Reading> {
-    const busy = this.metrics.oarBusy;
-    const before = busy.totalMs;
+  /**
+   * Reads OAR with the configured reader, measuring what each part cost OAR for the load budget
+   * (the wall time of its requests, which each part sends one after the other).
+   */
+  private async read(previous: Snapshot, due: ReadsDue): Promise<Reading> {
+    const started = Date.now();
     if (this.config.OAR_READER === 'full') {
       const reading = await this.full.read(previous);
-      this.costs.jobs = nextMean(this.costs.jobs, busy.totalMs - before);
+      this.costs.jobs = nextMean(this.costs.jobs, Date.now() - started);
       return reading;
     }
-    const options = { resources: due.resources, refreshMs: DETAILS_REFRESH_MS, tickMs: this.nominalTickMs() };
+    const options = {
+      resources: due.resources,
+      background: due.background,
+      refreshMs: DETAILS_REFRESH_MS,
+      tickMs: this.nominalTickMs(),
+    };
     if (due.resync) {
       this.lastResyncAt = Date.now();
       this.lastResourcesAt = Date.now();
       const { reading, missed } = await this.incremental.resync(previous, this.resyncReader, options);
-      this.costs.resync = nextMean(this.costs.resync, busy.totalMs - before);
+      this.costs.resync = nextMean(this.costs.resync, Date.now() - started);
       this.metrics.resyncs.inc();
       this.metrics.resyncDifferences.inc(missed);
       if (missed > 0) this.logger.warn(`the full re-read found ${missed} differences; corrected`);
@@ -333,7 +348,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     const reading = await this.incremental.read(previous, options, (part, ms) => {
       this.costs[part] = nextMean(this.costs[part], ms);
     });
-    if (due.resources) this.lastResourcesAt = Date.now();
+    if (due.resources) this.lastResourcesAt = started;
     return reading;
   }
 }
