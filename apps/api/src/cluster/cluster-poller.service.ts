@@ -78,8 +78,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
   /** The full re-read of the incremental reader: big pages, long time limits. */
   private readonly resyncReader: FullReader;
   private incremental: IncrementalReader;
-  /** Mean OAR time (ms) of one jobs tick, one resource list read and one full re-read. */
-  private readonly costs = { jobs: 0, resources: 0, resync: 0 };
+  /** Mean OAR time (ms) of one jobs tick, one resource list read, one full re-read, one job's details. */
+  private readonly costs = { jobs: 0, resources: 0, resync: 0, detail: 0 };
   private plan: Plan = { jobsPeriodMs: 0, othersStretch: 1 };
   /** The `slowed` sentence in force and the stretches it was written for. */
   private slowed: { text: string; jobs: number; others: number } | undefined;
@@ -98,7 +98,11 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.lease = new LeaderLease(redis.commands, log.keys.lease, 4 * LEASE_RENEW_MS);
     this.full = new FullReader(oar);
-    this.resyncReader = new FullReader(oar, READ_PAGE_SIZE, FULL_READ_TIMEOUT_MS);
+    this.resyncReader = new FullReader(oar, {
+      pageSize: READ_PAGE_SIZE,
+      timeoutMs: FULL_READ_TIMEOUT_MS,
+      chunked: true,
+    });
     this.incremental = new IncrementalReader(oar);
     metrics.oarMaxLoad.set(config.OAR_MAX_LOAD);
   }
@@ -229,6 +233,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
         : [
             { periodMs: resourcesMs, costMs: this.costs.resources },
             { periodMs: this.config.OAR_RESYNC_MS, costMs: this.costs.resync },
+            // Every listed job's details again within DETAILS_REFRESH_MS.
+            { periodMs: DETAILS_REFRESH_MS, costMs: this.costs.detail * this.state.current().jobs.length },
           ];
     this.plan = planLoad({ periodMs: tickMs, costMs: this.costs.jobs }, others, this.config.OAR_MAX_LOAD);
     this.metrics.readPeriod.set({ read: 'jobs' }, this.plan.jobsPeriodMs / 1000);
@@ -332,7 +338,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     const options = {
       resources: due.resources,
       background: due.background,
-      refreshMs: DETAILS_REFRESH_MS,
+      refreshMs: DETAILS_REFRESH_MS * this.plan.othersStretch,
       tickMs: this.nominalTickMs(),
     };
     if (due.resync) {

@@ -40,8 +40,11 @@ export interface Reading {
  * page size measured for 25,000 resources, and a page of that size parses in a few ms.
  */
 export const READ_PAGE_SIZE = 5000;
-/** Job ids per `jobs/details?ids=` request (keeps the URL short). */
-const IDS_PER_REQUEST = 200;
+/**
+ * Job ids per `jobs/details?ids=` request. oarapi.pl spends 10-80 ms per job on details (more under
+ * load) and mod_fcgid gives up after 40 s: 1,000 jobs in one request answered 500 on a loaded host.
+ */
+const IDS_PER_REQUEST = 100;
 /** More new resources than this are read with one `resources/full` instead of one request each. */
 const FULL_RESOURCE_READS_AT = 50;
 /** A full re-read of a Grid'5000-sized OAR takes 15 s; its requests may take a minute. */
@@ -57,6 +60,18 @@ async function readVanished(oar: OarClient, id: number): Promise<VanishedRead> {
   }
 }
 
+/** `jobs/details?ids=…` for these jobs, in chunks (OAR also answers finished ones); only the jobs asked for are kept. */
+async function detailsOf(oar: OarClient, ids: readonly number[]): Promise<Map<number, Job>> {
+  const found = new Map<number, Job>();
+  const wanted = new Set(ids);
+  for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
+    const chunk = ids.slice(i, i + IDS_PER_REQUEST);
+    const call = { limit: READ_PAGE_SIZE, timeoutMs: FULL_READ_TIMEOUT_MS };
+    for (const job of await oar.jobs.details({ ids: chunk }, call)) if (wanted.has(job.id)) found.set(job.id, job);
+  }
+  return found;
+}
+
 async function buildState(resources: readonly Resource[], jobs: Job[]): Promise<ClusterState> {
   jobs.sort((a, b) => a.id - b.id);
   // The last page was parsed in this turn; building 25,000 resources' nodes takes a turn of its own.
@@ -69,10 +84,13 @@ interface FullRead extends Reading {
 }
 
 export class FullReader {
+  /**
+   * `chunked`: the jobs from the light list and their details by ids, a chunk a request, instead of
+   * all pages of `jobs/details` (whose pages OAR may take longer than 40 s to answer at scale).
+   */
   constructor(
     private readonly oar: OarClient,
-    private readonly pageSize?: number,
-    private readonly timeoutMs?: number,
+    private readonly options: { pageSize?: number; timeoutMs?: number; chunked?: boolean } = {},
   ) {}
 
   async read(previous: ClusterState): Promise<Reading> {
@@ -81,11 +99,21 @@ export class FullReader {
 
   /** Reads both lists, then each job that left the list once more for its final state. */
   async readWithRows(previous: ClusterState): Promise<FullRead> {
-    const call = { limit: this.pageSize, timeoutMs: this.timeoutMs };
-    const jobs = await this.oar.jobs.details({}, call);
-    const resources = await this.oar.resources.full(call);
-    const listed = new Set(jobs.map((job) => job.id));
+    const call = { limit: this.options.pageSize, timeoutMs: this.options.timeoutMs };
     const finals = new Map<number, Job>();
+    let jobs: Job[];
+    if (this.options.chunked) {
+      const ids = (await this.oar.jobs.list({}, call)).map((job) => job.id);
+      jobs = [];
+      for (const job of (await detailsOf(this.oar, ids)).values()) {
+        if (isFinal(job)) finals.set(job.id, job);
+        else jobs.push(job);
+      }
+    } else {
+      jobs = await this.oar.jobs.details({}, call);
+    }
+    const resources = await this.oar.resources.full(call);
+    const listed = new Set([...jobs.map((job) => job.id), ...finals.keys()]);
     let problem: string | undefined;
     for (const gone of previous.jobs.filter((job) => !listed.has(job.id))) {
       const verdict = judgeVanished(gone, await readVanished(this.oar, gone.id));
@@ -113,8 +141,11 @@ export interface IncrementalOptions {
   tickMs: number;
 }
 
-/** Told what the jobs part of a tick or a resource list read took OAR (ms; the requests are sequential). */
-export type CostListener = (part: 'jobs' | 'resources', ms: number) => void;
+/**
+ * Told what OAR took (ms; each part's requests are sequential): the jobs part of a tick without the
+ * refreshes, a resource list read, and one job's details.
+ */
+export type CostListener = (part: 'jobs' | 'resources' | 'detail', ms: number) => void;
 
 export class IncrementalReader {
   private jobs = new Map<number, KnownJob>();
@@ -139,7 +170,12 @@ export class IncrementalReader {
     this.jobsRead = true;
     const started = Date.now();
     const jobs = await this.readJobs(previous, options, finals);
-    if (!firstJobs) onCost?.('jobs', Date.now() - started);
+    if (!firstJobs) {
+      // The refreshes of unchanged jobs are their own activity for the load budget (per job read).
+      const perJob = jobs.cost.details > 0 ? jobs.cost.detailsMs / jobs.cost.details : 0;
+      onCost?.('jobs', Date.now() - started - perJob * jobs.cost.refreshed);
+      if (jobs.cost.details > 0) onCost?.('detail', perJob);
+    }
     let resources: { problem?: string } | undefined;
     if (this.resources.size === 0) resources = await this.readResources();
     else if (options.resources && options.background) this.readResourcesInBackground(onCost);
@@ -205,11 +241,13 @@ export class IncrementalReader {
     previous: ClusterState,
     options: IncrementalOptions,
     finals: Map<number, Job>,
-  ): Promise<{ changed: boolean; problem?: string }> {
+  ): Promise<{ changed: boolean; problem?: string; cost: { detailsMs: number; details: number; refreshed: number } }> {
     const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE });
     const now = this.clock();
     const plan = planJobReads(this.jobs, previous.jobs, listed, now, options);
-    const detailed = await this.details(plan.details);
+    const detailsStarted = Date.now();
+    const detailed = await detailsOf(this.oar, plan.details);
+    const cost = { detailsMs: Date.now() - detailsStarted, details: plan.details.length, refreshed: plan.refreshed };
     const before = new Map(
       [...previous.jobs, ...[...this.jobs.values()].map((known) => known.job)].map((j) => [j.id, j]),
     );
@@ -247,20 +285,7 @@ export class IncrementalReader {
       }
     }
     this.light = { ...this.light, jobs: summaries };
-    return { changed, problem };
-  }
-
-  /** `jobs/details?ids=…` for these jobs (OAR also answers finished ones); only the jobs asked for are kept. */
-  private async details(ids: readonly number[]): Promise<Map<number, Job>> {
-    const found = new Map<number, Job>();
-    const wanted = new Set(ids);
-    for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
-      const chunk = ids.slice(i, i + IDS_PER_REQUEST);
-      for (const job of await this.oar.jobs.details({ ids: chunk }, { limit: READ_PAGE_SIZE })) {
-        if (wanted.has(job.id)) found.set(job.id, job);
-      }
-    }
-    return found;
+    return { changed, problem, cost };
   }
 
   /** The light resource list; full rows only for resources not seen before. */

@@ -33,6 +33,7 @@ describe('planJobReads', () => {
     expect(planJobReads(new Map(), [], listed, 0, refresh)).toEqual({
       details: listed.map((j) => j.id).sort((a, b) => a - b),
       vanished: [],
+      refreshed: 0,
     });
   });
 
@@ -41,7 +42,11 @@ describe('planJobReads', () => {
     // Two jobs × 2 s / 120 s → one job a tick is refreshed anyway: the least recently read one.
     const jobs = known(now);
     jobs.get(detailed[0].id)!.readAt = now - 10;
-    expect(planJobReads(jobs, detailed, listed, now, refresh)).toEqual({ details: [detailed[0].id], vanished: [] });
+    expect(planJobReads(jobs, detailed, listed, now, refresh)).toEqual({
+      details: [detailed[0].id],
+      vanished: [],
+      refreshed: 1,
+    });
   });
 
   it('reads the details of a job whose state changed in the light list', () => {

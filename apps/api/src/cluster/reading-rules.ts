@@ -33,6 +33,8 @@ export interface JobReadPlan {
   details: number[];
   /** Jobs that left the list: read each once more for its final state. */
   vanished: number[];
+  /** How many of `details` are unchanged jobs read again for the fields only details carry. */
+  refreshed: number;
 }
 
 /**
@@ -57,12 +59,16 @@ export function planJobReads(
   }
   const slice = Math.ceil((listed.length * refresh.tickMs) / refresh.refreshMs);
   unchanged.sort((a, b) => a.readAt - b.readAt);
+  let refreshed = 0;
   unchanged.forEach((seen, i) => {
-    if (i < slice || now - seen.readAt >= refresh.refreshMs) details.push(seen.job.id);
+    if (i < slice || now - seen.readAt >= refresh.refreshMs) {
+      details.push(seen.job.id);
+      refreshed += 1;
+    }
   });
   const ids = new Set(listed.map((job) => job.id));
   const vanished = [...new Set([...previous.map((job) => job.id), ...known.keys()])].filter((id) => !ids.has(id));
-  return { details: details.sort((a, b) => a - b), vanished: vanished.sort((a, b) => a - b) };
+  return { details: details.sort((a, b) => a - b), vanished: vanished.sort((a, b) => a - b), refreshed };
 }
 
 /** What reading a vanished job once more gave. */
