@@ -31,6 +31,7 @@ const CORES = 8;
 const JOBS = 1000;
 const ROUNDS = { full: 2, incremental: 12 };
 const RESYNC_MS = 20_000;
+const FIRST_READ_MS = 150_000;
 const WORKLOAD_MS = 120_000;
 
 const waitMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -57,7 +58,11 @@ const oarsub = () => Number(/OAR_JOB_ID=(\d+)/.exec(asAlice("oarsub -l /core=1,w
 const oardel = (id: number) => asAlice(`oardel ${id}`);
 
 /** Seconds Apache spent on oar-live's requests that started in [from, to] (epoch ms), from the timed log. */
-function apacheBusy(offset: number, from: number, to: number): { busySeconds: number; requests: number } {
+function apacheBusy(
+  offset: number,
+  from: number,
+  to: number,
+): { busySeconds: number; requests: number; errors: number } {
   const size = statSync(TIMED_LOG).size;
   const buffer = Buffer.alloc(size - offset);
   const fd = openSync(TIMED_LOG, 'r');
@@ -65,15 +70,18 @@ function apacheBusy(offset: number, from: number, to: number): { busySeconds: nu
   closeSync(fd);
   let busy = 0;
   let requests = 0;
+  let errors = 0;
   for (const line of buffer.toString('utf8').split('\n')) {
-    const match = /^(\d+\.\d+) (\d+) \d+ ".*" "oar-live"$/.exec(line);
+    const match = /^(\d+\.\d+) (\d+) (\d+) ".*" "oar-live"$/.exec(line);
     if (!match) continue;
     const startMs = Number(match[1]) * 1000;
     if (startMs < from || startMs > to) continue;
-    busy += Number(match[2]) / 1e6;
+    // A request that began before `to` but lasts beyond it counts up to `to` only.
+    busy += Math.min(Number(match[2]) / 1e6, (to - startMs) / 1000);
     requests += 1;
+    if (Number(match[3]) >= 500) errors += 1;
   }
-  return { busySeconds: busy, requests };
+  return { busySeconds: busy, requests, errors };
 }
 
 const hasEvent = (batches: Batch[], type: string, id: number) =>
@@ -93,11 +101,31 @@ async function measureReader(reader: 'full' | 'incremental', rounds: number): Pr
   const metrics = api.app.get(MetricsService);
   try {
     const loadStarted = Date.now();
-    await subscriber.until(
-      () => subscriber.snapshots.length > 0 && subscriber.current().jobs.length >= JOBS,
-      'the first read',
-      180_000,
-    );
+    const logAtStart = statSync(TIMED_LOG).size;
+    const firstRead = await subscriber
+      .until(
+        () => subscriber.snapshots.length > 0 && subscriber.current().jobs.length >= JOBS,
+        'the first read',
+        FIRST_READ_MS,
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    if (!firstRead) {
+      // Today's full reader on a loaded host: OAR never finishes a poll. What it cost OAR meanwhile:
+      const to = Date.now();
+      const apache = apacheBusy(logAtStart, loadStarted, to);
+      return {
+        firstReadSeconds: null,
+        note: `no poll completed in ${FIRST_READ_MS / 1000} s: no job change reached a subscriber`,
+        measuredSeconds: round((to - loadStarted) / 1000, 1),
+        oarBusyShareApache: round(apache.busySeconds / ((to - loadStarted) / 1000)),
+        oarRequestsApache: apache.requests,
+        oarErrorsApache: apache.errors,
+        oarBusyShareOarLive: round(metrics.oarBusy.totalMs / (to - loadStarted)),
+      };
+    }
     const firstReadSeconds = (Date.now() - loadStarted) / 1000;
     const loop = monitorEventLoopDelay({ resolution: 10 });
     const logOffset = statSync(TIMED_LOG).size;
@@ -134,6 +162,7 @@ async function measureReader(reader: 'full' | 'incremental', rounds: number): Pr
       oardelLatencySeconds: cancel.map((s) => round(s, 2)),
       oarBusyShareApache: round(apache.busySeconds / seconds),
       oarRequestsApache: apache.requests,
+      oarErrorsApache: apache.errors,
       oarBusyShareOarLive: round((metrics.oarBusy.totalMs - busyBefore) / 1000 / seconds),
       oarBusyRatioGauge: round(metrics.oarBusy.share(Date.now())),
       longestEventLoopBlockMs: round(loop.max / 1e6, 1),
@@ -243,8 +272,10 @@ export async function run(): Promise<object> {
       const resync = await resyncUnderWorkload();
       return { full, incremental, resync, scaledSessionSeconds: round((Date.now() - sessionStarted) / 1000, 1) };
     });
-    const ratio = (key: string) =>
-      round((results.full[key] as number) / Math.max(1e-6, results.incremental[key] as number), 1);
+    const ratio = (key: string) => {
+      const full = results.full[key];
+      return typeof full === 'number' ? round(full / Math.max(1e-6, results.incremental[key] as number), 1) : null;
+    };
     return {
       cluster: { resources: 8 + EXTRA_NODES * CORES, jobs: JOBS, pollMs: 2000 },
       ...results,
