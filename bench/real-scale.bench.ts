@@ -29,10 +29,10 @@ const TIMED_LOG = '/var/log/apache2/oar-api-timed.log';
 const EXTRA_NODES = 3125;
 const CORES = 8;
 const JOBS = 1000;
-const ROUNDS = { full: 2, incremental: 12 };
+const ROUNDS = { full: 2, incremental: 10 };
 const RESYNC_MS = 20_000;
-const FIRST_READ_MS = 150_000;
-const WORKLOAD_MS = 120_000;
+const FIRST_READ_MS = 100_000;
+const WORKLOAD_MS = 90_000;
 
 const waitMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
