@@ -137,6 +137,11 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /** The next poll re-reads everything and checks the incremental state (incremental reader only). */
+  requestResync(): void {
+    this.lastResyncAt = -Infinity;
+  }
+
   private get fastKey(): string {
     return `${this.log.keys.lease}:poll-soon`;
   }

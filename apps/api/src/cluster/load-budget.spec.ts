@@ -18,10 +18,12 @@ describe('planLoad', () => {
     expect(plan.othersStretch).toBeCloseTo(0.26 / 0.15);
   });
 
-  it('slows everything alike when the jobs tick alone takes more than half the budget', () => {
+  it('slows the jobs tick to three quarters of the budget, the others to the last quarter', () => {
     // Today's full read at Grid'5000 size: 15 s a poll every 2 s.
-    const plan = planLoad({ periodMs: 2000, costMs: 15_000 }, [], 0.2);
-    expect(plan.jobsPeriodMs).toBe(75_000);
+    expect(planLoad({ periodMs: 2000, costMs: 15_000 }, [], 0.2).jobsPeriodMs).toBeCloseTo(100_000);
+    const plan = planLoad({ periodMs: 2000, costMs: 400 }, [{ periodMs: 10_000, costMs: 7000 }], 0.2);
+    expect(plan.jobsPeriodMs).toBeCloseTo(400 / 0.15);
+    expect(plan.othersStretch).toBeCloseTo(0.7 / 0.05);
   });
 
   it('never plans more than maxLoad, never slows below the wanted periods', () => {

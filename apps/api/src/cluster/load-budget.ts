@@ -18,21 +18,21 @@ export interface Plan {
   othersStretch: number;
 }
 
+/** The share of `maxLoad` the jobs tick may take before it is slowed too; the rest is the other reads'. */
+export const JOBS_SHARE = 0.75;
+
 /**
- * The jobs tick comes first (a state change must reach the screen fast): the other activities
- * (resource reads, detail refreshes, full re-reads) are stretched to fit what the jobs tick leaves of
- * `maxLoad`, as long as the jobs tick uses at most half of it; beyond that, everything is stretched
- * alike so the total is `maxLoad`.
+ * The jobs tick comes first (a state change must reach the screen fast): it keeps its period while it
+ * needs at most JOBS_SHARE of `maxLoad`, and is slowed to that share beyond. The other activities
+ * (resource reads, detail refreshes, full re-reads) are stretched to fit what the jobs tick leaves.
  */
 export function planLoad(jobs: Activity, others: readonly Activity[], maxLoad: number): Plan {
   const jobsLoad = jobs.costMs / jobs.periodMs;
   const othersLoad = others.reduce((sum, a) => sum + a.costMs / a.periodMs, 0);
-  if (jobsLoad + othersLoad <= maxLoad) return { jobsPeriodMs: jobs.periodMs, othersStretch: 1 };
-  if (jobsLoad <= maxLoad / 2) {
-    return { jobsPeriodMs: jobs.periodMs, othersStretch: othersLoad / (maxLoad - jobsLoad) };
-  }
-  const stretch = (jobsLoad + othersLoad) / maxLoad;
-  return { jobsPeriodMs: jobs.periodMs * stretch, othersStretch: stretch };
+  const jobsShare = Math.min(jobsLoad, JOBS_SHARE * maxLoad);
+  const jobsPeriodMs = jobsLoad > jobsShare ? jobs.costMs / jobsShare : jobs.periodMs;
+  const othersStretch = Math.max(1, othersLoad / (maxLoad - jobsShare));
+  return { jobsPeriodMs, othersStretch };
 }
 
 /** A running mean that follows recent costs (OAR slows down as the cluster grows). */
