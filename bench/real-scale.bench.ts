@@ -204,7 +204,7 @@ async function resyncUnderWorkload(
         actions.push('running job cancelled');
         break;
       case 2:
-        execFileSync('oarnodesetting', ['-h', 'node4', '-s', step % 10 === 2 ? 'Absent' : 'Alive'], {
+        execFileSync('oarnodesetting', ['-n', '-h', 'node4', '-s', step % 10 === 2 ? 'Absent' : 'Alive'], {
           stdio: 'ignore',
         });
         actions.push(step % 10 === 2 ? 'node4 Absent' : 'node4 Alive');
@@ -218,7 +218,7 @@ async function resyncUnderWorkload(
     }
     await waitMs(5000); // the workload's pace
   }
-  execFileSync('oarnodesetting', ['-h', 'node4', '-s', 'Alive'], { stdio: 'ignore' });
+  execFileSync('oarnodesetting', ['-n', '-h', 'node4', '-s', 'Alive'], { stdio: 'ignore' });
   return {
     seconds: round((Date.now() - started) / 1000, 1),
     resyncs: await resyncs(),
