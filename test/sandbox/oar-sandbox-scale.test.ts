@@ -47,7 +47,7 @@ describe('oar-sandbox scale', () => {
       ['node1', 'node1', 'node2', 'node2', 'node3', 'node3', 'node4', 'node4'].map((n) => `${n}:Alive`),
     );
     expect(await oar().jobs.list()).toEqual([]);
-  });
+  }, 240_000);
 
   it('refuses options that are not whole numbers, naming them', () => {
     const refused = sandbox('scale', '--nodes', 'many', '--cores', '4');
