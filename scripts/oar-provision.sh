@@ -317,6 +317,19 @@ EOF
   chmod 640 /etc/oar/api-users
   a2enmod -q headers rewrite suexec fcgid >&2
   a2enconf -q oar-restful-api oar-sandbox servername >&2
+  oar_configure_api_timing_log
+}
+
+# Every API request with the time Apache spent on it (%D, microseconds) and its User-Agent (oar-live
+# sends "oar-live"), so a bench can tell from OAR's side how busy oar-live keeps the API.
+# Line: <start epoch s>.<ms> <duration us> <status> "<request line>" "<user agent>".
+oar_configure_api_timing_log() {
+  cat >/etc/apache2/conf-available/oar-api-timing.conf <<'CONF'
+# Written by scripts/oar-provision.sh (oar_configure_api_timing_log).
+LogFormat "%{%s}t.%{msec_frac}t %D %>s \"%r\" \"%{User-Agent}i\"" oar_timed
+CustomLog ${APACHE_LOG_DIR}/oar-api-timed.log oar_timed
+CONF
+  a2enconf -q oar-api-timing >&2
 }
 
 oar_start_api() {

@@ -78,9 +78,9 @@ describe('API replicas on one Redis', () => {
     expect(await nodeGauge(follower)).toEqual([['Alive', 4]]);
     expect(await nodeGauge(follower)).toEqual(await nodeGauge(leader));
 
-    // Every jobs/details request the simulator saw is one of the leader's polls (one may be in flight).
+    // Every read of the job list the simulator saw is one of the leader's polls (one may be in flight).
     const polls = await pollsOf(leader);
-    const requests = sim.requestCount({ method: 'GET', pathPrefix: '/oarapi/jobs/details' });
+    const requests = sim.requestCount({ method: 'GET', pathPrefix: '/oarapi/jobs.json' });
     expect(await pollsOf(follower)).toBe(0);
     expect(requests - polls).toBeGreaterThanOrEqual(0);
     expect(requests - polls).toBeLessThanOrEqual(1);

@@ -16,8 +16,18 @@ export interface OarClientOptions {
   readAs?: string;
   /** Per request, connect to last body byte (default 15 000). */
   timeoutMs?: number;
-  /** Items per page when reading lists (OAR's own maximum is 500). */
+  /** Items per page when reading lists (default 500, OAR's default; OAR takes any `limit`). */
   pageSize?: number;
+  /** Told of every exchange with OAR once it ended (answered or not): how long OAR was busy with it. */
+  onExchange?: (exchange: OarExchange) => void;
+}
+
+export interface OarExchange {
+  method: string;
+  /** URL path, e.g. /oarapi/jobs.json. */
+  path: string;
+  startMs: number;
+  endMs: number;
 }
 
 export interface CallOptions {

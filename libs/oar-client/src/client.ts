@@ -5,8 +5,8 @@ import { OarJobs } from './jobs-api';
 import { mapTimezone, mapVersion, mapWhoami, pageQuery, parsePage, type OarRecord } from './mapping';
 import { OarResources } from './resources-api';
 
-/** OAR's own page size limit. */
-const OAR_MAX_PAGE_SIZE = 500;
+/** OAR's default page size (oarapi.pl's $MAX_ITEMS); it accepts any larger `limit`. */
+const OAR_DEFAULT_PAGE_SIZE = 500;
 
 /**
  * Typed client for the OAR 2.5 REST API (oarapi.pl). Every call takes an optional last argument
@@ -20,7 +20,7 @@ export class OarClient {
 
   constructor(options: OarClientOptions) {
     this.http = new OarHttp(options);
-    this.pageSize = options.pageSize ?? OAR_MAX_PAGE_SIZE;
+    this.pageSize = options.pageSize ?? OAR_DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(this.pageSize) || this.pageSize < 1) {
       throw new OarRequestError(`pageSize must be a positive integer, got ${options.pageSize}`);
     }

@@ -28,8 +28,10 @@ export class OarHttp {
   private readonly credentials?: (login: string) => string | undefined;
   private readonly readAs?: string;
   private readonly timeoutMs: number;
+  private readonly onExchange?: OarClientOptions['onExchange'];
 
   constructor(options: OarClientOptions) {
+    this.onExchange = options.onExchange;
     this.baseUrl = new URL(options.baseUrl.replace(/\/+$/, '') + '/');
     if (this.baseUrl.protocol !== 'http:' && this.baseUrl.protocol !== 'https:') {
       throw new OarRequestError(`OAR API URL must be http(s): ${options.baseUrl}`);
@@ -61,6 +63,8 @@ export class OarHttp {
     const headers: Record<string, string> = {
       // DELETE /resources/<id>.json answers 406 without it (oarapi.pl reads the format from the wrong group).
       Accept: 'application/json',
+      // Lets OAR's access log tell oar-live's requests from other clients'.
+      'User-Agent': 'oar-live',
       ...this.authHeaders(call.as),
     };
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -72,7 +76,10 @@ export class OarHttp {
     try {
       const body =
         request.body === undefined || typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
-      const response = await exchange(url, { method, headers, body, signal });
+      const startMs = Date.now();
+      const response = await exchange(url, { method, headers, body, signal }).finally(() =>
+        this.onExchange?.({ method, path: url.pathname, startMs, endMs: Date.now() }),
+      );
       status = response.status;
       text = decodeBody(response.bytes);
     } catch (err) {

@@ -15,10 +15,15 @@ import type { Job, JobState, JobSummary, Resource } from './model';
 export interface JobQuery {
   /** Only jobs in these states (OAR's default for lists: the unfinished ones). */
   state?: JobState | readonly JobState[];
+  /** Only these jobs, finished or not (OAR's `ids=a:b:c`). */
+  ids?: readonly number[];
 }
 
 function listQuery(query: JobQuery): Record<string, string> {
-  return query.state === undefined ? {} : { state: [query.state].flat().join(',') };
+  const result: Record<string, string> = {};
+  if (query.state !== undefined) result.state = [query.state].flat().join(',');
+  if (query.ids !== undefined) result.ids = query.ids.map((id) => checkId(id, 'job id')).join(':');
+  return result;
 }
 
 /** `oar.jobs`: read, submit and act on jobs. */

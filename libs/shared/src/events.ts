@@ -8,6 +8,8 @@ export interface SourceStatus {
   error?: string;
   /** ISO time of the last successful poll. */
   lastOkAt?: string;
+  /** Set while oar-live reads OAR less often than configured to stay within OAR_MAX_LOAD: says how often it reads. */
+  slowed?: string;
 }
 
 export type NodeEventType = 'node.added' | 'node.changed';

@@ -7,14 +7,11 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import {
-  buildNodes,
-  FINAL_JOB_STATES,
   OarClient,
   OarHttpError,
   OarTimeoutError,
   OarUnreachableError,
   TRANSIENT_JOB_STATES,
-  type Job,
 } from '@oar-live/oar-client';
 import type { Batch, LiveEvent, Snapshot, SourceStatus } from '@oar-live/shared';
 import { IncomingActions } from '../common/incoming-actions';
@@ -22,11 +19,12 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService, type OarErrorKind } from '../metrics/metrics.service';
 import { ClusterStateService } from './cluster-state.service';
-import { diffClusterChunked, type ClusterState } from './differ';
+import { diffClusterChunked } from './differ';
 import { EventLogService, LeaseLostError, StreamLostError } from './event-log.service';
 import { LeaderLease } from './leader-lease';
+import { nextMean, planLoad, type Plan } from './load-budget';
+import { FULL_READ_TIMEOUT_MS, FullReader, IncrementalReader, READ_PAGE_SIZE, type Reading } from './oar-reader';
 import { LiveRedis } from './redis.provider';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Poll interval right after a mutation and while jobs pass through transient states. */
 export const FAST_POLL_MS = 500;
@@ -35,6 +33,17 @@ export const FAST_WINDOW_MS = 30_000;
 export const MAX_BACKOFF_MS = 30_000;
 /** Lease renewal / takeover attempt period; the lease lives 4 × this, so fail-over takes ≤ ~5 s. */
 export const LEASE_RENEW_MS = 1000;
+/** The incremental reader reads the resource list every this many job ticks (every tick while fast). */
+export const RESOURCE_TICKS = 5;
+/** Every listed job's details are read again at least this often (fields the light list lacks). */
+export const DETAILS_REFRESH_MS = 120_000;
+
+/** What a poll reads besides the job list; `background`: the resource list without waiting for it. */
+interface ReadsDue {
+  resources: boolean;
+  background?: boolean;
+  resync?: boolean;
+}
 
 function errorKind(err: unknown): OarErrorKind {
   if (err instanceof OarTimeoutError) return 'timeout';
@@ -43,24 +52,10 @@ function errorKind(err: unknown): OarErrorKind {
   return 'other';
 }
 
-/** OAR answers 404 for a job whose resources were deleted: its outcome is unknown, but it did end. */
-export const VANISHED_JOB_MESSAGE = 'OAR no longer knows this job (its resources were removed); its outcome is unknown';
-
-/** The final state `job.removed` carries for a job OAR no longer knows. */
-function vanishedJob(job: Job): Job {
-  return { ...job, state: 'Error', exitCode: null, message: VANISHED_JOB_MESSAGE };
-}
-
-/** What one successful read of OAR gives: the new state and the final states of vanished jobs. */
-interface Reading {
-  state: ClusterState;
-  finals: Map<number, Job>;
-  /** Set when the lists were read but a vanished job could not be: the source is `degraded`. */
-  problem?: string;
-}
-
 /**
- * Polls OAR (resources/full + jobs/details, all pages) and appends what changed as one batch.
+ * Polls OAR and appends what changed as one batch. The reading itself is ./oar-reader's (incremental
+ * by default: light lists each tick, details of what changed; OAR_READER=full reads everything).
+ * OAR's time answering these reads is kept under OAR_MAX_LOAD by reading less often (./load-budget).
  * One poll at a time; only the holder of the Redis lease polls (the other replicas relay).
  * Source status: `up` = the last poll read everything; `degraded` = the lists were read but the final
  * state of a vanished job could not be (it stays listed until a later poll reads it); `down` = the
@@ -81,6 +76,17 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   /** The relay saw the stream vanish from Redis: the next poll restarts it even if nothing changed. */
   private streamLost = false;
+  private readonly full: FullReader;
+  /** The full re-read of the incremental reader: big pages, long time limits. */
+  private readonly resyncReader: FullReader;
+  private incremental: IncrementalReader;
+  /** Mean OAR time (ms) of one jobs tick, one resource list read, one full re-read, one job's details. */
+  private readonly costs = { jobs: 0, resources: 0, resync: 0, detail: 0 };
+  private plan: Plan = { jobsPeriodMs: 0, othersStretch: 1 };
+  /** The `slowed` sentence in force and the stretches it was written for. */
+  private slowed: { text: string; jobs: number; others: number } | undefined;
+  private lastResourcesAt = 0;
+  private lastResyncAt = Date.now();
 
   constructor(
     private readonly oar: OarClient,
@@ -98,6 +104,14 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       this.streamLost = true;
       this.schedule(0);
     });
+    this.full = new FullReader(oar);
+    this.resyncReader = new FullReader(oar, {
+      pageSize: READ_PAGE_SIZE,
+      timeoutMs: FULL_READ_TIMEOUT_MS,
+      chunked: true,
+    });
+    this.incremental = new IncrementalReader(oar);
+    metrics.oarMaxLoad.set(config.OAR_MAX_LOAD);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -130,6 +144,11 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /** The next poll re-reads everything and checks the incremental state (incremental reader only). */
+  requestResync(): void {
+    this.lastResyncAt = -Infinity;
+  }
+
   private get fastKey(): string {
     return `${this.log.keys.lease}:poll-soon`;
   }
@@ -151,6 +170,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       if (leader && !wasLeader) {
         this.logger.log('took the poller lease: polling OAR');
         await this.state.catchUp();
+        // What another leader published since this process last read is unknown here: start afresh.
+        this.incremental = new IncrementalReader(this.oar);
         this.schedule(0);
       } else if (leader) {
         await this.checkPollSoon();
@@ -175,7 +196,15 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       this.pollAgain = true;
       return;
     }
-    this.polling = this.pollOnce()
+    const now = Date.now();
+    const fast = this.isFast();
+    const resourceEvery = this.nominalTickMs(fast) * (fast ? 1 : RESOURCE_TICKS) * this.plan.othersStretch;
+    const resyncEvery = this.config.OAR_RESYNC_MS * this.plan.othersStretch;
+    this.polling = this.pollOnce({
+      resources: now - this.lastResourcesAt >= resourceEvery,
+      background: true,
+      resync: now - this.lastResyncAt >= resyncEvery,
+    })
       .then(
         () => undefined,
         (err: Error) => {
@@ -191,22 +220,81 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     this.schedule(delay);
   }
 
-  private nextDelay(): number {
-    if (this.failures > 0) return Math.min(MAX_BACKOFF_MS, this.config.OAR_POLL_MS * 2 ** (this.failures - 1));
+  private isFast(): boolean {
     const transient = this.state.current().jobs.some((job) => TRANSIENT_JOB_STATES.includes(job.state as never));
-    const fast = transient || Date.now() < this.fastUntil;
+    return transient || Date.now() < this.fastUntil;
+  }
+
+  private nominalTickMs(fast = this.isFast()): number {
     return fast ? Math.min(FAST_POLL_MS, this.config.OAR_POLL_MS) : this.config.OAR_POLL_MS;
   }
 
-  /** One poll: read OAR, diff against the current snapshot, append the batch (if anything changed). */
-  async pollOnce(): Promise<Batch | null> {
+  private nextDelay(): number {
+    if (this.failures > 0) return Math.min(MAX_BACKOFF_MS, this.config.OAR_POLL_MS * 2 ** (this.failures - 1));
+    return this.replan();
+  }
+
+  /** The next jobs tick's delay within the load budget (and the stretch of the other reads). */
+  private replan(): number {
+    const fast = this.isFast();
+    const tickMs = this.nominalTickMs(fast);
+    const resourcesMs = tickMs * (fast ? 1 : RESOURCE_TICKS);
+    const others =
+      this.config.OAR_READER === 'full'
+        ? []
+        : [
+            { periodMs: resourcesMs, costMs: this.costs.resources },
+            { periodMs: this.config.OAR_RESYNC_MS, costMs: this.costs.resync },
+            // Every listed job's details again within DETAILS_REFRESH_MS.
+            { periodMs: DETAILS_REFRESH_MS, costMs: this.costs.detail * this.state.current().jobs.length },
+          ];
+    this.plan = planLoad({ periodMs: tickMs, costMs: this.costs.jobs }, others, this.config.OAR_MAX_LOAD);
+    this.metrics.readPeriod.set({ read: 'jobs' }, this.plan.jobsPeriodMs / 1000);
+    if (this.config.OAR_READER !== 'full') {
+      this.metrics.readPeriod.set({ read: 'resources' }, (resourcesMs * this.plan.othersStretch) / 1000);
+      this.metrics.readPeriod.set({ read: 'resync' }, (this.config.OAR_RESYNC_MS * this.plan.othersStretch) / 1000);
+    }
+    return this.plan.jobsPeriodMs;
+  }
+
+  /**
+   * Said in `source.status` while the load budget reads OAR at least 1.5 times less often than
+   * configured. The sentence is kept while the plan stays within a quarter of the numbers it gives,
+   * so a plan that wavers does not make a `source.status` event each poll.
+   */
+  private slowedNotice(): string | undefined {
+    const tickMs = this.nominalTickMs();
+    const incremental = this.config.OAR_READER !== 'full';
+    const jobsStretch = this.plan.jobsPeriodMs / tickMs;
+    const othersStretch = incremental ? this.plan.othersStretch : 1;
+    if (jobsStretch < 1.5 && othersStretch < 1.5) return (this.slowed = undefined);
+    const near = (a: number, b: number) => Math.abs(a - b) <= 0.25 * b;
+    if (this.slowed && near(jobsStretch, this.slowed.jobs) && near(othersStretch, this.slowed.others)) {
+      return this.slowed.text;
+    }
+    const seconds = (ms: number) => `${ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000)} s`;
+    const resourcesMs = tickMs * (this.isFast() ? 1 : RESOURCE_TICKS);
+    const reads = [`jobs every ${seconds(this.plan.jobsPeriodMs)} (instead of ${seconds(tickMs)})`];
+    if (incremental)
+      reads.push(`resources every ${seconds(resourcesMs * othersStretch)} (instead of ${seconds(resourcesMs)})`);
+    const percent = Math.round(this.config.OAR_MAX_LOAD * 100);
+    const text = `OAR answers slowly: oar-live reads ${reads.join(' and ')} to keep OAR's API busy with it at most ${percent} % of the time.`;
+    this.slowed = { text, jobs: jobsStretch, others: othersStretch };
+    return text;
+  }
+
+  /**
+   * One poll: read OAR, diff against the current snapshot, append the batch (if anything changed).
+   * Called by hand (tests, benches) it reads the resources too; the timer decides when they are due.
+   */
+  async pollOnce(due: ReadsDue = { resources: true }): Promise<Batch | null> {
     await this.incoming?.allAnswered();
     const at = new Date().toISOString();
     const started = process.hrtime.bigint();
     const previous = this.state.current();
     let reading: Reading;
     try {
-      reading = await this.read(previous);
+      reading = await this.read(previous, due);
     } catch (err) {
       this.failures += 1;
       this.metrics.oarErrors.inc({ kind: errorKind(err) });
@@ -222,11 +310,18 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     }
     this.failures = 0;
     this.lastReadAt = at;
+    const slowed = this.slowedNotice();
     // No lastOkAt while OAR answers: it would be stale after the first quiet poll (quiet polls make no
     // batch); `down` carries the time of the last poll that read OAR.
-    const source: SourceStatus = reading.problem ? { status: 'degraded', error: reading.problem } : { status: 'up' };
+    const source: SourceStatus = reading.problem
+      ? { status: 'degraded', error: reading.problem, ...(slowed && { slowed }) }
+      : { status: 'up', ...(slowed && { slowed }) };
     const events: LiveEvent[] = [];
-    if (previous.source.status !== source.status || previous.source.error !== source.error) {
+    if (
+      previous.source.status !== source.status ||
+      previous.source.error !== source.error ||
+      previous.source.slowed !== source.slowed
+    ) {
       events.push({ type: 'source.status', ...source });
     }
     events.push(...(await diffClusterChunked(previous, reading.state, reading.finals)));
@@ -259,34 +354,36 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Reads both lists, then each job that left the list once more (as `oar`, who may read any job)
-   * for its final state. A job whose read fails stays as it was: a failed read never removes.
+   * Reads OAR with the configured reader, measuring what each part cost OAR for the load budget
+   * (the wall time of its requests, which each part sends one after the other).
    */
-  private async read(previous: ClusterState): Promise<Reading> {
-    const jobs = await this.oar.jobs.details();
-    const resources = await this.oar.resources.full();
-    const listed = new Set(jobs.map((job) => job.id));
-    const finals = new Map<number, Job>();
-    let problem: string | undefined;
-    for (const gone of previous.jobs.filter((job) => !listed.has(job.id))) {
-      try {
-        const job = await this.oar.jobs.get(gone.id, { as: 'oar' });
-        if (FINAL_JOB_STATES.includes(job.state as never)) finals.set(job.id, job);
-        else jobs.push(job);
-      } catch (err) {
-        if (err instanceof OarHttpError && err.status === 404) {
-          finals.set(gone.id, vanishedJob(gone));
-        } else {
-          jobs.push(gone);
-          problem = `cannot read the final state of job ${gone.id}: ${(err as Error).message}`;
-        }
-      }
+  private async read(previous: Snapshot, due: ReadsDue): Promise<Reading> {
+    const started = Date.now();
+    if (this.config.OAR_READER === 'full') {
+      const reading = await this.full.read(previous);
+      this.costs.jobs = nextMean(this.costs.jobs, Date.now() - started);
+      return reading;
     }
-    jobs.sort((a, b) => a.id - b.id);
-    // The last page was parsed in this turn; building 5,000 nodes takes a turn of its own, once
-    // the requests that came meanwhile are answered.
-    await nextTurn();
-    await this.incoming?.allAnswered();
-    return { state: { nodes: buildNodes(resources, jobs), jobs }, finals, problem };
+    const options = {
+      resources: due.resources,
+      background: due.background,
+      refreshMs: DETAILS_REFRESH_MS * this.plan.othersStretch,
+      tickMs: this.nominalTickMs(),
+    };
+    if (due.resync) {
+      this.lastResyncAt = Date.now();
+      this.lastResourcesAt = Date.now();
+      const { reading, missed } = await this.incremental.resync(previous, this.resyncReader, options);
+      this.costs.resync = nextMean(this.costs.resync, Date.now() - started);
+      this.metrics.resyncs.inc();
+      this.metrics.resyncDifferences.inc(missed);
+      if (missed > 0) this.logger.warn(`the full re-read found ${missed} differences; corrected`);
+      return reading;
+    }
+    const reading = await this.incremental.read(previous, options, (part, ms) => {
+      this.costs[part] = nextMean(this.costs[part], ms);
+    });
+    if (due.resources) this.lastResourcesAt = started;
+    return reading;
   }
 }

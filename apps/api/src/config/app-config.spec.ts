@@ -7,6 +7,9 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       OAR_AUTH: 'ident',
       OAR_POLL_MS: 2000,
+      OAR_READER: 'incremental',
+      OAR_RESYNC_MS: 300000,
+      OAR_MAX_LOAD: 0.2,
       OAR_LIVE_ANONYMOUS_READ: true,
     });
     expect(loadConfig({}).OAR_API_URL).toBeUndefined();
@@ -34,6 +37,11 @@ describe('loadConfig', () => {
     ['OAR_AUTH', 'kerberos', /^OAR_AUTH: must be one of ident, basic, none \(got "kerberos"\)$/],
     ['OAR_POLL_MS', '5', /^OAR_POLL_MS: must be an integer number of milliseconds/],
     ['REDIS_URL', 'http://x', /^REDIS_URL: must be a redis:\/\/ URL/],
+    ['OAR_READER', 'lazy', /^OAR_READER: must be incremental or full \(got "lazy"\)$/],
+    ['OAR_RESYNC_MS', '1000', /^OAR_RESYNC_MS: must be an integer number of milliseconds from 10000/],
+    ['OAR_MAX_LOAD', '0', /^OAR_MAX_LOAD: must be a number greater than 0 and at most 1/],
+    ['OAR_MAX_LOAD', '20%', /^OAR_MAX_LOAD: must be a number greater than 0 and at most 1/],
+    ['OAR_MAX_LOAD', '1.5', /^OAR_MAX_LOAD: must be a number greater than 0 and at most 1/],
     ['OAR_LIVE_ANONYMOUS_READ', 'maybe', /^OAR_LIVE_ANONYMOUS_READ: must be true or false/],
     ['OAR_LIVE_USERS', '/nonexistent/users.yaml', /^OAR_LIVE_USERS: must be the path of a readable users YAML file/],
     ['OAR_LIVE_USERS', __dirname, /^OAR_LIVE_USERS: must be the path of a readable users YAML file/],

@@ -70,6 +70,21 @@ export const configSchema = z.object({
     .min(100, 'must be an integer number of milliseconds from 100 to 600000')
     .max(600000, 'must be an integer number of milliseconds from 100 to 600000')
     .default(2000),
+  /** How the poller reads OAR: the light lists each tick and details of what changed, or everything each tick. */
+  OAR_READER: z.enum(['incremental', 'full'], { message: 'must be incremental or full' }).default('incremental'),
+  /** The incremental reader re-reads everything this often to check itself (and corrects what it finds). */
+  OAR_RESYNC_MS: z.coerce
+    .number({ message: 'must be an integer number of milliseconds from 10000 to 86400000' })
+    .int('must be an integer number of milliseconds from 10000 to 86400000')
+    .min(10000, 'must be an integer number of milliseconds from 10000 to 86400000')
+    .max(86400000, 'must be an integer number of milliseconds from 10000 to 86400000')
+    .default(300000),
+  /** Largest share of the time OAR's API may spend answering oar-live's reads. */
+  OAR_MAX_LOAD: z.coerce
+    .number({ message: 'must be a number greater than 0 and at most 1, e.g. 0.2 for 20 % of the time' })
+    .gt(0, 'must be a number greater than 0 and at most 1, e.g. 0.2 for 20 % of the time')
+    .max(1, 'must be a number greater than 0 and at most 1, e.g. 0.2 for 20 % of the time')
+    .default(0.2),
   REDIS_URL: z.url({ message: 'must be a redis:// URL', protocol: /^rediss?$/ }).optional(),
   OAR_LIVE_USERS: z.string().refine(isReadableFile, 'must be the path of a readable users YAML file').optional(),
   OAR_LIVE_ANONYMOUS_READ: bool.default(true),

@@ -83,6 +83,29 @@ describe('MetricsService', () => {
     expect(metrics.contentType).toMatch(/^text\/plain/);
   });
 
+  it("measures OAR's load from the exchanges the OAR client reports", async () => {
+    const metrics = new MetricsService();
+    const now = Date.now();
+    metrics.observeOarExchange({
+      method: 'GET',
+      path: '/oarapi/jobs.json',
+      startMs: now - 30_000,
+      endMs: now - 24_000,
+    });
+    metrics.observeOarExchange({ method: 'GET', path: '/oarapi/resources.json', startMs: now - 6000, endMs: now });
+    metrics.oarMaxLoad.set(0.2);
+    metrics.resyncDifferences.inc(2);
+    const text = await metrics.expose();
+    expect(await valueOf(metrics, 'oar_live_oar_busy_ratio', {})).toBeCloseTo(0.2, 2);
+    for (const name of [
+      'oar_live_oar_request_duration_seconds_count 2',
+      'oar_live_oar_max_load 0.2',
+      'oar_live_resync_differences_total 2',
+    ]) {
+      expect(text).toContain(name);
+    }
+  });
+
   it('keeps registries of separate instances apart', () => {
     expect(() => [new MetricsService(), new MetricsService()]).not.toThrow();
   });

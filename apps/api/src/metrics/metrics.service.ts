@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { OarExchange } from '@oar-live/oar-client';
 import type { Snapshot } from '@oar-live/shared';
+import { BusyMeter } from './busy-meter';
 
 /** Kinds of OAR failures counted by `oar_live_oar_errors_total{kind}`. */
 export type OarErrorKind = 'timeout' | 'unreachable' | 'http' | 'other';
@@ -24,6 +26,45 @@ export class MetricsService {
     name: 'oar_live_oar_errors_total',
     help: 'Failed requests to OAR, by kind (timeout, unreachable, http, other)',
     labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  /** OAR's time answering oar-live (every request of this process), over the last minute. */
+  readonly oarBusy = new BusyMeter(60_000);
+
+  readonly oarRequestDuration = this.histogram(
+    'oar_live_oar_request_duration_seconds',
+    'How long OAR took to answer each request of oar-live',
+    [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  );
+
+  readonly oarBusyShare: Gauge = new Gauge({
+    name: 'oar_live_oar_busy_ratio',
+    help: "Share of the last minute during which OAR's API was answering oar-live (kept under OAR_MAX_LOAD)",
+    registers: [this.registry],
+    collect: (): void => this.oarBusyShare.set(this.oarBusy.share(Date.now())),
+  });
+
+  readonly oarMaxLoad = this.gauge(
+    'oar_live_oar_max_load',
+    'OAR_MAX_LOAD: the largest share of OAR busy with oar-live',
+  );
+
+  readonly readPeriod = this.gauge(
+    'oar_live_read_period_seconds',
+    'Period of each read of OAR after the load budget (read: jobs, resources, resync)',
+    ['read'],
+  );
+
+  readonly resyncDifferences = new Counter({
+    name: 'oar_live_resync_differences_total',
+    help: 'Differences the periodic full re-read found in the incremental state (goal 0; each was corrected)',
+    registers: [this.registry],
+  });
+
+  readonly resyncs = new Counter({
+    name: 'oar_live_resyncs_total',
+    help: 'Periodic full re-reads of OAR made by the incremental reader',
     registers: [this.registry],
   });
 
@@ -72,6 +113,12 @@ export class MetricsService {
   constructor() {
     // Unprefixed so stock Node.js dashboards (process_*, nodejs_*) work as they are.
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** One exchange with OAR ended (OarClient's onExchange). */
+  observeOarExchange(exchange: OarExchange): void {
+    this.oarBusy.record(exchange.startMs, exchange.endMs);
+    this.oarRequestDuration.observe((exchange.endMs - exchange.startMs) / 1000);
   }
 
   /** The snapshot the cluster gauges describe, and the one they were last counted from. */

@@ -1,7 +1,8 @@
 import { Global, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { OarClient } from '@oar-live/oar-client';
+import { OarClient, type OarExchange } from '@oar-live/oar-client';
 import { startOarSim } from '@oar-live/oar-sim';
 import { APP_CONFIG } from '../config/config.module';
+import { MetricsService } from '../metrics/metrics.service';
 import type { AppConfig } from '../config/app-config';
 import { readOarCredentials } from './oar-credentials';
 
@@ -16,7 +17,8 @@ export class OarSource implements OnApplicationShutdown {
   private readonly logger = new Logger(OarSource.name);
   private sim: RunningSim | null = null;
 
-  async client(config: AppConfig): Promise<OarClient> {
+  async client(config: AppConfig, metrics?: MetricsService): Promise<OarClient> {
+    const onExchange = metrics && ((exchange: OarExchange) => metrics.observeOarExchange(exchange));
     if (config.OAR_API_URL) {
       const passwords = config.OAR_CREDENTIALS ? readOarCredentials(config.OAR_CREDENTIALS) : undefined;
       return new OarClient({
@@ -25,6 +27,7 @@ export class OarSource implements OnApplicationShutdown {
         credentials: passwords && ((login) => passwords.get(login)),
         // /oarapi-priv refuses anonymous reads; the poller reads as the admin, like its final job reads.
         readAs: config.OAR_AUTH === 'basic' ? 'oar' : undefined,
+        onExchange,
       });
     }
     this.sim = await startOarSim({
@@ -35,7 +38,7 @@ export class OarSource implements OnApplicationShutdown {
       workload: { seed: Date.now() % 100_000, jobsPerMinute: EMBEDDED_SIM.jobsPerMinute },
     });
     this.logger.log(`OAR_API_URL is not set: embedded OAR simulator at ${this.sim.url}`);
-    return new OarClient({ baseUrl: this.sim.url, auth: 'ident' });
+    return new OarClient({ baseUrl: this.sim.url, auth: 'ident', onExchange });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -51,8 +54,9 @@ export class OarSource implements OnApplicationShutdown {
     OarSource,
     {
       provide: OarClient,
-      inject: [OarSource, APP_CONFIG],
-      useFactory: (source: OarSource, config: AppConfig) => source.client(config),
+      // Optional: apps built without MetricsModule do not measure OAR's load.
+      inject: [OarSource, APP_CONFIG, { token: MetricsService, optional: true }],
+      useFactory: (source: OarSource, config: AppConfig, metrics?: MetricsService) => source.client(config, metrics),
     },
   ],
   exports: [OarClient],

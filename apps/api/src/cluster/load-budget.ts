@@ -1,0 +1,41 @@
+/**
+ * OAR's API answers one request at a time per oarapi.pl process and every other user of it waits
+ * behind oar-live: oar-live keeps the share of time OAR spends answering it under `maxLoad`.
+ * Pure: the poller feeds in measured durations and asks for the periods to use.
+ */
+
+/** Something the poller does again and again: its wanted period and what one run cost OAR lately. */
+export interface Activity {
+  periodMs: number;
+  /** Mean OAR time of one run (ms), 0 while unknown. */
+  costMs: number;
+}
+
+export interface Plan {
+  /** The period to use for the jobs tick (ms), ≥ the wanted one. */
+  jobsPeriodMs: number;
+  /** How much longer than wanted the other activities' periods are (≥ 1). */
+  othersStretch: number;
+}
+
+/** The share of `maxLoad` the jobs tick may take before it is slowed too; the rest is the other reads'. */
+export const JOBS_SHARE = 0.75;
+
+/**
+ * The jobs tick comes first (a state change must reach the screen fast): it keeps its period while it
+ * needs at most JOBS_SHARE of `maxLoad`, and is slowed to that share beyond. The other activities
+ * (resource reads, detail refreshes, full re-reads) are stretched to fit what the jobs tick leaves.
+ */
+export function planLoad(jobs: Activity, others: readonly Activity[], maxLoad: number): Plan {
+  const jobsLoad = jobs.costMs / jobs.periodMs;
+  const othersLoad = others.reduce((sum, a) => sum + a.costMs / a.periodMs, 0);
+  const jobsShare = Math.min(jobsLoad, JOBS_SHARE * maxLoad);
+  const jobsPeriodMs = jobsLoad > jobsShare ? jobs.costMs / jobsShare : jobs.periodMs;
+  const othersStretch = Math.max(1, othersLoad / (maxLoad - jobsShare));
+  return { jobsPeriodMs, othersStretch };
+}
+
+/** A running mean that follows recent costs (OAR slows down as the cluster grows). */
+export function nextMean(mean: number, sample: number, weight = 0.3): number {
+  return mean === 0 ? sample : mean + weight * (sample - mean);
+}

@@ -1,0 +1,324 @@
+/**
+ * The two ways the poller reads OAR. `FullReader` reads everything (jobs/details + resources/full),
+ * as oar-live always did: kept for the periodic re-read and for comparison. `IncrementalReader` reads
+ * the light lists each tick and the heavy details only for what is new or changed. The decisions are
+ * the pure rules of ./reading-rules; this file only asks OAR.
+ */
+import {
+  buildNodes,
+  OarNotFoundError,
+  type Job,
+  type JobSummary,
+  type OarClient,
+  type Resource,
+} from '@oar-live/oar-client';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { diffClusterChunked, type ClusterState } from './differ';
+import {
+  isFinal,
+  judgeVanished,
+  mergeResources,
+  missedDifferences,
+  newResourceIds,
+  planJobReads,
+  summaryOf,
+  type KnownJob,
+  type LightLists,
+  type VanishedRead,
+} from './reading-rules';
+
+/** What one successful read of OAR gives: the new state and the final states of vanished jobs. */
+export interface Reading {
+  state: ClusterState;
+  finals: Map<number, Job>;
+  /** Set when the lists were read but a vanished job could not be: the source is `degraded`. */
+  problem?: string;
+}
+
+/**
+ * Items per page of the incremental reader's lists. OAR takes any `limit`; 5,000 was the fastest
+ * page size measured for 25,000 resources, and a page of that size parses in a few ms.
+ */
+export const READ_PAGE_SIZE = 5000;
+/**
+ * Job ids per `jobs/details?ids=` request. oarapi.pl spends 10-80 ms per job on details (more under
+ * load) and mod_fcgid gives up after 40 s: 1,000 jobs in one request answered 500 on a loaded host.
+ */
+const IDS_PER_REQUEST = 100;
+/** More new resources than this are read with one `resources/full` instead of one request each. */
+const FULL_RESOURCE_READS_AT = 50;
+/** A full re-read of a Grid'5000-sized OAR takes 15 s; its requests may take a minute. */
+export const FULL_READ_TIMEOUT_MS = 60_000;
+
+/** Reads a vanished job once more, as `oar` (who may read any job). */
+async function readVanished(oar: OarClient, id: number): Promise<VanishedRead> {
+  try {
+    return { job: await oar.jobs.get(id, { as: 'oar' }) };
+  } catch (err) {
+    if (err instanceof OarNotFoundError) return { notFound: true };
+    return { error: (err as Error).message };
+  }
+}
+
+/** `jobs/details?ids=…` for these jobs, in chunks (OAR also answers finished ones); only the jobs asked for are kept. */
+async function detailsOf(oar: OarClient, ids: readonly number[]): Promise<Map<number, Job>> {
+  const found = new Map<number, Job>();
+  const wanted = new Set(ids);
+  for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
+    const chunk = ids.slice(i, i + IDS_PER_REQUEST);
+    const call = { limit: READ_PAGE_SIZE, timeoutMs: FULL_READ_TIMEOUT_MS };
+    for (const job of await oar.jobs.details({ ids: chunk }, call)) if (wanted.has(job.id)) found.set(job.id, job);
+  }
+  return found;
+}
+
+async function buildState(resources: readonly Resource[], jobs: Job[]): Promise<ClusterState> {
+  jobs.sort((a, b) => a.id - b.id);
+  // The last page was parsed in this turn; building 25,000 resources' nodes takes a turn of its own.
+  await nextTurn();
+  return { nodes: buildNodes(resources, jobs), jobs };
+}
+
+interface FullRead extends Reading {
+  resources: Resource[];
+}
+
+export class FullReader {
+  /**
+   * `chunked`: the jobs from the light list and their details by ids, a chunk a request, instead of
+   * all pages of `jobs/details` (whose pages OAR may take longer than 40 s to answer at scale).
+   */
+  constructor(
+    private readonly oar: OarClient,
+    private readonly options: { pageSize?: number; timeoutMs?: number; chunked?: boolean } = {},
+  ) {}
+
+  async read(previous: ClusterState): Promise<Reading> {
+    return this.readWithRows(previous);
+  }
+
+  /** Reads both lists, then each job that left the list once more for its final state. */
+  async readWithRows(previous: ClusterState): Promise<FullRead> {
+    const call = { limit: this.options.pageSize, timeoutMs: this.options.timeoutMs };
+    const finals = new Map<number, Job>();
+    let jobs: Job[];
+    if (this.options.chunked) {
+      const ids = (await this.oar.jobs.list({}, call)).map((job) => job.id);
+      jobs = [];
+      for (const job of (await detailsOf(this.oar, ids)).values()) {
+        if (isFinal(job)) finals.set(job.id, job);
+        else jobs.push(job);
+      }
+    } else {
+      jobs = await this.oar.jobs.details({}, call);
+    }
+    const resources = await this.oar.resources.full(call);
+    const listed = new Set([...jobs.map((job) => job.id), ...finals.keys()]);
+    let problem: string | undefined;
+    for (const gone of previous.jobs.filter((job) => !listed.has(job.id))) {
+      const verdict = judgeVanished(gone, await readVanished(this.oar, gone.id));
+      if ('final' in verdict) finals.set(gone.id, verdict.final);
+      else {
+        jobs.push(verdict.still);
+        problem ??= verdict.problem;
+      }
+    }
+    return { state: await buildState(resources, jobs), finals, problem, resources };
+  }
+}
+
+export interface IncrementalOptions {
+  /** Read the resource list this tick (else the resources stay as last read). */
+  resources: boolean;
+  /**
+   * Read it in the background: this tick goes on with the resources as last read and a later tick
+   * takes the new ones, so a slow resource list (2.6 s at 25,000 resources) never delays job changes.
+   */
+  background?: boolean;
+  /** Every listed job's details are read again at least this often (ms). */
+  refreshMs: number;
+  /** The period of the jobs tick (ms), to spread those refreshes evenly. */
+  tickMs: number;
+}
+
+/**
+ * Told what OAR took (ms; each part's requests are sequential): the jobs part of a tick without the
+ * refreshes, a resource list read, and one job's details.
+ */
+export type CostListener = (part: 'jobs' | 'resources' | 'detail', ms: number) => void;
+
+export class IncrementalReader {
+  private jobs = new Map<number, KnownJob>();
+  private resources = new Map<number, Resource>();
+  private light: LightLists = { jobs: new Map(), resources: new Map() };
+  private nodes: ClusterState['nodes'] | undefined;
+  private jobsRead = false;
+  /** The resource list read in the background, while it runs. */
+  private resourceRead: Promise<void> | undefined;
+  private resourcesArrived = false;
+
+  /** `clock`: when a job's details were read (ms). */
+  constructor(
+    private readonly oar: OarClient,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async read(previous: ClusterState, options: IncrementalOptions, onCost?: CostListener): Promise<Reading> {
+    const finals = new Map<number, Job>();
+    // The first read of each part reads every detail: not what a tick costs, so not told.
+    const firstJobs = !this.jobsRead;
+    this.jobsRead = true;
+    const started = Date.now();
+    const jobs = await this.readJobs(previous, options, finals);
+    if (!firstJobs) {
+      // The refreshes of unchanged jobs are their own activity for the load budget (per job read).
+      const perJob = jobs.cost.details > 0 ? jobs.cost.detailsMs / jobs.cost.details : 0;
+      onCost?.('jobs', Date.now() - started - perJob * jobs.cost.refreshed);
+      if (jobs.cost.details > 0) onCost?.('detail', perJob);
+    }
+    let resources: { problem?: string } | undefined;
+    if (this.resources.size === 0) resources = await this.readResources();
+    else if (options.resources && options.background) this.readResourcesInBackground(onCost);
+    else if (options.resources) resources = await this.timed(() => this.readResources(), onCost);
+    const nodesChanged = jobs.changed || resources !== undefined || this.resourcesArrived || !this.nodes;
+    this.resourcesArrived = false;
+    const jobList = [...this.jobs.values()].map((known) => known.job).sort((a, b) => a.id - b.id);
+    if (nodesChanged) this.nodes = (await buildState([...this.resources.values()], jobList)).nodes;
+    return { state: { nodes: this.nodes!, jobs: jobList }, finals, problem: jobs.problem ?? resources?.problem };
+  }
+
+  private async timed<T>(read: () => Promise<T>, onCost?: CostListener): Promise<T> {
+    const started = Date.now();
+    const result = await read();
+    onCost?.('resources', Date.now() - started);
+    return result;
+  }
+
+  /**
+   * A failed background read is only logged by the next tick's own failure (OAR is down for both):
+   * the resources stay as last read and the next due tick reads them again.
+   */
+  private readResourcesInBackground(onCost?: CostListener): void {
+    this.resourceRead ??= this.timed(() => this.readResources(), onCost)
+      .then(
+        () => void (this.resourcesArrived = true),
+        () => undefined,
+      )
+      .finally(() => (this.resourceRead = undefined));
+  }
+
+  /**
+   * A full re-read checks the incremental state: the incremental reader starts again from what the
+   * full read gave, reads the light lists once more, and `missed` counts the differences between the
+   * published state and the full read that the light lists do not explain (see missedDifferences).
+   */
+  async resync(
+    previous: ClusterState,
+    full: FullReader,
+    options: IncrementalOptions,
+  ): Promise<{ reading: Reading; missed: number }> {
+    await this.resourceRead;
+    const lightBefore = this.light;
+    const fullRead = await full.readWithRows(previous);
+    const now = this.clock();
+    this.jobs = new Map(
+      fullRead.state.jobs.map((job) => [
+        job.id,
+        { summary: lightBefore.jobs.get(job.id) ?? summaryOf(job), job, readAt: now },
+      ]),
+    );
+    this.resources = new Map(fullRead.resources.map((row) => [row.id, row]));
+    this.nodes = undefined;
+    const stillThere = { ...previous, jobs: previous.jobs.filter((job) => !fullRead.finals.has(job.id)) };
+    const after = await this.read(stillThere, { ...options, resources: true });
+    const events = await diffClusterChunked(previous, fullRead.state, fullRead.finals);
+    const missed = missedDifferences(events, previous, lightBefore, this.light);
+    const finals = new Map([...fullRead.finals, ...after.finals]);
+    return { reading: { ...after, finals, problem: after.problem ?? fullRead.problem }, missed };
+  }
+
+  private async readJobs(
+    previous: ClusterState,
+    options: IncrementalOptions,
+    finals: Map<number, Job>,
+  ): Promise<{ changed: boolean; problem?: string; cost: { detailsMs: number; details: number; refreshed: number } }> {
+    const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE });
+    const now = this.clock();
+    const plan = planJobReads(this.jobs, previous.jobs, listed, now, options);
+    const detailsStarted = Date.now();
+    const detailed = await detailsOf(this.oar, plan.details);
+    const cost = { detailsMs: Date.now() - detailsStarted, details: plan.details.length, refreshed: plan.refreshed };
+    const before = new Map(
+      [...previous.jobs, ...[...this.jobs.values()].map((known) => known.job)].map((j) => [j.id, j]),
+    );
+    let changed = false;
+    const vanished = [...plan.vanished];
+    const summaries = new Map<number, JobSummary>();
+    const asked = new Set(plan.details);
+    for (const summary of listed) {
+      summaries.set(summary.id, summaryOf(summary));
+      if (!asked.has(summary.id)) continue;
+      const job = detailed.get(summary.id);
+      // Gone between the list and its details: read once more like any vanished job.
+      if (!job) vanished.push(summary.id);
+      else if (isFinal(job)) {
+        finals.set(job.id, job);
+        changed = this.jobs.delete(job.id) || changed;
+      } else {
+        changed ||= !sameAssignment(this.jobs.get(job.id)?.job, job);
+        this.jobs.set(job.id, { summary: summaryOf(summary), job, readAt: now });
+      }
+    }
+    let problem: string | undefined;
+    for (const id of vanished) {
+      const last = before.get(id);
+      if (!last) continue;
+      const verdict = judgeVanished(last, await readVanished(this.oar, id));
+      if ('final' in verdict) {
+        finals.set(id, verdict.final);
+        this.jobs.delete(id);
+        changed = true;
+      } else {
+        changed ||= !sameAssignment(this.jobs.get(id)?.job, verdict.still);
+        this.jobs.set(id, { summary: summaryOf(verdict.still), job: verdict.still, readAt: now });
+        problem ??= verdict.problem;
+      }
+    }
+    this.light = { ...this.light, jobs: summaries };
+    return { changed, problem, cost };
+  }
+
+  /** The light resource list; full rows only for resources not seen before. */
+  private async readResources(): Promise<{ problem?: string }> {
+    const light = await this.oar.resources.list({ limit: READ_PAGE_SIZE });
+    const fresh = newResourceIds(this.resources, light);
+    const fetched = new Map<number, Resource>();
+    let problem: string | undefined;
+    if (fresh.length > FULL_RESOURCE_READS_AT) {
+      const rows = await this.oar.resources.full({ limit: READ_PAGE_SIZE, timeoutMs: FULL_READ_TIMEOUT_MS });
+      for (const row of rows) fetched.set(row.id, row);
+    } else {
+      for (const id of fresh) {
+        try {
+          fetched.set(id, await this.oar.resources.get(id));
+        } catch (err) {
+          // 404: deleted since the list was read; the next list says so.
+          if (!(err instanceof OarNotFoundError))
+            problem ??= `cannot read the new resource ${id}: ${(err as Error).message}`;
+        }
+      }
+    }
+    const merged = mergeResources(this.resources, light, fetched);
+    this.resources = new Map(merged.map((row) => [row.id, row]));
+    this.light = { ...this.light, resources: new Map(light.map((row) => [row.id, row])) };
+    return { problem };
+  }
+}
+
+/** Whether the nodes built from these jobs stay the same: same resources, and both unfinished. */
+function sameAssignment(before: Job | undefined, after: Job): boolean {
+  if (!before) return false;
+  const a = before.resourceIds;
+  const b = after.resourceIds;
+  return a.length === b.length && a.every((id, i) => id === b[i]);
+}

@@ -1,0 +1,125 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { OarClient, type Job } from '@oar-live/oar-client';
+import type { LiveEvent } from '@oar-live/shared';
+import { diffCluster, type ClusterState } from '../../apps/api/src/cluster/differ';
+import { FullReader, IncrementalReader, type Reading } from '../../apps/api/src/cluster/oar-reader';
+import { resetOarSandbox } from '../support/oar-sandbox';
+import { waitFor } from '../support/wait-for';
+
+// The incremental reader and the full reader side by side on the real OAR sandbox: after every
+// change (made with OAR's own commands, not through oar-live) both give exactly the same events.
+
+const script = join(__dirname, '..', '..', 'scripts', 'oar-sandbox');
+const oar = () => new OarClient({ baseUrl: process.env.OAR_SANDBOX_URL!, auth: 'ident', timeoutMs: 10_000 });
+const asAlice = (command: string) =>
+  execFileSync('su', ['alice', '-c', command], { cwd: '/home/alice', encoding: 'utf8' });
+
+class SideBySide {
+  private readonly full = new FullReader(oar());
+  private readonly incremental = new IncrementalReader(oar());
+  private fullState: ClusterState = { nodes: [], jobs: [] };
+  private incrementalState: ClusterState = { nodes: [], jobs: [] };
+
+  /** Both readers once; their events from their own last states. */
+  async read(): Promise<{ full: LiveEvent[]; incremental: LiveEvent[] }> {
+    const full = await this.full.read(this.fullState);
+    const incremental = await this.incremental.read(this.incrementalState, {
+      resources: true,
+      refreshMs: 120_000,
+      tickMs: 2000,
+    });
+    const events = (before: ClusterState, reading: Reading) => diffCluster(before, reading.state, reading.finals);
+    const result = { full: events(this.fullState, full), incremental: events(this.incrementalState, incremental) };
+    this.fullState = full.state;
+    this.incrementalState = incremental.state;
+    return result;
+  }
+
+  /** Both readers fail the same way (a failed read changes neither state). */
+  async bothFail(): Promise<string[]> {
+    const message = (read: Promise<unknown>) =>
+      read.then(
+        () => 'read',
+        (err: Error) => err.name,
+      );
+    return [
+      await message(this.full.read(this.fullState)),
+      await message(
+        this.incremental.read(this.incrementalState, { resources: true, refreshMs: 120_000, tickMs: 2000 }),
+      ),
+    ];
+  }
+}
+
+const jobState = async (id: number) => (await oar().jobs.get(id, { as: 'oar' })).state;
+const types = (events: LiveEvent[]) => events.map((e) => e.type);
+
+describe('incremental reader against the real OAR', () => {
+  beforeAll(() => resetOarSandbox());
+  afterAll(() => {
+    execFileSync('bash', [script, 'start-api'], { stdio: 'ignore' });
+    resetOarSandbox();
+  });
+
+  it('gives the events of the full reader through a job, a node change, a new and a removed node, OAR down', async () => {
+    const both = new SideBySide();
+    const first = await both.read();
+    expect(types(first.incremental)).toEqual(['node.added', 'node.added', 'node.added', 'node.added']);
+    expect(first.incremental).toEqual(first.full);
+
+    // A job's whole life: submitted with oarsub, running, deleted with oardel while OAR's API is down.
+    const id = Number(/OAR_JOB_ID=(\d+)/.exec(asAlice("oarsub -l /nodes=1/core=1,walltime=00:05:00 'sleep 300'"))![1]);
+    await waitFor(async () => (await jobState(id)) === 'Running', { describe: `job ${id} Running` });
+    const running = await both.read();
+    expect(running.incremental).toEqual(running.full);
+    expect(running.incremental).toContainEqual(expect.objectContaining({ type: 'job.added' }));
+    expect(running.incremental).toContainEqual(expect.objectContaining({ type: 'node.changed' }));
+    expect(await both.read()).toEqual({ full: [], incremental: [] });
+
+    // A node state change made with oarnodesetting.
+    execFileSync('oarnodesetting', ['-h', 'node4', '-s', 'Absent'], { stdio: 'ignore' });
+    await waitFor(async () => (await oar().resources.ofNode('node4')).every((r) => r.state === 'Absent'));
+    const absent = await both.read();
+    expect(absent.incremental).toEqual(absent.full);
+    expect(absent.incremental).toEqual([
+      expect.objectContaining({
+        type: 'node.changed',
+        node: expect.objectContaining({ name: 'node4', state: 'Absent' }),
+      }),
+    ]);
+
+    // A new node (no sshd behind it: created Absent, so OAR never starts a job there), then removed.
+    const [created] = await oar().resources.create({ node: 'node9', cpu: 9, core: 99, cpuset: 0 }, { as: 'oar' });
+    await oar().resources.setState(created, 'Absent', { as: 'oar' });
+    await waitFor(async () => (await oar().resources.get(created)).state === 'Absent');
+    const added = await both.read();
+    expect(added.incremental).toEqual(added.full);
+    expect(types(added.incremental)).toEqual(['node.added']);
+    await oar().resources.setState(created, 'Dead', { as: 'oar' });
+    await waitFor(async () => (await oar().resources.get(created)).state === 'Dead');
+    await oar().resources.delete(created, { as: 'oar' });
+    const removed = await both.read();
+    expect(removed.incremental).toEqual(removed.full);
+    expect(types(removed.incremental)).toEqual(['node.removed']);
+
+    // OAR's API goes away in the middle of the job; oardel ends it meanwhile; the API comes back.
+    execFileSync('bash', [script, 'stop-api'], { stdio: 'ignore' });
+    expect(await both.bothFail()).toEqual(['OarUnreachableError', 'OarUnreachableError']);
+    asAlice(`oardel ${id}`);
+    const ended = async () => ['Error', 'Terminated'].includes(await execState(id));
+    await waitFor(ended, { describe: `job ${id} ended` });
+    execFileSync('bash', [script, 'start-api'], { stdio: 'ignore' });
+    const back = await both.read();
+    expect(back.incremental).toEqual(back.full);
+    const removal = back.incremental.find((e) => e.type === 'job.removed') as { job: Job } | undefined;
+    expect(removal?.job).toEqual(expect.objectContaining({ id, state: 'Error' }));
+    expect(types(back.incremental)).toContain('node.changed');
+  });
+});
+
+/** The job's state from oarstat (the API is down). */
+async function execState(id: number): Promise<string> {
+  const out = execFileSync('oarstat', ['-s', '-j', String(id)], { encoding: 'utf8' });
+  return /:\s*(\w+)/.exec(out)?.[1] ?? '';
+}
