@@ -15,10 +15,15 @@ import type { Job, JobState, JobSummary, Resource } from './model';
 export interface JobQuery {
   /** Only jobs in these states (OAR's default for lists: the unfinished ones). */
   state?: JobState | readonly JobState[];
+  /** Only this login's jobs (OAR's `user`). */
+  user?: string;
 }
 
 function listQuery(query: JobQuery): Record<string, string> {
-  return query.state === undefined ? {} : { state: [query.state].flat().join(',') };
+  return {
+    ...(query.state !== undefined && { state: [query.state].flat().join(',') }),
+    ...(query.user !== undefined && { user: query.user }),
+  };
 }
 
 /** `oar.jobs`: read, submit and act on jobs. */

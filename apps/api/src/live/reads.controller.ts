@@ -5,6 +5,7 @@ import type { Snapshot } from '@oar-live/shared';
 import { z } from 'zod';
 import { ReadGuard } from '../auth/guards';
 import { ClusterStateService } from '../cluster/cluster-state.service';
+import { FinishedJobs } from './finished-jobs';
 import { ZodValidationPipe } from '../operations/zod-validation.pipe';
 
 /** `a,b` → ['a','b'], each checked against `allowed`. */
@@ -30,12 +31,18 @@ const jobParams = z.object({
     .transform(Number),
 });
 
-/** REST reads of the current snapshot (this process's copy: no OAR request, no Redis round trip). */
+/**
+ * REST reads of the current snapshot (this process's copy: no OAR request, no Redis round trip);
+ * only a job that is not in it (a finished one) is read from OAR.
+ */
 @ApiTags('cluster')
 @Controller('api')
 @UseGuards(ReadGuard)
 export class ReadsController {
-  constructor(private readonly state: ClusterStateService) {}
+  constructor(
+    private readonly state: ClusterStateService,
+    private readonly finished: FinishedJobs,
+  ) {}
 
   @Get('cluster')
   @ApiOkResponse({ description: 'The current Snapshot: { seq, at, source, nodes, jobs }' })
@@ -84,12 +91,12 @@ export class ReadsController {
   }
 
   @Get('jobs/:id')
-  @ApiOkResponse({ description: 'One unfinished job' })
-  @ApiNotFoundResponse({ description: 'No unfinished job with that id' })
+  @ApiOkResponse({
+    description: 'One job: an unfinished one from the snapshot, a finished one as OAR last recorded it',
+  })
+  @ApiNotFoundResponse({ description: 'OAR has no job with that id' })
   @ApiBadRequestResponse({ description: 'The id is not a positive integer' })
-  job(@Param(new ZodValidationPipe(jobParams)) { id }: z.infer<typeof jobParams>): Job {
-    const job = this.state.current().jobs.find((j) => j.id === id);
-    if (!job) throw new NotFoundException(`job ${id} not found`);
-    return job;
+  async job(@Param(new ZodValidationPipe(jobParams)) { id }: z.infer<typeof jobParams>): Promise<Job> {
+    return this.state.current().jobs.find((j) => j.id === id) ?? this.finished.get(id);
   }
 }

@@ -3,7 +3,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Job } from '@oar-live/oar-client';
 import { LiveController } from '../state/live-controller';
-import { displayJobName, formatDuration } from '../state/job-request';
+import { formatDuration } from '../state/job-request';
 import { tableStyles } from './table-styles';
 
 /**
@@ -61,7 +61,7 @@ export class OarJobDetail extends LitElement {
     if (!this.job) return null;
     const job = { ...this.details.value, ...this.job, events: this.details.value?.events ?? this.job.events };
     return html`<h2>
-        <span>Job ${job.id}${displayJobName(job.name) ? ` · ${displayJobName(job.name)}` : ''}</span>
+        <span>Job ${job.id}${job.name ? ` · ${job.name}` : ''}</span>
         <button @click=${this.close} aria-label="Close details">✕</button>
       </h2>
       <dl>

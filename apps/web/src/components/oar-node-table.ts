@@ -31,6 +31,7 @@ export class OarNodeTable extends DataTable<Node, string> {
     { key: 'busy', label: 'Busy cores', value: (n) => n.busyCores },
     { key: 'total', label: 'Cores', value: (n) => n.totalCores },
     { key: 'jobs', label: 'Jobs', value: (n) => n.jobIds.join(',') },
+    { key: 'planned', label: 'Planned jobs', value: (n) => (n.plannedJobIds ?? []).join(',') },
   ];
 
   constructor() {
@@ -112,7 +113,8 @@ export class OarNodeTable extends DataTable<Node, string> {
       </td>
       <td>${node.busyCores}</td>
       <td>${node.totalCores}</td>
-      <td class="wrap">${node.jobIds.join(', ')}</td>
+      <td class="wrap" data-col="jobs">${node.jobIds.join(', ')}</td>
+      <td class="wrap" data-col="planned">${(node.plannedJobIds ?? []).join(', ')}</td>
     </tr>`;
   }
 
