@@ -261,8 +261,9 @@ describe('every recorded OAR response maps into the domain model without loss', 
           : [],
     );
     const mapped = jobs.map(mapJob);
-    // Not in the recorded samples: resubmittedFrom is read live (test/oar-client/jobs.test.ts), exitSignal below.
-    const liveOnly = ['exitSignal', 'resubmittedFrom'];
+    // Not in the recorded samples: resubmittedFrom is read live (test/oar-client/jobs.test.ts), exitSignal below;
+    // scriptName is oar-live's own (never OAR's).
+    const liveOnly = ['exitSignal', 'resubmittedFrom', 'scriptName'];
     for (const field of Object.keys(JOB_FIELDS).filter((f) => !liveOnly.includes(f))) {
       expect({ field, filled: mapped.some((j) => ![undefined, null, ''].includes(j[field as never])) }).toEqual({
         field,

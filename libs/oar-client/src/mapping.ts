@@ -66,6 +66,7 @@ export const JOB_FIELDS = {
   arrayId: ['array_id'],
   arrayIndex: ['array_index'],
   initialRequest: ['initial_request'],
+  scriptName: [],
 } as const satisfies Record<keyof Job, readonly string[]>;
 
 export const RESOURCE_FIELDS = {

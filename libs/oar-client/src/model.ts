@@ -119,6 +119,11 @@ export interface Node {
   plannedJobIds?: number[];
   /** Idle cores a Waiting job is planned on (disjoint from busyCores). Absent: no job is planned on the node. */
   plannedCores?: number;
+  /**
+   * Why the node is in its state, as the admin who set it through oar-live wrote it. OAR 2.5.9 keeps
+   * no such text: oar-live stores it and shows it while the node stays in that state.
+   */
+  stateReason?: string;
 }
 
 export interface JobEvent {
@@ -173,6 +178,11 @@ export interface Job {
   arrayIndex?: number;
   /** The oarsub command line OAR recorded. */
   initialRequest?: string;
+  /**
+   * For a script uploaded through oar-live: the file's name (OAR only knows the copy it runs,
+   * `./oarapi.subscript.<random>`, as `command`).
+   */
+  scriptName?: string;
 }
 
 /** What OAR's job list (`GET /jobs`) tells about each unfinished job. */

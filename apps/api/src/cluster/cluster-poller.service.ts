@@ -21,6 +21,7 @@ import { IncomingActions } from '../common/incoming-actions';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService, type OarErrorKind } from '../metrics/metrics.service';
+import { ClusterAnnotations } from './cluster-annotations';
 import { ClusterStateService } from './cluster-state.service';
 import { diffClusterChunked, type ClusterState } from './differ';
 import { EventLogService, LeaseLostError } from './event-log.service';
@@ -79,6 +80,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly redis: LiveRedis,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly annotations: ClusterAnnotations,
     // Absent in apps built without CommonModule (the live pipeline's tests): nothing to wait for.
     @Optional() private readonly incoming?: IncomingActions,
   ) {
@@ -257,6 +259,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     // the requests that came meanwhile are answered.
     await nextTurn();
     await this.incoming?.allAnswered();
-    return { state: { nodes: buildNodes(resources, jobs), jobs }, finals, problem };
+    const nodes = buildNodes(resources, jobs);
+    await this.annotations.annotate(nodes, [...jobs, ...finals.values()]);
+    return { state: { nodes, jobs }, finals, problem };
   }
 }

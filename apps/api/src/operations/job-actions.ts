@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { JOB_STATES, OarClient, type SubmitJobRequest } from '@oar-live/oar-client';
+import { ClusterAnnotations } from '../cluster/cluster-annotations';
 import { forEachTarget, type ExecutionContext } from './execution';
 import type { JobTarget, Outcome, PayloadOf } from './operation-job';
 import { OperationStore } from './operation-store';
 import { SUBMISSION_SLACK_MS, isTheSubmit, mayBeTheSubmit } from './submit-reconciliation';
+
+/** What a script sent as a JSON field (not a file) is called. */
+const DEFAULT_SCRIPT_NAME = 'script.sh';
 
 /** job.submit, job.cancel, job.hold, job.resume, as the user's OAR login. */
 @Injectable()
@@ -11,6 +15,7 @@ export class JobActions {
   constructor(
     private readonly oar: OarClient,
     private readonly store: OperationStore,
+    private readonly annotations: ClusterAnnotations,
   ) {}
 
   /**
@@ -25,14 +30,27 @@ export class JobActions {
     if (sentAt) {
       const earlier = await this.findEarlierSubmit(payload.request, as, sentAt);
       if (earlier !== undefined) {
-        await this.store.claimSubmittedJob(earlier);
+        await this.recordSubmitted(context, payload, earlier);
         return { result: { jobId: earlier, recoveredFrom: sentAt }, targets: [String(earlier)] };
       }
     }
     await context.updateData({ sentAt: new Date().toISOString() });
     const submitted = await this.oar.jobs.submit(payload.request, { as });
-    await this.store.claimSubmittedJob(submitted.id);
+    await this.recordSubmitted(context, payload, submitted.id);
     return { result: { jobId: submitted.id, cmdOutput: submitted.cmdOutput }, targets: [String(submitted.id)] };
+  }
+
+  /** Claims the job for this operation and keeps an uploaded script for its owner (see ClusterAnnotations). */
+  private async recordSubmitted(context: ExecutionContext, payload: PayloadOf<'job.submit'>, jobId: number) {
+    await this.store.claimSubmittedJob(jobId);
+    const { script } = payload.request;
+    if (script === undefined) return;
+    const shown = context.data.operation.input as { script?: { fileName?: string | null } };
+    await this.annotations.recordScript(jobId, {
+      fileName: shown.script?.fileName ?? DEFAULT_SCRIPT_NAME,
+      owner: context.data.actor.oarLogin,
+      text: script,
+    });
   }
 
   /**

@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { JobActions } from './job-actions';
 import { JobOwnership } from './job-ownership';
+import { JobScriptController } from './job-script.controller';
 import { JobsController } from './jobs.controller';
 import { NodeActions } from './node-actions';
 import { NodesController } from './nodes.controller';
@@ -73,7 +74,7 @@ export class OperationsWorkerStart implements OnApplicationBootstrap {
     }),
     ClusterModule,
   ],
-  controllers: [JobsController, NodesController, OperationsController],
+  controllers: [JobsController, JobScriptController, NodesController, OperationsController],
   providers: [
     OperationStore,
     OperationAnnouncer,

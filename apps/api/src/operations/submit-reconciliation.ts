@@ -1,4 +1,5 @@
 import type { Job, JobSummary, SubmitJobRequest } from '@oar-live/oar-client';
+import { UPLOADED_SCRIPT_COMMAND } from '../cluster/cluster-annotations';
 
 /**
  * OAR writes `submission_time` in whole seconds, from its own clock: a job accepted for an intent
@@ -6,9 +7,6 @@ import type { Job, JobSummary, SubmitJobRequest } from '@oar-live/oar-client';
  * what the skew measured against OAR's clock does not catch).
  */
 export const SUBMISSION_SLACK_MS = 1500;
-
-/** OAR runs a script upload as a file it writes in the job's directory: `./oarapi.subscript.<random>`. */
-const UPLOADED_SCRIPT_COMMAND = /(^|\/)oarapi\.subscript\.\w+$/;
 
 /** The walltime in seconds a resource request asks for, when it names one (`…,walltime=1:30:00`). */
 export function requestedWalltime(resources: SubmitJobRequest['resources']): number | undefined {
