@@ -21,6 +21,7 @@ import { IncomingActions } from '../common/incoming-actions';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService, type OarErrorKind } from '../metrics/metrics.service';
+import { explainSourceTrouble } from '../common/oar-messages';
 import { ClusterAnnotations } from './cluster-annotations';
 import { ClusterStateService } from './cluster-state.service';
 import { diffClusterChunked, type ClusterState } from './differ';
@@ -49,7 +50,7 @@ interface Reading {
   state: ClusterState;
   finals: Map<number, Job>;
   /** Set when the lists were read but a vanished job could not be: the source is `degraded`. */
-  problem?: string;
+  problem?: { error: string; detail: string };
 }
 
 /**
@@ -197,19 +198,19 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (err) {
       this.failures += 1;
       this.metrics.oarErrors.inc({ kind: errorKind(err) });
-      const error = (err as Error).message;
-      this.logger.warn(`poll failed (${this.failures} in a row): ${error}`);
+      const { message: error, detail } = explainSourceTrouble(err);
+      this.logger.warn(`poll failed (${this.failures} in a row): ${detail}`);
       if (previous.source.status === 'down' && previous.source.error === error) return null;
       // The last poll that read OAR, not the last batch: quiet polls make no batch but prove OAR was up.
       const lastOkAt = previous.source.status === 'down' ? previous.source.lastOkAt : (this.lastReadAt ?? previous.at);
-      return this.append([{ type: 'source.status', status: 'down', error, lastOkAt }], at);
+      return this.append([{ type: 'source.status', status: 'down', error, detail, lastOkAt }], at);
     } finally {
       this.metrics.pollDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
     this.failures = 0;
     this.lastReadAt = at;
     const source: SourceStatus = reading.problem
-      ? { status: 'degraded', error: reading.problem, lastOkAt: at }
+      ? { status: 'degraded', ...reading.problem, lastOkAt: at }
       : { status: 'up', lastOkAt: at };
     const events: LiveEvent[] = [];
     if (previous.source.status !== source.status || previous.source.error !== source.error) {
@@ -239,7 +240,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     const resources = await this.oar.resources.full();
     const listed = new Set(jobs.map((job) => job.id));
     const finals = new Map<number, Job>();
-    let problem: string | undefined;
+    let problem: Reading['problem'];
     for (const gone of previous.jobs.filter((job) => !listed.has(job.id))) {
       try {
         const job = await this.oar.jobs.get(gone.id, { as: 'oar' });
@@ -250,7 +251,10 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
           finals.set(gone.id, gone);
         } else {
           jobs.push(gone);
-          problem = `cannot read the final state of job ${gone.id}: ${(err as Error).message}`;
+          problem = {
+            error: `The final state of job ${gone.id} could not be read from OAR yet: it is shown as last seen.`,
+            detail: (err as Error).message,
+          };
         }
       }
     }

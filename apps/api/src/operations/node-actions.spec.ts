@@ -1,5 +1,6 @@
 import { OarHttpError, type OarClient, type Resource } from '@oar-live/oar-client';
 import type { Operation, TargetResult } from '@oar-live/shared';
+import type { ClusterAnnotations } from '../cluster/cluster-annotations';
 import type { ExecutionContext } from './execution';
 import { NodeActions, planNodeRows } from './node-actions';
 
@@ -73,7 +74,11 @@ describe('NodeActions.delete', () => {
         },
       },
     };
-    return { calls, actions: new NodeActions(oar as unknown as OarClient) };
+    const annotations = { forgetStateReason: async (node: string) => void calls.push(`forget reason of ${node}`) };
+    return {
+      calls,
+      actions: new NodeActions(oar as unknown as OarClient, annotations as unknown as ClusterAnnotations),
+    };
   }
 
   it('sets a resource Dead again and retries when OAR refuses to delete it as not Dead', async () => {
@@ -87,6 +92,6 @@ describe('NodeActions.delete', () => {
     expect(outcome.results).toEqual([
       { target: 'n1', ok: true, result: { deletedResourceIds: [1, 2], cancelledJobIds: [] } },
     ]);
-    expect(calls).toEqual(['delete 1', 'refused 2', 'state 2 Dead', 'delete 2']);
+    expect(calls).toEqual(['delete 1', 'refused 2', 'state 2 Dead', 'delete 2', 'forget reason of n1']);
   });
 });

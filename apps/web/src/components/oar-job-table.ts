@@ -2,6 +2,7 @@ import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Job } from '@oar-live/oar-client';
 import { formatDuration } from '../state/job-request';
+import { commandOf } from '../state/job-text';
 import { jobColor } from '../state/node-style';
 import { DataTable, type Column } from './data-table';
 
@@ -62,7 +63,7 @@ export class OarJobTable extends DataTable<Job, number> {
       (!user || job.user === user) &&
       (!queue || job.queue === queue) &&
       (!needle ||
-        `${job.id} ${job.name ?? ''} ${job.command} ${job.user} ${job.nodes.join(' ')}`.toLowerCase().includes(needle))
+        `${job.id} ${job.name ?? ''} ${commandOf(job)} ${job.user} ${job.nodes.join(' ')}`.toLowerCase().includes(needle))
     );
   }
 

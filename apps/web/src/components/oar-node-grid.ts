@@ -365,7 +365,8 @@ export function describeNode(node: Node): string {
   const planned = node.plannedJobIds?.length
     ? `\nplanned for waiting ${node.plannedJobIds.length > 1 ? 'jobs' : 'job'} ${node.plannedJobIds.join(', ')}`
     : '';
-  return `${node.name} ${style.icon} ${node.state}\n${node.busyCores}/${node.totalCores} cores busy · ${jobs}${planned}`;
+  const reason = node.stateReason ? ` (${node.stateReason})` : '';
+  return `${node.name} ${style.icon} ${node.state}${reason}\n${node.busyCores}/${node.totalCores} cores busy · ${jobs}${planned}`;
 }
 
 function drawShape(ctx: CanvasRenderingContext2D, shape: Shape, x: number, y: number, size: number, color: string) {

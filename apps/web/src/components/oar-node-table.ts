@@ -27,7 +27,7 @@ export class OarNodeTable extends DataTable<Node, string> {
   protected readonly noun = 'nodes';
   protected readonly columns: Column<Node>[] = [
     { key: 'name', label: 'Name', value: (n) => n.name },
-    { key: 'state', label: 'State', value: (n) => n.state },
+    { key: 'state', label: 'State', value: (n) => `${n.state} ${n.stateReason ?? ''}` },
     { key: 'busy', label: 'Busy cores', value: (n) => n.busyCores },
     { key: 'total', label: 'Cores', value: (n) => n.totalCores },
     { key: 'jobs', label: 'Jobs', value: (n) => n.jobIds.join(',') },
@@ -110,6 +110,7 @@ export class OarNodeTable extends DataTable<Node, string> {
       <td>${node.name}</td>
       <td data-col="state">
         <span style="color: var(${style.colorVar})" aria-hidden="true">${style.icon}</span> ${node.state}
+        ${node.stateReason ? html`<span class="muted" data-col="reason">· ${node.stateReason}</span>` : null}
       </td>
       <td>${node.busyCores}</td>
       <td>${node.totalCores}</td>
