@@ -118,8 +118,12 @@ describe('job actions', () => {
       ['99999', false],
       [String(second), true],
     ]);
-    expect(operation.results![1].error).toMatchObject({ status: 400, message: expect.stringMatching(/Oardel/) });
-    expect(operation.error!.message).toMatch(/^1 of 3 targets failed: 99999: /);
+    expect(operation.results![1].error).toEqual({
+      status: 400,
+      message: 'Job 99999 could not be cancelled: OAR has no such job of this user.',
+      detail: expect.stringMatching(/^400 Oardel error: .*oardel 99999/s),
+    });
+    expect(operation.error!.message).toBe(`1 of 3 failed. ${operation.results![1].error!.message}`);
   }, 120000);
 
   it('holds and resumes a waiting job', async () => {

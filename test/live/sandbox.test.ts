@@ -106,7 +106,8 @@ describe('live pipeline against the real OAR sandbox', () => {
         'source down',
       );
       expect(down).toMatchObject({
-        error: expect.stringMatching(/unreachable|refused|ECONNREFUSED/i),
+        error: 'OAR cannot be reached: the cluster shown is as last read.',
+        detail: expect.stringMatching(/unreachable|refused|ECONNREFUSED/i),
         lastOkAt: expect.any(String),
       });
     } finally {

@@ -197,7 +197,9 @@ describe('web app end to end (real API, Redis and OAR sandbox)', () => {
     sandbox('stop-api');
     try {
       await page
-        .locator('oar-stale-banner', { hasText: /OAR is unreachable.*Data is \d+ s old/ })
+        .locator('oar-stale-banner', {
+          hasText: /OAR cannot be reached: the cluster shown is as last read\. Data is \d+ s old/,
+        })
         .waitFor({ timeout: 90_000 });
       await screenshot('wall-stale-1920x1080');
     } finally {

@@ -70,8 +70,10 @@ export function explainSourceTrouble(err: unknown): Explained {
   const reason = transportReason(err);
   const message = reason
     ? `${reason[0].toUpperCase()}${reason.slice(1)}: the cluster shown is as last read.`
-    : err instanceof OarHttpError
-      ? `OAR answered with an error (HTTP ${err.status}): the cluster shown is as last read.`
-      : 'OAR could not be read: the cluster shown is as last read.';
+    : err instanceof OarHttpError && (err.status === 401 || err.status === 403)
+      ? `OAR refused oar-live's login (HTTP ${err.status}): check OAR_AUTH and its password; the cluster shown is as last read.`
+      : err instanceof OarHttpError
+        ? `OAR answered with an error (HTTP ${err.status}): the cluster shown is as last read.`
+        : 'OAR could not be read: the cluster shown is as last read.';
   return { message, detail: err instanceof Error ? err.message : String(err) };
 }
