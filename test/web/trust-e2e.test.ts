@@ -7,6 +7,7 @@ import { identClient } from '../oar-client/sandbox-clients';
 import { resetOarSandbox } from '../support/oar-sandbox';
 import { waitFor } from '../support/wait-for';
 import { startApiProcess } from './support/api-process';
+import { openRoute, signIn as signInAs } from './support/app-page';
 import { launchChromium, type Browser } from './support/web-harness';
 
 const root = join(__dirname, '..', '..');
@@ -44,16 +45,7 @@ describe('trustworthy data in the browser (real API and OAR sandbox)', () => {
     return (await fetch(`${api.url}/api/cluster`)).json() as Promise<{ nodes: Node[]; jobs: Job[] }>;
   }
 
-  /** Opens a route and waits until the app holds live data. */
-  async function go(path: string): Promise<void> {
-    await page.goto(`${api.url}${path}`);
-    await page.waitForFunction(() => {
-      const app = document.querySelector('oar-app') as unknown as {
-        services?: { live: { connection: string; snapshot: unknown } };
-      };
-      return app?.services?.live.connection === 'connected' && app.services.live.snapshot !== null;
-    });
-  }
+  const go = (path: string) => openRoute(page, `${api.url}${path}`);
 
   async function token(username: string, password: string): Promise<string> {
     const res = await fetch(`${api.url}/api/auth/login`, {
@@ -86,16 +78,7 @@ describe('trustworthy data in the browser (real API and OAR sandbox)', () => {
     );
   }
 
-  async function signIn(name: string, password: string): Promise<void> {
-    const menu = page.locator('oar-session-menu');
-    if (await menu.getByRole('button', { name: 'Sign out' }).count())
-      await menu.getByRole('button', { name: 'Sign out' }).click();
-    await menu.getByRole('button', { name: 'Sign in' }).click();
-    await menu.getByLabel('User', { exact: true }).fill(name);
-    await menu.getByLabel('Password').fill(password);
-    await menu.getByRole('button', { name: 'Sign in' }).click();
-    await menu.getByText(`Signed in as ${name}`).waitFor();
-  }
+  const signIn = (name: string, password: string) => signInAs(page, name, password);
 
   const tile = (name: string) =>
     page.evaluate((n) => {
