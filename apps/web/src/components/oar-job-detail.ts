@@ -73,7 +73,10 @@ export class OarJobDetail extends LitElement {
         <dt>User / queue</dt>
         <dd>${job.user} / ${job.queue}</dd>
         <dt>Command</dt>
-        <dd data-field="command"><pre>${commandOf(job)}</pre>${this.scriptView(job)}</dd>
+        <dd data-field="command">
+          <pre>${commandOf(job)}</pre>
+          ${this.scriptView(job)}
+        </dd>
         <dt>Resources</dt>
         <dd>${job.wantedResources ?? ''} ${job.resourceIds.length ? `(ids ${job.resourceIds.join(', ')})` : ''}</dd>
         <dt>Nodes</dt>
@@ -82,8 +85,11 @@ export class OarJobDetail extends LitElement {
           job.plannedNodes?.length
             ? html`<dt>Planned on</dt>
                 <dd data-field="planned">
-                  ${job.plannedNodes.join(', ')} (not started${
-                    job.scheduledStart ? `; OAR plans to start it at ${new Date(job.scheduledStart).toLocaleString()}` : ''
+                  ${job.plannedNodes.join(', ')} (not
+                  started${
+                    job.scheduledStart
+                      ? `; OAR plans to start it at ${new Date(job.scheduledStart).toLocaleString()}`
+                      : ''
                   })
                 </dd>`
             : null

@@ -63,7 +63,9 @@ export class OarJobTable extends DataTable<Job, number> {
       (!user || job.user === user) &&
       (!queue || job.queue === queue) &&
       (!needle ||
-        `${job.id} ${job.name ?? ''} ${commandOf(job)} ${job.user} ${job.nodes.join(' ')}`.toLowerCase().includes(needle))
+        `${job.id} ${job.name ?? ''} ${commandOf(job)} ${job.user} ${job.nodes.join(' ')}`
+          .toLowerCase()
+          .includes(needle))
     );
   }
 

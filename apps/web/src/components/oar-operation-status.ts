@@ -57,7 +57,14 @@ export class OarOperationStatus extends LitElement {
       ${
         op.error
           ? html`<div class="error" role="alert">${op.error.message}</div>
-              ${op.error.detail ? html`<details><summary>Details</summary><pre>${op.error.detail}</pre></details>` : null}`
+              ${
+                op.error.detail
+                  ? html`<details>
+                      <summary>Details</summary>
+                      <pre>${op.error.detail}</pre>
+                    </details>`
+                  : null
+              }`
           : null
       }
       ${
