@@ -220,4 +220,28 @@ describe('trustworthy data in the browser (real API and OAR sandbox)', () => {
     await cell.waitFor();
     expect(await cell.textContent()).not.toMatch(/oardodo|oardel/);
   });
+
+  it('a node where a waiting job is only planned is not busy: retiring it is accepted and done', async () => {
+    const three = await oar.jobs.submit(
+      { command: 'sleep 600', resources: '/nodes=3/core=2,walltime=00:20:00' },
+      { as: 'alice' },
+    );
+    const four = await oar.jobs.submit(
+      { command: 'sleep 5', resources: '/nodes=4/core=2,walltime=00:01:00' },
+      { as: 'bob' },
+    );
+    const idle = await waitFor(
+      async () =>
+        (await cluster()).nodes.find(
+          (node) => node.jobIds.length === 0 && node.plannedJobIds?.includes(four.id) && node.plannedCores === 2,
+        ),
+      { describe: `a node with no job, planned for job ${four.id}`, timeoutMs: 45_000 },
+    );
+    const root = await token('root', 'root-trust-pw');
+    const res = await call('DELETE', `/api/nodes/${idle.name}`, root);
+    expect(res.status).toBe(202);
+    expect(await settled((res.body.operation as { id: string }).id, root)).toMatchObject({ state: 'succeeded' });
+    await oar.jobs.cancel(three.id, { as: 'alice' });
+    await oar.jobs.cancel(four.id, { as: 'bob' });
+  });
 });
