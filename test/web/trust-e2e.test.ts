@@ -231,11 +231,17 @@ describe('trustworthy data in the browser (real API and OAR sandbox)', () => {
       { as: 'bob' },
     );
     const idle = await waitFor(
-      async () =>
-        (await cluster()).nodes.find(
-          (node) => node.jobIds.length === 0 && node.plannedJobIds?.includes(four.id) && node.plannedCores === 2,
-        ),
-      { describe: `a node with no job, planned for job ${four.id}`, timeoutMs: 45_000 },
+      async () => {
+        const snapshot = await cluster();
+        const runs = snapshot.jobs.find((job) => job.id === three.id)?.state === 'Running';
+        return (
+          runs &&
+          snapshot.nodes.find(
+            (node) => node.jobIds.length === 0 && node.plannedJobIds?.includes(four.id) && node.plannedCores === 2,
+          )
+        );
+      },
+      { describe: `job ${three.id} running and a node with no job, planned for job ${four.id}`, timeoutMs: 45_000 },
     );
     const root = await token('root', 'root-trust-pw');
     const res = await call('DELETE', `/api/nodes/${idle.name}`, root);
