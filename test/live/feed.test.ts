@@ -227,7 +227,7 @@ describe('live feed', () => {
     const anonymous = subscribe(api.url);
     expect((await anonymous.connectError()).message).toMatch(/reading needs a login token/);
     const forged = subscribe(api.url, { token: 'not-a-token' });
-    expect((await forged.connectError()).message).toBe('the token is invalid or expired');
+    expect((await forged.connectError()).message).toBe('the token is invalid, expired or revoked');
     expect((await get(`${api.url}/api/events`)).status).toBe(401);
   });
 

@@ -1,5 +1,7 @@
 import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { openApiSchema } from '../common/openapi';
 import {
   HealthCheckService,
   HealthIndicatorService,
@@ -20,6 +22,8 @@ export interface HealthBody {
   redis: { status: 'up' | 'down'; message?: string };
 }
 
+const HEALTH = openApiSchema(z.looseObject({ status: z.enum(['ok', 'error']) }));
+
 @ApiTags('operability')
 @Controller('api/health')
 export class HealthController {
@@ -31,8 +35,11 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ description: '{ status: "ok", oar: { status: "up" }, redis: { status: "up" } }' })
-  @ApiServiceUnavailableResponse({ description: 'Same shape, status "error"; the dependency that is down says why' })
+  @ApiOkResponse({ description: '{ status: "ok", oar: { status: "up" }, redis: { status: "up" } }', schema: HEALTH })
+  @ApiServiceUnavailableResponse({
+    description: 'Same shape, status "error"; the dependency that is down says why',
+    schema: HEALTH,
+  })
   async check(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthBody> {
     let result: HealthCheckResult;
     try {

@@ -11,6 +11,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { describeZodError } from '../operations/zod-validation.pipe';
 import { batchReusingParser } from './batch-parser';
 import { LiveFeed, parseSince, type FeedStart } from './live-feed.service';
+import { LiveSessions } from './live-sessions';
 import {
   filterBatch,
   filterSnapshot,
@@ -80,6 +81,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     private readonly feed: LiveFeed,
     private readonly auth: AuthService,
     private readonly metrics: MetricsService,
+    private readonly sessions: LiveSessions,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.origins = allowedOrigins(config);
@@ -111,7 +113,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     if (!access.allowed) throw new Error(access.reason);
     const resumeAt = parseSince(since, 'auth.since');
     if (typeof resumeAt === 'object') throw new Error(resumeAt.error);
-    socket.data = { since: resumeAt, user: access.user?.name ?? null };
+    socket.data = { since: resumeAt, user: access.user?.name ?? null, token: access.user ? token : undefined };
   }
 
   async handleConnection(socket: Socket): Promise<void> {
@@ -120,6 +122,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     socket.on('subscribe', (body: unknown, ack?: unknown) => this.subscribe(socket, body, ack));
     socket.on('disconnect', () => this.countSubscribers());
     this.countSubscribers();
+    const stopWatching = await this.sessions.track(socket.data.token as string | undefined, (reason) => {
+      socket.emit('session.ended', { reason });
+      socket.disconnect();
+    });
+    socket.on('disconnect', stopWatching);
     await this.feed.resume(socket.data.since as number | undefined, (start) => this.start(socket, start));
   }
 

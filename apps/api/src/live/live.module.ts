@@ -3,6 +3,7 @@ import { ClusterModule } from '../cluster/cluster.module';
 import { FinishedJobs } from './finished-jobs';
 import { LiveFeed } from './live-feed.service';
 import { LiveGateway } from './live.gateway';
+import { LiveSessions } from './live-sessions';
 import { ReadsController } from './reads.controller';
 import { SseController } from './sse.controller';
 
@@ -10,6 +11,6 @@ import { SseController } from './sse.controller';
 @Module({
   imports: [ClusterModule],
   controllers: [SseController, ReadsController],
-  providers: [LiveFeed, LiveGateway, FinishedJobs],
+  providers: [LiveFeed, LiveGateway, LiveSessions, FinishedJobs],
 })
 export class LiveModule {}

@@ -10,18 +10,21 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi';
 import type { Batch, Snapshot } from '@oar-live/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
-import { ReadGuard } from '../auth/guards';
+import { bearerToken, ReadGuard } from '../auth/guards';
 import { ClusterStateService } from '../cluster/cluster-state.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { LiveFeed, parseSince } from './live-feed.service';
+import { LiveSessions } from './live-sessions';
 
 /** Bytes an SSE client may leave unread before it is cut off (it reconnects with Last-Event-ID). */
 export const MAX_SSE_BACKLOG_BYTES = 4 * 1024 * 1024;
 const KEEPALIVE_MS = 25_000;
+const SEQ = { type: 'string', pattern: '^\\d+$' } as const;
 
 function sseMessage(event: 'changes' | 'snapshot', payload: Batch | Snapshot): string {
   return `id: ${payload.seq}\nevent: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
@@ -43,6 +46,7 @@ export class SseController implements OnModuleDestroy {
     private readonly state: ClusterStateService,
     private readonly feed: LiveFeed,
     private readonly metrics: MetricsService,
+    private readonly sessions: LiveSessions,
   ) {
     this.subscriptions = [
       state.batches$.subscribe((batch) => this.send(() => sseMessage('changes', batch))),
@@ -61,15 +65,24 @@ export class SseController implements OnModuleDestroy {
   @Get()
   @UseGuards(ReadGuard)
   @ApiProduces('text/event-stream')
-  @ApiQuery({ name: 'since', required: false, description: 'resume after this seq (missed batches, else a snapshot)' })
-  @ApiHeader({
-    name: 'Last-Event-ID',
+  @ApiQuery({
+    name: 'since',
     required: false,
+    description: 'resume after this seq (missed batches, else a snapshot)',
+    schema: SEQ,
+  })
+  @ApiHeader({
+    // As Nest's @Headers('last-event-id') names it, so it is one parameter.
+    name: 'last-event-id',
+    required: false,
+    schema: SEQ,
     description: 'resume after this seq (sent by EventSource on reconnect)',
   })
   @ApiOkResponse({
-    description: '`event: snapshot` or the missed `event: changes`, then live `event: changes`; `id:` is the seq',
+    description:
+      '`event: snapshot` or the missed `event: changes`, then live `event: changes`; `id:` is the seq; `event: session.ended` (data: `{reason}`) when the token expires or is revoked, then the stream ends',
   })
+  @ApiErrors([400, 'since or Last-Event-ID is not a seq, or an unknown query parameter'], 401)
   async events(
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
@@ -94,7 +107,12 @@ export class SseController implements OnModuleDestroy {
       'X-Accel-Buffering': 'no',
     });
     res.flushHeaders();
+    const stopWatching = await this.sessions.track(bearerToken(request), (reason) => {
+      this.clients.delete(res);
+      res.end(`event: session.ended\ndata: ${JSON.stringify({ reason })}\n\n`);
+    });
     req.on('close', () => {
+      stopWatching();
       this.clients.delete(res);
       this.countClients();
     });

@@ -1,23 +1,16 @@
 import { Controller, ForbiddenException, Get, NotFoundException, Param, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { hasRole, type AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles, RolesGuard } from '../auth/guards';
 import { ClusterAnnotations, SCRIPT_RETENTION_SECONDS } from '../cluster/cluster-annotations';
-import { jobIdParam } from './action-requests';
+import { ApiErrors, ApiParamsOf } from '../common/openapi';
+import { jobIdParams } from './action-requests';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
 /** The script a job runs, for the user who uploaded it and admins only (never in operation records). */
 @ApiTags('actions')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'no or bad token' })
+@ApiErrors(401)
 @Controller('api/jobs')
 @UseGuards(RolesGuard)
 @Roles('user')
@@ -27,10 +20,14 @@ export class JobScriptController {
   @Get(':id/script')
   @ApiOperation({ summary: `The script uploaded for a job (kept ${SCRIPT_RETENTION_SECONDS / 86400} days)` })
   @ApiOkResponse({ description: '{ fileName, text }' })
-  @ApiForbiddenResponse({ description: 'the job is another user’s' })
-  @ApiNotFoundResponse({ description: 'no script uploaded through oar-live is kept for the job' })
+  @ApiParamsOf(jobIdParams)
+  @ApiErrors(
+    [400, 'the id is not a positive integer'],
+    [403, 'the job is another user’s'],
+    [404, 'no script uploaded through oar-live is kept for the job'],
+  )
   async script(
-    @Param('id', new ZodValidationPipe(jobIdParam)) id: number,
+    @Param(new ZodValidationPipe(jobIdParams)) { id }: { id: number },
     @CurrentUser() user: AuthUser,
   ): Promise<{ fileName: string; text: string }> {
     const script = await this.annotations.script(id);

@@ -16,12 +16,33 @@ const RESOURCE_REQUEST = new RegExp(`^${RESOURCE_GROUP}(?:\\+${RESOURCE_GROUP})*
 /** HH:MM:SS (hours unbounded), HH:MM, or plain seconds. */
 const WALLTIME = /^(?:(\d{1,4}):([0-5]?\d)(?::([0-5]?\d))?|(\d{1,7}))$/;
 
-/** C0 control characters other than tab and newline, and DEL: never meaningful in a command. */
-const noControlChars = (text: string) =>
-  ![...text].some((char) => {
-    const code = char.charCodeAt(0);
-    return (code < 0x20 && code !== 0x09 && code !== 0x0a) || code === 0x7f;
+/**
+ * C0 control characters other than tab and newline, DEL, and C1 controls (U+0080–U+009F): never
+ * meaningful in a command, and some terminals act on them.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHAR = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u;
+/**
+ * Bidirectional overrides, embeddings and isolates (and the marks): they make a command display
+ * differently from what the shell runs ("Trojan Source").
+ */
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/** Refuses control and bidi characters, naming the first one found by its code point. */
+const plainText = <T extends z.ZodType<string>>(schema: T) =>
+  schema.superRefine((text, ctx) => {
+    const control = CONTROL_CHAR.exec(text)?.[0];
+    const bidi = BIDI_CONTROL.exec(text)?.[0];
+    if (control !== undefined)
+      ctx.addIssue({ code: 'custom', message: `must not contain control characters (found ${codePoint(control)})` });
+    else if (bidi !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must not contain bidirectional text controls, which hide what runs (found ${codePoint(bidi)})`,
+      });
   });
+
+const codePoint = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 const resources = z
   .string()
@@ -52,13 +73,9 @@ const listOf = (item: z.ZodString) =>
 /** Every field a submit may carry; anything else is refused (strict). Multipart fields arrive as strings. */
 export const submitSchema = z
   .object({
-    command: z
-      .string()
-      .trim()
-      .min(1, 'must not be empty')
-      .max(4096, 'is too long (4096 characters at most)')
-      .refine(noControlChars, 'must not contain control characters')
-      .optional(),
+    command: plainText(
+      z.string().trim().min(1, 'must not be empty').max(4096, 'is too long (4096 characters at most)'),
+    ).optional(),
     script: z.string().optional(),
     resources: resources.optional(),
     walltime: walltime.optional(),
@@ -72,13 +89,9 @@ export const submitSchema = z
       .trim()
       .regex(/^\w{1,32}$/, 'must be a queue name (letters, digits, _)')
       .optional(),
-    properties: z
-      .string()
-      .trim()
-      .min(1, 'must not be empty')
-      .max(1024, 'is too long (1024 characters at most)')
-      .refine(noControlChars, 'must not contain control characters')
-      .optional(),
+    properties: plainText(
+      z.string().trim().min(1, 'must not be empty').max(1024, 'is too long (1024 characters at most)'),
+    ).optional(),
     types: listOf(z.string())
       .refine((list) => list.length <= 16, 'has more than 16 types')
       .refine(
