@@ -16,7 +16,7 @@ describe('operations under faults', () => {
     processes.push(api);
     return api;
   };
-  const jobsNamed = async (prefix: string) => (await allJobs(oar)).filter((job) => job.name?.startsWith(`${prefix}.`));
+  const jobsNamed = async (name: string) => (await allJobs(oar)).filter((job) => job.name === name);
   const submitBody = (name: string) => ({ command: 'echo done', resources: '/core=1', walltime: '00:01:00', name });
 
   beforeAll(() => resetOarSandbox(), 60_000);

@@ -66,10 +66,11 @@ describe('OAR_AUTH=basic', () => {
         [...sub.snapshots.map((s) => s.source), ...sub.batches.flatMap((b) => b.events)].find(
           // Not the placeholder a subscriber may see before the first poll has ended.
           (e) => 'status' in e && e.status === 'down' && e.error !== EMPTY_SOURCE.error,
-        ) as { error?: string } | undefined,
+        ) as { error?: string; detail?: string } | undefined,
       'source down',
     );
-    expect(down.error).toMatch(/not authorized|could not verify/i);
+    expect(down.error).toMatch(/^OAR refused oar-live's login \(HTTP 401\): check OAR_AUTH/);
+    expect(down.detail).toMatch(/not authorized|could not verify/i);
     expect(sub.batches.flatMap((b) => b.events).some((e) => e.type.endsWith('.removed'))).toBe(false);
   });
 });

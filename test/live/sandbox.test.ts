@@ -58,6 +58,14 @@ describe('live pipeline against the real OAR sandbox', () => {
     expect(mine.some((e) => e.type === 'job.changed' && e.job.state === 'Running')).toBe(true);
     expect(removed).toMatchObject({ job: { id, state: 'Terminated', exitCode: 0 } });
     expectNoGap(sub.batches, sub.snapshots[0].seq);
+    const finished = await fetch(`${api.url}/api/jobs/${id}`);
+    expect(finished.status).toBe(200);
+    expect(await finished.json()).toMatchObject({ id, state: 'Terminated', exitCode: 0, command: 'sleep 2' });
+    const unknown = await fetch(`${api.url}/api/jobs/${id + 1000}`);
+    expect([unknown.status, ((await unknown.json()) as { message: string }).message]).toEqual([
+      404,
+      `job ${id + 1000} does not exist`,
+    ]);
   });
 
   it('reports a resource set Absent as node.changed, and back', async () => {
@@ -98,7 +106,8 @@ describe('live pipeline against the real OAR sandbox', () => {
         'source down',
       );
       expect(down).toMatchObject({
-        error: expect.stringMatching(/unreachable|refused|ECONNREFUSED/i),
+        error: 'OAR cannot be reached: the cluster shown is as last read.',
+        detail: expect.stringMatching(/unreachable|refused|ECONNREFUSED/i),
         lastOkAt: expect.any(String),
       });
     } finally {

@@ -6,6 +6,7 @@ import type { Locator, Page } from 'playwright-core';
 import { resetOarSandbox } from '../support/oar-sandbox';
 import { waitFor } from '../support/wait-for';
 import { startApiProcess } from './support/api-process';
+import { openRoute, signIn as signInAs } from './support/app-page';
 import { SCREENSHOT_DIR, launchChromium, type Browser } from './support/web-harness';
 
 const root = join(__dirname, '..', '..');
@@ -41,27 +42,9 @@ describe('web app end to end (real API, Redis and OAR sandbox)', () => {
     resetOarSandbox();
   }, 60_000);
 
-  async function signIn(name: string, password: string): Promise<void> {
-    const menu = page.locator('oar-session-menu');
-    if (await menu.getByRole('button', { name: 'Sign out' }).count())
-      await menu.getByRole('button', { name: 'Sign out' }).click();
-    await menu.getByRole('button', { name: 'Sign in' }).click();
-    await menu.getByLabel('User', { exact: true }).fill(name);
-    await menu.getByLabel('Password').fill(password);
-    await menu.getByRole('button', { name: 'Sign in' }).click();
-    await menu.getByText(`Signed in as ${name}`).waitFor();
-  }
+  const signIn = (name: string, password: string) => signInAs(page, name, password);
 
-  /** Opens a route and waits until the app holds live data. */
-  async function go(path: string): Promise<void> {
-    await page.goto(`${api.url}${path}`);
-    await page.waitForFunction(() => {
-      const app = document.querySelector('oar-app') as unknown as {
-        services?: { live: { connection: string; snapshot: unknown } };
-      };
-      return app?.services?.live.connection === 'connected' && app.services.live.snapshot !== null;
-    });
-  }
+  const go = (path: string) => openRoute(page, `${api.url}${path}`);
 
   const jobRow = (name: string): Locator => page.locator('oar-job-table tbody tr', { hasText: name });
   const stateOf = async (row: Locator) => (await row.locator('[data-col=state]').textContent())?.trim();
@@ -197,7 +180,9 @@ describe('web app end to end (real API, Redis and OAR sandbox)', () => {
     sandbox('stop-api');
     try {
       await page
-        .locator('oar-stale-banner', { hasText: /OAR is unreachable.*Data is \d+ s old/ })
+        .locator('oar-stale-banner', {
+          hasText: /OAR cannot be reached: the cluster shown is as last read\. Data is \d+ s old/,
+        })
         .waitFor({ timeout: 90_000 });
       await screenshot('wall-stale-1920x1080');
     } finally {

@@ -92,6 +92,38 @@ describe('web elements in Chromium', () => {
       expect(await page.locator('#subject [role=status]').textContent()).toContain('Dead');
     });
 
+    it('hatches a core only planned for a waiting job in its colour, counts it apart from busy ones and names the job', async () => {
+      const planned = makeNode('node1');
+      planned.resources[1] = { ...planned.resources[1], plannedJobIds: [9] };
+      const node = { ...planned, plannedJobIds: [9], plannedCores: 1, stateReason: 'spare' };
+      await mount('oar-node-grid', { nodes: [node], tileSize: 80 });
+      expect(await appearance('node1')).toMatchObject({ busyCores: 0, hatchedCores: 1 });
+      const colours = await page.evaluate(() => {
+        const canvas = document.getElementById('subject')!.shadowRoot!.querySelector('canvas')!;
+        const dpr = devicePixelRatio;
+        const cell = (x: number) => {
+          const data = canvas.getContext('2d')!.getImageData(x * dpr, 30 * dpr, 30 * dpr, 40 * dpr).data;
+          const seen = new Set<string>();
+          for (let i = 0; i < data.length; i += 4) seen.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+          return seen;
+        };
+        const probe = document.createElement('canvas').getContext('2d')!;
+        probe.fillStyle = `hsl(${Math.round((9 * 137.508) % 360)} 70% 45%)`;
+        probe.fillRect(0, 0, 1, 1);
+        const job = [...probe.getImageData(0, 0, 1, 1).data.slice(0, 3)].join(',');
+        return { idle: cell(5).has(job), planned: cell(42).has(job) };
+      });
+      expect(colours).toEqual({ idle: false, planned: true });
+      const canvas = page.locator('#subject canvas');
+      await canvas.focus();
+      await page.keyboard.press('Home');
+      const status = page.locator('#subject [role=status]');
+      await status.filter({ hasText: 'node1' }).waitFor();
+      expect(await status.textContent()).toMatch(
+        /Alive \(spare\)\s+0\/2 cores busy · no jobs\s+planned for waiting job 9/,
+      );
+    });
+
     it('redraws a node whose state changed', async () => {
       await mount('oar-node-grid', { nodes, tileSize: 80, flash: true });
       await setProps({ nodes: [makeNode('node1', { state: 'Absent' }), ...nodes.slice(1)] });
@@ -162,7 +194,7 @@ describe('web elements in Chromium', () => {
     await mount('oar-summary', {
       summary: {
         nodesByState: { Alive: 3, Dead: 1 },
-        cores: { total: 8, busy: 2, free: 4, unavailable: 2 },
+        cores: { total: 8, busy: 2, planned: 1, free: 3, unavailable: 2 },
         jobsByState: { Running: 1 },
         jobsByQueue: { default: 1 },
       },
@@ -170,7 +202,7 @@ describe('web elements in Chromium', () => {
     const text = (await page.locator('#subject section').allInnerTexts()).join(' ').replace(/\s+/g, ' ');
     expect(text).toContain('Alive 3');
     expect(text).toContain('Dead 1');
-    expect(text).toContain('Busy 2 Free 4 Unavailable 2 Total 8');
+    expect(text).toContain('Busy 2 Planned 1 Free 3 Unavailable 2 Total 8');
     expect(text).toContain('Running 1');
   });
 });

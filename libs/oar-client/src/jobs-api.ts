@@ -17,12 +17,15 @@ export interface JobQuery {
   state?: JobState | readonly JobState[];
   /** Only these jobs, finished or not (OAR's `ids=a:b:c`). */
   ids?: readonly number[];
+  /** Only this login's jobs (OAR's `user`). */
+  user?: string;
 }
 
 function listQuery(query: JobQuery): Record<string, string> {
   const result: Record<string, string> = {};
   if (query.state !== undefined) result.state = [query.state].flat().join(',');
   if (query.ids !== undefined) result.ids = query.ids.map((id) => checkId(id, 'job id')).join(':');
+  if (query.user !== undefined) result.user = query.user;
   return result;
 }
 

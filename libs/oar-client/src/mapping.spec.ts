@@ -47,16 +47,24 @@ function expectSame(field: string, actual: unknown, raw: unknown): void {
   }
 }
 
-const names = (list: unknown) => [
-  ...new Set(((list as unknown[]) ?? []).map((n) => (typeof n === 'string' ? n : (n as OarRecord).network_address))),
+/** OAR's `status` of a job's node or resource item: bare names and ids are assigned ones. */
+const planned = (item: unknown) => (item as OarRecord).status === 'scheduled';
+const ofStatus = (list: unknown, wantPlanned: boolean) =>
+  ((list as unknown[]) ?? []).filter((item) => planned(item) === wantPlanned);
+const names = (list: unknown, wantPlanned = false) => [
+  ...new Set(ofStatus(list, wantPlanned).map((n) => (typeof n === 'string' ? n : (n as OarRecord).network_address))),
 ];
-const ids = (list: unknown) =>
-  ((list as unknown[]) ?? []).map((r) => (typeof r === 'number' ? r : (r as OarRecord).id));
+const ids = (list: unknown, wantPlanned = false) =>
+  ofStatus(list, wantPlanned).map((r) => (typeof r === 'number' ? r : (r as OarRecord).id));
+const orAbsent = (list: unknown[]) => (list.length > 0 ? list : undefined);
 
 /** Fields whose OAR value is a structure: what each must become. */
 const JOB_STRUCTURED: Partial<Record<keyof typeof JOB_FIELDS, (raw: OarRecord) => unknown>> = {
   nodes: (raw) => names(raw.nodes ?? raw.assigned_network_address),
   resourceIds: (raw) => ids(raw.resources ?? raw.assigned_resources),
+  plannedNodes: (raw) => orAbsent(names(raw.nodes, true)),
+  plannedResourceIds: (raw) => orAbsent(ids(raw.resources, true)),
+  scheduledStart: (raw) => (raw.scheduled_start ? iso(raw.scheduled_start as number) : undefined),
   events: (raw) =>
     ((raw.events as OarRecord[]) ?? []).map((e) => ({
       type: e.type,
@@ -93,6 +101,7 @@ function expectLosslessResource(raw: OarRecord): void {
     const sent = oarValue(raw, oarNames) !== undefined;
     const actual = (sent ? filled : resource)[field as keyof typeof resource];
     if (field === 'jobIds') expect(actual).toEqual([]);
+    else if (field === 'plannedJobIds') expect(actual).toBeUndefined();
     else expectSame(field, actual, oarValue(raw, oarNames));
   }
 }
@@ -252,8 +261,9 @@ describe('every recorded OAR response maps into the domain model without loss', 
           : [],
     );
     const mapped = jobs.map(mapJob);
-    // Not in the recorded samples: resubmittedFrom is read live (test/oar-client/jobs.test.ts), exitSignal below.
-    const liveOnly = ['exitSignal', 'resubmittedFrom'];
+    // Not in the recorded samples: resubmittedFrom is read live (test/oar-client/jobs.test.ts), exitSignal below;
+    // scriptName is oar-live's own (never OAR's).
+    const liveOnly = ['exitSignal', 'resubmittedFrom', 'scriptName'];
     for (const field of Object.keys(JOB_FIELDS).filter((f) => !liveOnly.includes(f))) {
       expect({ field, filled: mapped.some((j) => ![undefined, null, ''].includes(j[field as never])) }).toEqual({
         field,
@@ -267,7 +277,8 @@ describe('every recorded OAR response maps into the domain model without loss', 
           ? (f.body.items as OarRecord[]).filter((i) => 'cpuset' in i)
           : [],
     );
-    for (const field of Object.keys(RESOURCE_FIELDS).filter((f) => f !== 'jobIds')) {
+    const joinedFromJobs = ['jobIds', 'plannedJobIds'];
+    for (const field of Object.keys(RESOURCE_FIELDS).filter((f) => !joinedFromJobs.includes(f))) {
       const filled = resources
         .map((raw) => withResourceDefaults(mapResource(raw), String(raw.network_address)))
         .some((r) => r[field as keyof typeof r] !== undefined);
@@ -300,6 +311,21 @@ describe('odd values OAR sends', () => {
     });
     expect(job.nodes).toEqual(['node2', 'node1']);
     expect(job.resourceIds).toEqual([3, 1]);
+  });
+
+  it('keeps the cores OAR only planned for a Waiting job apart from the assigned ones', () => {
+    const body = fixtures.find((f) => f.file === 'jobs-details-running-and-waiting-as-alice.json')!.body;
+    const [running, waiting] = parsePage(body).items.map(mapJob);
+    expect(running).toMatchObject({ state: 'Running', nodes: ['node1'], resourceIds: [1] });
+    expect(running.plannedResourceIds).toBeUndefined();
+    expect(waiting).toMatchObject({
+      state: 'Waiting',
+      nodes: [],
+      resourceIds: [],
+      plannedNodes: ['node2', 'node4', 'node3', 'node1'],
+      plannedResourceIds: [1, 4, 2, 5, 3, 8, 7, 6],
+      scheduledStart: iso(1795553191),
+    });
   });
 
   it('names the field when a row is not what OAR sends', () => {

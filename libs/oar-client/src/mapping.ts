@@ -50,6 +50,9 @@ export const JOB_FIELDS = {
   message: ['message'],
   nodes: ['nodes', 'assigned_network_address'],
   resourceIds: ['resources', 'assigned_resources'],
+  plannedNodes: ['nodes'],
+  plannedResourceIds: ['resources'],
+  scheduledStart: ['scheduled_start'],
   types: ['types'],
   project: ['project'],
   properties: ['properties'],
@@ -63,6 +66,7 @@ export const JOB_FIELDS = {
   arrayId: ['array_id'],
   arrayIndex: ['array_index'],
   initialRequest: ['initial_request'],
+  scriptName: [],
 } as const satisfies Record<keyof Job, readonly string[]>;
 
 export const RESOURCE_FIELDS = {
@@ -79,6 +83,7 @@ export const RESOURCE_FIELDS = {
   besteffort: ['besteffort'],
   type: ['type'],
   jobIds: [],
+  plannedJobIds: [],
 } as const satisfies Record<keyof Resource, readonly string[]>;
 
 function record(value: unknown, what: string): OarRecord {
@@ -220,21 +225,37 @@ function resubmissionTarget(events: JobEvent[]): number | undefined {
   return undefined;
 }
 
-/** Items of `nodes` are `{network_address}`; `assigned_network_address` is a list of names. */
-function nodeNames(value: unknown): string[] {
-  const names = list(value, 'nodes').map((item) =>
-    typeof item === 'string' ? item : requiredText(record(item, 'node'), ['network_address']),
-  );
+/**
+ * OAR marks each item of a job's `nodes` and `resources` with `status`: "assigned" (in use) or
+ * "scheduled" (only planned in the Gantt, for a job that has not started). Bare names and ids
+ * (`assigned_network_address`, `assigned_resources` of /jobs/table) are assigned ones.
+ */
+function isPlanned(item: unknown): boolean {
+  return typeof item === 'object' && item !== null && (item as OarRecord).status === 'scheduled';
+}
+
+/** The items of one kind (planned or assigned), as their node names. */
+function nodeNames(value: unknown, planned: boolean): string[] {
+  const names = list(value, 'nodes')
+    .filter((item) => isPlanned(item) === planned)
+    .map((item) => (typeof item === 'string' ? item : requiredText(record(item, 'node'), ['network_address'])));
   return [...new Set(names)];
 }
 
-/** Items of `resources` are resource rows; `assigned_resources` is a list of ids. */
-function resourceIds(value: unknown): number[] {
-  return list(value, 'resources').map((item) =>
-    typeof item === 'object' && item !== null
-      ? requiredNumber(item as OarRecord, ['id'])
-      : toNumber(item, 'resource id')!,
-  );
+/** The items of one kind (planned or assigned), as their resource ids. */
+function resourceIds(value: unknown, planned: boolean): number[] {
+  return list(value, 'resources')
+    .filter((item) => isPlanned(item) === planned)
+    .map((item) =>
+      typeof item === 'object' && item !== null
+        ? requiredNumber(item as OarRecord, ['id'])
+        : toNumber(item, 'resource id')!,
+    );
+}
+
+/** Optional list fields are left out when empty (see Job.plannedNodes). */
+function unlessEmpty<T>(items: T[]): T[] | undefined {
+  return items.length > 0 ? items : undefined;
 }
 
 export function mapJob(body: unknown): Job {
@@ -249,8 +270,11 @@ export function mapJob(body: unknown): Job {
     walltime: toNumber(pick(raw, f.walltime), 'walltime'),
     ...decodeExitCode(pick(raw, f.exitCode)),
     message: toText(pick(raw, f.message), 'message'),
-    nodes: nodeNames(pick(raw, f.nodes)),
-    resourceIds: resourceIds(pick(raw, f.resourceIds)),
+    nodes: nodeNames(pick(raw, f.nodes), false),
+    resourceIds: resourceIds(pick(raw, f.resourceIds), false),
+    plannedNodes: unlessEmpty(nodeNames(pick(raw, f.plannedNodes), true)),
+    plannedResourceIds: unlessEmpty(resourceIds(pick(raw, f.plannedResourceIds), true)),
+    scheduledStart: toIso(pick(raw, f.scheduledStart), 'scheduled_start'),
     types: list(pick(raw, f.types), 'types').map((t) => toText(t, 'types')!),
     project: toText(pick(raw, f.project), 'project'),
     properties: toText(pick(raw, f.properties), 'properties'),

@@ -70,8 +70,13 @@ export interface Resource {
   besteffort?: boolean;
   /** Absent: "default". */
   type?: string;
-  /** Ids of the unfinished jobs this resource is assigned to. */
+  /** Ids of the unfinished jobs this resource is assigned to (in use now, or being launched). */
   jobIds: number[];
+  /**
+   * Ids of the Waiting jobs OAR's scheduler has planned on this resource (`status: "scheduled"`):
+   * promised for later, not in use. Absent: none.
+   */
+  plannedJobIds?: number[];
 }
 
 /** What OAR gives a resource unless told otherwise (its `resources` table defaults). */
@@ -105,10 +110,20 @@ export interface Node {
   /** All resources in one state → that state; mixed → the states joined with "/" in RESOURCE_STATES order, e.g. "Alive/Absent". */
   state: string;
   resources: NodeResource[];
+  /** Jobs assigned to the node's cores (never those only planned there). */
   jobIds: number[];
   /** Cores (resources) in use by at least one job. */
   busyCores: number;
   totalCores: number;
+  /** Waiting jobs OAR has planned on the node's cores. Absent: none. */
+  plannedJobIds?: number[];
+  /** Idle cores a Waiting job is planned on (disjoint from busyCores). Absent: no job is planned on the node. */
+  plannedCores?: number;
+  /**
+   * Why the node is in its state, as the admin who set it through oar-live wrote it. OAR 2.5.9 keeps
+   * no such text: oar-live stores it and shows it while the node stays in that state.
+   */
+  stateReason?: string;
 }
 
 export interface JobEvent {
@@ -134,9 +149,19 @@ export interface Job {
   /** Signal that killed the job script, when one did. */
   exitSignal?: number;
   message?: string;
-  /** Node names (network addresses) assigned to the job. */
+  /** Node names (network addresses) assigned to the job: where it runs. Empty until it is launched. */
   nodes: string[];
+  /** Resources assigned to the job. */
   resourceIds: number[];
+  /**
+   * Nodes OAR's scheduler has planned for a job that has not started (`status: "scheduled"` in
+   * OAR's answers): a slot in the Gantt, not resources in use. Absent: none.
+   */
+  plannedNodes?: string[];
+  /** Resources planned for the job (see plannedNodes). Absent: none. */
+  plannedResourceIds?: number[];
+  /** When OAR's Gantt starts the job (ISO; for a started job, its start). Absent: not scheduled. */
+  scheduledStart?: string;
   types?: string[];
   project?: string;
   properties?: string;
@@ -153,6 +178,11 @@ export interface Job {
   arrayIndex?: number;
   /** The oarsub command line OAR recorded. */
   initialRequest?: string;
+  /**
+   * For a script uploaded through oar-live: the file's name (OAR only knows the copy it runs,
+   * `./oarapi.subscript.<random>`, as `command`).
+   */
+  scriptName?: string;
 }
 
 /** What OAR's job list (`GET /jobs`) tells about each unfinished job. */

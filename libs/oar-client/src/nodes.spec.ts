@@ -35,6 +35,20 @@ describe('buildNodes', () => {
     expect(nodes.slice(1).every((n) => n.busyCores === 0 && n.jobIds.length === 0)).toBe(true);
   });
 
+  it('keeps cores only planned for a Waiting job out of the busy ones and the node jobs', () => {
+    const resources = parsePage(fixture('resources-full-busy.json')).items.map(mapResource);
+    const jobs = parsePage(fixture('jobs-details-running-and-waiting-as-alice.json')).items.map(mapJob);
+    const nodes = buildNodes(resources, jobs);
+    // job 2 runs on resource 1 (node1); Waiting job 3 is planned on all 8 cores
+    expect(nodes[0]).toMatchObject({ jobIds: [2], busyCores: 1, plannedJobIds: [3], plannedCores: 1 });
+    expect(nodes[0].resources.map((r) => [r.jobIds, r.plannedJobIds])).toEqual([
+      [[2], [3]],
+      [[], [3]],
+    ]);
+    for (const node of nodes.slice(1))
+      expect(node).toMatchObject({ jobIds: [], busyCores: 0, plannedJobIds: [3], plannedCores: 2 });
+  });
+
   it('derives mixed node states in RESOURCE_STATES order, unknown states last', () => {
     const nodes = buildNodes(
       [

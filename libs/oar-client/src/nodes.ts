@@ -21,27 +21,39 @@ function nodeState(resources: NodeResource[]): string {
   return states.sort((a, b) => stateRank(a) - stateRank(b) || a.localeCompare(b)).join('/');
 }
 
+type JobsByResource = Map<number, number[]>;
+
+function addJob(byResource: JobsByResource, resourceIds: readonly number[], jobId: number): void {
+  for (const id of resourceIds) {
+    const ids = byResource.get(id) ?? [];
+    if (!ids.includes(jobId)) ids.push(jobId);
+    byResource.set(id, ids);
+  }
+}
+
+const sortedUnique = (ids: number[]) => [...new Set(ids)].sort((a, b) => a - b);
+
 /**
  * Nodes from OAR's resource rows (one per core) and the current jobs: rows grouped by
  * `node` (network_address, not repeated in the node's resources), each resource's `jobIds` joined
- * from the unfinished jobs assigned to it.
+ * from the unfinished jobs assigned to it and its `plannedJobIds` from the jobs only planned on it.
  * Canonical order: nodes by natural name, resources and job ids ascending.
  */
 export function buildNodes(resources: readonly Resource[], jobs: readonly Job[]): Node[] {
-  const jobsByResource = new Map<number, number[]>();
+  const assigned: JobsByResource = new Map();
+  const planned: JobsByResource = new Map();
   for (const job of jobs) {
     if ((FINAL_JOB_STATES as readonly string[]).includes(job.state)) continue;
-    for (const id of job.resourceIds) {
-      const ids = jobsByResource.get(id) ?? [];
-      if (!ids.includes(job.id)) ids.push(job.id);
-      jobsByResource.set(id, ids);
-    }
+    addJob(assigned, job.resourceIds, job.id);
+    addJob(planned, job.plannedResourceIds ?? [], job.id);
   }
   const byNode = new Map<string, NodeResource[]>();
   for (const { node, ...resource } of resources) {
-    const jobIds = jobsByResource.get(resource.id)?.sort((a, b) => a - b) ?? [];
+    const row: NodeResource = { ...resource, jobIds: assigned.get(resource.id)?.sort((a, b) => a - b) ?? [] };
+    const plannedJobIds = planned.get(resource.id);
+    if (plannedJobIds) row.plannedJobIds = plannedJobIds.sort((a, b) => a - b);
     const rows = byNode.get(node) ?? [];
-    rows.push({ ...resource, jobIds });
+    rows.push(row);
     byNode.set(node, rows);
   }
   return [...byNode.entries()]
@@ -49,13 +61,19 @@ export function buildNodes(resources: readonly Resource[], jobs: readonly Job[])
     .map(([name, rows]) => {
       rows.sort((a, b) => a.id - b.id);
       const busy = rows.filter((r) => r.jobIds.length > 0);
-      return {
+      const withPlans = rows.filter((r) => r.plannedJobIds);
+      const node: Node = {
         name,
         state: nodeState(rows),
         resources: rows,
-        jobIds: busy.length > 0 ? [...new Set(busy.flatMap((r) => r.jobIds))].sort((a, b) => a - b) : [],
+        jobIds: busy.length > 0 ? sortedUnique(busy.flatMap((r) => r.jobIds)) : [],
         busyCores: busy.length,
         totalCores: rows.length,
       };
+      if (withPlans.length > 0) {
+        node.plannedJobIds = sortedUnique(withPlans.flatMap((r) => r.plannedJobIds!));
+        node.plannedCores = withPlans.filter((r) => r.jobIds.length === 0).length;
+      }
+      return node;
     });
 }

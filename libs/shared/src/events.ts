@@ -5,7 +5,10 @@ import type { Operation } from './operations';
 export type SourceState = 'up' | 'degraded' | 'down';
 export interface SourceStatus {
   status: SourceState;
+  /** A plain sentence about what is wrong (e.g. "OAR cannot be reached: the cluster shown is as last read."). */
   error?: string;
+  /** The raw error behind it (network error, OAR's answer), for details and logs. */
+  detail?: string;
   /** ISO time of the last successful poll. */
   lastOkAt?: string;
   /** Set while oar-live reads OAR less often than configured to stay within OAR_MAX_LOAD: says how often it reads. */

@@ -20,7 +20,10 @@ export function isFinished(state: OperationState): boolean {
 export interface OperationError {
   /** HTTP status OAR answered with, when it answered. */
   status?: number;
+  /** A plain sentence about the cluster, e.g. "Job 40 could not be cancelled: it has already been cancelled or has finished." */
   message: string;
+  /** The raw text behind it (OAR's output, the network error), for details and logs. */
+  detail?: string;
 }
 
 /** Outcome for one target of an operation (a job id or a node name). */

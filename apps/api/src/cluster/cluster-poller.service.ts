@@ -18,6 +18,8 @@ import { IncomingActions } from '../common/incoming-actions';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService, type OarErrorKind } from '../metrics/metrics.service';
+import { explainSourceTrouble } from '../common/oar-messages';
+import { ClusterAnnotations } from './cluster-annotations';
 import { ClusterStateService } from './cluster-state.service';
 import { diffClusterChunked } from './differ';
 import { EventLogService, LeaseLostError, StreamLostError } from './event-log.service';
@@ -95,6 +97,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly redis: LiveRedis,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly annotations: ClusterAnnotations,
     // Absent in apps built without CommonModule (the live pipeline's tests): nothing to wait for.
     @Optional() private readonly incoming?: IncomingActions,
   ) {
@@ -298,23 +301,24 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (err) {
       this.failures += 1;
       this.metrics.oarErrors.inc({ kind: errorKind(err) });
-      const error = (err as Error).message;
-      this.logger.warn(`poll failed (${this.failures} in a row): ${error}`);
+      const { message: error, detail } = explainSourceTrouble(err);
+      this.logger.warn(`poll failed (${this.failures} in a row): ${detail}`);
       if (previous.source.status === 'down' && previous.source.error === error && !this.streamLost) return null;
       // The last poll that read OAR, not the last batch: quiet polls make no batch but prove OAR was up.
       const lastOkAt = previous.source.status === 'down' ? previous.source.lastOkAt : (this.lastReadAt ?? previous.at);
-      const source: SourceStatus = { status: 'down', error, lastOkAt };
+      const source: SourceStatus = { status: 'down', error, detail, lastOkAt };
       return this.append([{ type: 'source.status', ...source }], { ...previous, at, source });
     } finally {
       this.metrics.pollDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
     this.failures = 0;
     this.lastReadAt = at;
+    reading = { ...reading, ...(await this.annotations.annotate(reading.state, reading.finals)) };
     const slowed = this.slowedNotice();
     // No lastOkAt while OAR answers: it would be stale after the first quiet poll (quiet polls make no
     // batch); `down` carries the time of the last poll that read OAR.
     const source: SourceStatus = reading.problem
-      ? { status: 'degraded', error: reading.problem, ...(slowed && { slowed }) }
+      ? { status: 'degraded', ...reading.problem, ...(slowed && { slowed }) }
       : { status: 'up', ...(slowed && { slowed }) };
     const events: LiveEvent[] = [];
     if (

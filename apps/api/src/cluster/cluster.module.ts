@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClusterAnnotations } from './cluster-annotations';
 import { ClusterPoller } from './cluster-poller.service';
 import { ClusterStateService } from './cluster-state.service';
 import { EventLogService } from './event-log.service';
@@ -6,7 +7,7 @@ import { LiveRedis } from './redis.provider';
 
 /** Polls OAR (one leader), diffs snapshots, keeps the event log and this process's current snapshot. */
 @Module({
-  providers: [LiveRedis, EventLogService, ClusterStateService, ClusterPoller],
-  exports: [EventLogService, ClusterStateService, ClusterPoller, LiveRedis],
+  providers: [LiveRedis, EventLogService, ClusterStateService, ClusterPoller, ClusterAnnotations],
+  exports: [EventLogService, ClusterStateService, ClusterPoller, LiveRedis, ClusterAnnotations],
 })
 export class ClusterModule {}

@@ -25,6 +25,7 @@ import {
   type KnownJob,
   type LightLists,
   type VanishedRead,
+  type ReadProblem,
 } from './reading-rules';
 
 /** What one successful read of OAR gives: the new state and the final states of vanished jobs. */
@@ -32,7 +33,7 @@ export interface Reading {
   state: ClusterState;
   finals: Map<number, Job>;
   /** Set when the lists were read but a vanished job could not be: the source is `degraded`. */
-  problem?: string;
+  problem?: ReadProblem;
 }
 
 /**
@@ -114,7 +115,7 @@ export class FullReader {
     }
     const resources = await this.oar.resources.full(call);
     const listed = new Set([...jobs.map((job) => job.id), ...finals.keys()]);
-    let problem: string | undefined;
+    let problem: ReadProblem | undefined;
     for (const gone of previous.jobs.filter((job) => !listed.has(job.id))) {
       const verdict = judgeVanished(gone, await readVanished(this.oar, gone.id));
       if ('final' in verdict) finals.set(gone.id, verdict.final);
@@ -176,7 +177,7 @@ export class IncrementalReader {
       onCost?.('jobs', Date.now() - started - perJob * jobs.cost.refreshed);
       if (jobs.cost.details > 0) onCost?.('detail', perJob);
     }
-    let resources: { problem?: string } | undefined;
+    let resources: { problem?: ReadProblem } | undefined;
     if (this.resources.size === 0) resources = await this.readResources();
     else if (options.resources && options.background) this.readResourcesInBackground(onCost);
     else if (options.resources) resources = await this.timed(() => this.readResources(), onCost);
@@ -241,7 +242,7 @@ export class IncrementalReader {
     previous: ClusterState,
     options: IncrementalOptions,
     finals: Map<number, Job>,
-  ): Promise<{ changed: boolean; problem?: string; cost: { detailsMs: number; details: number; refreshed: number } }> {
+  ): Promise<{ changed: boolean; problem?: ReadProblem; cost: { detailsMs: number; details: number; refreshed: number } }> {
     const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE });
     const now = this.clock();
     const plan = planJobReads(this.jobs, previous.jobs, listed, now, options);
@@ -269,7 +270,7 @@ export class IncrementalReader {
         this.jobs.set(job.id, { summary: summaryOf(summary), job, readAt: now });
       }
     }
-    let problem: string | undefined;
+    let problem: ReadProblem | undefined;
     for (const id of vanished) {
       const last = before.get(id);
       if (!last) continue;
@@ -289,11 +290,11 @@ export class IncrementalReader {
   }
 
   /** The light resource list; full rows only for resources not seen before. */
-  private async readResources(): Promise<{ problem?: string }> {
+  private async readResources(): Promise<{ problem?: ReadProblem }> {
     const light = await this.oar.resources.list({ limit: READ_PAGE_SIZE });
     const fresh = newResourceIds(this.resources, light);
     const fetched = new Map<number, Resource>();
-    let problem: string | undefined;
+    let problem: ReadProblem | undefined;
     if (fresh.length > FULL_RESOURCE_READS_AT) {
       const rows = await this.oar.resources.full({ limit: READ_PAGE_SIZE, timeoutMs: FULL_READ_TIMEOUT_MS });
       for (const row of rows) fetched.set(row.id, row);
@@ -304,7 +305,10 @@ export class IncrementalReader {
         } catch (err) {
           // 404: deleted since the list was read; the next list says so.
           if (!(err instanceof OarNotFoundError))
-            problem ??= `cannot read the new resource ${id}: ${(err as Error).message}`;
+            problem ??= {
+              error: `Resource ${id}, new in OAR, could not be read yet: it is shown once it is.`,
+              detail: (err as Error).message,
+            };
         }
       }
     }

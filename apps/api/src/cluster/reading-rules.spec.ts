@@ -110,7 +110,10 @@ describe('judgeVanished', () => {
   it('any other failure: the job stays as it was and the source is degraded', () => {
     expect(judgeVanished(running, { error: 'OAR answered 500' })).toEqual({
       still: running,
-      problem: `cannot read the final state of job ${running.id}: OAR answered 500`,
+      problem: {
+        error: `The final state of job ${running.id} could not be read from OAR yet: it is shown as last seen.`,
+        detail: 'OAR answered 500',
+      },
     });
   });
 });

@@ -74,8 +74,14 @@ export function planJobReads(
 /** What reading a vanished job once more gave. */
 export type VanishedRead<J extends Job = Job> = { job: J } | { notFound: true } | { error: string };
 
+/** Why a read was partial: a sentence for people (`source.status` degraded's `error`) and the raw error. */
+export interface ReadProblem {
+  error: string;
+  detail: string;
+}
+
 /** A vanished job is `final` (it leaves with `job.removed`) or `still` listed (with `problem` when it could not be read). */
-export type VanishedVerdict<J extends Job = Job> = { final: J } | { still: J; problem?: string };
+export type VanishedVerdict<J extends Job = Job> = { final: J } | { still: J; problem?: ReadProblem };
 
 /** OAR answers 404 for a job whose resources were deleted: its outcome is unknown, but it did end. */
 export const VANISHED_JOB_MESSAGE = 'OAR no longer knows this job (its resources were removed); its outcome is unknown';
@@ -89,7 +95,13 @@ export const VANISHED_JOB_MESSAGE = 'OAR no longer knows this job (its resources
 export function judgeVanished<J extends Job>(previous: J, read: VanishedRead<J>): VanishedVerdict<J> {
   if ('job' in read) return isFinal(read.job) ? { final: read.job } : { still: read.job };
   if ('notFound' in read) return { final: { ...previous, state: 'Error', exitCode: null, message: VANISHED_JOB_MESSAGE } };
-  return { still: previous, problem: `cannot read the final state of job ${previous.id}: ${read.error}` };
+  return {
+    still: previous,
+    problem: {
+      error: `The final state of job ${previous.id} could not be read from OAR yet: it is shown as last seen.`,
+      detail: read.error,
+    },
+  };
 }
 
 /** Ids in the light list that are not known yet: their full rows must be read. */

@@ -7,6 +7,7 @@ import { ReadGuard } from '../auth/guards';
 import { ClusterStateService } from '../cluster/cluster-state.service';
 import { jobSchema, nodeSchema, snapshotSchema } from '../common/api-responses';
 import { ApiErrors, ApiParamsOf, ApiQueryOf, openApiSchema } from '../common/openapi';
+import { FinishedJobs } from './finished-jobs';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 
 /** `a,b` → ['a','b'], each checked against `allowed`. */
@@ -36,13 +37,19 @@ const jobParams = z.object({
     .transform(Number),
 });
 
-/** REST reads of the current snapshot (this process's copy: no OAR request, no Redis round trip). */
+/**
+ * REST reads of the current snapshot (this process's copy: no OAR request, no Redis round trip);
+ * only a job that is not in it (a finished one) is read from OAR.
+ */
 @ApiTags('cluster')
 @Controller('api')
 @UseGuards(ReadGuard)
 @ApiErrors(401)
 export class ReadsController {
-  constructor(private readonly state: ClusterStateService) {}
+  constructor(
+    private readonly state: ClusterStateService,
+    private readonly finished: FinishedJobs,
+  ) {}
 
   @Get('cluster')
   @ApiOkResponse({ description: 'The current Snapshot', schema: openApiSchema(snapshotSchema) })
@@ -83,11 +90,16 @@ export class ReadsController {
 
   @Get('jobs/:id')
   @ApiParamsOf(jobParams)
-  @ApiOkResponse({ description: 'One unfinished job', schema: openApiSchema(jobSchema) })
-  @ApiErrors([400, 'the id is not a positive integer'], [404, 'no unfinished job with that id'])
-  job(@Param(new ZodValidationPipe(jobParams)) { id }: z.infer<typeof jobParams>): Job {
-    const job = this.state.current().jobs.find((j) => j.id === id);
-    if (!job) throw new NotFoundException(`job ${id} not found`);
-    return job;
+  @ApiOkResponse({
+    description: 'One job: an unfinished one from the snapshot, a finished one as OAR last recorded it',
+    schema: openApiSchema(jobSchema),
+  })
+  @ApiErrors(
+    [400, 'the id is not a positive integer'],
+    [404, 'OAR has no job with that id'],
+    [503, 'OAR could not be read (the message says so in a sentence)'],
+  )
+  async job(@Param(new ZodValidationPipe(jobParams)) { id }: z.infer<typeof jobParams>): Promise<Job> {
+    return this.state.current().jobs.find((j) => j.id === id) ?? this.finished.get(id);
   }
 }

@@ -6,7 +6,7 @@ function context(results: TargetResult[] = []): ExecutionContext & { saved: Targ
   const saved: TargetResult[] = [];
   return {
     saved,
-    data: {} as ExecutionContext['data'],
+    data: { payload: { kind: 'job.cancel', jobs: [] } } as unknown as ExecutionContext['data'],
     operation: { results } as Operation,
     updateData: async () => undefined,
     saveResult: async (result) => void saved.push(result),
@@ -24,7 +24,15 @@ describe('forEachTarget', () => {
     });
     expect(results).toEqual([
       { target: '1', ok: true, result: { id: 1 } },
-      { target: '2', ok: false, error: { status: 400, message: 'You are not the right user' } },
+      {
+        target: '2',
+        ok: false,
+        error: {
+          status: 400,
+          message: 'Job 2 could not be cancelled: OAR has no such job of this user.',
+          detail: '400 Oardel error: You are not the right user (DELETE /jobs/2)',
+        },
+      },
       { target: '3', ok: false, error: { status: 409, message: 'busy' } },
     ]);
     expect(ctx.saved).toEqual(results);

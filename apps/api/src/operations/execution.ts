@@ -1,6 +1,7 @@
 import { OarHttpError, OarRequestError, isTransient } from '@oar-live/oar-client';
 import type { Operation, OperationError, TargetResult } from '@oar-live/shared';
-import type { OperationJobData } from './operation-job';
+import { explainFailure } from '../common/oar-messages';
+import type { OperationJobData, OperationPayload } from './operation-job';
 
 /** A target refused by oar-live itself (before or instead of asking OAR), with the HTTP status that fits. */
 export class TargetError extends Error {
@@ -24,11 +25,37 @@ export interface ExecutionContext {
   setTargets(targets: string[]): Promise<void>;
 }
 
-/** The user-facing error of a failure: OAR's own status and words when OAR answered. */
-export function toOperationError(err: unknown): OperationError {
-  if (err instanceof OarHttpError || err instanceof TargetError) return { status: err.status, message: err.message };
-  if (err instanceof OarRequestError) return { status: 400, message: err.message };
-  return { message: err instanceof Error ? err.message : String(err) };
+/**
+ * The user-facing error of a failure: a plain sentence starting with what failed ("Job 40 could not
+ * be cancelled"), OAR's status when it answered, and its raw words as `detail`. oar-live's own
+ * refusals (TargetError) are already sentences.
+ */
+export function toOperationError(err: unknown, failed: string): OperationError {
+  if (err instanceof TargetError) return { status: err.status, message: err.message };
+  const { message, detail } = explainFailure(failed, err);
+  const status = err instanceof OarHttpError ? err.status : err instanceof OarRequestError ? 400 : undefined;
+  return { ...(status !== undefined && { status }), message, ...(detail !== undefined && { detail }) };
+}
+
+const DONE: Record<OperationPayload['kind'], string> = {
+  'job.submit': 'submitted',
+  'job.cancel': 'cancelled',
+  'job.hold': 'held',
+  'job.resume': 'resumed',
+  'node.create': 'created',
+  'node.state': 'set',
+  'node.delete': 'retired',
+};
+
+/** What failed, in words: "Job 40 could not be cancelled", "Node node3 could not be set Absent", "The job could not be submitted". */
+export function failurePhrase(payload: OperationPayload, target?: string): string {
+  const done = payload.kind === 'node.state' ? `set ${payload.state}` : DONE[payload.kind];
+  const subject = payload.kind.startsWith('job.') ? 'Job' : 'Node';
+  if (target !== undefined && payload.kind !== 'job.submit' && payload.kind !== 'node.create')
+    return `${subject} ${target} could not be ${done}`;
+  if (payload.kind === 'job.submit') return 'The job could not be submitted';
+  if (payload.kind === 'node.create') return 'The nodes could not be created';
+  return `The ${subject.toLowerCase()}s could not be ${done}`;
 }
 
 /**
@@ -51,7 +78,7 @@ export async function forEachTarget<T>(
       outcome = { target, ok: true, result: (await act(item)) ?? {} };
     } catch (err) {
       if (isTransient(err)) throw err;
-      outcome = { target, ok: false, error: toOperationError(err) };
+      outcome = { target, ok: false, error: toOperationError(err, failurePhrase(context.data.payload, target)) };
     }
     await context.saveResult(outcome);
     settled.set(target, outcome);

@@ -1,8 +1,9 @@
-import { ForbiddenException, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { ForbiddenException, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { OarClient, OarNotFoundError } from '@oar-live/oar-client';
 import { hasRole } from '@oar-live/shared';
 import type { AuthUser } from '../auth/auth-user';
 import { ClusterStateService } from '../cluster/cluster-state.service';
+import { explainFailure } from '../common/oar-messages';
 import type { JobTarget } from './operation-job';
 
 /**
@@ -12,6 +13,8 @@ import type { JobTarget } from './operation-job';
  */
 @Injectable()
 export class JobOwnership {
+  private readonly logger = new Logger(JobOwnership.name);
+
   constructor(
     private readonly cluster: ClusterStateService,
     private readonly oar: OarClient,
@@ -41,7 +44,9 @@ export class JobOwnership {
       return (await this.oar.jobs.get(id, { as: actor.oarLogin })).user;
     } catch (err) {
       if (err instanceof OarNotFoundError) return undefined;
-      throw new ServiceUnavailableException(`OAR could not tell who owns job ${id}: ${(err as Error).message}`);
+      const { message, detail } = explainFailure(`The owner of job ${id} could not be checked`, err);
+      this.logger.warn(`${message} ${detail ?? ''}`);
+      throw new ServiceUnavailableException(message);
     }
   }
 }

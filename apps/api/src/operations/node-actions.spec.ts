@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURE_DIR } from '../../../../test/support/oar-fixtures';
 import type { Operation, TargetResult } from '@oar-live/shared';
+import type { ClusterAnnotations } from '../cluster/cluster-annotations';
 import type { ExecutionContext } from './execution';
 import { NodeActions, planNodeRows } from './node-actions';
 
@@ -71,7 +72,11 @@ describe('NodeActions.delete', () => {
         },
       },
     };
-    return { calls, actions: new NodeActions(oar as unknown as OarClient) };
+    const annotations = { forgetStateReason: async (node: string) => void calls.push(`forget reason of ${node}`) };
+    return {
+      calls,
+      actions: new NodeActions(oar as unknown as OarClient, annotations as unknown as ClusterAnnotations),
+    };
   }
 
   it('sets a resource Dead again and retries when OAR refuses to delete it as not Dead', async () => {
@@ -85,7 +90,7 @@ describe('NodeActions.delete', () => {
     expect(outcome.results).toEqual([
       { target: 'n1', ok: true, result: { deletedResourceIds: [1, 2], cancelledJobIds: [] } },
     ]);
-    expect(calls).toEqual(['delete 1', 'refused 2', 'state 2 Dead', 'delete 2']);
+    expect(calls).toEqual(['delete 1', 'refused 2', 'state 2 Dead', 'delete 2', 'forget reason of n1']);
   });
 });
 
@@ -108,7 +113,7 @@ describe('NodeActions.create', () => {
       updateData: async () => undefined,
       setTargets: async () => undefined,
     } as unknown as ExecutionContext;
-    const actions = new NodeActions(oar as unknown as OarClient);
+    const actions = new NodeActions(oar as unknown as OarClient, {} as ClusterAnnotations);
     const failure = await actions
       .create(context, { kind: 'node.create', count: 1, prefix: 'node', cpus: 1, coresPerCpu: 1 })
       .catch((err: unknown) => err);

@@ -11,6 +11,7 @@ import {
   type SettableResourceState,
 } from '@oar-live/oar-client';
 import { setTimeout as delay } from 'node:timers/promises';
+import { ClusterAnnotations } from '../cluster/cluster-annotations';
 import { forEachTarget, TargetError, type ExecutionContext } from './execution';
 import type { Outcome, PayloadOf } from './operation-job';
 
@@ -62,7 +63,10 @@ export function planNodeRows(
 /** node.create, node.state, node.delete, as OAR's `oar` login. */
 @Injectable()
 export class NodeActions {
-  constructor(private readonly oar: OarClient) {}
+  constructor(
+    private readonly oar: OarClient,
+    private readonly annotations: ClusterAnnotations,
+  ) {}
 
   /**
    * Creates every row in one OAR call. Idempotent across attempts: the rows are planned once (kept
@@ -94,14 +98,25 @@ export class NodeActions {
     return { results };
   }
 
+  /**
+   * OAR 2.5.9's `POST /resources/<id>/state` reads only `state` (oarapi.pl's check_resource_state;
+   * it then calls OAR::IO::set_resource_state, which logs the state and nothing else) and oarapi
+   * has no other way to attach a comment: the reason is kept by oar-live (ClusterAnnotations) and
+   * shown on the node while it stays in that state.
+   */
   async setState(context: ExecutionContext, payload: PayloadOf<'node.state'>): Promise<Outcome> {
     const results = await forEachTarget(context, payload.names, String, async (name) => {
       const resources = await this.resourcesOf(name);
       for (const resource of resources) {
         if (resource.state !== payload.state) await this.oar.resources.setState(resource.id, payload.state, AS_OAR);
       }
+      await this.annotations.recordStateReason(name, payload.state, payload.reason);
       await this.waitForState(name, payload.state, false);
-      return { state: payload.state, resourceIds: resources.map((resource) => resource.id) };
+      return {
+        state: payload.state,
+        ...(payload.reason && { reason: payload.reason }),
+        resourceIds: resources.map((resource) => resource.id),
+      };
     });
     return { results };
   }
@@ -122,6 +137,7 @@ export class NodeActions {
       }
       await this.makeDead(name, resources);
       await this.deleteDead(name, resources);
+      await this.annotations.forgetStateReason(name);
       return { deletedResourceIds: resources.map((resource) => resource.id), cancelledJobIds: jobIds };
     });
     return { results };

@@ -116,6 +116,27 @@ export class OperationStore implements OnApplicationShutdown {
     return found;
   }
 
+  /** Records a job oar-live submitted, so a later reconciliation never adopts it for another operation. */
+  async claimSubmittedJob(jobId: number): Promise<void> {
+    const now = Date.now();
+    await this.redis
+      .multi()
+      .zadd(this.submittedKey, now, String(jobId))
+      .zremrangebyscore(this.submittedKey, '-inf', now - RETENTION_SECONDS * 1000)
+      .exec();
+  }
+
+  /** Which of `jobIds` oar-live already recorded as submitted by some operation. */
+  async claimedJobs(jobIds: readonly number[]): Promise<Set<number>> {
+    if (jobIds.length === 0) return new Set();
+    const scores = await this.redis.zmscore(this.submittedKey, ...jobIds.map(String));
+    return new Set(jobIds.filter((_, i) => scores[i] !== null));
+  }
+
+  private get submittedKey(): string {
+    return `${this.prefix}submitted-jobs`;
+  }
+
   private key(id: string): string {
     return `${this.prefix}op:${id}`;
   }

@@ -7,6 +7,7 @@ import type { AppConfig } from '../config/app-config';
 import { bullConnection, redisKeyPrefixes } from '../config/redis-options';
 import { JobActions } from './job-actions';
 import { JobOwnership } from './job-ownership';
+import { JobScriptController } from './job-script.controller';
 import { JobsController } from './jobs.controller';
 import { NodeActions } from './node-actions';
 import { NodesController } from './nodes.controller';
@@ -61,7 +62,7 @@ export class OperationsWorkerStart implements OnApplicationBootstrap {
     }),
     ClusterModule,
   ],
-  controllers: [JobsController, NodesController, OperationsController],
+  controllers: [JobsController, JobScriptController, NodesController, OperationsController],
   providers: [
     OperationStore,
     OperationAnnouncer,

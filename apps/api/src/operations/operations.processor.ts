@@ -4,7 +4,7 @@ import { isTransient } from '@oar-live/oar-client';
 import { isFinished, type TargetResult } from '@oar-live/shared';
 import type { Job as QueueJob } from 'bullmq';
 import { IncomingActions } from '../common/incoming-actions';
-import { toOperationError, type ExecutionContext } from './execution';
+import { failurePhrase, toOperationError, type ExecutionContext } from './execution';
 import { JobActions } from './job-actions';
 import { NodeActions } from './node-actions';
 import { OPERATIONS_QUEUE, type OperationJobData, type Outcome } from './operation-job';
@@ -70,10 +70,11 @@ export class OperationsProcessor extends WorkerHost {
       });
     } catch (err) {
       const retry = isTransient(err) && queueJob.attemptsMade + 1 < (queueJob.opts.attempts ?? 1);
-      await this.operations.transition(id, retry ? 'retrying' : 'failed', attempts, { error: toOperationError(err) });
+      const error = toOperationError(err, failurePhrase(queueJob.data.payload));
+      await this.operations.transition(id, retry ? 'retrying' : 'failed', attempts, { error });
       if (retry) throw err;
-      this.logger.warn(`operation ${id} (${queueJob.data.payload.kind}) failed: ${toOperationError(err).message}`);
-      if (!isTransient(err) && !toOperationError(err).status) this.logger.error(err);
+      this.logger.warn(`operation ${id} (${queueJob.data.payload.kind}) failed: ${error.message} ${error.detail ?? ''}`);
+      if (!isTransient(err) && !error.status) this.logger.error(err);
     }
   }
 
@@ -102,6 +103,6 @@ function failureOf(results: TargetResult[] | undefined) {
   if (failed.length === 0) return undefined;
   if (results!.length === 1) return failed[0].error;
   return {
-    message: `${failed.length} of ${results!.length} targets failed: ${failed.map((r) => `${r.target}: ${r.error?.message}`).join('; ')}`,
+    message: `${failed.length} of ${results!.length} failed. ${failed.map((r) => r.error?.message).join(' ')}`,
   };
 }

@@ -1,9 +1,10 @@
 import { Task } from '@lit/task';
 import { LitElement, css, html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { Job } from '@oar-live/oar-client';
 import { LiveController } from '../state/live-controller';
-import { displayJobName, formatDuration } from '../state/job-request';
+import { formatDuration } from '../state/job-request';
+import { commandOf } from '../state/job-text';
 import { tableStyles } from './table-styles';
 
 /**
@@ -49,6 +50,8 @@ export class OarJobDetail extends LitElement {
   ];
 
   @property({ attribute: false }) job?: Job;
+  /** The uploaded script, once its owner (or an admin) asked to see it; or why it cannot be shown. */
+  @state() private script?: { jobId: number; text?: string; error?: string };
   private readonly live = new LiveController(this);
 
   private readonly details = new Task(this, {
@@ -61,7 +64,7 @@ export class OarJobDetail extends LitElement {
     if (!this.job) return null;
     const job = { ...this.details.value, ...this.job, events: this.details.value?.events ?? this.job.events };
     return html`<h2>
-        <span>Job ${job.id}${displayJobName(job.name) ? ` · ${displayJobName(job.name)}` : ''}</span>
+        <span>Job ${job.id}${job.name ? ` · ${job.name}` : ''}</span>
         <button @click=${this.close} aria-label="Close details">✕</button>
       </h2>
       <dl>
@@ -70,11 +73,27 @@ export class OarJobDetail extends LitElement {
         <dt>User / queue</dt>
         <dd>${job.user} / ${job.queue}</dd>
         <dt>Command</dt>
-        <dd><pre>${job.command}</pre></dd>
+        <dd data-field="command">
+          <pre>${commandOf(job)}</pre>
+          ${this.scriptView(job)}
+        </dd>
         <dt>Resources</dt>
         <dd>${job.wantedResources ?? ''} ${job.resourceIds.length ? `(ids ${job.resourceIds.join(', ')})` : ''}</dd>
         <dt>Nodes</dt>
         <dd>${job.nodes.join(', ') || '—'}</dd>
+        ${
+          job.plannedNodes?.length
+            ? html`<dt>Planned on</dt>
+                <dd data-field="planned">
+                  ${job.plannedNodes.join(', ')} (not
+                  started${
+                    job.scheduledStart
+                      ? `; OAR plans to start it at ${new Date(job.scheduledStart).toLocaleString()}`
+                      : ''
+                  })
+                </dd>`
+            : null
+        }
         <dt>Walltime</dt>
         <dd>${formatDuration(job.walltime)}</dd>
         <dt>Submitted / started / stopped</dt>
@@ -99,6 +118,23 @@ export class OarJobDetail extends LitElement {
           })}
         </dd>
       </dl>`;
+  }
+
+  private scriptView(job: Job) {
+    if (!job.scriptName || !this.live.session?.can('user')) return null;
+    const shown = this.script?.jobId === job.id ? this.script : undefined;
+    if (shown?.text !== undefined) return html`<pre data-field="script">${shown.text}</pre>`;
+    return html`<button @click=${() => this.loadScript(job.id)}>Show script</button>
+      ${shown?.error ? html`<span class="error">${shown.error}</span>` : null}`;
+  }
+
+  private async loadScript(jobId: number) {
+    try {
+      const { text } = await this.live.api!.jobs.script(jobId);
+      this.script = { jobId, text };
+    } catch (err) {
+      this.script = { jobId, error: (err as Error).message };
+    }
   }
 
   private close() {

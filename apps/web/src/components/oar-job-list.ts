@@ -1,7 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { Job } from '@oar-live/oar-client';
-import { displayJobName } from '../state/job-request';
+import { commandOf } from '../state/job-text';
 import { jobColor } from '../state/node-style';
 
 /** A short list of jobs (the dashboard's running and waiting jobs), with the colour used in the grid. */
@@ -55,10 +55,7 @@ export class OarJobList extends LitElement {
                   html`<li data-job-id=${job.id}>
                     <span class="swatch" style="background:${jobColor(job.id)}" aria-hidden="true"></span>
                     <span>#${job.id}</span>
-                    <span
-                      >${displayJobName(job.name) || job.command.slice(0, 40)}
-                      <span class="muted">· ${job.user}</span></span
-                    >
+                    <span>${job.name || commandOf(job).slice(0, 40)} <span class="muted">· ${job.user}</span></span>
                     <span>${job.state}</span>
                   </li>`,
               )}

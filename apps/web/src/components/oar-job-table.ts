@@ -2,7 +2,8 @@ import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Job } from '@oar-live/oar-client';
 import type { JobAction } from '@oar-live/shared';
-import { displayJobName, formatDuration } from '../state/job-request';
+import { formatDuration } from '../state/job-request';
+import { commandOf } from '../state/job-text';
 import { jobColor } from '../state/node-style';
 import { DataTable, type Column } from './data-table';
 
@@ -27,7 +28,7 @@ export class OarJobTable extends DataTable<Job, number> {
   protected readonly noun = 'jobs';
   protected readonly columns: Column<Job>[] = [
     { key: 'id', label: 'Id', value: (job) => job.id },
-    { key: 'name', label: 'Name', value: (job) => displayJobName(job.name) },
+    { key: 'name', label: 'Name', value: (job) => job.name ?? '' },
     { key: 'user', label: 'User', value: (job) => job.user },
     { key: 'queue', label: 'Queue', value: (job) => job.queue },
     { key: 'state', label: 'State', value: (job) => job.state },
@@ -62,7 +63,7 @@ export class OarJobTable extends DataTable<Job, number> {
       (!user || job.user === user) &&
       (!queue || job.queue === queue) &&
       (!needle ||
-        `${job.id} ${displayJobName(job.name)} ${job.command} ${job.user} ${job.nodes.join(' ')}`
+        `${job.id} ${job.name ?? ''} ${commandOf(job)} ${job.user} ${job.nodes.join(' ')}`
           .toLowerCase()
           .includes(needle))
     );
@@ -114,7 +115,7 @@ export class OarJobTable extends DataTable<Job, number> {
     >
       ${this.selectCell(job)}
       <td><span style="color:${jobColor(job.id)}" aria-hidden="true">■</span> ${job.id}</td>
-      <td>${displayJobName(job.name)}</td>
+      <td>${job.name ?? ''}</td>
       <td>${job.user}</td>
       <td>${job.queue}</td>
       <td data-col="state">${job.state}</td>

@@ -15,11 +15,14 @@ export interface TileAppearance {
   color: string;
   busyCores: number;
   totalCores: number;
+  /** Cores drawn hatched: planned for a Waiting job (busy or not). */
+  hatchedCores: number;
 }
 
 /**
  * The node grid: one tile per node, one cell per core coloured by its job, the node state by
- * border colour AND an icon shape. Drawn on a canvas (not one DOM element per core) so 5,000 nodes
+ * border colour AND an icon shape. A core OAR only planned for a Waiting job is not busy: it is
+ * hatched (a pattern, not just a colour) in that job's colour. Drawn on a canvas (not one DOM element per core) so 5,000 nodes
  * render and update quickly; only tiles whose Node object changed are redrawn, and they flash.
  * Hover or keyboard focus (arrow keys) shows a node's details.
  */
@@ -126,6 +129,7 @@ export class OarNodeGrid extends LitElement {
       color: this.color(style.colorVar),
       busyCores: node.busyCores,
       totalCores: node.totalCores,
+      hatchedCores: node.resources.filter((r) => r.plannedJobIds).length,
     };
   }
 
@@ -283,7 +287,14 @@ export class OarNodeGrid extends LitElement {
           : resource.state === 'Alive'
             ? this.color('--core-free')
             : this.color('--core-off');
-      ctx.fillRect(x + (i % cols) * cw, y + Math.floor(i / cols) * ch, cw - pad, ch - pad);
+      const cellX = x + (i % cols) * cw;
+      const cellY = y + Math.floor(i / cols) * ch;
+      ctx.fillRect(cellX, cellY, cw - pad, ch - pad);
+      const plannedJob = resource.plannedJobIds?.[0];
+      if (plannedJob !== undefined) {
+        const stripes = jobId !== undefined ? this.color('--tile-bg') : jobColor(plannedJob);
+        hatch(ctx, cellX, cellY, cw - pad, ch - pad, stripes);
+      }
     });
   }
 
@@ -300,10 +311,32 @@ export class OarNodeGrid extends LitElement {
   }
 }
 
+/** Diagonal stripes over a cell, clipped to it. */
+function hatch(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, color: string): void {
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(x, y, w, h);
+  ctx.clip();
+  ctx.strokeStyle = color;
+  ctx.lineWidth = Math.max(1, Math.min(w, h) / 8);
+  const step = Math.max(3, Math.min(w, h) / 3);
+  ctx.beginPath();
+  for (let d = -h; d < w; d += step) {
+    ctx.moveTo(x + d, y + h);
+    ctx.lineTo(x + d + h, y);
+  }
+  ctx.stroke();
+  ctx.restore();
+}
+
 export function describeNode(node: Node): string {
   const style = stateStyle(node.state);
   const jobs = node.jobIds.length ? `jobs ${node.jobIds.join(', ')}` : 'no jobs';
-  return `${node.name} ${style.icon} ${node.state}\n${node.busyCores}/${node.totalCores} cores busy · ${jobs}`;
+  const planned = node.plannedJobIds?.length
+    ? `\nplanned for waiting ${node.plannedJobIds.length > 1 ? 'jobs' : 'job'} ${node.plannedJobIds.join(', ')}`
+    : '';
+  const reason = node.stateReason ? ` (${node.stateReason})` : '';
+  return `${node.name} ${style.icon} ${node.state}${reason}\n${node.busyCores}/${node.totalCores} cores busy · ${jobs}${planned}`;
 }
 
 function drawShape(ctx: CanvasRenderingContext2D, shape: Shape, x: number, y: number, size: number, color: string) {

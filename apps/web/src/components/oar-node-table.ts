@@ -27,10 +27,11 @@ export class OarNodeTable extends DataTable<Node, string> {
   protected readonly noun = 'nodes';
   protected readonly columns: Column<Node>[] = [
     { key: 'name', label: 'Name', value: (n) => n.name },
-    { key: 'state', label: 'State', value: (n) => n.state },
+    { key: 'state', label: 'State', value: (n) => `${n.state} ${n.stateReason ?? ''}` },
     { key: 'busy', label: 'Busy cores', value: (n) => n.busyCores },
     { key: 'total', label: 'Cores', value: (n) => n.totalCores },
     { key: 'jobs', label: 'Jobs', value: (n) => n.jobIds.join(',') },
+    { key: 'planned', label: 'Planned jobs', value: (n) => (n.plannedJobIds ?? []).join(',') },
   ];
 
   constructor() {
@@ -109,10 +110,12 @@ export class OarNodeTable extends DataTable<Node, string> {
       <td>${node.name}</td>
       <td data-col="state">
         <span style="color: var(${style.colorVar})" aria-hidden="true">${style.icon}</span> ${node.state}
+        ${node.stateReason ? html`<span class="muted" data-col="reason">· ${node.stateReason}</span>` : null}
       </td>
       <td>${node.busyCores}</td>
       <td>${node.totalCores}</td>
-      <td class="wrap">${node.jobIds.join(', ')}</td>
+      <td class="wrap" data-col="jobs">${node.jobIds.join(', ')}</td>
+      <td class="wrap" data-col="planned">${(node.plannedJobIds ?? []).join(', ')}</td>
     </tr>`;
   }
 

@@ -10,7 +10,7 @@ const STATE_ICON: Record<OperationState, string> = {
   failed: '✕',
 };
 
-/** Progress of one operation (queued → active → succeeded/failed) with OAR's own error text. */
+/** Progress of one operation (queued → active → succeeded/failed): a plain error sentence, OAR's own text under Details. */
 @customElement('oar-operation-status')
 export class OarOperationStatus extends LitElement {
   static override styles = css`
@@ -54,7 +54,19 @@ export class OarOperationStatus extends LitElement {
       <strong>${STATE_ICON[op.state] ?? ''} ${op.kind}</strong> ${op.state}
       ${op.attempts > 1 ? html`(attempt ${op.attempts})` : null} ${jobId !== undefined ? html`→ job ${jobId}` : null}
       <span class="muted">· ${op.targets.join(', ')}</span>
-      ${op.error ? html`<div class="error" role="alert">${op.error.message}</div>` : null}
+      ${
+        op.error
+          ? html`<div class="error" role="alert">${op.error.message}</div>
+              ${
+                op.error.detail
+                  ? html`<details>
+                      <summary>Details</summary>
+                      <pre>${op.error.detail}</pre>
+                    </details>`
+                  : null
+              }`
+          : null
+      }
       ${
         op.results?.some((r) => !r.ok)
           ? html`<ul>

@@ -25,16 +25,14 @@ export class OarStaleBanner extends LitElement {
     const store = this.live.store;
     if (!store?.stale) return null;
     const age = store.staleSeconds();
+    const source = store.snapshot?.source;
     const why =
       store.connection !== 'connected'
         ? 'Connection to oar-live lost — reconnecting'
-        : sourceTrouble(store.snapshot?.source.error);
-    return html`<div role="alert">⚠ ${why}. ${age !== undefined ? `Data is ${age} s old.` : 'No data yet.'}</div>`;
+        : (source?.error ?? 'OAR could not be read').replace(/\.$/, '');
+    // The raw error (network error, OAR's answer) only as a tooltip: the wall shows the sentence.
+    return html`<div role="alert" title=${(store.connection === 'connected' && source?.detail) || ''}>
+      ⚠ ${why}. ${age !== undefined ? `Data is ${age} s old.` : 'No data yet.'}
+    </div>`;
   }
-}
-
-/** The poller's error often already says "OAR is unreachable …"; do not say it twice. */
-function sourceTrouble(error: string | undefined): string {
-  if (error && /^OAR\b/.test(error)) return error;
-  return `OAR is unreachable${error ? `: ${error}` : ''}`;
 }

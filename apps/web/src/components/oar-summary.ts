@@ -69,6 +69,8 @@ export class OarSummary extends LitElement {
         <dl>
           <dt>Busy</dt>
           <dd>${s.cores.busy}</dd>
+          <dt title="Idle now, planned for a waiting job">Planned</dt>
+          <dd>${s.cores.planned}</dd>
           <dt>Free</dt>
           <dd>${s.cores.free}</dd>
           <dt>Unavailable</dt>

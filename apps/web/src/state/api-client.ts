@@ -35,6 +35,8 @@ export class ApiClient {
 
   readonly jobs = {
     get: (id: number, signal?: AbortSignal) => this.request<Job>('GET', `/api/jobs/${id}`, undefined, signal),
+    /** The uploaded script of a job: its owner and admins only. */
+    script: (id: number) => this.request<{ text: string }>('GET', `/api/jobs/${id}/script`),
     submit: (submission: JobSubmission) => this.request<AcceptedOperation>('POST', '/api/jobs', submission),
     act: (request: JobActionsRequest) => this.request<AcceptedOperation>('POST', '/api/jobs/actions', request),
   };

@@ -2,16 +2,19 @@ import type { Job, Node } from '@oar-live/oar-client';
 
 export interface ClusterSummary {
   nodesByState: Record<string, number>;
-  cores: { total: number; busy: number; free: number; unavailable: number };
+  cores: { total: number; busy: number; planned: number; free: number; unavailable: number };
   jobsByState: Record<string, number>;
   jobsByQueue: Record<string, number>;
 }
 
-/** Counts for the dashboard and the wall. Free = an Alive core with no job; unavailable = not Alive. */
+/**
+ * Counts for the dashboard and the wall. Busy = assigned to a job; planned = idle but promised to a
+ * Waiting job in OAR's Gantt; free = an Alive core with neither; unavailable = not Alive.
+ */
 export function summarize(nodes: readonly Node[], jobs: readonly Job[]): ClusterSummary {
   const summary: ClusterSummary = {
     nodesByState: {},
-    cores: { total: 0, busy: 0, free: 0, unavailable: 0 },
+    cores: { total: 0, busy: 0, planned: 0, free: 0, unavailable: 0 },
     jobsByState: {},
     jobsByQueue: {},
   };
@@ -20,6 +23,7 @@ export function summarize(nodes: readonly Node[], jobs: readonly Job[]): Cluster
     for (const resource of node.resources) {
       summary.cores.total++;
       if (resource.jobIds.length > 0) summary.cores.busy++;
+      else if (resource.plannedJobIds && resource.state === 'Alive') summary.cores.planned++;
       else if (resource.state === 'Alive') summary.cores.free++;
       else summary.cores.unavailable++;
     }

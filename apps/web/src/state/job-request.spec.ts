@@ -1,5 +1,4 @@
 import {
-  displayJobName,
   emptyJobRequest,
   jobRequestBody,
   oarsubEquivalent,
@@ -69,12 +68,5 @@ describe('job request (submit form model)', () => {
     expect(oarsubEquivalent(request({ mode: 'script', scriptName: 'run me.sh', walltime: '' }))).toBe(
       "oarsub -l /nodes=1/core=1 -S './run me.sh'",
     );
-  });
-
-  it('hides the API submit marker in job names', () => {
-    expect(displayJobName('demo.oplive-0123456789ab')).toBe('demo');
-    expect(displayJobName('oplive-0123456789ab')).toBe('');
-    expect(displayJobName('my.oplive-job')).toBe('my.oplive-job');
-    expect(displayJobName(null)).toBe('');
   });
 });

@@ -110,11 +110,3 @@ export function oarsubEquivalent(req: JobRequest): string {
   else parts.push(shellQuote(req.command.trim() || '<command>'));
   return parts.join(' ');
 }
-
-/**
- * The name the user gave: the API appends `.oplive-<12 hex>` to every job it submits (to find it
- * again after an unknown outcome), which is bookkeeping, not part of the name.
- */
-export function displayJobName(name: string | null): string {
-  return (name ?? '').replace(/(^|\.)oplive-[0-9a-f]{12}$/, '');
-}

@@ -1,0 +1,25 @@
+/// <reference lib="dom" /> // page.waitForFunction callbacks run in the browser
+import type { Page } from 'playwright-core';
+
+/** Signs in through the session menu (signing out first when someone is signed in). */
+export async function signIn(page: Page, name: string, password: string): Promise<void> {
+  const menu = page.locator('oar-session-menu');
+  if (await menu.getByRole('button', { name: 'Sign out' }).count())
+    await menu.getByRole('button', { name: 'Sign out' }).click();
+  await menu.getByRole('button', { name: 'Sign in' }).click();
+  await menu.getByLabel('User', { exact: true }).fill(name);
+  await menu.getByLabel('Password').fill(password);
+  await menu.getByRole('button', { name: 'Sign in' }).click();
+  await menu.getByText(`Signed in as ${name}`).waitFor();
+}
+
+/** Opens a route of the app and waits until it holds live data. */
+export async function openRoute(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForFunction(() => {
+    const app = document.querySelector('oar-app') as unknown as {
+      services?: { live: { connection: string; snapshot: unknown } };
+    };
+    return app?.services?.live.connection === 'connected' && app.services.live.snapshot !== null;
+  });
+}
