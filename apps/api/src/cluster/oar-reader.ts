@@ -242,7 +242,11 @@ export class IncrementalReader {
     previous: ClusterState,
     options: IncrementalOptions,
     finals: Map<number, Job>,
-  ): Promise<{ changed: boolean; problem?: ReadProblem; cost: { detailsMs: number; details: number; refreshed: number } }> {
+  ): Promise<{
+    changed: boolean;
+    problem?: ReadProblem;
+    cost: { detailsMs: number; details: number; refreshed: number };
+  }> {
     const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE });
     const now = this.clock();
     const plan = planJobReads(this.jobs, previous.jobs, listed, now, options);

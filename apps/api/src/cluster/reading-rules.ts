@@ -94,7 +94,8 @@ export const VANISHED_JOB_MESSAGE = 'OAR no longer knows this job (its resources
  */
 export function judgeVanished<J extends Job>(previous: J, read: VanishedRead<J>): VanishedVerdict<J> {
   if ('job' in read) return isFinal(read.job) ? { final: read.job } : { still: read.job };
-  if ('notFound' in read) return { final: { ...previous, state: 'Error', exitCode: null, message: VANISHED_JOB_MESSAGE } };
+  if ('notFound' in read)
+    return { final: { ...previous, state: 'Error', exitCode: null, message: VANISHED_JOB_MESSAGE } };
   return {
     still: previous,
     problem: {

@@ -73,7 +73,9 @@ export class OperationsProcessor extends WorkerHost {
       const error = toOperationError(err, failurePhrase(queueJob.data.payload));
       await this.operations.transition(id, retry ? 'retrying' : 'failed', attempts, { error });
       if (retry) throw err;
-      this.logger.warn(`operation ${id} (${queueJob.data.payload.kind}) failed: ${error.message} ${error.detail ?? ''}`);
+      this.logger.warn(
+        `operation ${id} (${queueJob.data.payload.kind}) failed: ${error.message} ${error.detail ?? ''}`,
+      );
       if (!isTransient(err) && !error.status) this.logger.error(err);
     }
   }
