@@ -15,10 +15,15 @@ import type { Job, JobState, JobSummary, Resource } from './model';
 export interface JobQuery {
   /** Only jobs in these states (OAR's default for lists: the unfinished ones). */
   state?: JobState | readonly JobState[];
+  /** Only these jobs (OAR's `ids=1:2:3`). */
+  ids?: readonly number[];
 }
 
 function listQuery(query: JobQuery): Record<string, string> {
-  return query.state === undefined ? {} : { state: [query.state].flat().join(',') };
+  return {
+    ...(query.state !== undefined && { state: [query.state].flat().join(',') }),
+    ...(query.ids !== undefined && { ids: query.ids.map((id) => checkId(id, 'job id')).join(':') }),
+  };
 }
 
 /** `oar.jobs`: read, submit and act on jobs. */

@@ -2,3 +2,4 @@ export * from './events';
 export * from './operations';
 export * from './apply';
 export * from './submit-rules';
+export * from './action-rules';

@@ -14,7 +14,8 @@ const DUMMY_HASH = '$2b$10$12OEMsSSl1jCJZSj6eadUumA9RkxxNsTE4T7jwxjEhbTamldqaLRK
 export interface LoginResult {
   token: string;
   expiresAt: string;
-  user: { name: string; roles: AuthUser['roles'] };
+  /** oarLogin: the OAR login this user acts as (whose jobs are theirs). */
+  user: { name: string; roles: AuthUser['roles']; oarLogin: string };
 }
 
 /** Tokens remembered as verified (a user with several tabs, or a script, reuses one token). */
@@ -46,7 +47,11 @@ export class AuthService {
     if (!record || !matches) return null;
     const token = await this.jwt.signAsync({ sub: record.name });
     const { exp } = this.jwt.decode<{ exp: number }>(token);
-    return { token, expiresAt: new Date(exp * 1000).toISOString(), user: { name: record.name, roles: record.roles } };
+    return {
+      token,
+      expiresAt: new Date(exp * 1000).toISOString(),
+      user: { name: record.name, roles: record.roles, oarLogin: record.oarLogin ?? record.name },
+    };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JOB_STATES, OarClient } from '@oar-live/oar-client';
 import { createHash } from 'node:crypto';
-import { forEachTarget, type ExecutionContext } from './execution';
+import { forEachTarget, inTargetOrder, type ExecutionContext } from './execution';
 import type { JobTarget, Outcome, PayloadOf } from './operation-job';
 
 /**
@@ -48,6 +48,6 @@ export class JobActions {
         return { status: answer.status };
       },
     );
-    return { results };
+    return { results: inTargetOrder(context.operation.targets, [...(payload.refused ?? []), ...results]) };
   }
 }

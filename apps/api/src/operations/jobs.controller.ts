@@ -130,10 +130,10 @@ export class JobsController {
     @CurrentUser() actor: AuthUser,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<{ operation: Operation }> {
-    const jobs = await this.ownership.targets([id], actor, true);
+    const job = await this.ownership.target(id, actor, 'cancel');
     const operation = await this.operations.enqueue({
       actor,
-      payload: { kind: 'job.cancel', jobs },
+      payload: { kind: 'job.cancel', jobs: [job], refused: [] },
       input: { ids: [id] },
       targets: [String(id)],
       idempotencyKey,
@@ -143,7 +143,10 @@ export class JobsController {
 
   @Post('actions')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Cancel, hold or resume many jobs: one operation with a result per job' })
+  @ApiOperation({
+    summary:
+      'Cancel, hold or resume many jobs: one operation with a result per job; a job the user may not act on, or whose state does not allow the action, is refused in its result (never sent to OAR) and the others go ahead',
+  })
   @ApiBody({
     schema: {
       type: 'object',
@@ -155,16 +158,15 @@ export class JobsController {
     },
   })
   @ApiAcceptedResponse({ description: '{ operation }' })
-  @ApiForbiddenResponse({ description: "another user's job among ids" })
   async actions(
     @Body(new ZodValidationPipe(jobActionsSchema)) body: z.infer<typeof jobActionsSchema>,
     @CurrentUser() actor: AuthUser,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<{ operation: Operation }> {
-    const jobs = await this.ownership.targets(body.ids, actor, false);
+    const { jobs, refused } = await this.ownership.targets(body.ids, actor, body.action);
     const operation = await this.operations.enqueue({
       actor,
-      payload: { kind: `job.${body.action}`, jobs },
+      payload: { kind: `job.${body.action}`, jobs, refused },
       input: body,
       targets: body.ids.map(String),
       idempotencyKey,

@@ -1,5 +1,5 @@
 import type { Operation } from '@oar-live/shared';
-import type { Session } from './session';
+import type { Session, SessionUser } from './session';
 
 /** An error answer of the API (`{statusCode, error, message}`), or a network failure (status 0). */
 export class ApiError extends Error {
@@ -39,7 +39,7 @@ export class ApiClient {
   }
 
   async login(username: string, password: string): Promise<void> {
-    const answer = await this.post<{ token: string; user: { name: string; roles: [] } }>('/api/auth/login', {
+    const answer = await this.post<{ token: string; user: SessionUser }>('/api/auth/login', {
       username,
       password,
     });
