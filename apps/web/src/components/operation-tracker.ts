@@ -1,4 +1,5 @@
 import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import type { Operation } from '@oar-live/shared';
 import type { LiveController } from '../state/live-controller';
 import './oar-operation-status';
 
@@ -10,6 +11,8 @@ export class OperationTracker implements ReactiveController {
   operationId?: string;
   error = '';
   busy = false;
+  /** Operation whose per-target results were fetched (live events carry only their progress). */
+  private resultsFetched?: string;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -19,6 +22,18 @@ export class OperationTracker implements ReactiveController {
   }
 
   hostConnected(): void {}
+
+  /** A settled bulk operation with failures: its per-target results are read once over REST. */
+  hostUpdate(): void {
+    const operation = this.operation;
+    if (!operation || this.resultsFetched === operation.id || operation.results) return;
+    if (!(operation.state === 'succeeded' || operation.state === 'failed') || !operation.progress?.failed) return;
+    this.resultsFetched = operation.id;
+    this.live
+      .api!.get<Operation>(`/api/operations/${encodeURIComponent(operation.id)}`)
+      .then((full) => this.live.live?.mergeOperations([full]))
+      .catch(() => undefined); // the summary and the error stay shown; the details are one click away in Operations
+  }
 
   get operation() {
     return this.operationId ? this.live.live?.operations.get(this.operationId) : undefined;
