@@ -87,9 +87,9 @@ describe('web app in Chromium (scripted server)', () => {
     await page.locator('summary', { hasText: 'Submit a job' }).click();
     const form = page.locator('oar-submit-form');
     await form.getByRole('button', { name: 'Submit job' }).click();
-    await form.getByText('Enter a command to run.').waitFor();
+    await form.getByText('Command is required (or upload a script).').waitFor();
     await form.getByLabel('Walltime').fill('ten minutes');
-    await form.getByText('Walltime is hours:minutes').waitFor();
+    await form.getByText('Walltime must be HH:MM:SS, HH:MM or a number of seconds').waitFor();
     expect(web.api.sent('POST', '/api/jobs')).toHaveLength(0);
 
     await form.getByLabel('Command', { exact: true }).fill('sleep 30');
@@ -157,7 +157,8 @@ describe('web app in Chromium (scripted server)', () => {
     expect(sent.contentType).toMatch(/^multipart\/form-data/);
     expect(sent.body).toContain('filename="hello.sh"');
     expect(sent.body).toContain('echo hello from a script');
-    expect(sent.body).toContain('name="resources"');
+    // Nothing else was set: the script's directives (or OAR's defaults) apply, not the form's.
+    expect(sent.body).not.toContain('name="resources"');
   });
 
   it('nodes page as admin: bulk Absent after confirmation, and "create N nodes with C cores"', async () => {

@@ -86,10 +86,8 @@ export abstract class DataTable<T, K> extends LitElement {
   /** "N selected", and the hidden ones that an action will leave alone. */
   protected selectionNote() {
     const hidden = this.selectedHiddenCount();
-    return html`<span aria-live="polite" data-field="selection"
-      >${this.selectedShown().length}
-      selected${hidden > 0 ? ` (${hidden} more hidden by the filter or paging: not included)` : ''}</span
-    >`;
+    const text = `${this.selectedShown().length} selected${hidden > 0 ? ` (${hidden} more hidden by the filter or paging: not included)` : ''}`;
+    return html`<span aria-live="polite" data-field="selection">${text}</span>`;
   }
 
   /** After a filter change: back to the first page, in sorted order. */

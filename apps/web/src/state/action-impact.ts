@@ -62,7 +62,7 @@ export function nodeActionImpact(
   if (killJobs) {
     const killed = [...new Set(busy.flatMap((node) => node.jobIds))];
     return {
-      question: `Retire ${names.join(', ')} and kill these ${plural(killed.length, 'job')}?`,
+      question: `Retire ${names.join(', ')} and kill the ${plural(killed.length, 'job')} running there?`,
       items: [
         ...killed.map((id) =>
           byId.has(id) ? `${jobLine(byId.get(id)!)} — will be killed` : `Job ${id} — will be killed`,
