@@ -42,7 +42,7 @@ describe('action rules (shared by the web app and the API)', () => {
     const busy = { name: 'node2', state: 'Absent', jobIds: [5, 6] };
     expect(nodeActionRefusal('delete', busy, admin)).toEqual({
       status: 409,
-      reason: 'node2 still runs 2 jobs (5, 6); set it Absent and retire it once they end, or retire it and kill them.',
+      reason: 'node2 still runs 2 jobs (5, 6); set it Absent and retire it once its jobs end, or retire it and kill them.',
     });
     expect(nodeActionRefusal('delete', busy, admin, { killJobs: true })).toBeUndefined();
     expect(allowedNodeActions(busy, admin)).toEqual(['alive', 'dead']);

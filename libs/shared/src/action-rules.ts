@@ -89,10 +89,11 @@ export function nodeActionRefusal(
   if (!isAdmin(actor)) return { status: 403, reason: 'Only an admin may change nodes.' };
   if (action === 'delete') {
     if (node.jobIds.length > 0 && !options.killJobs) {
-      const jobs = node.jobIds.length === 1 ? `job ${node.jobIds[0]}` : `${node.jobIds.length} jobs`;
+      const jobs =
+        node.jobIds.length === 1 ? `job ${node.jobIds[0]}` : `${node.jobIds.length} jobs (${node.jobIds.join(', ')})`;
       return {
         status: 409,
-        reason: `${node.name} still runs ${jobs} (${node.jobIds.join(', ')}); set it Absent and retire it once they end, or retire it and kill them.`,
+        reason: `${node.name} still runs ${jobs}; set it Absent and retire it once its jobs end, or retire it and kill them.`,
       };
     }
     return undefined;

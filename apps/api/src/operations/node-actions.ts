@@ -111,7 +111,7 @@ export class NodeActions {
         if (!payload.force) {
           throw new TargetError(
             409,
-            `${name} still runs jobs ${jobIds.join(', ')}; set it Absent and retire it once they end, or retire it and kill them.`,
+            `${name} still runs jobs ${jobIds.join(', ')}; set it Absent and retire it once its jobs end, or retire it and kill them.`,
           );
         }
         for (const id of jobIds) await this.oar.jobs.cancel(id, AS_OAR).catch(ignoreFinishedJob);
