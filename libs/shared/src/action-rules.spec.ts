@@ -38,15 +38,17 @@ describe('action rules (shared by the web app and the API)', () => {
     });
   });
 
-  it('refuses to retire a node that runs jobs unless they are to be killed, and a state it already has', () => {
+  it('refuses to retire a node that runs jobs unless they are to be killed', () => {
     const busy = { name: 'node2', state: 'Absent', jobIds: [5, 6] };
     expect(nodeActionRefusal('delete', busy, admin)).toEqual({
       status: 409,
-      reason: 'node2 still runs 2 jobs (5, 6); set it Absent and retire it once its jobs end, or retire it and kill them.',
+      reason:
+        'node2 still runs 2 jobs (5, 6); set it Absent and retire it once its jobs end, or retire it and kill them.',
     });
     expect(nodeActionRefusal('delete', busy, admin, { killJobs: true })).toBeUndefined();
-    expect(allowedNodeActions(busy, admin)).toEqual(['alive', 'dead']);
+    expect(allowedNodeActions(busy, admin)).toEqual(['alive', 'absent', 'dead']);
     expect(allowedNodeActions({ name: 'node1', state: 'Alive', jobIds: [] }, admin)).toEqual([
+      'alive',
       'absent',
       'dead',
       'delete',

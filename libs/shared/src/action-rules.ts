@@ -70,15 +70,11 @@ export function allowedJobActions(job: { id: number; user: string; state: string
   return JOB_ACTIONS.filter((action) => !jobActionRefusal(action, job, actor));
 }
 
-const NODE_TARGET_STATE: Record<Exclude<NodeAction, 'delete'>, string> = {
-  alive: 'Alive',
-  absent: 'Absent',
-  dead: 'Dead',
-};
-
 /**
  * Why `actor` may not take `action` on `node` now, or undefined when they may. Retiring a node that
  * runs jobs needs `killJobs` (the jobs are cancelled first); set it Absent to let them finish instead.
+ * Setting a state a node already has is allowed: a no-op that cannot fail (and a snapshot a poll
+ * behind must not refuse "Set Alive" on a node OAR has just made Absent).
  */
 export function nodeActionRefusal(
   action: NodeAction,
@@ -87,20 +83,13 @@ export function nodeActionRefusal(
   options: { killJobs?: boolean } = {},
 ): Refusal | undefined {
   if (!isAdmin(actor)) return { status: 403, reason: 'Only an admin may change nodes.' };
-  if (action === 'delete') {
-    if (node.jobIds.length > 0 && !options.killJobs) {
-      const jobs =
-        node.jobIds.length === 1 ? `job ${node.jobIds[0]}` : `${node.jobIds.length} jobs (${node.jobIds.join(', ')})`;
-      return {
-        status: 409,
-        reason: `${node.name} still runs ${jobs}; set it Absent and retire it once its jobs end, or retire it and kill them.`,
-      };
-    }
-    return undefined;
-  }
-  const wanted = NODE_TARGET_STATE[action];
-  if (node.state === wanted) return { status: 409, reason: `${node.name} is already ${wanted}.` };
-  return undefined;
+  if (action !== 'delete' || node.jobIds.length === 0 || options.killJobs) return undefined;
+  const jobs =
+    node.jobIds.length === 1 ? `job ${node.jobIds[0]}` : `${node.jobIds.length} jobs (${node.jobIds.join(', ')})`;
+  return {
+    status: 409,
+    reason: `${node.name} still runs ${jobs}; set it Absent and retire it once its jobs end, or retire it and kill them.`,
+  };
 }
 
 /** The actions `actor` may take on `node` now (retire only when it runs no job). */

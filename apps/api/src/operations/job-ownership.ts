@@ -46,11 +46,13 @@ export class JobOwnership {
 
   async targets(ids: readonly number[], actor: AuthUser, action: JobAction): Promise<JobTargets> {
     const known = new Map<number, KnownJob>(this.cluster.current().jobs.map((job) => [job.id, job]));
-    for (const job of await this.lookUp(
-      ids.filter((id) => !known.has(id)),
-      actor,
-    ))
-      known.set(job.id, job);
+    const fromOar = new Set(ids.filter((id) => !known.has(id)));
+    // The snapshot may be a poll behind (a job held a moment ago still shows Waiting): a state that
+    // refuses the action is read again from OAR before it is believed. Owners never change.
+    const stale = ids.filter((id) => known.has(id) && jobActionRefusal(action, known.get(id)!, actor)?.status === 409);
+    for (const id of stale) fromOar.add(id);
+    for (const id of stale) known.delete(id);
+    for (const job of await this.lookUp([...fromOar], actor)) known.set(job.id, job);
     const result: JobTargets = { jobs: [], refused: [] };
     for (const id of ids) {
       const job = known.get(id);
