@@ -1,3 +1,4 @@
+import { FINAL_JOB_STATES, JOB_STATES } from '@oar-live/oar-client';
 import type { Role } from './operations';
 
 /**
@@ -21,19 +22,12 @@ export interface Refusal {
   reason: string;
 }
 
-/** OAR accepts oarhold only for a Waiting job, oarresume only for a held or suspended one. */
+/**
+ * OAR's oardel works until a job is Finishing, oarhold only on a Waiting job, oarresume only on a
+ * held or suspended one.
+ */
 const JOB_ACTION_STATES: Record<JobAction, readonly string[]> = {
-  cancel: [
-    'Hold',
-    'Waiting',
-    'toLaunch',
-    'toError',
-    'toAckReservation',
-    'Launching',
-    'Running',
-    'Suspended',
-    'Resuming',
-  ],
+  cancel: JOB_STATES.filter((state) => state !== 'Finishing' && !FINAL_JOB_STATES.includes(state)),
   hold: ['Waiting'],
   resume: ['Hold', 'Suspended'],
 };

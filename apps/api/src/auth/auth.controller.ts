@@ -26,7 +26,8 @@ export class AuthController {
     },
   })
   @ApiOkResponse({
-    description: '{ token, expiresAt, user: { name, roles, oarLogin } }; send the token as "Authorization: Bearer <token>"',
+    description:
+      '{ token, expiresAt, user: { name, roles, oarLogin } }; send the token as "Authorization: Bearer <token>"',
   })
   @ApiUnauthorizedResponse({ description: 'wrong user name or password' })
   @ApiTooManyRequestsResponse({ description: 'too many login attempts' })
