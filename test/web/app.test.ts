@@ -393,6 +393,46 @@ describe('web app in Chromium (scripted server)', () => {
         expect(await checked('oar-job-table')).toEqual([]);
         await expectNoAxeViolations(page);
       });
+
+      it('shows a bulk operation’s progress from its events, then its per-target results read over REST', async () => {
+        await signInBeforeLoad(page, 'alice', ['user']);
+        const queued = operation('op-bulk', { kind: 'job.cancel', targets: ['2', '3'] });
+        web.api.on('POST', '/api/jobs/actions', () => [202, { operation: queued }]);
+        const results = [
+          { target: '2', ok: true, result: {} },
+          {
+            target: '3',
+            ok: false,
+            error: { status: 409, message: 'Job 3 is Error; only a job that has not ended can be cancelled.' },
+          },
+        ];
+        web.api.on('GET', '/api/operations/op-bulk', () => [200, { ...settled, results }]);
+        const live = await open('/jobs', snapshot);
+        await page.locator('oar-job-table input[aria-label="Select job 2"]').check();
+        await page.locator('oar-job-table input[aria-label="Select job 3"]').check();
+        await page.getByRole('button', { name: 'Cancel selected' }).click();
+        await dialog().getByRole('button', { name: 'Cancel jobs' }).click();
+        const status = page.locator('oar-jobs-page oar-operation-status').first();
+        await status.waitFor();
+        const progress = { total: 2, done: 1, failed: 0 };
+        live.socket.emit(
+          'changes',
+          batch(2, [{ type: 'operation.updated', operation: { ...queued, state: 'active', progress } }]),
+        );
+        await status.locator('[data-field=progress]', { hasText: '1 of 2 done' }).waitFor();
+        const settled: Operation = {
+          ...queued,
+          state: 'failed',
+          progress: { total: 2, done: 2, failed: 1 },
+          error: {
+            message: '1 of 2 targets failed: 3: Job 3 is Error; only a job that has not ended can be cancelled.',
+          },
+          updatedAt: new Date(Date.now() + 1000).toISOString(),
+        };
+        live.socket.emit('changes', batch(3, [{ type: 'operation.updated', operation: settled }]));
+        await status.locator('li', { hasText: '3: ✕ Job 3 is Error' }).waitFor();
+        expect(web.api.requests.filter((r) => r.path === '/api/operations/op-bulk')).toHaveLength(1);
+      });
     });
 
     describe('nodes', () => {
