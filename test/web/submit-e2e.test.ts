@@ -56,7 +56,8 @@ describe('submitting a script through the form (real API and OAR sandbox)', () =
     await form.getByRole('button', { name: 'Submit job' }).click();
     const status = form.locator('oar-operation-status', { hasText: 'succeeded' });
     await status.waitFor();
-    const jobId = Number(/job (\d+)/.exec((await status.textContent()) ?? '')?.[1]);
+    // The status lives in the element's shadow root (locators pierce it; the host's textContent does not).
+    const jobId = Number(/→ job (\d+)/.exec((await status.locator('[role=status]').textContent()) ?? '')?.[1]);
     const job = await waitFor(
       async () => {
         const found = await oar.jobs.getDetails(jobId, { as: 'alice' });
