@@ -67,12 +67,22 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
-/** Runs apps/api/src/main.ts (the production entry point) from sources as a child process on a free loopback port. */
-export async function startApiProcess(env: Record<string, string>, port?: number): Promise<ApiProcess> {
+/**
+ * Runs apps/api/src/main.ts (the production entry point) from sources as a child process on a free
+ * loopback port; with `compiled`, the build of it (apps/api/dist/main.js, from `tsc -b`), which
+ * starts several times faster: for tests that restart processes many times.
+ */
+export async function startApiProcess(
+  env: Record<string, string>,
+  port?: number,
+  { compiled = false } = {},
+): Promise<ApiProcess> {
   const listenPort = port ?? (await freePort());
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'],
+    compiled
+      ? ['apps/api/dist/main.js']
+      : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'],
     {
       cwd: ROOT,
       env: {

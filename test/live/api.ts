@@ -5,6 +5,7 @@ import { io, type Socket } from 'socket.io-client';
 import { applyBatch, type Batch, type Snapshot } from '@oar-live/shared';
 import { httpAdapter } from '../../apps/api/src/common/http-adapter';
 import { AuthModule } from '../../apps/api/src/auth/auth.module';
+import { HealthModule } from '../../apps/api/src/health/health.module';
 import { ClusterModule } from '../../apps/api/src/cluster/cluster.module';
 import { ConfigModule, APP_CONFIG } from '../../apps/api/src/config/config.module';
 import { LiveModule } from '../../apps/api/src/live/live.module';
@@ -13,8 +14,8 @@ import { OarModule } from '../../apps/api/src/oar/oar.module';
 import { freePort } from '../support/redis-server';
 import { testConfig } from './support';
 
-/** The live pipeline's modules as the app wires them, with this test's configuration. */
-@Module({ imports: [ConfigModule, MetricsModule, AuthModule, OarModule, ClusterModule, LiveModule] })
+/** The live pipeline's modules (and /api/health) as the app wires them, with this test's configuration. */
+@Module({ imports: [ConfigModule, MetricsModule, AuthModule, OarModule, ClusterModule, LiveModule, HealthModule] })
 class LiveTestModule {}
 
 export interface RunningApi {
@@ -57,7 +58,11 @@ export class Subscriber {
   readonly batches: Batch[] = [];
   private waiters: (() => void)[] = [];
 
-  constructor(url: string, auth: { since?: number; token?: string } = {}, extraHeaders?: Record<string, string>) {
+  constructor(
+    url: string,
+    auth: { since?: number; epoch?: string; token?: string } = {},
+    extraHeaders?: Record<string, string>,
+  ) {
     this.socket = io(`${url}/live`, { auth, transports: ['websocket'], reconnection: false, extraHeaders });
     this.socket.on('snapshot', (snapshot: Snapshot) => this.record(() => this.snapshots.push(snapshot)));
     this.socket.on('changes', (batch: Batch) => this.record(() => this.batches.push(batch)));

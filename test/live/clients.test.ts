@@ -62,6 +62,28 @@ describe('subscriber examples', () => {
     expect(JSON.parse(await replay())).toEqual(second);
   });
 
+  it('npx oar-live watch | head -2: ends quietly (status 0, nothing on stderr) once its reader is gone', async () => {
+    const child = spawn(process.execPath, ['bin/oar-live.js', 'watch', '--url', api.url], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // The reader takes the first line (the snapshot) and goes away, as `head` does.
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    child.stdout!.destroy();
+    // The next batch is written to a closed pipe: EPIPE.
+    const written = setInterval(() => void append([node(`node-epipe-${Date.now()}`)]), 200);
+    try {
+      expect(await exited).toBe(0);
+    } finally {
+      clearInterval(written);
+    }
+    expect(stderr).toBe('');
+  });
+
   it('runs the Node.js Socket.IO example of docs/events.md as written', async () => {
     execFileSync('npx', ['tsc', '-b', 'libs/shared'], { cwd: root });
     const doc = readFileSync(join(root, 'docs', 'events.md'), 'utf8');
@@ -78,7 +100,7 @@ describe('subscriber examples', () => {
     const doc = readFileSync(join(root, 'docs', 'events.md'), 'utf8');
     const line = /^curl -sN http:\/\/127\.0\.0\.1:8080\/api\/events\b.*$/m.exec(doc)![0].replace(/\s+#.*$/, '');
     const next = run('bash', ['-c', line.replace('http://127.0.0.1:8080', api.url)]);
-    expect(await next()).toMatch(/^id: \d+$/);
+    expect(await next()).toMatch(/^id: [0-9a-f]*:\d+$/);
     expect(await next()).toBe('event: snapshot');
     expect(JSON.parse((await next()).replace(/^data: /, ''))).toMatchObject({ nodes: expect.any(Array) });
   });

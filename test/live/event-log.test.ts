@@ -8,7 +8,15 @@ import { openLog, testJob, uniquePrefix } from './support';
 
 const job = (id: number, state: string): Job => testJob(id, { state });
 const added = (id: number, state = 'Waiting'): LiveEvent => ({ type: 'job.added', job: job(id, state) });
-const empty: Snapshot = { seq: 0, at: new Date(0).toISOString(), source: EMPTY_SOURCE, nodes: [], jobs: [] };
+/** The empty snapshot a stream starts from, in the epoch its first batch named. */
+const empty = (epoch: string): Snapshot => ({
+  epoch,
+  seq: 0,
+  at: new Date(0).toISOString(),
+  source: EMPTY_SOURCE,
+  nodes: [],
+  jobs: [],
+});
 
 describe('EventLogService (real Redis)', () => {
   it('numbers batches 1, 2, 3 …, keeps them for replay and the snapshot in step', async () => {
@@ -19,11 +27,12 @@ describe('EventLogService (real Redis)', () => {
       const b2 = await p.log.append([{ type: 'job.changed', job: job(1, 'Running'), changed: ['state'] }]);
       const b3 = await p.log.append([{ type: 'job.removed', id: 2, job: job(2, 'Terminated') }]);
       expect([b1, b2, b3].map((b) => b!.seq)).toEqual([1, 2, 3]);
-      expect(await p.log.readSince(1)).toEqual([b2, b3]);
-      expect(await p.log.readSince(3)).toEqual([]);
-      expect(await p.log.readSince(4)).toBeNull();
+      expect(await p.log.readSince(1, b1!.epoch)).toEqual([b2, b3]);
+      expect(await p.log.readSince(3, b1!.epoch)).toEqual([]);
+      expect(await p.log.readSince(4, b1!.epoch)).toBeNull();
+      expect(await p.log.readSince(1, 'another')).toBeNull();
       const snapshot = await p.log.loadSnapshot();
-      expect(snapshot).toEqual([b1!, b2!, b3!].reduce(applyBatch, empty));
+      expect(snapshot).toEqual([b1!, b2!, b3!].reduce(applyBatch, empty(b1!.epoch)));
       expect(snapshot.jobs).toEqual([job(1, 'Running')]);
       expect(p.state.current()).toEqual(snapshot);
     } finally {
@@ -41,7 +50,7 @@ describe('EventLogService (real Redis)', () => {
       expect(second.state.current().jobs.map((j) => j.id)).toEqual([1, 2]);
       const after = await second.log.append([added(3)]);
       expect(after!.seq).toBe(3);
-      expect(await second.log.readSince(0)).toEqual([...before, after]);
+      expect(await second.log.readSince(0, after!.epoch)).toEqual([...before, after]);
     } finally {
       await second.close();
     }
@@ -50,12 +59,12 @@ describe('EventLogService (real Redis)', () => {
   it('drops batches older than the retention window but never the snapshot; old since → null', async () => {
     const p = await openLog(uniquePrefix('event-log'));
     try {
-      await p.log.append([added(1)]);
+      const { epoch } = (await p.log.append([added(1)]))!;
       await p.log.append([added(2)]);
       p.log.retentionMs = -1;
       await p.log.append([added(3)]);
-      expect(await p.log.readSince(0)).toBeNull();
-      expect(await p.log.readSince(2)).toHaveLength(1);
+      expect(await p.log.readSince(0, epoch)).toBeNull();
+      expect(await p.log.readSince(2, epoch)).toHaveLength(1);
       expect((await p.log.loadSnapshot()).jobs.map((j) => j.id)).toEqual([1, 2, 3]);
     } finally {
       await p.close();
@@ -66,8 +75,8 @@ describe('EventLogService (real Redis)', () => {
     const p = await openLog(uniquePrefix('event-log'));
     try {
       await p.redis.commands.set(p.log.keys.lease, 'someone-else');
-      await expect(p.log.append([added(1)], undefined, 'me')).rejects.toBeInstanceOf(LeaseLostError);
-      expect((await p.log.append([added(1)], undefined, 'someone-else'))!.seq).toBe(1);
+      await expect(p.log.append([added(1)], undefined, { leaseToken: 'me' })).rejects.toBeInstanceOf(LeaseLostError);
+      expect((await p.log.append([added(1)], undefined, { leaseToken: 'someone-else' }))!.seq).toBe(1);
     } finally {
       await p.close();
     }
@@ -106,9 +115,9 @@ describe('EventLogService (real Redis)', () => {
             previous = next;
           }
           const stored = await p.log.loadSnapshot();
-          const replayed = ((await p.log.readSince(0)) ?? []).reduce(applyBatch, empty);
+          const replayed = ((await p.log.readSince(0, stored.epoch)) ?? []).reduce(applyBatch, empty(stored.epoch));
           expect(replayed).toEqual(stored);
-          expect(stored.jobs).toEqual(canonicalSnapshot({ ...empty, ...previous }).jobs);
+          expect(stored.jobs).toEqual(canonicalSnapshot({ ...empty(stored.epoch), ...previous }).jobs);
           expect(p.state.current()).toEqual(stored);
         } finally {
           await p.close();

@@ -227,22 +227,29 @@ describe('live feed', () => {
     const anonymous = subscribe(api.url);
     expect((await anonymous.connectError()).message).toMatch(/reading needs a login token/);
     const forged = subscribe(api.url, { token: 'not-a-token' });
-    expect((await forged.connectError()).message).toBe('the token is invalid or expired');
+    expect((await forged.connectError()).message).toBe('the token is invalid, expired or revoked');
     expect((await get(`${api.url}/api/events`)).status).toBe(401);
   });
 
   it('streams the same batches over SSE with ids, honouring Last-Event-ID and ?since=', async () => {
     const first = await append([jobAdded(1)]);
     const second = await append([jobAdded(2)]);
+    const { epoch } = first;
     const fromStart = await sse(`${api.url}/api/events`, 1);
-    expect(fromStart).toEqual([{ id: '2', event: 'snapshot', data: expect.objectContaining({ seq: 2 }) }]);
-    expect(await sse(`${api.url}/api/events?since=0`, 2)).toEqual([
-      { id: '1', event: 'changes', data: first },
-      { id: '2', event: 'changes', data: second },
+    expect(fromStart).toEqual([
+      { id: `${epoch}:2`, event: 'snapshot', data: expect.objectContaining({ epoch, seq: 2 }) },
     ]);
-    const resumed = sse(`${api.url}/api/events`, 1, { 'Last-Event-ID': '2' });
+    expect(await sse(`${api.url}/api/events?since=0`, 2)).toEqual([
+      { id: `${epoch}:1`, event: 'changes', data: first },
+      { id: `${epoch}:2`, event: 'changes', data: second },
+    ]);
+    const resumed = sse(`${api.url}/api/events`, 1, { 'Last-Event-ID': `${epoch}:2` });
     const third = await append([jobAdded(3)]);
-    expect(await resumed).toEqual([{ id: '3', event: 'changes', data: third }]);
+    expect(await resumed).toEqual([{ id: `${epoch}:3`, event: 'changes', data: third }]);
+    // Another history's position gets a snapshot of this one, never its batches.
+    expect(await sse(`${api.url}/api/events`, 1, { 'Last-Event-ID': 'e0ther:1' })).toEqual([
+      { id: `${epoch}:3`, event: 'snapshot', data: expect.objectContaining({ epoch, seq: 3 }) },
+    ]);
     const bad = await get(`${api.url}/api/events?since=soon`);
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).message).toMatch(/since must be a non-negative integer/);

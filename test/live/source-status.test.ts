@@ -19,6 +19,8 @@ describe('source.status down', () => {
       });
       const beforeStop = new Date().toISOString();
       expect(sub.batches.at(-1)).toBe(lastBatch);
+      // While up, the snapshot makes no claim about a time that quiet polls would leave behind.
+      expect(sub.current().source).toEqual({ status: 'up' });
       await sim.stop();
       const down = await sub.until(
         () =>

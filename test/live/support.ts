@@ -15,14 +15,17 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({ REDIS_URL: process.env.REDIS_URL, ...overrides });
 }
 
-/** The event log and a process's cluster state, without Nest (one "process" per call). */
-export async function openLog(prefix: string): Promise<{
+/** The event log and a process's cluster state, without Nest (one "process" per call), on `redisUrl` or the run's Redis. */
+export async function openLog(
+  prefix: string,
+  redisUrl = process.env.REDIS_URL!,
+): Promise<{
   redis: LiveRedis;
   log: EventLogService;
   state: ClusterStateService;
   close(): Promise<void>;
 }> {
-  const redis = new LiveRedis(testConfig({ REDIS_KEY_PREFIX: prefix }));
+  const redis = new LiveRedis(testConfig({ REDIS_KEY_PREFIX: prefix, REDIS_URL: redisUrl }));
   const metrics = new MetricsService();
   const log = new EventLogService(redis, metrics);
   const state = new ClusterStateService(log, redis, metrics);

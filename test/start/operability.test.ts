@@ -158,12 +158,14 @@ describe('operability of the built API', () => {
       status: 'error',
       oar: { status: 'up' },
       redis: { status: 'down', message: expect.any(String) },
+      stream: { epoch: expect.any(String), seq: expect.any(Number) },
     });
     redis = await startRedis({ dir: redis.dir, port: redis.port });
     expect(await waitForStatus(`${base}/api/health`, 200, 15_000)).toEqual({
       status: 'ok',
       oar: { status: 'up' },
       redis: { status: 'up' },
+      stream: { epoch: expect.any(String), seq: expect.any(Number) },
     });
   });
 
@@ -178,6 +180,7 @@ describe('operability of the built API', () => {
         status: 'error',
         oar: { status: 'down', message: expect.any(String) },
         redis: { status: 'up' },
+        stream: { epoch: expect.any(String), seq: expect.any(Number) },
       });
     } finally {
       await terminate(unreachable);

@@ -70,6 +70,7 @@ describe('npm start', () => {
       status: 'ok',
       oar: { status: 'up' },
       redis: { status: 'up' },
+      stream: { epoch: expect.any(String), seq: expect.any(Number) },
     });
     const cluster = (await (await fetch(`${base}/api/cluster`)).json()) as { nodes: { name: string }[] };
     expect(cluster.nodes).toHaveLength(EMBEDDED_SIM.nodes);

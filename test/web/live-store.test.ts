@@ -1,6 +1,6 @@
 import { applyBatch, type Snapshot } from '@oar-live/shared';
 import { LiveStore } from '../../apps/web/src/state/live-store';
-import { batch, makeJob, makeNode, makeSnapshot } from './support/live-fixtures';
+import { batch, FIXTURE_EPOCH, makeJob, makeNode, makeSnapshot } from './support/live-fixtures';
 import { startScriptedLiveServer } from './support/scripted-live-server';
 import { waitFor } from '../support/wait-for';
 
@@ -75,7 +75,7 @@ describe('LiveStore', () => {
     await waitFor(() => store.connection === 'disconnected', { describe: 'the disconnect', intervalMs: 20 });
     expect(store.stale).toBe(true);
     const second = await server.nextConnection();
-    expect(second.auth).toEqual({ token: 'tok-alice', since: 10 });
+    expect(second.auth).toEqual({ token: 'tok-alice', since: 10, epoch: FIXTURE_EPOCH });
     await waitFor(() => store.connection === 'connected', { describe: 'the reconnect', intervalMs: 20 });
     expect(store.stale).toBe(false);
 
@@ -106,6 +106,21 @@ describe('LiveStore', () => {
     await waitFor(() => store.snapshot?.seq === 22, { describe: 'batch 22', intervalMs: 20 });
     expect(store.snapshot).toEqual(applyBatch(applyBatch(snapshot, b21), b22));
     expect(store.resyncCount).toBe(1);
+  });
+
+  it('never applies a batch of another history: resynchronises with its epoch and takes the new snapshot', async () => {
+    store.start();
+    const first = await server.nextConnection();
+    first.socket.emit('snapshot', makeSnapshot(2, 2, 30));
+    await waitFor(() => store.snapshot?.seq === 30, { describe: 'the snapshot', intervalMs: 20 });
+    first.socket.emit('changes', { ...batch(31, [{ type: 'job.added', job: makeJob(7) }]), epoch: 'n3w' });
+    const second = await server.nextConnection();
+    expect(second.auth).toMatchObject({ since: 30, epoch: FIXTURE_EPOCH });
+    expect(store.snapshot!.jobs.map((job) => job.id)).not.toContain(7);
+    const fresh: Snapshot = { ...makeSnapshot(2, 2, 31), epoch: 'n3w' };
+    second.socket.emit('snapshot', fresh);
+    await waitFor(() => store.snapshot?.epoch === 'n3w', { describe: 'the new history', intervalMs: 20 });
+    expect(store.snapshot).toEqual(fresh);
   });
 
   it('replaces its state with a fresh snapshot when the server cannot replay (since too old)', async () => {

@@ -6,6 +6,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { httpAdapter } from './common/http-adapter';
+import { SECURITY_HEADERS } from './common/security-headers';
+import { loadConfig, type AppConfig } from './config/app-config';
 import { UPLOAD_LIMITS } from './operations/script-form';
 import { serveWebApp } from './web/web-app';
 
@@ -14,14 +16,12 @@ export const SHUTDOWN_GRACE_MS = 3000;
 
 /** Builds the app exactly as production runs it; integration tests use this too. */
 export async function createApp(): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, httpAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, httpAdapter(trustProxyOf(process.env)), {
     bufferLogs: true,
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: { useDefaults: true, directives: CONTENT_SECURITY_POLICY },
-  });
+  await app.register(fastifyHelmet, SECURITY_HEADERS);
   await app.register(fastifyMultipart, { limits: UPLOAD_LIMITS });
   const document = SwaggerModule.createDocument(
     app,
@@ -37,16 +37,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   return app;
 }
 
-/**
- * The Lit app and Swagger UI load only their own scripts; socket.io connects back to this origin
- * (ws: for browsers whose 'self' does not cover WebSocket); Lit and Swagger UI set inline styles.
- * No upgrade-insecure-requests: oar-live is often served over plain http on a LAN.
- */
-const CONTENT_SECURITY_POLICY = {
-  'default-src': ["'self'"],
-  'script-src': ["'self'"],
-  'style-src': ["'self'", "'unsafe-inline'"],
-  'img-src': ["'self'", 'data:'],
-  'connect-src': ["'self'", 'ws:', 'wss:'],
-  'upgrade-insecure-requests': null,
-};
+/** Read before Nest starts: the HTTP server is built first. */
+function trustProxyOf(env: NodeJS.ProcessEnv): AppConfig['OAR_LIVE_TRUST_PROXY'] {
+  return loadConfig(env).OAR_LIVE_TRUST_PROXY;
+}

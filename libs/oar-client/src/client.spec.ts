@@ -71,10 +71,10 @@ describe('OarClient over HTTP', () => {
       expect(error).toMatchObject({
         status: fixture.body.code,
         title: fixture.body.title,
-        message: fixture.body.message,
+        message: [fixture.body.message].flat().join('\n'),
         request: 'GET /oarapi/version.json',
       });
-      // every recorded error is the caller's fault, including OAR's 500 for a bad resource syntax
+      // every recorded error is the caller's fault, including OAR's 500s for a bad resource syntax or column
       expect(isTransient(error)).toBe(false);
     },
   );

@@ -58,10 +58,16 @@ export class OarRequestError extends OarError {
 
 const TRANSIENT_STATUSES = new Set([500, 502, 503, 504]);
 /**
- * oarapi.pl answers 500 when oarsub exits with an unexpected status; the one seen for a bad `resource`
- * syntax is the caller's mistake, and retrying it can never succeed.
+ * OAR's 500 for a resource created with a property that is not a column of its `resources` table
+ * (oarproperty -a adds columns); group 1 is the column.
  */
-const CLIENT_FAULT_500 = /Cannot recognize the resource description/;
+export const UNKNOWN_RESOURCE_COLUMN = /column "([^"]+)" of relation "resources" does not exist/;
+/**
+ * oarapi.pl answers 500 when oarsub exits with an unexpected status, or when its SQL fails; those
+ * seen for a bad `resource` syntax and for an unknown resource column are the caller's mistake, and
+ * retrying them can never succeed.
+ */
+const CLIENT_FAULT_500 = new RegExp(`Cannot recognize the resource description|${UNKNOWN_RESOURCE_COLUMN.source}`);
 
 /** True when retrying the same request later may succeed (network, timeouts, 5xx except OAR's known client-fault 500). */
 export function isTransient(err: unknown): boolean {

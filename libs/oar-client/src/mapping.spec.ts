@@ -175,7 +175,7 @@ describe('resources', () => {
 
 describe('every recorded OAR response maps into the domain model without loss', () => {
   it('knows every sample', () => {
-    expect(fixtures.length).toBe(82);
+    expect(fixtures.length).toBe(83);
     const kinds = new Set(fixtures.map((f) => f.kind));
     expect([...kinds].sort()).toEqual(
       [

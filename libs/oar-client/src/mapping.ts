@@ -374,7 +374,9 @@ export function parseErrorBody(text: string, status: number): { title: string; m
   try {
     const raw = record(JSON.parse(text), 'error');
     const title = toText(raw.title, 'title');
-    const message = toText(raw.message, 'message');
+    // OAR's SQL failures carry a list of lines.
+    const lines = Array.isArray(raw.message) && raw.message.every((line) => typeof line === 'string');
+    const message = toText(lines ? (raw.message as string[]).join('\n') : raw.message, 'message');
     if (title !== undefined || message !== undefined) return { title: title ?? '', message: message ?? title ?? '' };
   } catch {
     // not OAR's JSON: Apache or a proxy answered; read it as HTML or text below

@@ -19,6 +19,7 @@ function applyBatchBySorting(snapshot: Snapshot, batch: Batch): Snapshot {
     }
   }
   return canonicalSnapshot({
+    epoch: batch.epoch,
     seq: batch.seq,
     at: batch.at,
     source,
@@ -67,14 +68,14 @@ const snapshotArb: fc.Arbitrary<Snapshot> = fc
     jobs: fc.uniqueArray(jobArb, { selector: (j) => j.id }),
   })
   .map(({ nodes, jobs }) =>
-    canonicalSnapshot({ seq: 7, at: '2026-11-25T16:00:00.000Z', source: { status: 'up' }, nodes, jobs }),
+    canonicalSnapshot({ epoch: 'e1', seq: 7, at: '2026-11-25T16:00:00.000Z', source: { status: 'up' }, nodes, jobs }),
   );
 
 describe('applyBatch', () => {
   it('gives exactly what applying the events and re-sorting everything gives', () => {
     fc.assert(
       fc.property(snapshotArb, fc.array(eventArb, { maxLength: 30 }), (snapshot, events) => {
-        const batch: Batch = { seq: 8, at: '2026-11-25T16:00:02.000Z', events };
+        const batch: Batch = { epoch: 'e1', seq: 8, at: '2026-11-25T16:00:02.000Z', events };
         expect(applyBatch(snapshot, batch)).toEqual(applyBatchBySorting(snapshot, batch));
       }),
       { numRuns: 500 },
@@ -83,6 +84,7 @@ describe('applyBatch', () => {
 
   it('keeps nodes in natural order when inserting among them', () => {
     const snapshot = canonicalSnapshot({
+      epoch: 'e1',
       seq: 1,
       at: 'x',
       source: { status: 'up' },
@@ -97,13 +99,22 @@ describe('applyBatch', () => {
       jobs: [],
     });
     const node: Node = { name: 'node2', state: 'Alive', resources: [], jobIds: [], busyCores: 0, totalCores: 0 };
-    const next = applyBatch(snapshot, { seq: 2, at: 'y', events: [{ type: 'node.added', node }] });
+    const next = applyBatch(snapshot, { epoch: 'e1', seq: 2, at: 'y', events: [{ type: 'node.added', node }] });
     expect(next.nodes.map((n) => n.name)).toEqual(['node1', 'node2', 'node10']);
     expect([...next.nodes].sort((a, b) => compareNodeNames(a.name, b.name))).toEqual(next.nodes);
   });
 
   it('refuses a batch that does not follow the snapshot', () => {
-    const snapshot: Snapshot = { seq: 3, at: 'x', source: { status: 'up' }, nodes: [], jobs: [] };
-    expect(() => applyBatch(snapshot, { seq: 5, at: 'y', events: [] })).toThrow('batch 5 does not follow snapshot 3');
+    const snapshot: Snapshot = { epoch: 'e1', seq: 3, at: 'x', source: { status: 'up' }, nodes: [], jobs: [] };
+    expect(() => applyBatch(snapshot, { epoch: 'e1', seq: 5, at: 'y', events: [] })).toThrow(
+      'batch 5 does not follow snapshot 3',
+    );
+  });
+
+  it('refuses a batch of another history even when its seq follows (the stream was lost and restarted)', () => {
+    const snapshot: Snapshot = { epoch: 'e1', seq: 3, at: 'x', source: { status: 'up' }, nodes: [], jobs: [] };
+    const job = { id: 9, state: 'Running', name: null, user: 'bob', queue: 'default', command: 'x' } as Job;
+    const other: Batch = { epoch: 'e2', seq: 4, at: 'y', events: [{ type: 'job.added', job }] };
+    expect(() => applyBatch(snapshot, other)).toThrow('batch 4 of epoch e2 belongs to another history');
   });
 });

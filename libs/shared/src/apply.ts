@@ -16,14 +16,27 @@ export function canonicalSnapshot(snapshot: Snapshot): Snapshot {
 }
 
 /**
+ * Whether `batch` belongs to `snapshot`'s history: the same epoch, or any epoch for the snapshot of
+ * a stream nobody wrote yet (epoch "", seq 0), which takes the epoch its first batch names.
+ */
+export function sameHistory(snapshot: Pick<Snapshot, 'epoch' | 'seq'>, batch: Pick<Batch, 'epoch'>): boolean {
+  return batch.epoch === snapshot.epoch || (snapshot.epoch === '' && snapshot.seq === 0);
+}
+
+/**
  * Applies one batch to a snapshot in canonical order (pure), giving a snapshot in canonical order.
  * The core invariant of the event stream is that applying every batch after `snapshot.seq`, in
  * order, gives the snapshot the server holds now.
- * A batch that does not follow `snapshot.seq` is a gap: the caller must resynchronise.
+ * A batch that does not follow `snapshot.seq`, or of another epoch, is a gap: the caller must resynchronise.
  * Costs O(changes × log size) comparisons plus one array copy: a batch of 250 changes to 5,000
  * nodes must not re-sort the whole cluster (it runs before every fan-out and in every browser).
  */
 export function applyBatch(snapshot: Snapshot, batch: Batch): Snapshot {
+  if (!sameHistory(snapshot, batch)) {
+    throw new RangeError(
+      `batch ${batch.seq} of epoch ${batch.epoch} belongs to another history than snapshot ${snapshot.seq} of epoch ${snapshot.epoch}`,
+    );
+  }
   if (batch.seq !== snapshot.seq + 1) {
     throw new RangeError(`batch ${batch.seq} does not follow snapshot ${snapshot.seq}`);
   }
@@ -57,6 +70,7 @@ export function applyBatch(snapshot: Snapshot, batch: Batch): Snapshot {
     }
   }
   return {
+    epoch: batch.epoch,
     seq: batch.seq,
     at: batch.at,
     source,

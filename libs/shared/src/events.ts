@@ -33,16 +33,23 @@ export const LIVE_EVENT_TYPES: readonly LiveEventType[] = [
   'operation.updated',
 ];
 
-/** Everything one poll changed, numbered: `seq` grows by exactly 1 per batch, across restarts. */
+/**
+ * Everything one poll changed, numbered: `seq` grows by exactly 1 per batch, across restarts.
+ * `epoch` names the history the batch belongs to: it changes when the stream kept in Redis was lost
+ * or went backwards and the server started again from a new snapshot. A batch applies only to a
+ * snapshot of the same epoch.
+ */
 export interface Batch {
+  epoch: string;
   seq: number;
   /** ISO time of the poll. */
   at: string;
   events: LiveEvent[];
 }
 
-/** The whole cluster as of batch `seq`. */
+/** The whole cluster as of batch `seq` of `epoch` (epoch "" before the first batch was ever written). */
 export interface Snapshot {
+  epoch: string;
   seq: number;
   at: string;
   source: SourceStatus;

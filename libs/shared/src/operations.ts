@@ -9,7 +9,8 @@ export const OPERATION_KINDS = [
 ] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
-export type OperationState = 'queued' | 'active' | 'retrying' | 'succeeded' | 'failed';
+export const OPERATION_STATES = ['queued', 'active', 'retrying', 'succeeded', 'failed'] as const;
+export type OperationState = (typeof OPERATION_STATES)[number];
 
 export interface OperationError {
   /** HTTP status OAR answered with, when it answered. */

@@ -119,7 +119,7 @@ describe('submit rules (shared by the form and the API)', () => {
     expect(
       submitProblems({ command: 'a\u0007', walltime: '1h', name: 'a b', queue: 'a-b', types: ['no/way'] }),
     ).toEqual({
-      command: 'must not contain control characters',
+      command: 'must not contain control characters (found U+0007)',
       walltime: 'must be HH:MM:SS, HH:MM or a number of seconds (more than 0)',
       name: 'must be 1 to 60 letters, digits, ".", "-" or "_"',
       queue: 'must be a queue name (letters, digits, _)',

@@ -34,12 +34,28 @@ const RESOURCE_REQUEST = new RegExp(`^${RESOURCE_GROUP}(?:\\+${RESOURCE_GROUP})*
 const WALLTIME = /^(?:(\d{1,4}):([0-5]?\d)(?::([0-5]?\d))?|(\d{1,7}))$/;
 const WALLTIME_IN_RESOURCES = /,?walltime=[^,]*$/;
 
-/** C0 control characters other than tab and newline, and DEL: never meaningful in a command. */
-function hasControlChars(text: string): boolean {
-  return [...text].some((char) => {
-    const code = char.charCodeAt(0);
-    return (code < 0x20 && code !== 0x09 && code !== 0x0a) || code === 0x7f;
-  });
+/**
+ * C0 control characters other than tab and newline, DEL, and C1 controls (U+0080–U+009F): never
+ * meaningful in a command, and some terminals act on them.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHAR = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/u;
+/**
+ * Bidirectional overrides, embeddings and isolates (and the marks): they make a command display
+ * differently from what the shell runs ("Trojan Source").
+ */
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+const codePoint = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** Refuses control and bidi characters, naming the first one found by its code point. */
+function controlCharProblem(text: string): string | undefined {
+  const control = CONTROL_CHAR.exec(text)?.[0];
+  if (control !== undefined) return `must not contain control characters (found ${codePoint(control)})`;
+  const bidi = BIDI_CONTROL.exec(text)?.[0];
+  if (bidi !== undefined)
+    return `must not contain bidirectional text controls, which hide what runs (found ${codePoint(bidi)})`;
+  return undefined;
 }
 
 /** Seconds of a walltime (`HH:MM:SS`, `HH:MM` or seconds), or undefined when it is not one or is 0. */
@@ -62,7 +78,8 @@ const textRule =
   (text: string): string | undefined => {
     if (text === '') return 'must not be empty';
     if (text.length > max) return `is too long (${max} characters at most)`;
-    if (hasControlChars(text)) return 'must not contain control characters';
+    const control = controlCharProblem(text);
+    if (control) return control;
     if (pattern && !pattern.test.test(text)) return pattern.message;
     return undefined;
   };

@@ -61,9 +61,19 @@ export function makeSnapshot(count: number, cores = 4, seq = 1): Snapshot {
     );
     if (running) jobs.push(makeJob(i, { state: 'Running', nodes: [`node${i}`] }));
   }
-  return { seq, at: new Date(Date.UTC(2026, 10, 25, 12)).toISOString(), source: { status: 'up' }, nodes, jobs };
+  return {
+    epoch: FIXTURE_EPOCH,
+    seq,
+    at: new Date(Date.UTC(2026, 10, 25, 12)).toISOString(),
+    source: { status: 'up' },
+    nodes,
+    jobs,
+  };
 }
 
+/** The history every fixture snapshot and batch belongs to. */
+export const FIXTURE_EPOCH = 'f1x7e0';
+
 export function batch(seq: number, events: LiveEvent[]): Batch {
-  return { seq, at: new Date(Date.UTC(2026, 10, 25, 12, 0, seq % 60)).toISOString(), events };
+  return { epoch: FIXTURE_EPOCH, seq, at: new Date(Date.UTC(2026, 10, 25, 12, 0, seq % 60)).toISOString(), events };
 }

@@ -1,13 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { ReadGuard, RolesGuard } from './guards';
-import { LOGIN_THROTTLERS } from './login-throttler';
+import { LoginBrake } from './login-brake';
 import { UsersService } from './users.service';
 
 /**
@@ -32,10 +31,9 @@ import { UsersService } from './users.service';
         };
       },
     }),
-    ThrottlerModule.forRoot(LOGIN_THROTTLERS),
   ],
   controllers: [AuthController],
-  providers: [UsersService, AuthService, ReadGuard, RolesGuard],
+  providers: [UsersService, AuthService, LoginBrake, ReadGuard, RolesGuard],
   exports: [UsersService, AuthService, ReadGuard, RolesGuard],
 })
 export class AuthModule {}

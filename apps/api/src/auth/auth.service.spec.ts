@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { JwtModule, JwtService } from '@nestjs/jwt';
-import { hashSync } from 'bcryptjs';
+import { getRounds, hashSync } from 'bcryptjs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +12,14 @@ import { UsersService } from './users.service';
 /** htpasswd -nbB writes $2y$ hashes; bcryptjs writes $2b$ (same algorithm). */
 const htpasswdHash = (password: string) => hashSync(password, 4).replace(/^\$2b\$/, '$2y$');
 
-function usersYaml(users: { name: string; password: string; roles: string[]; oarLogin?: string }[]): string {
-  return `users:\n${users.map((u) => `  - ${JSON.stringify({ ...u, password: htpasswdHash(u.password) })}`).join('\n')}\n`;
+type UserLine = { name: string; password: string; roles: string[]; oarLogin?: string };
+
+function usersYaml(users: UserLine[]): string {
+  return hashedUsersYaml(users.map((u) => ({ ...u, password: htpasswdHash(u.password) })));
+}
+
+function hashedUsersYaml(users: UserLine[]): string {
+  return `users:\n${users.map((u) => `  - ${JSON.stringify(u)}`).join('\n')}\n`;
 }
 
 async function makeAuth(env: Record<string, string>) {
@@ -45,7 +51,7 @@ describe('AuthService', () => {
     expect(await auth.login('carol', 'wrong')).toBeNull();
     expect(await auth.login('nobody', 'carolpw')).toBeNull();
     const result = await auth.login('carol', 'carolpw');
-    expect(result?.user).toEqual({ name: 'carol', roles: ['user'] });
+    expect(result?.user).toEqual({ name: 'carol', roles: ['user'], oarLogin: 'alice' });
     expect(await auth.verifyToken(result!.token)).toEqual({ name: 'carol', roles: ['user'], oarLogin: 'alice' });
     expect(await auth.verifyToken(result!.token + 'x')).toBeNull();
     await moduleRef.close();
@@ -82,10 +88,9 @@ describe('AuthService', () => {
   it('re-reads the file on change, keeps the last good list on a bad edit', async () => {
     writeFileSync(file, usersYaml([{ name: 'alice', password: 'pw', roles: ['user'] }]));
     const { moduleRef, auth, users } = await makeAuth({ OAR_LIVE_USERS: file });
-    const token = (await auth.login('alice', 'pw'))!.token;
-
     writeFileSync(file, usersYaml([{ name: 'alice', password: 'pw', roles: ['admin'] }]));
     await waitFor(() => users.find('alice')?.roles[0] === 'admin');
+    const token = (await auth.login('alice', 'pw'))!.token;
     expect((await auth.verifyToken(token))?.roles).toEqual(['admin']);
 
     writeFileSync(file, 'users: [ {\n');
@@ -98,12 +103,69 @@ describe('AuthService', () => {
     await moduleRef.close();
   });
 
+  it.each([
+    ['a changed password', { password: 'new-pw' }],
+    ['changed roles', { roles: ['admin'] }],
+    ['a changed OAR login', { oarLogin: 'bob' }],
+  ])('revokes the tokens of a user after %s in the users file, and only theirs', async (_, change) => {
+    const before = [
+      { name: 'alice', password: htpasswdHash('pw'), roles: ['user'] },
+      { name: 'carol', password: htpasswdHash('cpw'), roles: ['user'] },
+    ];
+    writeFileSync(file, hashedUsersYaml(before));
+    const { moduleRef, auth, users } = await makeAuth({ OAR_LIVE_USERS: file });
+    const aliceToken = (await auth.login('alice', 'pw'))!.token;
+    const carolToken = (await auth.login('carol', 'cpw'))!.token;
+    expect(await auth.verifyToken(aliceToken)).not.toBeNull();
+    let changed = false;
+    const subscription = users.changes$.subscribe(() => (changed = true));
+    const changedAlice = { ...before[0], ...change };
+    if ('password' in change) changedAlice.password = htpasswdHash(change.password);
+    writeFileSync(file, hashedUsersYaml([changedAlice, before[1]]));
+    await waitFor(() => changed);
+    subscription.unsubscribe();
+    expect(await auth.verifyToken(aliceToken)).toBeNull();
+    expect(await auth.readAccess(aliceToken)).toEqual({
+      allowed: false,
+      reason: 'the token is invalid, expired or revoked',
+    });
+    expect(await auth.verifyToken(carolToken)).toMatchObject({ name: 'carol' });
+    const password = 'password' in change ? change.password : 'pw';
+    expect(await auth.verifyToken((await auth.login('alice', password))!.token)).toMatchObject({ name: 'alice' });
+    await moduleRef.close();
+  });
+
+  it('refuses a correctly signed token that has no exp', async () => {
+    writeFileSync(file, usersYaml([{ name: 'alice', password: 'pw', roles: ['user'] }]));
+    const { moduleRef, auth, jwt } = await makeAuth({ OAR_LIVE_USERS: file });
+    const { token } = (await auth.login('alice', 'pw'))!;
+    const { exp, iat, ...claims } = jwt.decode<{ exp: number; iat: number }>(token);
+    expect(exp - iat).toBe(60);
+    const forever = await new JwtService({ secret: 'a'.repeat(32) }).signAsync(claims);
+    expect(jwt.decode<object>(forever)).not.toHaveProperty('exp');
+    expect(await auth.verifyToken(forever)).toBeNull();
+    await moduleRef.close();
+  });
+
+  it('checks an unknown name against a dummy hash of the cost the users file uses', async () => {
+    writeFileSync(file, usersYaml([{ name: 'alice', password: 'pw', roles: ['user'] }]));
+    const { moduleRef, users } = await makeAuth({ OAR_LIVE_USERS: file });
+    expect(getRounds(users.passwordHashOf('alice'))).toBe(4);
+    expect(getRounds(users.passwordHashOf('nobody'))).toBe(4);
+    expect(users.passwordHashOf('nobody')).not.toBe(users.passwordHashOf('alice'));
+    await moduleRef.close();
+  });
+
   it('without a users file makes an admin whose random password is given out once', async () => {
     const { moduleRef, auth, users } = await makeAuth({});
     const password = users.bootstrapAdminPassword();
     expect(password).toMatch(/^[\w-]{20,}$/);
     expect(users.bootstrapAdminPassword()).toBeUndefined();
-    expect((await auth.login('admin', password!))?.user).toEqual({ name: 'admin', roles: ['admin'] });
+    expect((await auth.login('admin', password!))?.user).toEqual({
+      name: 'admin',
+      roles: ['admin'],
+      oarLogin: 'admin',
+    });
     await moduleRef.close();
   });
 

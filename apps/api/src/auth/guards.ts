@@ -60,7 +60,7 @@ export class RolesGuard implements CanActivate {
     const token = bearerToken(request);
     if (!token) throw new UnauthorizedException(`this action needs a login token: ${LOGIN_HINT}`);
     const user = await this.auth.verifyToken(token);
-    if (!user) throw new UnauthorizedException(`the token is invalid or expired: ${LOGIN_HINT}`);
+    if (!user) throw new UnauthorizedException(`the token is invalid, expired or revoked: ${LOGIN_HINT}`);
     const needed =
       this.reflector.getAllAndOverride<Role | undefined>(ROLE_KEY, [context.getHandler(), context.getClass()]) ??
       'user';

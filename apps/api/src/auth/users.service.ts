@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { hashSync } from 'bcryptjs';
+import { getRounds, hashSync } from 'bcryptjs';
+import { Subject } from 'rxjs';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
 import { APP_CONFIG } from '../config/config.module';
@@ -20,6 +21,12 @@ export class UsersService implements OnModuleInit, OnModuleDestroy {
   private users = new Map<string, UserRecord>();
   private generatedPassword: string | undefined;
   private reloadError: string | undefined;
+  /** A hash of a random password, of the cost most users' hashes have: see passwordHashOf. */
+  private dummyHash = '';
+  private readonly dummyHashes = new Map<number, string>();
+  private readonly changes = new Subject<void>();
+  /** Emits after the users file was re-read and its new content is in force. */
+  readonly changes$ = this.changes.asObservable();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -40,6 +47,7 @@ export class UsersService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.changes.complete();
     if (this.config.OAR_LIVE_USERS) unwatchFile(this.config.OAR_LIVE_USERS);
   }
 
@@ -59,11 +67,21 @@ export class UsersService implements OnModuleInit, OnModuleDestroy {
     return this.users.get(name);
   }
 
+  /**
+   * The hash to check a login's password against: the user's, or for an unknown name a dummy hash of
+   * the same cost, so a wrong name takes as long as a wrong password (user names cannot be guessed
+   * from the time the answer takes).
+   */
+  passwordHashOf(name: string): string {
+    return this.users.get(name)?.password ?? this.dummyHash;
+  }
+
   private reload(path: string): void {
     try {
       this.setUsers(this.readFile(path));
       this.reloadError = undefined;
       this.logger.log(`users file reloaded: ${this.users.size} users`);
+      this.changes.next();
     } catch (err) {
       this.reloadError = (err as Error).message;
       this.logger.error(`users file not reloaded, keeping the previous ${this.users.size} users: ${this.reloadError}`);
@@ -86,5 +104,24 @@ export class UsersService implements OnModuleInit, OnModuleDestroy {
 
   private setUsers(users: UserRecord[]): void {
     this.users = new Map(users.map((user) => [user.name, user]));
+    this.dummyHash = this.dummyHashOfCost(mostCommon(users.map((user) => getRounds(user.password))));
   }
+
+  private dummyHashOfCost(cost: number): string {
+    let hash = this.dummyHashes.get(cost);
+    if (!hash) {
+      hash = hashSync(randomBytes(18).toString('base64url'), cost);
+      this.dummyHashes.set(cost, hash);
+    }
+    return hash;
+  }
+}
+
+/** The most frequent of a non-empty list of numbers (the first of equals); 10 for an empty one. */
+function mostCommon(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  let best: [number, number] = [10, 0];
+  for (const entry of counts) if (entry[1] > best[1]) best = entry;
+  return best[0];
 }

@@ -16,14 +16,14 @@ import {
   TRANSIENT_JOB_STATES,
   type Job,
 } from '@oar-live/oar-client';
-import type { Batch, LiveEvent, SourceStatus } from '@oar-live/shared';
+import type { Batch, LiveEvent, Snapshot, SourceStatus } from '@oar-live/shared';
 import { IncomingActions } from '../common/incoming-actions';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService, type OarErrorKind } from '../metrics/metrics.service';
 import { ClusterStateService } from './cluster-state.service';
 import { diffClusterChunked, type ClusterState } from './differ';
-import { EventLogService, LeaseLostError } from './event-log.service';
+import { EventLogService, LeaseLostError, StreamLostError } from './event-log.service';
 import { LeaderLease } from './leader-lease';
 import { LiveRedis } from './redis.provider';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -41,6 +41,14 @@ function errorKind(err: unknown): OarErrorKind {
   if (err instanceof OarUnreachableError) return 'unreachable';
   if (err instanceof OarHttpError) return 'http';
   return 'other';
+}
+
+/** OAR answers 404 for a job whose resources were deleted: its outcome is unknown, but it did end. */
+export const VANISHED_JOB_MESSAGE = 'OAR no longer knows this job (its resources were removed); its outcome is unknown';
+
+/** The final state `job.removed` carries for a job OAR no longer knows. */
+function vanishedJob(job: Job): Job {
+  return { ...job, state: 'Error', exitCode: null, message: VANISHED_JOB_MESSAGE };
 }
 
 /** What one successful read of OAR gives: the new state and the final states of vanished jobs. */
@@ -71,6 +79,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
   private lastReadAt?: string;
   private fastUntil = 0;
   private stopped = false;
+  /** The relay saw the stream vanish from Redis: the next poll restarts it even if nothing changed. */
+  private streamLost = false;
 
   constructor(
     private readonly oar: OarClient,
@@ -83,6 +93,11 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     @Optional() private readonly incoming?: IncomingActions,
   ) {
     this.lease = new LeaderLease(redis.commands, log.keys.lease, 4 * LEASE_RENEW_MS);
+    state.streamLost$.subscribe(() => {
+      if (this.streamLost) return;
+      this.streamLost = true;
+      this.schedule(0);
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -197,30 +212,45 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       this.metrics.oarErrors.inc({ kind: errorKind(err) });
       const error = (err as Error).message;
       this.logger.warn(`poll failed (${this.failures} in a row): ${error}`);
-      if (previous.source.status === 'down' && previous.source.error === error) return null;
+      if (previous.source.status === 'down' && previous.source.error === error && !this.streamLost) return null;
       // The last poll that read OAR, not the last batch: quiet polls make no batch but prove OAR was up.
       const lastOkAt = previous.source.status === 'down' ? previous.source.lastOkAt : (this.lastReadAt ?? previous.at);
-      return this.append([{ type: 'source.status', status: 'down', error, lastOkAt }], at);
+      const source: SourceStatus = { status: 'down', error, lastOkAt };
+      return this.append([{ type: 'source.status', ...source }], { ...previous, at, source });
     } finally {
       this.metrics.pollDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
     this.failures = 0;
     this.lastReadAt = at;
-    const source: SourceStatus = reading.problem
-      ? { status: 'degraded', error: reading.problem, lastOkAt: at }
-      : { status: 'up', lastOkAt: at };
+    // No lastOkAt while OAR answers: it would be stale after the first quiet poll (quiet polls make no
+    // batch); `down` carries the time of the last poll that read OAR.
+    const source: SourceStatus = reading.problem ? { status: 'degraded', error: reading.problem } : { status: 'up' };
     const events: LiveEvent[] = [];
     if (previous.source.status !== source.status || previous.source.error !== source.error) {
       events.push({ type: 'source.status', ...source });
     }
     events.push(...(await diffClusterChunked(previous, reading.state, reading.finals)));
-    return this.append(events, at);
+    return this.append(events, { ...previous, ...reading.state, at, source });
   }
 
-  private async append(events: LiveEvent[], at: string): Promise<Batch | null> {
+  /**
+   * Appends the diff from the state this process holds to `next`, on the history it holds. When
+   * that history is gone from Redis (data lost, or gone backwards), writes `next` whole as the
+   * start of a new one: subscribers get it as a snapshot.
+   */
+  private async append(events: LiveEvent[], next: Snapshot): Promise<Batch | null> {
+    const { epoch, seq } = this.state.current();
+    const leaseToken = this.lease.token;
     try {
-      return await this.log.append(events, at, this.lease.token);
+      if (events.length === 0 && this.streamLost) throw new StreamLostError({ epoch, seq }, { epoch: '', seq: 0 });
+      return await this.log.append(events, next.at, { leaseToken, epoch, seq });
     } catch (err) {
+      if (err instanceof StreamLostError) {
+        this.streamLost = false;
+        const { nodes, jobs, source, at } = next;
+        this.state.replace(await this.log.restart({ nodes, jobs, source, at }, seq, leaseToken), err.message);
+        return null;
+      }
       if (!(err instanceof LeaseLostError)) throw err;
       this.lease.lost();
       this.logger.warn('another process holds the poller lease: batch dropped');
@@ -245,7 +275,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
         else jobs.push(job);
       } catch (err) {
         if (err instanceof OarHttpError && err.status === 404) {
-          finals.set(gone.id, gone);
+          finals.set(gone.id, vanishedJob(gone));
         } else {
           jobs.push(gone);
           problem = `cannot read the final state of job ${gone.id}: ${(err as Error).message}`;

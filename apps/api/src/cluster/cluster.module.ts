@@ -7,6 +7,6 @@ import { LiveRedis } from './redis.provider';
 /** Polls OAR (one leader), diffs snapshots, keeps the event log and this process's current snapshot. */
 @Module({
   providers: [LiveRedis, EventLogService, ClusterStateService, ClusterPoller],
-  exports: [EventLogService, ClusterStateService, ClusterPoller],
+  exports: [EventLogService, ClusterStateService, ClusterPoller, LiveRedis],
 })
 export class ClusterModule {}

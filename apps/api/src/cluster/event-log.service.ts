@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import type { Job, Node } from '@oar-live/oar-client';
 import { canonicalSnapshot, type Batch, type LiveEvent, type Snapshot, type SourceStatus } from '@oar-live/shared';
 import { Subject } from 'rxjs';
@@ -7,6 +8,12 @@ import { LiveRedis } from './redis.provider';
 
 /** Batches stay in the stream at least this long (the contract asks for ≥ 5 minutes). */
 export const BATCH_RETENTION_MS = 6 * 60_000;
+
+/**
+ * A subscriber further behind than this gets a snapshot rather than a replay, so what one
+ * subscriber costs to resume stays bounded whatever `since` it sends (a snapshot is shared by all).
+ */
+export const MAX_REPLAY_BATCHES = 500;
 
 /** Before the first poll: nothing known yet, and the source has not answered. */
 export const EMPTY_SOURCE: SourceStatus = { status: 'down', error: 'OAR has not been polled yet' };
@@ -17,18 +24,31 @@ export class LeaseLostError extends Error {
 }
 
 /**
- * One atomic step (Lua, so no other writer can interleave): check the lease, take the next seq,
- * apply the batch to the snapshot kept in Redis (hashes of node and job JSON, so only what changed
- * is written), append the batch to the stream under id `<seq>-1`, and trim entries older than the
+ * One atomic step (Lua, so no other writer can interleave): check the lease, check that the stream
+ * is the one the writer knows (same epoch, not behind the seq it saw), take the next seq, apply the
+ * batch to the snapshot kept in Redis (hashes of node and job JSON, so only what changed is
+ * written), append the batch to the stream under id `<seq>-1`, and trim entries older than the
  * retention window. The batch JSON is assembled from pre-serialised parts so Lua never re-encodes
  * (cjson would turn empty arrays into objects).
- * KEYS: seq, meta, nodes, jobs, stream, lease. ARGV: atJson, eventsJson, retentionMs, leaseToken,
- * sourceJson ('' = unchanged), then triples (op, field, json) with op n+ n- j+ j-.
+ * A missing epoch is "": a stream that was never written, or that Redis lost. A writer that knows
+ * no epoch either (a fresh process on a fresh Redis) starts it with ARGV[6].
+ * KEYS: seq, meta, nodes, jobs, stream, lease, epoch. ARGV: atJson, eventsJson, retentionMs,
+ * leaseToken, sourceJson ('' = unchanged), newEpoch, expectedEpoch ('-' = unchecked), seenSeq,
+ * then triples (op, field, json) with op n+ n- j+ j-.
+ * Returns {seq, epoch}, or {-1} (lease lost), {-2, epoch, seq} (the stream is another history or
+ * went backwards).
  */
 const APPEND_SCRIPT = `
-if ARGV[4] ~= '' and redis.call('GET', KEYS[6]) ~= ARGV[4] then return -1 end
+if ARGV[4] ~= '' and redis.call('GET', KEYS[6]) ~= ARGV[4] then return {-1} end
+local epoch = redis.call('GET', KEYS[7]) or ''
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if ARGV[7] ~= '-' and (epoch ~= ARGV[7] or current < tonumber(ARGV[8])) then return {-2, epoch, current} end
+if epoch == '' then
+  epoch = ARGV[6]
+  redis.call('SET', KEYS[7], epoch)
+end
 local seq = redis.call('INCR', KEYS[1])
-for i = 6, #ARGV, 3 do
+for i = 9, #ARGV, 3 do
   local op, field = ARGV[i], ARGV[i + 1]
   if op == 'n+' then redis.call('HSET', KEYS[3], field, ARGV[i + 2])
   elseif op == 'n-' then redis.call('HDEL', KEYS[3], field)
@@ -39,7 +59,7 @@ if ARGV[5] ~= '' then redis.call('HSET', KEYS[2], 'source', ARGV[5]) end
 redis.call('HSET', KEYS[2], 'at', ARGV[1])
 local now = redis.call('TIME')
 local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-local batch = '{"seq":' .. seq .. ',"at":' .. ARGV[1] .. ',"events":' .. ARGV[2] .. '}'
+local batch = '{"epoch":"' .. epoch .. '","seq":' .. seq .. ',"at":' .. ARGV[1] .. ',"events":' .. ARGV[2] .. '}'
 redis.call('XADD', KEYS[5], seq .. '-1', 't', nowMs, 'b', batch)
 local cutoff = nowMs - tonumber(ARGV[3])
 for _ = 1, 1000 do
@@ -47,8 +67,57 @@ for _ = 1, 1000 do
   if #oldest == 0 or oldest[1][1] == seq .. '-1' or tonumber(oldest[1][2][2]) >= cutoff then break end
   redis.call('XDEL', KEYS[5], oldest[1][1])
 end
+return {seq, epoch}
+`;
+
+/**
+ * Starts a new history from a whole snapshot, atomically (so Redis never holds half of one): a new
+ * epoch, seq one above both the stored one and the one the writer saw (seq never goes backwards
+ * for a process that watched it), the nodes and jobs replaced, the stream emptied.
+ * KEYS: seq, meta, nodes, jobs, stream, lease, epoch. ARGV: leaseToken, newEpoch, seenSeq, atJson,
+ * sourceJson, nodeCount, then (name, json) per node, then (id, json) per job. Returns seq, or -1.
+ */
+const RESTART_SCRIPT = `
+if ARGV[1] ~= '' and redis.call('GET', KEYS[6]) ~= ARGV[1] then return -1 end
+local seq = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(ARGV[3])) + 1
+redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
+local firstJob = 7 + 2 * tonumber(ARGV[6])
+for i = 7, firstJob - 1, 2 do redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1]) end
+for i = firstJob, #ARGV, 2 do redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[2], 'at', ARGV[4], 'source', ARGV[5])
+redis.call('SET', KEYS[1], seq)
+redis.call('SET', KEYS[7], ARGV[2])
 return seq
 `;
+
+/** A new, unguessable-enough stream identity (12 hex digits: collisions are not a concern). */
+export function newEpoch(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/** What a writer knows of the stream: appends are refused when the stream is not that one. */
+export interface StreamFence {
+  /** Only while this token holds the poller lease. */
+  leaseToken?: string;
+  /** The epoch and seq the writer last saw; the stream must be that epoch, at that seq or after. */
+  epoch?: string;
+  seq?: number;
+}
+
+/** The stream in Redis is another history than the writer's, or went backwards: Redis lost data. */
+export class StreamLostError extends Error {
+  override name = 'StreamLostError';
+  constructor(
+    readonly seen: { epoch: string; seq: number },
+    readonly found: { epoch: string; seq: number },
+  ) {
+    super(
+      found.epoch === ''
+        ? `the event stream vanished from Redis (was epoch ${seen.epoch} at seq ${seen.seq})`
+        : `the event stream in Redis went from epoch ${seen.epoch} seq ${seen.seq} to epoch ${found.epoch} seq ${found.seq}`,
+    );
+  }
+}
 
 type StreamEntry = [id: string, fields: string[]];
 
@@ -78,7 +147,8 @@ export class EventLogService {
     private readonly redis: LiveRedis,
     private readonly metrics: MetricsService,
   ) {
-    redis.commands.defineCommand('oarLiveAppend', { numberOfKeys: 6, lua: APPEND_SCRIPT });
+    redis.commands.defineCommand('oarLiveAppend', { numberOfKeys: 7, lua: APPEND_SCRIPT });
+    redis.commands.defineCommand('oarLiveRestart', { numberOfKeys: 7, lua: RESTART_SCRIPT });
   }
 
   get keys() {
@@ -90,17 +160,18 @@ export class EventLogService {
       jobs: k('jobs'),
       stream: k('batches'),
       lease: k('leader'),
+      epoch: k('epoch'),
     };
   }
 
   /**
-   * Appends one batch holding `events` (none → no batch, null). `at` defaults to now. With
-   * `leaseToken`, the append happens only while that token holds the poller lease (fencing a
-   * leader that lost its lease without noticing); otherwise it throws LeaseLostError.
+   * Appends one batch holding `events` (none → no batch, null). `at` defaults to now. With a
+   * `fence.leaseToken`, the append happens only while that token holds the poller lease (fencing a
+   * leader that lost its lease without noticing); otherwise it throws LeaseLostError. With
+   * `fence.epoch`, it happens only on that history, at `fence.seq` or after (StreamLostError otherwise).
    */
-  async append(events: LiveEvent[], at = new Date().toISOString(), leaseToken = ''): Promise<Batch | null> {
+  async append(events: LiveEvent[], at = new Date().toISOString(), fence: StreamFence = {}): Promise<Batch | null> {
     if (events.length === 0) return null;
-    const keys = this.keys;
     let source = '';
     const ops: string[] = [];
     for (const event of events) {
@@ -128,23 +199,59 @@ export class EventLogService {
           break;
       }
     }
-    const client = this.redis.commands as unknown as {
-      oarLiveAppend(...args: (string | number)[]): Promise<number>;
-    };
-    const seq = await client.oarLiveAppend(
-      ...[keys.seq, keys.meta, keys.nodes, keys.jobs, keys.stream, keys.lease],
+    const [seq, epoch, foundSeq] = await this.scripts.oarLiveAppend(
+      ...this.scriptKeys,
       JSON.stringify(at),
       JSON.stringify(events),
       this.retentionMs,
-      leaseToken,
+      fence.leaseToken ?? '',
       source,
+      newEpoch(),
+      fence.epoch ?? '-',
+      fence.seq ?? 0,
       ...ops,
     );
     if (seq === -1) throw new LeaseLostError('the poller lease is held by another process');
-    const batch: Batch = { seq, at, events };
+    const seen = { epoch: fence.epoch ?? '', seq: fence.seq ?? 0 };
+    const found = { epoch: String(epoch), seq: Number(foundSeq) };
+    if (seq === -2) throw new StreamLostError(seen, found);
+    const batch: Batch = { epoch: String(epoch), seq, at, events };
     this.metrics.batchEvents.observe(events.length);
     this.appended$.next(batch);
     return batch;
+  }
+
+  /**
+   * Replaces the stored history by `snapshot`'s nodes, jobs and source under a new epoch (after the
+   * stream was lost); returns the snapshot as stored. `seenSeq` is the last seq the writer saw.
+   */
+  async restart(snapshot: Omit<Snapshot, 'epoch' | 'seq'>, seenSeq: number, leaseToken = ''): Promise<Snapshot> {
+    const epoch = newEpoch();
+    const seq = await this.scripts.oarLiveRestart(
+      ...this.scriptKeys,
+      leaseToken,
+      epoch,
+      seenSeq,
+      JSON.stringify(snapshot.at),
+      JSON.stringify(snapshot.source),
+      snapshot.nodes.length,
+      ...snapshot.nodes.flatMap((node) => [node.name, JSON.stringify(node)]),
+      ...snapshot.jobs.flatMap((job) => [String(job.id), JSON.stringify(job)]),
+    );
+    if (seq === -1) throw new LeaseLostError('the poller lease is held by another process');
+    return canonicalSnapshot({ ...snapshot, epoch, seq });
+  }
+
+  private get scripts() {
+    return this.redis.commands as unknown as {
+      oarLiveAppend(...args: (string | number)[]): Promise<[number, string?, number?]>;
+      oarLiveRestart(...args: (string | number)[]): Promise<number>;
+    };
+  }
+
+  private get scriptKeys(): string[] {
+    const keys = this.keys;
+    return [keys.seq, keys.meta, keys.nodes, keys.jobs, keys.stream, keys.lease, keys.epoch];
   }
 
   /** The snapshot as Redis holds it now (one MULTI, so it is consistent with its seq). */
@@ -152,18 +259,21 @@ export class EventLogService {
     const keys = this.keys;
     const results = await this.redis.commands
       .multi()
+      .get(keys.epoch)
       .get(keys.seq)
       .hgetall(keys.meta)
       .hvals(keys.nodes)
       .hvals(keys.jobs)
       .exec();
-    const [[, seq], [, meta], [, nodes], [, jobs]] = results as [
+    const [[, epoch], [, seq], [, meta], [, nodes], [, jobs]] = results as [
+      [unknown, string | null],
       [unknown, string | null],
       [unknown, Record<string, string>],
       [unknown, string[]],
       [unknown, string[]],
     ];
     return canonicalSnapshot({
+      epoch: epoch ?? '',
       seq: Number(seq ?? 0),
       at: meta.at ? (JSON.parse(meta.at) as string) : new Date(0).toISOString(),
       source: meta.source ? (JSON.parse(meta.source) as SourceStatus) : EMPTY_SOURCE,
@@ -173,25 +283,42 @@ export class EventLogService {
   }
 
   /**
-   * Every batch after `since`, in order, when the log still holds them all; null when `since` is
-   * older than the window or ahead of the log (the caller sends a snapshot instead).
+   * Every batch of `epoch` after `since`, in order, when the log still holds them all; null when
+   * the stream is another epoch, `since` is older than the window or ahead of the log, or the replay
+   * would be longer than MAX_REPLAY_BATCHES (the caller sends a snapshot instead). Decides from the
+   * stream's identity, its seq and its first entry after `since` before reading any other entry.
    */
-  async readSince(since: number): Promise<Batch[] | null> {
+  async readSince(since: number, epoch: string): Promise<Batch[] | null> {
     const keys = this.keys;
+    const from = `${since + 1}-0`;
     const results = await this.redis.commands
       .multi()
+      .get(keys.epoch)
       .get(keys.seq)
-      .xrange(keys.stream, `${since + 1}-0`, '+')
+      .xrange(keys.stream, from, '+', 'COUNT', 1)
       .exec();
-    const [[, seqText], [, entries]] = results as [[unknown, string | null], [unknown, StreamEntry[]]];
+    const [[, storedEpoch], [, seqText], [, first]] = results as [
+      [unknown, string | null],
+      [unknown, string | null],
+      [unknown, StreamEntry[]],
+    ];
     const seq = Number(seqText ?? 0);
-    if (since > seq || since < 0) return null;
+    if ((storedEpoch ?? '') !== epoch || since > seq || since < 0) return null;
     if (since === seq) return [];
-    const batches = entries.map(batchOfEntry);
-    if (batches[0]?.seq !== since + 1) {
-      this.logger.debug(`seq ${since} is older than the replay window`);
+    if (seq - since > MAX_REPLAY_BATCHES || first.length === 0 || seqOfEntry(first[0]) !== since + 1) {
+      this.logger.debug(`seq ${since} is older than the replay window or too far behind ${seq}`);
       return null;
     }
+    const entries = (await this.redis.commands.xrange(
+      keys.stream,
+      from,
+      '+',
+      'COUNT',
+      MAX_REPLAY_BATCHES,
+    )) as StreamEntry[];
+    const batches = entries.map(batchOfEntry);
+    // A restart between both reads empties the stream and changes the epoch.
+    if (batches[0]?.seq !== since + 1 || batches.some((batch) => batch.epoch !== epoch)) return null;
     return batches;
   }
 }

@@ -4,6 +4,23 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** How long a graceful QUIT may take at shutdown before the connection is dropped. */
+const QUIT_MS = 500;
+
+/**
+ * Closes a connection at shutdown without waiting for Redis to come back: QUIT (so replies in
+ * flight arrive) only while connected and only for QUIT_MS; a QUIT sent while reconnecting would
+ * wait in the offline queue until Redis returns.
+ */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, QUIT_MS)));
+    await Promise.race([redis.quit().catch(() => undefined), late]);
+    clearTimeout(timer);
+  }
+  redis.disconnect();
+}
 
 /**
  * The live pipeline's Redis connections: `commands` for ordinary commands and `blocking` for the
@@ -32,6 +49,6 @@ export class LiveRedis implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.blocking.disconnect();
-    await this.commands.quit().catch(() => undefined);
+    await closeRedis(this.commands);
   }
 }

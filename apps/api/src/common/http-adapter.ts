@@ -1,14 +1,21 @@
+import helmet from 'helmet';
 import {
   BadRequestException,
   HttpException,
+  HttpStatus,
   PayloadTooLargeException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../config/app-config';
+import { toErrorBody } from './http-exception.filter';
+import { SECURITY_HEADERS } from './security-headers';
 
 /** Largest JSON or form body accepted; bigger ones get a 413 JSON error. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Fastify's maxParamLength (its default): a longer path parameter is a 414. */
+const MAX_PATH_SEGMENT = 100;
 
 /**
  * Fastify rather than Express: on a 2-core VM a bare Nest app answered 100 simultaneous POSTs in
@@ -16,11 +23,34 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  * forceCloseConnections: otherwise a request still in flight (a slow upload, a stream nobody ends)
  * holds close() open until the shutdown grace runs out and the process exits non-zero.
  */
-export function httpAdapter(): OarLiveFastifyAdapter {
-  return new OarLiveFastifyAdapter({
+export function httpAdapter(trustProxy: AppConfig['OAR_LIVE_TRUST_PROXY'] = false): OarLiveFastifyAdapter {
+  const adapter = new OarLiveFastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    // request.ip is then the client's address as the trusted proxies tell it (X-Forwarded-For).
+    trustProxy,
     forceCloseConnections: true,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_SEGMENT },
+    frameworkErrors: answerRouterError,
+  });
+  // Fastify reads text/plain bodies as strings by default; oar-live takes JSON or multipart only (415).
+  adapter.getInstance().removeContentTypeParser('text/plain');
+  return adapter;
+}
+
+const setSecurityHeaders = helmet(SECURITY_HEADERS);
+
+/**
+ * Fastify's router refuses a malformed %-escape (400) or an over-long path segment (414) before any
+ * hook runs: answered here in the error format, with the security headers every answer has.
+ */
+function answerRouterError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? HttpStatus.URI_TOO_LONG : HttpStatus.BAD_REQUEST;
+  const message =
+    status === HttpStatus.URI_TOO_LONG
+      ? `a segment of the URL path is longer than ${MAX_PATH_SEGMENT} characters`
+      : 'the URL path is not valid: it has a malformed %-escape';
+  setSecurityHeaders(request.raw, reply.raw, () => {
+    void reply.code(status).send(toErrorBody(new HttpException(message, status)));
   });
 }
 

@@ -19,8 +19,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500) this.logger.error(exception);
+    if (body.statusCode >= 500 && body.statusCode !== 503) this.logger.error(exception);
     if (reply.sent || reply.raw.headersSent) return void reply.raw.end();
+    const retryAfter = (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    if (typeof retryAfter === 'number') void reply.header('Retry-After', String(retryAfter));
     void reply.status(body.statusCode).send(body);
   }
 }

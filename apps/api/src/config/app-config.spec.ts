@@ -16,6 +16,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ OAR_LIVE_USERS: __filename }).OAR_LIVE_USERS).toBe(__filename);
   });
 
+  it('reads OAR_LIVE_TRUST_PROXY as off, a hop count or proxy addresses', () => {
+    expect(loadConfig({}).OAR_LIVE_TRUST_PROXY).toBe(false);
+    expect(loadConfig({ OAR_LIVE_TRUST_PROXY: '2' }).OAR_LIVE_TRUST_PROXY).toBe(2);
+    expect(loadConfig({ OAR_LIVE_TRUST_PROXY: '10.0.0.5, 192.168.0.0/16,loopback,::1' }).OAR_LIVE_TRUST_PROXY).toEqual([
+      '10.0.0.5',
+      '192.168.0.0/16',
+      'loopback',
+      '::1',
+    ]);
+  });
+
   it.each([
     ['PORT', 'abc', /^PORT: must be an integer from 1 to 65535 \(got "abc"\)$/],
     ['PORT', '70000', /^PORT: must be an integer/],
@@ -27,6 +38,9 @@ describe('loadConfig', () => {
     ['OAR_LIVE_USERS', '/nonexistent/users.yaml', /^OAR_LIVE_USERS: must be the path of a readable users YAML file/],
     ['OAR_LIVE_USERS', __dirname, /^OAR_LIVE_USERS: must be the path of a readable users YAML file/],
     ['LOG_LEVEL', 'loud', /^LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent/],
+    ['OAR_LIVE_TRUST_PROXY', 'yes', /^OAR_LIVE_TRUST_PROXY: must be false, a number of proxy hops from 1 to 10/],
+    ['OAR_LIVE_TRUST_PROXY', '10.0.0.0/33', /^OAR_LIVE_TRUST_PROXY: must be false/],
+    ['OAR_LIVE_TRUST_PROXY', '11', /^OAR_LIVE_TRUST_PROXY: must be false/],
     ['OAR_LIVE_REDIS_PORT', '0', /^OAR_LIVE_REDIS_PORT: must be an integer from 1 to 65535/],
   ])('rejects %s=%s with one line naming it', (name, value, message) => {
     try {

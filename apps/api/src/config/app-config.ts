@@ -1,4 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -20,6 +21,34 @@ const isReadableFile = (path: string): boolean => {
     return false;
   }
 };
+
+const TRUST_PROXY_MESSAGE =
+  'must be false, a number of proxy hops from 1 to 10, or comma-separated proxy addresses or CIDRs (e.g. 10.0.0.5,192.168.0.0/16; loopback)';
+/** proxy-addr's names for address ranges, as Fastify's trustProxy accepts them. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isProxyAddress = (entry: string): boolean => {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+};
+
+/**
+ * Which peers may tell the client's address in X-Forwarded-For (login throttling counts per client
+ * address): false (none: the TCP peer is the client), a hop count, or the proxies' addresses.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((text, ctx): false | number | string[] => {
+    if (text === 'false') return false;
+    if (/^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 10) return Number(text);
+    const entries = text.split(',').map((entry) => entry.trim());
+    if (entries.length > 0 && entries.every(isProxyAddress)) return entries;
+    ctx.addIssue({ code: 'custom', message: TRUST_PROXY_MESSAGE });
+    return z.NEVER;
+  });
 
 const httpUrl = (what: string) => z.url({ message: `must be an http(s) URL of ${what}`, protocol: /^https?$/ });
 
@@ -52,6 +81,7 @@ export const configSchema = z.object({
     .min(60, 'must be an integer number of seconds from 60 to 2592000')
     .max(2592000, 'must be an integer number of seconds from 60 to 2592000')
     .default(43200),
+  OAR_LIVE_TRUST_PROXY: trustProxy.default(false),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',

@@ -10,7 +10,8 @@ import { ClusterStateService } from '../cluster/cluster-state.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { describeZodError } from '../operations/zod-validation.pipe';
 import { batchReusingParser } from './batch-parser';
-import { LiveFeed, parseSince, type FeedStart } from './live-feed.service';
+import { LiveFeed, parseEpoch, parseSince, type FeedStart, type ResumePoint } from './live-feed.service';
+import { LiveSessions } from './live-sessions';
 import {
   filterBatch,
   filterSnapshot,
@@ -80,6 +81,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     private readonly feed: LiveFeed,
     private readonly auth: AuthService,
     private readonly metrics: MetricsService,
+    private readonly sessions: LiveSessions,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.origins = allowedOrigins(config);
@@ -106,21 +108,43 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   private async admit(socket: Socket): Promise<void> {
     const origin = socket.handshake.headers.origin;
     if (origin && !this.origins.has(origin)) throw new Error(`origin ${origin} is not allowed`);
-    const { token, since } = (socket.handshake.auth ?? {}) as { token?: unknown; since?: unknown };
+    const { token, since, epoch } = (socket.handshake.auth ?? {}) as {
+      token?: unknown;
+      since?: unknown;
+      epoch?: unknown;
+    };
     const access = await this.auth.readAccess(token);
     if (!access.allowed) throw new Error(access.reason);
     const resumeAt = parseSince(since, 'auth.since');
     if (typeof resumeAt === 'object') throw new Error(resumeAt.error);
-    socket.data = { since: resumeAt, user: access.user?.name ?? null };
+    const resumeEpoch = parseEpoch(epoch, 'auth.epoch');
+    if (typeof resumeEpoch === 'object') throw new Error(resumeEpoch.error);
+    const resume: ResumePoint = { since: resumeAt, epoch: resumeEpoch };
+    socket.data = { resume, user: access.user?.name ?? null, token: access.user ? token : undefined };
   }
 
+  /**
+   * Nest does not wait for this promise nor handle its rejection: whatever fails while resuming is
+   * answered here, by closing this socket with the reason, never by ending the process.
+   */
   async handleConnection(socket: Socket): Promise<void> {
     const live: SocketState = { subscription: {}, room: this.roomFor({}), lagging: false };
     socket.data.live = live;
     socket.on('subscribe', (body: unknown, ack?: unknown) => this.subscribe(socket, body, ack));
     socket.on('disconnect', () => this.countSubscribers());
     this.countSubscribers();
-    await this.feed.resume(socket.data.since as number | undefined, (start) => this.start(socket, start));
+    try {
+      const stopWatching = await this.sessions.track(socket.data.token as string | undefined, (reason) => {
+        socket.emit('session.ended', { reason });
+        socket.disconnect();
+      });
+      socket.on('disconnect', stopWatching);
+      await this.feed.resume(socket.data.resume as ResumePoint, (start) => this.start(socket, start));
+    } catch (err) {
+      this.logger.warn(`socket ${socket.id} could not be resumed: ${(err as Error).message}`);
+      socket.emit('live.error', { message: 'The live feed could not be resumed; reconnect to get a fresh snapshot.' });
+      socket.disconnect(true);
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ClusterModule } from '../cluster/cluster.module';
 import { LiveFeed } from './live-feed.service';
 import { LiveGateway } from './live.gateway';
+import { LiveSessions } from './live-sessions';
 import { ReadsController } from './reads.controller';
 import { SseController } from './sse.controller';
 
@@ -9,6 +10,6 @@ import { SseController } from './sse.controller';
 @Module({
   imports: [ClusterModule],
   controllers: [SseController, ReadsController],
-  providers: [LiveFeed, LiveGateway],
+  providers: [LiveFeed, LiveGateway, LiveSessions],
 })
 export class LiveModule {}

@@ -1,10 +1,12 @@
 import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { JOB_STATES, RESOURCE_STATES, type Job, type Node } from '@oar-live/oar-client';
 import type { Snapshot } from '@oar-live/shared';
 import { z } from 'zod';
 import { ReadGuard } from '../auth/guards';
 import { ClusterStateService } from '../cluster/cluster-state.service';
+import { jobSchema, nodeSchema, snapshotSchema } from '../common/api-responses';
+import { ApiErrors, ApiParamsOf, ApiQueryOf, openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../operations/zod-validation.pipe';
 
 /** `a,b` → ['a','b'], each checked against `allowed`. */
@@ -15,11 +17,15 @@ const stateList = (allowed: readonly string[]) =>
     .pipe(z.array(z.enum(allowed as [string, ...string[]], { message: `must be one of ${allowed.join(', ')}` })));
 
 const nodeQuery = z.strictObject({
-  state: stateList(RESOURCE_STATES).optional(),
-  q: z.string().max(200, 'must be at most 200 characters').optional(),
+  state: stateList(RESOURCE_STATES)
+    .optional()
+    .describe(`comma-separated resource states (${RESOURCE_STATES.join(', ')}): nodes with a resource in one of them`),
+  q: z.string().max(200, 'must be at most 200 characters').optional().describe('part of the node name'),
 });
 const jobQuery = z.strictObject({
-  state: stateList(JOB_STATES).optional(),
+  state: stateList(JOB_STATES)
+    .optional()
+    .describe(`comma-separated job states (${JOB_STATES.join(', ')})`),
   user: z.string().min(1, 'must be a login').optional(),
   queue: z.string().min(1, 'must be a queue name').optional(),
 });
@@ -34,24 +40,19 @@ const jobParams = z.object({
 @ApiTags('cluster')
 @Controller('api')
 @UseGuards(ReadGuard)
+@ApiErrors(401)
 export class ReadsController {
   constructor(private readonly state: ClusterStateService) {}
 
   @Get('cluster')
-  @ApiOkResponse({ description: 'The current Snapshot: { seq, at, source, nodes, jobs }' })
+  @ApiOkResponse({ description: 'The current Snapshot', schema: openApiSchema(snapshotSchema) })
   cluster(): Snapshot {
     return this.state.current();
   }
 
   @Get('nodes')
-  @ApiQuery({
-    name: 'state',
-    required: false,
-    description: `comma-separated resource states (${RESOURCE_STATES.join(', ')}): nodes with a resource in one of them`,
-  })
-  @ApiQuery({ name: 'q', required: false, description: 'part of the node name' })
-  @ApiOkResponse({ description: 'Nodes, in natural name order' })
-  @ApiBadRequestResponse({ description: 'A filter is unknown or has a bad value (named in the message)' })
+  @ApiQueryOf(nodeQuery)
+  @ApiOkResponse({ description: 'Nodes, in natural name order', schema: openApiSchema(z.array(nodeSchema)) })
   nodes(@Query(new ZodValidationPipe(nodeQuery)) query: z.infer<typeof nodeQuery>): Node[] {
     const needle = query.q?.toLowerCase();
     return this.state
@@ -61,8 +62,8 @@ export class ReadsController {
   }
 
   @Get('nodes/:name')
-  @ApiOkResponse({ description: 'One node' })
-  @ApiNotFoundResponse({ description: 'No node of that name' })
+  @ApiOkResponse({ description: 'One node', schema: openApiSchema(nodeSchema) })
+  @ApiErrors([404, 'no node of that name'])
   node(@Param('name') name: string): Node {
     const node = this.state.current().nodes.find((n) => n.name === name);
     if (!node) throw new NotFoundException(`node ${name} not found`);
@@ -70,11 +71,8 @@ export class ReadsController {
   }
 
   @Get('jobs')
-  @ApiQuery({ name: 'state', required: false, description: `comma-separated job states (${JOB_STATES.join(', ')})` })
-  @ApiQuery({ name: 'user', required: false })
-  @ApiQuery({ name: 'queue', required: false })
-  @ApiOkResponse({ description: 'Unfinished jobs, by id' })
-  @ApiBadRequestResponse({ description: 'A filter is unknown or has a bad value (named in the message)' })
+  @ApiQueryOf(jobQuery)
+  @ApiOkResponse({ description: 'Unfinished jobs, by id', schema: openApiSchema(z.array(jobSchema)) })
   jobs(@Query(new ZodValidationPipe(jobQuery)) query: z.infer<typeof jobQuery>): Job[] {
     return this.state
       .current()
@@ -84,9 +82,9 @@ export class ReadsController {
   }
 
   @Get('jobs/:id')
-  @ApiOkResponse({ description: 'One unfinished job' })
-  @ApiNotFoundResponse({ description: 'No unfinished job with that id' })
-  @ApiBadRequestResponse({ description: 'The id is not a positive integer' })
+  @ApiParamsOf(jobParams)
+  @ApiOkResponse({ description: 'One unfinished job', schema: openApiSchema(jobSchema) })
+  @ApiErrors([400, 'the id is not a positive integer'], [404, 'no unfinished job with that id'])
   job(@Param(new ZodValidationPipe(jobParams)) { id }: z.infer<typeof jobParams>): Job {
     const job = this.state.current().jobs.find((j) => j.id === id);
     if (!job) throw new NotFoundException(`job ${id} not found`);

@@ -10,21 +10,38 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/openapi';
 import type { Batch, Snapshot } from '@oar-live/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
-import { ReadGuard } from '../auth/guards';
+import { bearerToken, ReadGuard } from '../auth/guards';
 import { ClusterStateService } from '../cluster/cluster-state.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { LiveFeed, parseSince } from './live-feed.service';
+import { LiveFeed, parseEpoch, parseSince, type ResumePoint } from './live-feed.service';
+import { LiveSessions } from './live-sessions';
 
 /** Bytes an SSE client may leave unread before it is cut off (it reconnects with Last-Event-ID). */
 export const MAX_SSE_BACKLOG_BYTES = 4 * 1024 * 1024;
 const KEEPALIVE_MS = 25_000;
+const SEQ = { type: 'string', pattern: '^\\d+$' } as const;
+const EPOCH = { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' } as const;
+const EVENT_ID = { type: 'string', pattern: '^([A-Za-z0-9-]{0,64}:)?\\d+$' } as const;
 
+/** `id:` names both the history and the seq, so EventSource's Last-Event-ID resumes in the right one. */
 function sseMessage(event: 'changes' | 'snapshot', payload: Batch | Snapshot): string {
-  return `id: ${payload.seq}\nevent: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+  return `id: ${payload.epoch}:${payload.seq}\nevent: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+}
+
+/** Last-Event-ID is `<epoch>:<seq>` (or a bare seq, as older servers sent). */
+function parseLastEventId(value: string): ResumePoint | { error: string } {
+  const match = /^(?:([^:]*):)?([^:]*)$/.exec(value);
+  const since = parseSince(match?.[2], 'Last-Event-ID');
+  const epoch = parseEpoch(match?.[1], 'Last-Event-ID');
+  if (!match || typeof since === 'object' || since === undefined)
+    return { error: `Last-Event-ID must be <epoch>:<seq> as sent in id: (got ${JSON.stringify(value)})` };
+  if (typeof epoch === 'object') return epoch;
+  return { since, epoch };
 }
 
 /**
@@ -43,6 +60,7 @@ export class SseController implements OnModuleDestroy {
     private readonly state: ClusterStateService,
     private readonly feed: LiveFeed,
     private readonly metrics: MetricsService,
+    private readonly sessions: LiveSessions,
   ) {
     this.subscriptions = [
       state.batches$.subscribe((batch) => this.send(() => sseMessage('changes', batch))),
@@ -61,27 +79,41 @@ export class SseController implements OnModuleDestroy {
   @Get()
   @UseGuards(ReadGuard)
   @ApiProduces('text/event-stream')
-  @ApiQuery({ name: 'since', required: false, description: 'resume after this seq (missed batches, else a snapshot)' })
-  @ApiHeader({
-    name: 'Last-Event-ID',
+  @ApiQuery({
+    name: 'since',
     required: false,
-    description: 'resume after this seq (sent by EventSource on reconnect)',
+    description: 'resume after this seq (missed batches, else a snapshot)',
+    schema: SEQ,
+  })
+  @ApiQuery({
+    name: 'epoch',
+    required: false,
+    description: 'the epoch `since` belongs to (another epoch: a snapshot)',
+    schema: EPOCH,
+  })
+  @ApiHeader({
+    // As Nest's @Headers('last-event-id') names it, so it is one parameter.
+    name: 'last-event-id',
+    required: false,
+    schema: EVENT_ID,
+    description: 'resume after this `<epoch>:<seq>` (sent by EventSource on reconnect)',
   })
   @ApiOkResponse({
-    description: '`event: snapshot` or the missed `event: changes`, then live `event: changes`; `id:` is the seq',
+    description:
+      '`event: snapshot` or the missed `event: changes`, then live `event: changes` (and `event: snapshot` again after a resync); `id:` is `<epoch>:<seq>`; `event: session.ended` (data: `{reason}`) when the token expires or is revoked, then the stream ends',
   })
+  @ApiErrors([400, 'since, epoch or Last-Event-ID is not a position in the stream, or an unknown query parameter'], 401)
   async events(
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
     @Query() query: Record<string, unknown>,
     @Headers('last-event-id') lastEventId?: string,
   ): Promise<void> {
-    const unknown = Object.keys(query).filter((key) => key !== 'since');
+    const unknown = Object.keys(query).filter((key) => key !== 'since' && key !== 'epoch');
     if (unknown.length > 0)
-      throw new BadRequestException(`unknown query parameter ${unknown[0]}: only since is accepted`);
-    const since =
-      lastEventId !== undefined ? parseSince(lastEventId, 'Last-Event-ID') : parseSince(query.since, 'since');
-    if (typeof since === 'object') throw new BadRequestException(since.error);
+      throw new BadRequestException(`unknown query parameter ${unknown[0]}: only since and epoch are accepted`);
+    const resume = lastEventId !== undefined ? parseLastEventId(lastEventId) : this.parseQuery(query);
+    if ('error' in resume) throw new BadRequestException(resume.error);
     // The stream is written on the raw response; it keeps the headers set so far (helmet's).
     reply.hijack();
     const req = request.raw;
@@ -94,17 +126,30 @@ export class SseController implements OnModuleDestroy {
       'X-Accel-Buffering': 'no',
     });
     res.flushHeaders();
+    const stopWatching = await this.sessions.track(bearerToken(request), (reason) => {
+      this.clients.delete(res);
+      res.end(`event: session.ended\ndata: ${JSON.stringify({ reason })}\n\n`);
+    });
     req.on('close', () => {
+      stopWatching();
       this.clients.delete(res);
       this.countClients();
     });
-    await this.feed.resume(since, (start) => {
+    await this.feed.resume(resume, (start) => {
       if (res.writableEnded || req.destroyed) return;
       if (start.kind === 'snapshot') res.write(sseMessage('snapshot', start.snapshot));
       else for (const batch of start.batches) res.write(sseMessage('changes', batch));
       this.clients.add(res);
       this.countClients();
     });
+  }
+
+  private parseQuery(query: Record<string, unknown>): ResumePoint | { error: string } {
+    const since = parseSince(query.since, 'since');
+    const epoch = parseEpoch(query.epoch, 'epoch');
+    if (typeof since === 'object') return since;
+    if (typeof epoch === 'object') return epoch;
+    return { since, epoch };
   }
 
   /** Serialises (once) only when someone listens. */

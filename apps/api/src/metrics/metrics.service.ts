@@ -39,6 +39,12 @@ export class MetricsService {
     [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000],
   );
 
+  readonly streamRestarts = new Counter({
+    name: 'oar_live_stream_restarts_total',
+    help: 'Times the event stream in Redis was found lost or gone backwards, and restarted from a new snapshot',
+    registers: [this.registry],
+  });
+
   readonly queueDepth = this.gauge(
     'oar_live_queue_depth',
     'Operations in the queue, by state (waiting, active, delayed, failed, completed)',

@@ -1,5 +1,5 @@
 import { SETTABLE_RESOURCE_STATES } from '@oar-live/oar-client';
-import { OPERATION_KINDS } from '@oar-live/shared';
+import { OPERATION_KINDS, OPERATION_STATES } from '@oar-live/shared';
 import { z } from 'zod';
 
 const NODE_NAME = /^[A-Za-z0-9][\w.-]{0,62}$/;
@@ -125,20 +125,19 @@ export const nodeActionsSchema = z
 
 export const nodeNameParam = nodeName;
 
-export const jobIdParam = z.coerce
-  .number({ message: 'must be a job id (a positive integer)' })
-  .int('must be a job id (a positive integer)')
-  .positive('must be a job id (a positive integer)');
+/** Decimal digits only: Number() would also read 0x10, 1e3 and +12 as ids. */
+export const jobIdParams = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, 'must be a job id (a positive integer)')
+    .transform(Number),
+});
 
 export const operationsQuerySchema = z
   .object({
     user: z.string().max(64).optional(),
     kind: z.enum(OPERATION_KINDS, { message: `must be one of ${OPERATION_KINDS.join(', ')}` }).optional(),
-    state: z
-      .enum(['queued', 'active', 'retrying', 'succeeded', 'failed'], {
-        message: 'must be queued, active, retrying, succeeded or failed',
-      })
-      .optional(),
+    state: z.enum(OPERATION_STATES, { message: `must be one of ${OPERATION_STATES.join(', ')}` }).optional(),
     limit: z.coerce.number({ message: 'must be a number from 1 to 1000' }).int().min(1).max(1000).default(100),
   })
   .strict();

@@ -1,58 +1,33 @@
-import { Body, Controller, Delete, Headers, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiForbiddenResponse,
-  ApiHeader,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Operation } from '@oar-live/shared';
 import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles, RolesGuard } from '../auth/guards';
-import { jobActionsSchema, jobIdParam } from './action-requests';
+import { jobActionsSchema, jobIdParams } from './action-requests';
 import { JobOwnership } from './job-ownership';
 import { OperationsService } from './operations.service';
 import { readSubmitForm } from './script-form';
+import { operationAnswerSchema, operationSchema } from '../common/api-responses';
+import { ApiErrors, ApiJsonBody, ApiParamsOf, openApiSchema } from '../common/openapi';
 import {
   checkScriptText,
   MAX_SCRIPT_BYTES,
   SCRIPT_TOO_LARGE,
+  submitSchema,
   SubmitValidationError,
   validateSubmit,
 } from './submit-request';
+import { ApiMutation, IdempotencyKey } from './mutation-request';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
-export const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Repeat a request with the same key and get the same operation back, never a second one',
-};
-
-const SUBMIT_FIELDS = {
-  command: { type: 'string', example: 'echo hello; sleep 5' },
-  resources: { type: 'string', example: '/nodes=1/core=2' },
-  walltime: { type: 'string', example: '00:10:00' },
-  name: { type: 'string' },
-  queue: { type: 'string' },
-  properties: { type: 'string', example: "host='node1'" },
-  types: { type: 'array', items: { type: 'string' } },
-  directory: { type: 'string' },
-  project: { type: 'string' },
-};
+const submitAnswerSchema = z.strictObject({ operation: operationSchema, oarsub: z.string() });
 
 @ApiTags('actions')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'no or bad token' })
-@ApiHeader(IDEMPOTENCY_HEADER)
+@ApiMutation()
 @Controller('api/jobs')
 @UseGuards(RolesGuard)
 @Roles('user')
@@ -68,20 +43,20 @@ export class JobsController {
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({
     schema: {
-      type: 'object',
-      properties: {
-        ...SUBMIT_FIELDS,
-        script: { type: 'string', format: 'binary', description: `text file, ${MAX_SCRIPT_BYTES} bytes at most` },
-      },
+      ...openApiSchema(submitSchema),
+      description: `as multipart/form-data, script may be an uploaded text file (${MAX_SCRIPT_BYTES} bytes at most)`,
     },
   })
-  @ApiAcceptedResponse({ description: '{ operation, oarsub }: queued; oarsub is the equivalent command line' })
-  @ApiBadRequestResponse({ description: 'a field is invalid (named in the message)' })
+  @ApiErrors(400, 413, 415)
+  @ApiAcceptedResponse({
+    description: 'queued; oarsub is the equivalent command line',
+    schema: openApiSchema(submitAnswerSchema),
+  })
   async submit(
     @Req() req: FastifyRequest,
     @Body() body: unknown,
     @CurrentUser() actor: AuthUser,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<{ operation: Operation; oarsub: string }> {
     const form = req.isMultipart() ? await readSubmitForm(req) : undefined;
     const fields: Record<string, unknown> = form ? form.fields : { ...((body ?? {}) as Record<string, unknown>) };
@@ -123,12 +98,13 @@ export class JobsController {
   @Delete(':id')
   @HttpCode(202)
   @ApiOperation({ summary: 'Cancel a job (its owner or an admin)' })
-  @ApiAcceptedResponse({ description: '{ operation }' })
-  @ApiForbiddenResponse({ description: "another user's job" })
+  @ApiParamsOf(jobIdParams)
+  @ApiAcceptedResponse({ schema: openApiSchema(operationAnswerSchema) })
+  @ApiErrors(400, [403, "another user's job"], [404, 'no such job'])
   async cancel(
-    @Param('id', new ZodValidationPipe(jobIdParam)) id: number,
+    @Param(new ZodValidationPipe(jobIdParams)) { id }: z.infer<typeof jobIdParams>,
     @CurrentUser() actor: AuthUser,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<{ operation: Operation }> {
     const job = await this.ownership.target(id, actor, 'cancel');
     const operation = await this.operations.enqueue({
@@ -147,21 +123,13 @@ export class JobsController {
     summary:
       'Cancel, hold or resume many jobs: one operation with a result per job; a job the user may not act on, or whose state does not allow the action, is refused in its result (never sent to OAR) and the others go ahead',
   })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['action', 'ids'],
-      properties: {
-        action: { enum: ['cancel', 'hold', 'resume'] },
-        ids: { type: 'array', items: { type: 'integer' } },
-      },
-    },
-  })
-  @ApiAcceptedResponse({ description: '{ operation }' })
+  @ApiJsonBody(jobActionsSchema)
+  @ApiAcceptedResponse({ schema: openApiSchema(operationAnswerSchema) })
+  @ApiErrors([503, 'OAR could not be asked about the jobs missing from the live view'])
   async actions(
     @Body(new ZodValidationPipe(jobActionsSchema)) body: z.infer<typeof jobActionsSchema>,
     @CurrentUser() actor: AuthUser,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<{ operation: Operation }> {
     const { jobs, refused } = await this.ownership.targets(body.ids, actor, body.action);
     const operation = await this.operations.enqueue({

@@ -1,4 +1,7 @@
-import { OarHttpError, type OarClient, type Resource } from '@oar-live/oar-client';
+import { isTransient, OarHttpError, type OarClient, type Resource } from '@oar-live/oar-client';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURE_DIR } from '../../../../test/support/oar-fixtures';
 import type { Operation, TargetResult } from '@oar-live/shared';
 import type { ExecutionContext } from './execution';
 import { NodeActions, planNodeRows } from './node-actions';
@@ -88,5 +91,37 @@ describe('NodeActions.delete', () => {
       { target: 'n1', ok: true, result: { deletedResourceIds: [1, 2], cancelledJobIds: [] } },
     ]);
     expect(calls).toEqual(['delete 1', 'refused 2', 'state 2 Dead', 'delete 2']);
+  });
+});
+
+describe('NodeActions.create', () => {
+  it("fails at once, naming the property, when OAR has no column for it (OAR's 500 is not retried)", async () => {
+    const sample = JSON.parse(
+      readFileSync(join(FIXTURE_DIR, 'error-resource-create-unknown-column-500.json'), 'utf8'),
+    ) as { title: string; message: string[] };
+    const oarError = new OarHttpError(500, sample.title, sample.message.join('\n'), 'POST /resources');
+    const oar = {
+      resources: {
+        full: async () => sandbox,
+        create: async () => {
+          throw oarError;
+        },
+      },
+    };
+    const context = {
+      data: {},
+      updateData: async () => undefined,
+      setTargets: async () => undefined,
+    } as unknown as ExecutionContext;
+    const actions = new NodeActions(oar as unknown as OarClient);
+    const failure = await actions
+      .create(context, { kind: 'node.create', count: 1, prefix: 'node', cpus: 1, coresPerCpu: 1 })
+      .catch((err: unknown) => err);
+    expect(isTransient(oarError)).toBe(false);
+    expect(failure).toMatchObject({
+      status: 400,
+      message:
+        'properties: OAR has no resource property "properties" (an OAR admin adds it with oarproperty -a properties)',
+    });
   });
 });

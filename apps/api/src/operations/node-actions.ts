@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   OarClient,
   OarHttpError,
+  UNKNOWN_RESOURCE_COLUMN,
   type NewResource,
   type Resource,
   type SettableResourceState,
@@ -75,7 +76,7 @@ export class NodeActions {
     await context.setTargets(names);
     const have = new Set(existing.map((resource) => `${resource.node}/${resource.cpuset}`));
     const missing = rows.filter((row) => !have.has(`${row.node}/${row.cpuset}`));
-    if (missing.length > 0) await this.oar.resources.create(missing, AS_OAR);
+    if (missing.length > 0) await this.oar.resources.create(missing, AS_OAR).catch(unknownPropertyError);
     const after = await this.oar.resources.full(AS_OAR);
     const planned = new Set(rows.map((row) => row.node));
     const results = await forEachTarget(
@@ -182,4 +183,14 @@ export class NodeActions {
 /** Cancelling a job that ended meanwhile: OAR answers 400 "Oardel error"; the goal is reached. */
 function ignoreFinishedJob(err: unknown): void {
   if (!(err instanceof OarHttpError && err.status === 400)) throw err;
+}
+
+/** OAR's SQL failure for a property it has no column for, as a permanent failure naming the property. */
+function unknownPropertyError(err: unknown): never {
+  const column = err instanceof OarHttpError ? UNKNOWN_RESOURCE_COLUMN.exec(err.message)?.[1] : undefined;
+  if (column === undefined) throw err;
+  throw new TargetError(
+    400,
+    `properties: OAR has no resource property "${column}" (an OAR admin adds it with oarproperty -a ${column})`,
+  );
 }

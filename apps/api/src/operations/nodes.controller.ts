@@ -5,7 +5,6 @@ import {
   ForbiddenException,
   NotFoundException,
   Delete,
-  Headers,
   HttpCode,
   Param,
   Patch,
@@ -13,17 +12,9 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiBody,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiHeader,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { operationAnswerSchema } from '../common/api-responses';
+import { ApiErrors, ApiJsonBody, ApiQueryOf, openApiSchema } from '../common/openapi';
 import type { SettableResourceState } from '@oar-live/oar-client';
 import { nodeActionRefusal, type NodeAction, type Operation, type TargetResult } from '@oar-live/shared';
 import { z } from 'zod';
@@ -37,7 +28,7 @@ import {
   nodeNameParam,
   nodeStateSchema,
 } from './action-requests';
-import { IDEMPOTENCY_HEADER } from './jobs.controller';
+import { ApiMutation, IdempotencyKey } from './mutation-request';
 import { OperationsService } from './operations.service';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
@@ -49,9 +40,7 @@ const STATE_OF_ACTION: Record<'alive' | 'absent' | 'dead', SettableResourceState
 const ACTION_OF_STATE: Record<SettableResourceState, NodeAction> = { Alive: 'alive', Absent: 'absent', Dead: 'dead' };
 
 @ApiTags('actions')
-@ApiBearerAuth()
-@ApiForbiddenResponse({ description: 'needs the admin role' })
-@ApiHeader(IDEMPOTENCY_HEADER)
+@ApiMutation()
 @Controller('api/nodes')
 @UseGuards(RolesGuard)
 @Roles('admin')
@@ -67,25 +56,15 @@ export class NodesController {
     summary:
       'Create nodes: named from the prefix with the next free index (or given names), cpus × coresPerCpu resources each, in one OAR call',
   })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['count'],
-      properties: {
-        count: { type: 'integer', minimum: 1, maximum: 1000 },
-        prefix: { type: 'string', default: 'node' },
-        names: { type: 'array', items: { type: 'string' } },
-        cpus: { type: 'integer', default: 1 },
-        coresPerCpu: { type: 'integer', default: 1 },
-        properties: { type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }] } },
-      },
-    },
+  @ApiJsonBody(createNodesSchema)
+  @ApiAcceptedResponse({
+    description: 'its targets are the node names once chosen',
+    schema: openApiSchema(operationAnswerSchema),
   })
-  @ApiAcceptedResponse({ description: '{ operation }; its targets are the node names once chosen' })
   async create(
     @Body(new ZodValidationPipe(createNodesSchema)) body: z.infer<typeof createNodesSchema>,
     @CurrentUser() actor: AuthUser,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<{ operation: Operation }> {
     const operation = await this.operations.enqueue({
       actor,
@@ -100,19 +79,15 @@ export class NodesController {
   @Patch(':name')
   @HttpCode(202)
   @ApiOperation({ summary: 'Set every resource of a node Alive, Absent or Dead' })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['state'],
-      properties: { state: { enum: ['Alive', 'Absent', 'Dead'] }, reason: { type: 'string' } },
-    },
-  })
-  @ApiAcceptedResponse({ description: '{ operation }' })
+  @ApiParam({ name: 'name', schema: openApiSchema(nodeNameParam) })
+  @ApiJsonBody(nodeStateSchema)
+  @ApiAcceptedResponse({ schema: openApiSchema(operationAnswerSchema) })
+  @ApiErrors(400, [404, 'no node of that name'])
   async setState(
     @Param('name', new ZodValidationPipe(nodeNameParam)) name: string,
     @Body(new ZodValidationPipe(nodeStateSchema)) body: z.infer<typeof nodeStateSchema>,
     @CurrentUser() actor: AuthUser,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<{ operation: Operation }> {
     this.refuseOne(name, ACTION_OF_STATE[body.state], actor, false);
     const operation = await this.operations.enqueue({
@@ -131,14 +106,15 @@ export class NodesController {
     summary:
       'Retire a node: set it Dead, then delete its resources; refused while jobs run on it unless force=true (cancels them first)',
   })
-  @ApiQuery({ name: 'force', required: false, enum: ['true', 'false'] })
-  @ApiAcceptedResponse({ description: '{ operation }' })
-  @ApiConflictResponse({ description: 'jobs run on the node and force is not set' })
+  @ApiParam({ name: 'name', schema: openApiSchema(nodeNameParam) })
+  @ApiQueryOf(forceQuerySchema)
+  @ApiAcceptedResponse({ schema: openApiSchema(operationAnswerSchema) })
+  @ApiErrors([404, 'no node of that name'], [409, 'jobs run on the node and force is not set'])
   async retire(
     @Param('name', new ZodValidationPipe(nodeNameParam)) name: string,
     @Query(new ZodValidationPipe(forceQuerySchema)) query: z.infer<typeof forceQuerySchema>,
     @CurrentUser() actor: AuthUser,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<{ operation: Operation }> {
     const force = query.force === 'true';
     this.refuseOne(name, 'delete', actor, force);
@@ -156,25 +132,14 @@ export class NodesController {
   @HttpCode(202)
   @ApiOperation({
     summary:
-      'Set many nodes alive/absent/dead or retire them: one operation with a result per node; a node the action cannot apply to (unknown, already in that state, running jobs for a retire without force) is refused in its result and never sent to OAR',
+      'Set many nodes alive/absent/dead or retire them: one operation with a result per node; a node the action cannot apply to (unknown, or running jobs for a retire without force) is refused in its result and never sent to OAR',
   })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['action', 'names'],
-      properties: {
-        action: { enum: ['alive', 'absent', 'dead', 'delete'] },
-        names: { type: 'array', items: { type: 'string' } },
-        reason: { type: 'string' },
-        force: { type: 'boolean', default: false },
-      },
-    },
-  })
-  @ApiAcceptedResponse({ description: '{ operation }' })
+  @ApiJsonBody(nodeActionsSchema)
+  @ApiAcceptedResponse({ schema: openApiSchema(operationAnswerSchema) })
   async actions(
     @Body(new ZodValidationPipe(nodeActionsSchema)) body: z.infer<typeof nodeActionsSchema>,
     @CurrentUser() actor: AuthUser,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<{ operation: Operation }> {
     const { action, reason, force } = body;
     const refused = body.names.flatMap((name) => {

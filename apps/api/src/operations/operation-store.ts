@@ -3,7 +3,7 @@ import type { Operation, OperationState, TargetResult } from '@oar-live/shared';
 import Redis from 'ioredis';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
-import { DEFAULT_REDIS_URL } from '../cluster/redis.provider';
+import { closeRedis, DEFAULT_REDIS_URL } from '../cluster/redis.provider';
 
 /** Operations (and their audit history) are kept this long. */
 const RETENTION_SECONDS = 30 * 24 * 3600;
@@ -60,7 +60,7 @@ export class OperationStore implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   }
 
   /** Stores `operation` unless one with its id exists; returns whichever is stored now. */

@@ -1,5 +1,7 @@
 import { Controller, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { operationSchema } from '../common/api-responses';
+import { ApiErrors, ApiQueryOf, openApiSchema } from '../common/openapi';
 import type { Operation } from '@oar-live/shared';
 import { z } from 'zod';
 import { ReadGuard } from '../auth/guards';
@@ -10,16 +12,14 @@ import { ZodValidationPipe } from './zod-validation.pipe';
 @ApiTags('actions')
 @Controller('api/operations')
 @UseGuards(ReadGuard)
+@ApiErrors(401)
 export class OperationsController {
   constructor(private readonly store: OperationStore) {}
 
   @Get()
   @ApiOperation({ summary: 'Operations, newest first, with their audit history (who, what, when, result)' })
-  @ApiQuery({ name: 'user', required: false })
-  @ApiQuery({ name: 'kind', required: false })
-  @ApiQuery({ name: 'state', required: false })
-  @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, default 100' })
-  @ApiOkResponse({ description: '{ operations: Operation[] }' })
+  @ApiQueryOf(operationsQuerySchema)
+  @ApiOkResponse({ schema: openApiSchema(z.strictObject({ operations: z.array(operationSchema) })) })
   async list(
     @Query(new ZodValidationPipe(operationsQuerySchema)) query: z.infer<typeof operationsQuerySchema>,
   ): Promise<{ operations: Operation[] }> {
@@ -27,7 +27,8 @@ export class OperationsController {
   }
 
   @Get(':id')
-  @ApiOkResponse({ description: 'Operation' })
+  @ApiOkResponse({ schema: openApiSchema(operationSchema) })
+  @ApiErrors([404, 'no operation with that id'])
   async get(@Param('id') id: string): Promise<Operation> {
     const operation = /^op-[\w-]{1,64}$/.test(id) ? await this.store.get(id) : null;
     if (!operation) throw new NotFoundException(`id: no operation ${id}`);

@@ -17,6 +17,7 @@ import { OperationsController } from './operations.controller';
 import { OperationsProcessor } from './operations.processor';
 import { OperationsService } from './operations.service';
 import { QueueMetrics } from './queue-metrics';
+import { RedisGate } from './redis-gate';
 
 /** BullMQ connection options from a redis:// URL (BullMQ takes ioredis options, not a URL). */
 export function redisConnection(url: string) {
@@ -78,6 +79,7 @@ export class OperationsWorkerStart implements OnApplicationBootstrap {
     OperationStore,
     OperationAnnouncer,
     OperationsService,
+    RedisGate,
     OperationsProcessor,
     OperationsWorkerStart,
     QueueMetrics,

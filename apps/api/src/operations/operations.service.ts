@@ -13,6 +13,7 @@ import {
   type OperationPayload,
 } from './operation-job';
 import { OperationStore } from './operation-store';
+import { RedisGate } from './redis-gate';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -32,6 +33,7 @@ export class OperationsService {
     @InjectQueue(OPERATIONS_QUEUE) private readonly queue: Queue<OperationJobData>,
     private readonly store: OperationStore,
     private readonly announcer: OperationAnnouncer,
+    private readonly gate: RedisGate,
   ) {}
 
   /**
@@ -41,15 +43,20 @@ export class OperationsService {
    * key with a different request is refused (422).
    * Queued before it is recorded: a process that dies between the two leaves a queue job whose
    * worker records the operation (ensureStored), never a record that stays `queued` for ever.
+   * While Redis is down: refused within 2 s with 503 and Retry-After (RedisGate), nothing queued.
    */
   async enqueue(request: EnqueueRequest): Promise<Operation> {
+    if (request.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(request.idempotencyKey)) {
+      throw new BadRequestException('Idempotency-Key: must be 1 to 255 printable ASCII characters without spaces');
+    }
+    return this.gate.run(() => this.queueOnce(request));
+  }
+
+  private async queueOnce(request: EnqueueRequest): Promise<Operation> {
     const kind: OperationKind = request.payload.kind;
     const requestHash = hash(JSON.stringify([kind, request.input]));
     let id = `op-${randomUUID()}`;
     if (request.idempotencyKey !== undefined) {
-      if (!IDEMPOTENCY_KEY.test(request.idempotencyKey)) {
-        throw new BadRequestException('Idempotency-Key: must be 1 to 255 printable ASCII characters without spaces');
-      }
       id = `op-${hash(`${request.actor.name}\n${request.idempotencyKey}`).slice(0, 32)}`;
       const stored = await this.store.getStored(id);
       if (stored) {

@@ -1,4 +1,4 @@
-import { applyBatch, type Batch, type LiveEvent, type Operation, type Snapshot } from '@oar-live/shared';
+import { applyBatch, sameHistory, type Batch, type LiveEvent, type Operation, type Snapshot } from '@oar-live/shared';
 import type { Job } from '@oar-live/oar-client';
 import { io, type Socket } from 'socket.io-client';
 
@@ -14,7 +14,7 @@ export interface FeedEntry {
 export type StoreChange =
   { kind: 'snapshot' } | { kind: 'batch'; batch: Batch } | { kind: 'connection' } | { kind: 'operations' };
 
-export type SocketAuth = { token?: string; since?: number };
+export type SocketAuth = { token?: string; since?: number; epoch?: string };
 
 export interface LiveStoreOptions {
   /** Socket.IO server origin; the page's own origin when unset. */
@@ -107,7 +107,10 @@ export class LiveStore {
     const auth: SocketAuth = {};
     const token = this.options.token?.();
     if (token) auth.token = token;
-    if (this.snapshot) auth.since = this.snapshot.seq;
+    if (this.snapshot) {
+      auth.since = this.snapshot.seq;
+      auth.epoch = this.snapshot.epoch;
+    }
     return auth;
   }
 
@@ -118,8 +121,10 @@ export class LiveStore {
 
   receiveBatch(batch: Batch): void {
     const current = this.snapshot;
-    if (!current || batch.seq <= current.seq) return; // before the first snapshot, or already applied
-    if (batch.seq !== current.seq + 1) {
+    if (!current) return; // before the first snapshot
+    const otherHistory = !sameHistory(current, batch);
+    if (!otherHistory && batch.seq <= current.seq) return; // already applied
+    if (otherHistory || batch.seq !== current.seq + 1) {
       this.resyncCount++;
       this.reconnect();
       return;

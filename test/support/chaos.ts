@@ -1,0 +1,374 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type Server, type Socket as NetSocket } from 'node:net';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { JOB_STATES, OarClient } from '@oar-live/oar-client';
+import { startOarSim, type OarSim } from '@oar-live/oar-sim';
+import { applyBatch, sameHistory, type Batch, type Snapshot } from '@oar-live/shared';
+import { io } from 'socket.io-client';
+import { apiEnv, Client, startApiProcess, type ApiProcess } from '../actions/harness';
+import { freePort, removeRedisDir, startRedis, type RunningRedis } from './redis-server';
+import { waitFor } from './wait-for';
+
+export const FAULT_KINDS = ['kill-poller', 'redis-restart', 'redis-data-loss', 'oar-stopped', 'network-cut'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface ChaosReport {
+  rounds: number;
+  clients: number;
+  divergedClients: number;
+  acceptedMutations: number;
+  lostMutations: number;
+  duplicatedMutations: number;
+  duplicatedIn: FaultKind[];
+  /** Per fault kind: how long from the end of the fault until every client equals the server (ms). */
+  recoveryMs: Record<string, { count: number; p50: number; max: number }>;
+}
+
+/**
+ * A loopback TCP proxy between oar-live and OAR. `cut()` resets every connection and every new one
+ * (as a REJECT rule would: the poll fails at once, not after the 15 s OAR timeout of a black hole);
+ * `stop()` closes the port (OAR's API stopped: connection refused).
+ */
+async function startOarProxy(
+  target: URL,
+): Promise<{ url: string; cut(on: boolean): void; stop(on: boolean): Promise<void>; close(): Promise<void> }> {
+  const port = await freePort();
+  const sockets = new Set<NetSocket>();
+  let cut = false;
+  let server: Server | undefined;
+  const listen = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        if (cut) return void client.resetAndDestroy();
+        const upstream = connect(Number(target.port), target.hostname);
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('close', () => sockets.delete(socket));
+          socket.on('error', () => (client.destroy(), upstream.destroy()));
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+  const dropAll = () => {
+    for (const socket of sockets) socket.resetAndDestroy();
+  };
+  const close = () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await listen();
+  return {
+    url: `http://127.0.0.1:${port}${target.pathname}`,
+    cut: (on) => {
+      cut = on;
+      if (on) dropAll();
+    },
+    stop: async (on) => {
+      if (on) {
+        dropAll();
+        await close();
+        server = undefined;
+      } else await listen();
+    },
+    close: async () => {
+      dropAll();
+      await close();
+    },
+  };
+}
+
+/** A copy of the cluster kept by a subscriber: what it holds now (null before its first snapshot). */
+interface Copy {
+  name: string;
+  current(): Snapshot | null;
+  close(): void;
+}
+
+/** A Socket.IO subscriber as docs/events.md shows one: resumes with since and epoch, resyncs on a gap. */
+function socketCopy(url: string): Copy {
+  let snapshot: Snapshot | null = null;
+  const socket = io(`${url}/live`, {
+    transports: ['websocket'],
+    reconnectionDelayMax: 1000,
+    auth: (send) => send(snapshot ? { since: snapshot.seq, epoch: snapshot.epoch } : {}),
+  });
+  socket.on('snapshot', (received: Snapshot) => (snapshot = received));
+  socket.on('changes', (batch: Batch) => {
+    if (!snapshot || (sameHistory(snapshot, batch) && batch.seq <= snapshot.seq)) return;
+    if (!sameHistory(snapshot, batch) || batch.seq !== snapshot.seq + 1) return void socket.disconnect().connect();
+    snapshot = applyBatch(snapshot, batch);
+  });
+  socket.on('disconnect', (reason) => reason === 'io server disconnect' && socket.connect());
+  return { name: 'socket.io', current: () => snapshot, close: () => socket.close() };
+}
+
+/** An SSE client as a program would write one: applies batches, resumes with Last-Event-ID after a drop. */
+function sseCopy(url: string): Copy {
+  let snapshot: Snapshot | null = null;
+  let lastId: string | undefined;
+  let closed = false;
+  let controller = new AbortController();
+  const run = async () => {
+    while (!closed) {
+      controller = new AbortController();
+      try {
+        const res = await fetch(`${url}/api/events`, {
+          headers: lastId ? { 'Last-Event-ID': lastId } : {},
+          signal: controller.signal,
+        });
+        let buffer = '';
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          buffer += Buffer.from(chunk).toString();
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const message = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const field = (name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(message)?.[1];
+            const event = field('event');
+            const data = field('data');
+            if (!event || !data) continue;
+            if (event === 'snapshot') snapshot = JSON.parse(data) as Snapshot;
+            else if (snapshot) {
+              const batch = JSON.parse(data) as Batch;
+              if (!sameHistory(snapshot, batch) || batch.seq !== snapshot.seq + 1) throw new Error('gap');
+              snapshot = applyBatch(snapshot, batch);
+            }
+            lastId = field('id') ?? lastId;
+          }
+        }
+      } catch {
+        // dropped: resume after the last id applied
+      }
+      if (!closed) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+  void run();
+  return {
+    name: 'sse',
+    current: () => snapshot,
+    close: () => {
+      closed = true;
+      controller.abort();
+    },
+  };
+}
+
+/** `npx oar-live watch` as a child process, its NDJSON applied line by line. */
+function watchCopy(url: string): Copy {
+  let snapshot: Snapshot | null = null;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(__dirname, '..', '..', 'bin', 'oar-live.js'), 'watch', '--url', url],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  let buffer = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let end: number;
+    while ((end = buffer.indexOf('\n')) >= 0) {
+      const line = JSON.parse(buffer.slice(0, end)) as { snapshot?: Snapshot } & Partial<Batch>;
+      buffer = buffer.slice(end + 1);
+      if (line.snapshot) snapshot = line.snapshot;
+      else if (snapshot) snapshot = applyBatch(snapshot, line as Batch);
+    }
+  });
+  return { name: 'watch', current: () => snapshot, close: () => child.kill('SIGTERM') };
+}
+
+/** The first top-level field where two snapshots differ, for the report of a round that did not converge. */
+function describeDifference(expected: Snapshot, actual: Snapshot | null): string {
+  if (!actual) return 'no snapshot yet';
+  const field = (Object.keys(expected) as (keyof Snapshot)[]).find(
+    (key) => !isDeepStrictEqual(expected[key], actual[key]),
+  );
+  return field
+    ? `${field}: ${JSON.stringify(actual[field]).slice(0, 120)} ≠ ${JSON.stringify(expected[field]).slice(0, 120)}`
+    : 'equal';
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/**
+ * Rounds of random faults (the API runs from its build: run `npx tsc -b` first, as `npm run bench`
+ * and CI do) against two oar-live processes on one Redis, polling oar-sim through a
+ * proxy, while Socket.IO, SSE and `watch` subscribers listen and submits flow (Idempotency-Key,
+ * resent on 503 or a dropped connection). After each round every copy must equal the server's
+ * snapshot; at the end every accepted submit must be exactly one job in OAR.
+ */
+export async function runChaos(rounds: number, seed = 1): Promise<ChaosReport> {
+  let random = seed;
+  const next = () => (random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const sim: OarSim = await startOarSim({
+    host: '127.0.0.1',
+    port: 0,
+    nodes: 4,
+    coresPerNode: 2,
+    defaultRunSeconds: 3,
+  });
+  const proxy = await startOarProxy(new URL(sim.url));
+  let redis: RunningRedis = await startRedis();
+  const env = apiEnv('chaos', { OAR_API_URL: proxy.url, REDIS_URL: redis.url, OAR_POLL_MS: '300' });
+  const ports = [await freePort(), await freePort()];
+  const apis: ApiProcess[] = [];
+  for (const port of ports) apis.push(await startApiProcess(env, port, { compiled: true }));
+  const urls = apis.map((api) => api.url);
+  const copies: Copy[] = [];
+  const oar = new OarClient({ baseUrl: sim.url, auth: 'ident' });
+  const accepted = new Map<string, string>();
+  const recovery: Record<string, number[]> = {};
+  let diverged = 0;
+  try {
+    for (const url of urls) copies.push(socketCopy(url), sseCopy(url), watchCopy(url));
+    const client = new Client(urls[0]);
+    await client.token('alice');
+    const body = (key: string) => ({ command: 'sleep 3', resources: '/core=1', walltime: '00:01:00', name: key });
+    /** A careful client: resends with the same Idempotency-Key until answered 202 (503, dropped connection). */
+    const submit = (key: string) =>
+      waitFor(
+        async () => {
+          const url = urls[Math.floor(next() * urls.length)];
+          const res = await fetch(`${url}/api/jobs`, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${await client.token('alice')}`,
+              'content-type': 'application/json',
+              'Idempotency-Key': key,
+            },
+            body: JSON.stringify(body(key)),
+          }).catch(() => undefined);
+          if (res?.status !== 202) return false;
+          accepted.set(key, ((await res.json()) as { operation: { id: string } }).operation.id);
+          return true;
+        },
+        { timeoutMs: 120_000, intervalMs: 300, describe: `submit ${key} accepted` },
+      );
+    /** Waits until the operation settled; an operation Redis lost (404) is sent again with its key. */
+    const settle = (key: string) =>
+      waitFor(
+        async () => {
+          const res = await fetch(`${urls[0]}/api/operations/${accepted.get(key)}`, {
+            headers: { authorization: `Bearer ${await client.token('alice')}` },
+          }).catch(() => undefined);
+          if (res?.status === 404) await submit(key);
+          if (res?.status !== 200) return false;
+          const { state } = (await res.json()) as { state: string };
+          return state === 'succeeded' || state === 'failed';
+        },
+        { timeoutMs: 180_000, intervalMs: 300, describe: `operation for ${key} settled` },
+      );
+    /** The replica that polls OAR: the one whose poll count grows. */
+    const pollerIndex = async (): Promise<number> => {
+      const polls = async () =>
+        Promise.all(
+          urls.map(async (url) => {
+            const text = await (await fetch(`${url}/api/metrics`)).text();
+            return Number(/^oar_live_poll_duration_seconds_count (\d+)/m.exec(text)?.[1] ?? 0);
+          }),
+        );
+      const before = await polls();
+      return waitFor(
+        async () => {
+          const now = await polls();
+          const grown = now.findIndex((count, i) => count > before[i]);
+          return grown >= 0 ? grown : false;
+        },
+        { describe: 'the polling replica' },
+      );
+    };
+    for (let round = 0; round < rounds; round++) {
+      const kind = FAULT_KINDS[round % FAULT_KINDS.length];
+      const flow = Promise.all([0, 1].map((i) => submit(`chaos-${seed}-${round}-${i}`)));
+      switch (kind) {
+        case 'kill-poller': {
+          const victim = await pollerIndex();
+          await apis[victim].kill();
+          apis[victim] = await startApiProcess(env, ports[victim], { compiled: true });
+          break;
+        }
+        case 'redis-restart':
+          await redis.stop();
+          redis = await startRedis({ dir: redis.dir, port: redis.port });
+          break;
+        case 'redis-data-loss':
+          await redis.stop();
+          removeRedisDir(redis.dir);
+          redis = await startRedis({ port: redis.port });
+          break;
+        case 'oar-stopped':
+          await proxy.stop(true);
+          await new Promise((resolve) => setTimeout(resolve, 1000 + next() * 1000));
+          await proxy.stop(false);
+          break;
+        case 'network-cut':
+          proxy.cut(true);
+          await new Promise((resolve) => setTimeout(resolve, 1000 + next() * 1000));
+          proxy.cut(false);
+          break;
+      }
+      const healed = performance.now();
+      await flow;
+      let differing = copies.length;
+      let lastDifference = '';
+      const converged = await waitFor(
+        async () => {
+          const server = (await (await fetch(`${urls[0]}/api/cluster`)).json()) as Snapshot;
+          const other = (await (await fetch(`${urls[1]}/api/cluster`)).json()) as Snapshot;
+          if (!isDeepStrictEqual(server, other)) {
+            lastDifference = `replicas differ: ${describeDifference(server, other)}`;
+            return false;
+          }
+          const behind = copies.filter((copy) => !isDeepStrictEqual(copy.current(), server));
+          differing = behind.length;
+          lastDifference = behind
+            .map((copy) => `${copy.name}: ${describeDifference(server, copy.current())}`)
+            .join('; ');
+          return differing === 0 && performance.now();
+        },
+        { timeoutMs: 60_000, intervalMs: 100, describe: `round ${round} (${kind}): every client equal to the server` },
+      ).catch(() => undefined);
+      if (converged) (recovery[kind] ??= []).push(converged - healed);
+      else {
+        diverged += differing;
+        process.stderr.write(`chaos round ${round} (${kind}) did not converge: ${lastDifference}\n`);
+      }
+    }
+    for (const key of accepted.keys()) await settle(key);
+    const jobs = await oar.jobs.details({ state: JOB_STATES });
+    const counts = [...accepted.keys()].map(
+      // Distinct ids: a job that changes state while the pages are read may be listed twice.
+      (key) =>
+        new Set(jobs.filter((job) => job.name === key || job.name?.startsWith(`${key}.`)).map((job) => job.id)).size,
+    );
+    return {
+      rounds,
+      clients: copies.length,
+      divergedClients: diverged,
+      acceptedMutations: accepted.size,
+      lostMutations: counts.filter((n) => n === 0).length,
+      duplicatedMutations: counts.filter((n) => n > 1).length,
+      // Which rounds' submits ran twice (the key names the round; rounds cycle through FAULT_KINDS).
+      duplicatedIn: [...accepted.keys()]
+        .filter((_, i) => counts[i] > 1)
+        .map((key) => FAULT_KINDS[Number(key.split('-')[2]) % FAULT_KINDS.length]),
+      recoveryMs: Object.fromEntries(
+        Object.entries(recovery).map(([kind, times]) => {
+          const sorted = [...times].sort((a, b) => a - b);
+          return [
+            kind,
+            { count: sorted.length, p50: Math.round(percentile(sorted, 0.5)), max: Math.round(sorted.at(-1) ?? 0) },
+          ];
+        }),
+      ),
+    };
+  } finally {
+    for (const copy of copies) copy.close();
+    for (const api of apis) await api.stop();
+    await redis.stop();
+    removeRedisDir(redis.dir);
+    await proxy.close();
+    await sim.stop();
+  }
+}
