@@ -34,7 +34,7 @@ describe('auth', () => {
     expect(ok.body).toEqual({
       token: expect.any(String),
       expiresAt: expect.any(String),
-      user: { name: 'alice', roles: ['user'] },
+      user: { name: 'alice', roles: ['user'], oarLogin: 'alice' },
     });
     expect(Date.parse(ok.body.expiresAt)).toBeGreaterThan(Date.now());
     const wrong = await client.request('POST', '/api/auth/login', { body: { username: 'alice', password: 'nope' } });

@@ -11,6 +11,8 @@ export interface MutationMeter {
   /** Most OAR mutations (non-GET requests) in flight at once so far. */
   maxInFlight(): number;
   mutations(): number;
+  /** Requests with this method whose URL matches `url`, so far. */
+  requests(method: string, url: RegExp): number;
   /**
    * The next request matching `method` and `pathPrefix` reaches OAR, but its answer is never passed
    * back: the caller sees a request that was sent and then hung (the "outcome unknown" case).
@@ -30,7 +32,9 @@ export async function startMutationMeter(target: string): Promise<MutationMeter>
   let max = 0;
   let total = 0;
   let swallow: { method: string; pathPrefix: string; answered: () => void } | null = null;
+  const seen: string[] = [];
   const server: Server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
     const mutation = req.method !== 'GET' && req.method !== 'HEAD';
     if (mutation) {
       inFlight += 1;
@@ -80,6 +84,7 @@ export async function startMutationMeter(target: string): Promise<MutationMeter>
     url: `http://127.0.0.1:${port}${upstream.pathname.replace(/\/$/, '')}`,
     maxInFlight: () => max,
     mutations: () => total,
+    requests: (method, url) => seen.filter((line) => line.startsWith(`${method} `) && url.test(line)).length,
     swallowNext(method, pathPrefix) {
       let answered!: () => void;
       const promise = new Promise<void>((resolve) => (answered = resolve));

@@ -139,25 +139,70 @@ describe('node actions', () => {
     }
   }, 240_000);
 
-  it('refuses (409) to retire a node running a job unless force, which cancels the job first', async () => {
+  /** Runs a job of alice's on `node` and waits until the snapshot shows it there. */
+  async function busy(node: string): Promise<number> {
     const submitted = await app.client.request('POST', '/api/jobs', {
       as: 'alice',
       body: {
         command: 'sleep 300',
         resources: '/nodes=1/core=1',
-        properties: "network_address='node4'",
+        properties: `network_address='${node}'`,
         walltime: '00:10:00',
       },
     });
     const jobId = ((await app.client.settled(submitted.body.operation.id)).result as { jobId: number }).jobId;
     await jobInState(oar, jobId, 'alice', ['Running']);
-    await waitFor(async () => (await app.client.request('GET', '/api/nodes/node4')).body.jobIds?.includes(jobId), {
-      describe: 'node4 busy in the snapshot',
+    await waitFor(async () => (await app.client.request('GET', `/api/nodes/${node}`)).body.jobIds?.includes(jobId), {
+      describe: `${node} busy in the snapshot`,
     });
+    return jobId;
+  }
+
+  it('drains a busy node: Absent keeps its job running, retire is refused with the way out, then succeeds once it is empty', async () => {
+    const jobId = await busy('node3');
+    const absent = await app.client.request('POST', '/api/nodes/actions', {
+      as: 'boss',
+      body: { action: 'absent', names: ['node3'] },
+    });
+    expect((await app.client.settled(absent.body.operation.id, 120_000)).state).toBe('succeeded');
+    expect((await oar.jobs.get(jobId, { as: 'alice' })).state).toBe('Running');
+    const early = await app.client.request('POST', '/api/nodes/actions', {
+      as: 'boss',
+      body: { action: 'delete', names: ['node3', 'no-such-node'] },
+    });
+    expect(early.status).toBe(202);
+    expect((await app.client.settled(early.body.operation.id)).results).toEqual([
+      {
+        target: 'node3',
+        ok: false,
+        error: {
+          status: 409,
+          message: `node3 still runs job ${jobId}; set it Absent and retire it once its jobs end, or retire it and kill them.`,
+        },
+      },
+      { target: 'no-such-node', ok: false, error: { status: 404, message: 'There is no node named no-such-node.' } },
+    ]);
+    expect(await resourcesOf('node3')).toHaveLength(2);
+    const cancel = await app.client.request('DELETE', `/api/jobs/${jobId}`, { as: 'alice' });
+    await app.client.settled(cancel.body.operation.id);
+    await waitFor(async () => (await app.client.request('GET', '/api/nodes/node3')).body.jobIds?.length === 0, {
+      describe: 'node3 empty in the snapshot',
+      timeoutMs: 60_000,
+    });
+    const retire = await app.client.request('POST', '/api/nodes/actions', {
+      as: 'boss',
+      body: { action: 'delete', names: ['node3'] },
+    });
+    expect(await app.client.settled(retire.body.operation.id, 120_000)).toMatchObject({ state: 'succeeded' });
+    expect(await resourcesOf('node3')).toEqual([]);
+  }, 240_000);
+
+  it('refuses (409) to retire a node running a job unless force, which cancels the job first', async () => {
+    const jobId = await busy('node4');
     const refused = await app.client.request('DELETE', '/api/nodes/node4', { as: 'boss' });
     expect(refused).toMatchObject({
       status: 409,
-      body: { error: 'Conflict', message: expect.stringContaining(`jobs ${jobId} run on node4`) },
+      body: { error: 'Conflict', message: expect.stringContaining(`node4 still runs job ${jobId}; set it Absent`) },
     });
     const forced = await app.client.request('DELETE', '/api/nodes/node4?force=true', { as: 'boss' });
     expect(forced.status).toBe(202);

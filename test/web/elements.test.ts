@@ -156,13 +156,15 @@ describe('web elements in Chromium', () => {
     });
 
     it('keeps the selection across live updates and sends the selected ids for a bulk action', async () => {
-      await mount('oar-job-table', { jobs, canAct: true });
+      await mount('oar-job-table', { jobs, canAct: true, actor: { oarLogin: 'bob', roles: ['admin'] } });
       await page.locator('#subject input[aria-label="Select job 1"]').check();
       await page.locator('#subject input[aria-label="Select job 3"]').check();
       // A live update: job 1 changes state, job 4 arrives, job 2 leaves.
       await setProps({ jobs: [makeJob(1, { state: 'Finishing' }), jobs[2], makeJob(4)] });
       expect(await page.locator('#subject tr.selected').count()).toBe(2);
-      expect(await page.locator('#subject input[aria-label="Select job 1"]').isChecked()).toBe(true);
+      expect(await page.locator('#subject input[aria-label="Select job 3"]').isChecked()).toBe(true);
+      // Job 1 is Finishing: nothing can be done to it any more, so it has no box.
+      expect(await page.locator('#subject input[aria-label="Select job 1"]').count()).toBe(0);
       const detail = page.evaluate(
         () =>
           new Promise((resolve) =>
@@ -173,8 +175,12 @@ describe('web elements in Chromium', () => {
               }),
           ),
       );
-      await page.locator('#subject button', { hasText: 'Hold selected' }).click();
-      expect(await detail).toEqual({ action: 'hold', ids: [1, 3] });
+      await page.locator('#subject button', { hasText: 'Cancel selected' }).click();
+      expect(await detail).toEqual({
+        action: 'cancel',
+        ids: [3],
+        skipped: [{ id: 1, reason: 'Job 1 is Finishing; only a job that has not ended can be cancelled.' }],
+      });
     });
 
     it('does not move rows while the pointer is over them', async () => {

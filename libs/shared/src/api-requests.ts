@@ -63,5 +63,6 @@ export interface LoginRequest {
 export interface LoginAnswer {
   token: string;
   expiresAt: string;
-  user: { name: string; roles: Role[] };
+  /** oarLogin: the OAR login this user acts as (whose jobs are theirs). */
+  user: { name: string; roles: Role[]; oarLogin: string };
 }

@@ -3,3 +3,5 @@ export * from './operations';
 export * from './apply';
 export * from './duration';
 export * from './api-requests';
+export * from './submit-rules';
+export * from './action-rules';

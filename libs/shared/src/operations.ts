@@ -47,10 +47,22 @@ export interface Operation {
   updatedAt: string;
   /** Job ids or node names the operation acts on. */
   targets: string[];
-  /** Per-target outcome of a bulk operation. */
+  /**
+   * Per-target outcome of a bulk operation: in `GET /api/operations/:id` only. Live
+   * `operation.updated` events carry `progress` instead (a bulk operation's events stay small).
+   */
   results?: TargetResult[];
+  /** How many targets have an outcome so far (bulk operations). */
+  progress?: OperationProgress;
   /** Audit trail: every state the operation went through, oldest first. */
   history?: OperationHistoryEntry[];
+}
+
+export interface OperationProgress {
+  total: number;
+  /** Targets with an outcome (succeeded or failed). */
+  done: number;
+  failed: number;
 }
 
 export interface OperationHistoryEntry {

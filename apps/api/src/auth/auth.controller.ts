@@ -26,7 +26,7 @@ const loginSchema = z.object({
 const loginResultSchema = z.strictObject({
   token: z.string(),
   expiresAt: z.iso.datetime(),
-  user: z.strictObject({ name: z.string(), roles: z.array(z.enum(ROLES)) }),
+  user: z.strictObject({ name: z.string(), roles: z.array(z.enum(ROLES)), oarLogin: z.string() }),
 });
 
 @ApiTags('auth')

@@ -51,7 +51,7 @@ describe('AuthService', () => {
     expect(await auth.login('carol', 'wrong')).toBeNull();
     expect(await auth.login('nobody', 'carolpw')).toBeNull();
     const result = await auth.login('carol', 'carolpw');
-    expect(result?.user).toEqual({ name: 'carol', roles: ['user'] });
+    expect(result?.user).toEqual({ name: 'carol', roles: ['user'], oarLogin: 'alice' });
     expect(await auth.verifyToken(result!.token)).toEqual({ name: 'carol', roles: ['user'], oarLogin: 'alice' });
     expect(await auth.verifyToken(result!.token + 'x')).toBeNull();
     await moduleRef.close();
@@ -161,7 +161,11 @@ describe('AuthService', () => {
     const password = users.bootstrapAdminPassword();
     expect(password).toMatch(/^[\w-]{20,}$/);
     expect(users.bootstrapAdminPassword()).toBeUndefined();
-    expect((await auth.login('admin', password!))?.user).toEqual({ name: 'admin', roles: ['admin'] });
+    expect((await auth.login('admin', password!))?.user).toEqual({
+      name: 'admin',
+      roles: ['admin'],
+      oarLogin: 'admin',
+    });
     await moduleRef.close();
   });
 

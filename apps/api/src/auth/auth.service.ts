@@ -62,7 +62,11 @@ export class AuthService {
     if (!record || !matches) return null;
     const token = await this.jwt.signAsync({ sub: record.name, ver: credentialsVersion(record) });
     const { exp } = this.jwt.decode<{ exp: number }>(token);
-    return { token, expiresAt: new Date(exp * 1000).toISOString(), user: { name: record.name, roles: record.roles } };
+    return {
+      token,
+      expiresAt: new Date(exp * 1000).toISOString(),
+      user: { name: record.name, roles: record.roles, oarLogin: record.oarLogin ?? record.name },
+    };
   }
 
   /**

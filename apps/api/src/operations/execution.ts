@@ -85,3 +85,9 @@ export async function forEachTarget<T>(
   }
   return items.map((item) => settled.get(targetOf(item))!);
 }
+
+/** Results in the order the targets were asked for (refused ones were settled before the others ran). */
+export function inTargetOrder(targets: readonly string[], results: TargetResult[]): TargetResult[] {
+  const byTarget = new Map(results.map((result) => [result.target, result]));
+  return targets.flatMap((target) => byTarget.get(target) ?? []);
+}

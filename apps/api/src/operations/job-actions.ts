@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JOB_STATES, OarClient, type SubmitJobRequest } from '@oar-live/oar-client';
 import { ClusterAnnotations } from '../cluster/cluster-annotations';
-import { forEachTarget, type ExecutionContext } from './execution';
+import { forEachTarget, inTargetOrder, type ExecutionContext } from './execution';
 import type { JobTarget, Outcome, PayloadOf } from './operation-job';
 import { OperationStore } from './operation-store';
 import { SUBMISSION_SLACK_MS, isTheSubmit, mayBeTheSubmit } from './submit-reconciliation';
@@ -86,6 +86,6 @@ export class JobActions {
         return { status: answer.status };
       },
     );
-    return { results };
+    return { results: inTargetOrder(context.operation.targets, [...(payload.refused ?? []), ...results]) };
   }
 }

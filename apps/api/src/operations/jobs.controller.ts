@@ -78,10 +78,10 @@ export class JobsController {
     @CurrentUser() actor: AuthUser,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<{ operation: Operation }> {
-    const jobs = await this.ownership.targets([id], actor, true);
+    const job = await this.ownership.target(id, actor, 'cancel');
     const operation = await this.operations.enqueue({
       actor,
-      payload: { kind: 'job.cancel', jobs },
+      payload: { kind: 'job.cancel', jobs: [job], refused: [] },
       input: { ids: [id] },
       targets: [String(id)],
       idempotencyKey,
@@ -91,19 +91,22 @@ export class JobsController {
 
   @Post('actions')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Cancel, hold or resume many jobs: one operation with a result per job' })
+  @ApiOperation({
+    summary:
+      'Cancel, hold or resume many jobs: one operation with a result per job; a job the user may not act on, or whose state does not allow the action, is refused in its result (never sent to OAR) and the others go ahead',
+  })
   @ApiJsonBody(jobActionsSchema)
   @ApiAcceptedResponse({ schema: openApiSchema(operationAnswerSchema) })
-  @ApiErrors([403, "another user's job among ids"])
+  @ApiErrors([503, 'OAR could not be asked about the jobs missing from the live view'])
   async actions(
     @Body(new ZodValidationPipe(jobActionsSchema)) body: z.infer<typeof jobActionsSchema>,
     @CurrentUser() actor: AuthUser,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<{ operation: Operation }> {
-    const jobs = await this.ownership.targets(body.ids, actor, false);
+    const { jobs, refused } = await this.ownership.targets(body.ids, actor, body.action);
     const operation = await this.operations.enqueue({
       actor,
-      payload: { kind: `job.${body.action}`, jobs },
+      payload: { kind: `job.${body.action}`, jobs, refused },
       input: body,
       targets: body.ids.map(String),
       idempotencyKey,

@@ -83,7 +83,7 @@ describe('NodeActions.delete', () => {
     const { calls, actions } = oarWithANodeChecker();
     const saved: TargetResult[] = [];
     const context = {
-      operation: { results: [] } as unknown as Operation,
+      operation: { results: [], targets: ['n1'] } as unknown as Operation,
       saveResult: async (result: TargetResult) => void saved.push(result),
     } as unknown as ExecutionContext;
     const outcome = await actions.delete(context, { kind: 'node.delete', names: ['n1'], force: false });

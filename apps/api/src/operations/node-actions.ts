@@ -12,7 +12,7 @@ import {
 } from '@oar-live/oar-client';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ClusterAnnotations } from '../cluster/cluster-annotations';
-import { forEachTarget, TargetError, type ExecutionContext } from './execution';
+import { forEachTarget, inTargetOrder, TargetError, type ExecutionContext } from './execution';
 import type { Outcome, PayloadOf } from './operation-job';
 
 /** Node operations need OAR's admin login. */
@@ -118,7 +118,7 @@ export class NodeActions {
         resourceIds: resources.map((resource) => resource.id),
       };
     });
-    return { results };
+    return { results: inTargetOrder(context.operation.targets, [...(payload.refused ?? []), ...results]) };
   }
 
   /** Retire: refuse while jobs run (unless force: cancel them), set every resource Dead, delete them. */
@@ -130,7 +130,7 @@ export class NodeActions {
         if (!payload.force) {
           throw new TargetError(
             409,
-            `jobs ${jobIds.join(', ')} run on ${name}: retire it with force to cancel them first`,
+            `${name} still runs jobs ${jobIds.join(', ')}; set it Absent and retire it once its jobs end, or retire it and kill them.`,
           );
         }
         for (const id of jobIds) await this.oar.jobs.cancel(id, AS_OAR).catch(ignoreFinishedJob);
@@ -140,7 +140,7 @@ export class NodeActions {
       await this.annotations.forgetStateReason(name);
       return { deletedResourceIds: resources.map((resource) => resource.id), cancelledJobIds: jobIds };
     });
-    return { results };
+    return { results: inTargetOrder(context.operation.targets, [...(payload.refused ?? []), ...results]) };
   }
 
   private async makeDead(name: string, resources: Resource[]): Promise<void> {

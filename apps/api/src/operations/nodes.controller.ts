@@ -2,6 +2,8 @@ import {
   Body,
   ConflictException,
   Controller,
+  ForbiddenException,
+  NotFoundException,
   Delete,
   HttpCode,
   Param,
@@ -14,7 +16,7 @@ import { ApiAcceptedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/sw
 import { operationAnswerSchema } from '../common/api-responses';
 import { ApiErrors, ApiJsonBody, ApiQueryOf, openApiSchema } from '../common/openapi';
 import type { SettableResourceState } from '@oar-live/oar-client';
-import type { Operation } from '@oar-live/shared';
+import { nodeActionRefusal, type NodeAction, type Operation, type TargetResult } from '@oar-live/shared';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/auth-user';
 import { CurrentUser, Roles, RolesGuard } from '../auth/guards';
@@ -35,6 +37,7 @@ const STATE_OF_ACTION: Record<'alive' | 'absent' | 'dead', SettableResourceState
   absent: 'Absent',
   dead: 'Dead',
 };
+const ACTION_OF_STATE: Record<SettableResourceState, NodeAction> = { Alive: 'alive', Absent: 'absent', Dead: 'dead' };
 
 @ApiTags('actions')
 @ApiMutation()
@@ -79,13 +82,14 @@ export class NodesController {
   @ApiParam({ name: 'name', schema: openApiSchema(nodeNameParam) })
   @ApiJsonBody(nodeStateSchema)
   @ApiAcceptedResponse({ schema: openApiSchema(operationAnswerSchema) })
-  @ApiErrors(400)
+  @ApiErrors(400, [404, 'no node of that name'])
   async setState(
     @Param('name', new ZodValidationPipe(nodeNameParam)) name: string,
     @Body(new ZodValidationPipe(nodeStateSchema)) body: z.infer<typeof nodeStateSchema>,
     @CurrentUser() actor: AuthUser,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<{ operation: Operation }> {
+    this.refuseOne(name, ACTION_OF_STATE[body.state], actor, false);
     const operation = await this.operations.enqueue({
       actor,
       payload: { kind: 'node.state', names: [name], state: body.state, reason: body.reason },
@@ -105,7 +109,7 @@ export class NodesController {
   @ApiParam({ name: 'name', schema: openApiSchema(nodeNameParam) })
   @ApiQueryOf(forceQuerySchema)
   @ApiAcceptedResponse({ schema: openApiSchema(operationAnswerSchema) })
-  @ApiErrors([409, 'jobs run on the node and force is not set'])
+  @ApiErrors([404, 'no node of that name'], [409, 'jobs run on the node and force is not set'])
   async retire(
     @Param('name', new ZodValidationPipe(nodeNameParam)) name: string,
     @Query(new ZodValidationPipe(forceQuerySchema)) query: z.infer<typeof forceQuerySchema>,
@@ -113,7 +117,7 @@ export class NodesController {
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<{ operation: Operation }> {
     const force = query.force === 'true';
-    this.refuseBusy([name], force);
+    this.refuseOne(name, 'delete', actor, force);
     const operation = await this.operations.enqueue({
       actor,
       payload: { kind: 'node.delete', names: [name], force },
@@ -126,7 +130,10 @@ export class NodesController {
 
   @Post('actions')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Set many nodes alive/absent/dead or retire them: one operation with a result per node' })
+  @ApiOperation({
+    summary:
+      'Set many nodes alive/absent/dead or retire them: one operation with a result per node; a node the action cannot apply to (unknown, or running jobs for a retire without force) is refused in its result and never sent to OAR',
+  })
   @ApiJsonBody(nodeActionsSchema)
   @ApiAcceptedResponse({ schema: openApiSchema(operationAnswerSchema) })
   async actions(
@@ -134,23 +141,39 @@ export class NodesController {
     @CurrentUser() actor: AuthUser,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<{ operation: Operation }> {
-    const { action, names, reason, force } = body;
+    const { action, reason, force } = body;
+    const refused = body.names.flatMap((name) => {
+      const refusal = this.refusal(name, action, actor, force);
+      return refusal ? [{ target: name, ok: false, error: { status: refusal.status, message: refusal.reason } }] : [];
+    });
+    const names = body.names.filter((name) => !refused.some((result: TargetResult) => result.target === name));
     const payload =
       action === 'delete'
-        ? ({ kind: 'node.delete', names, force } as const)
-        : ({ kind: 'node.state', names, state: STATE_OF_ACTION[action], reason } as const);
-    const operation = await this.operations.enqueue({ actor, payload, input: body, targets: names, idempotencyKey });
+        ? ({ kind: 'node.delete', names, force, refused } as const)
+        : ({ kind: 'node.state', names, state: STATE_OF_ACTION[action], reason, refused } as const);
+    const operation = await this.operations.enqueue({
+      actor,
+      payload,
+      input: body,
+      targets: body.names,
+      idempotencyKey,
+    });
     return { operation };
   }
 
-  /** A quick 409 from the live snapshot; the worker checks OAR itself again before retiring. */
-  private refuseBusy(names: string[], force: boolean): void {
-    if (force) return;
-    const busy = this.cluster.current().nodes.filter((node) => names.includes(node.name) && node.jobIds.length > 0);
-    if (busy.length > 0) {
-      throw new ConflictException(
-        `name: jobs ${busy.flatMap((node) => node.jobIds).join(', ')} run on ${busy.map((node) => node.name).join(', ')}; retire with ?force=true to cancel them first`,
-      );
-    }
+  /** Judged on the live snapshot by the shared rule; the worker checks OAR itself again before retiring. */
+  private refusal(name: string, action: NodeAction, actor: AuthUser, force: boolean) {
+    const node = this.cluster.current().nodes.find((candidate) => candidate.name === name);
+    if (!node) return { status: 404, reason: `There is no node named ${name}.` } as const;
+    return nodeActionRefusal(action, node, actor, { killJobs: force });
+  }
+
+  /** One node: its refusal is the request's answer. */
+  private refuseOne(name: string, action: NodeAction, actor: AuthUser, force: boolean): void {
+    const refusal = this.refusal(name, action, actor, force);
+    if (!refusal) return;
+    if (refusal.status === 404) throw new NotFoundException(refusal.reason);
+    if (refusal.status === 403) throw new ForbiddenException(refusal.reason);
+    throw new ConflictException(refusal.reason);
   }
 }

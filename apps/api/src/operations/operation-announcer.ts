@@ -26,7 +26,9 @@ export class OperationAnnouncer {
 
   /** Resolves once the update is in the event log (or its append failed, which is logged: it must not fail the operation). */
   announce(operation: Operation): Promise<void> {
-    this.pending.push({ type: 'operation.updated', operation });
+    // Per-target results stay in Redis (GET /api/operations/:id): a bulk operation's events stay small.
+    const { results: _results, ...announced } = operation;
+    this.pending.push({ type: 'operation.updated', operation: announced });
     this.flushing ??= this.flush();
     return this.flushing;
   }

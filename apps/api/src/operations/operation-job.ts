@@ -17,7 +17,12 @@ export interface JobTarget {
 
 export type OperationPayload =
   | { kind: 'job.submit'; request: SubmitJobRequest }
-  | { kind: 'job.cancel' | 'job.hold' | 'job.resume'; jobs: JobTarget[] }
+  | {
+      kind: 'job.cancel' | 'job.hold' | 'job.resume';
+      jobs: JobTarget[];
+      /** Targets refused before the operation (by the shared action rule): their results, no OAR call. */
+      refused?: TargetResult[];
+    }
   | {
       kind: 'node.create';
       count: number;
@@ -27,8 +32,8 @@ export type OperationPayload =
       coresPerCpu: number;
       properties?: NewResource['properties'];
     }
-  | { kind: 'node.state'; names: string[]; state: SettableResourceState; reason?: string }
-  | { kind: 'node.delete'; names: string[]; force: boolean };
+  | { kind: 'node.state'; names: string[]; state: SettableResourceState; reason?: string; refused?: TargetResult[] }
+  | { kind: 'node.delete'; names: string[]; force: boolean; refused?: TargetResult[] };
 
 export type PayloadOf<K extends OperationPayload['kind']> = Extract<OperationPayload, { kind: K }>;
 

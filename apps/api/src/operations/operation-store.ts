@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Operation, OperationState } from '@oar-live/shared';
+import type { Operation, OperationState, TargetResult } from '@oar-live/shared';
 import type Redis from 'ioredis';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
@@ -76,8 +76,33 @@ export class OperationStore implements OnApplicationShutdown {
     return { ...(JSON.parse(existing) as StoredOperation), created: false };
   }
 
+  /** The operation with its per-target results (kept apart, see saveResults). */
   async get(id: string): Promise<Operation | null> {
-    return (await this.getStored(id))?.operation ?? null;
+    const operation = (await this.getStored(id))?.operation;
+    if (!operation) return null;
+    const results = await this.results(id);
+    if (results.length === 0) return operation;
+    const byTarget = new Map(results.map((result) => [result.target, result]));
+    return { ...operation, results: operation.targets.flatMap((target) => byTarget.get(target) ?? []) };
+  }
+
+  /**
+   * Per-target outcomes, one hash field each: written once as each target settles, instead of
+   * rewriting the whole operation (which made a bulk operation's writes grow with its square).
+   */
+  async saveResults(id: string, results: readonly TargetResult[]): Promise<void> {
+    if (results.length === 0) return;
+    const key = this.resultsKey(id);
+    await this.redis
+      .multi()
+      .hset(key, Object.fromEntries(results.map((result) => [result.target, JSON.stringify(result)])))
+      .expire(key, RETENTION_SECONDS)
+      .exec();
+  }
+
+  async results(id: string): Promise<TargetResult[]> {
+    const fields = await this.redis.hgetall(this.resultsKey(id));
+    return Object.values(fields).map((json) => JSON.parse(json) as TargetResult);
   }
 
   async getStored(id: string): Promise<StoredOperation | null> {
@@ -139,6 +164,10 @@ export class OperationStore implements OnApplicationShutdown {
 
   private key(id: string): string {
     return `${this.prefix}op:${id}`;
+  }
+
+  private resultsKey(id: string): string {
+    return `${this.prefix}results:${id}`;
   }
 
   private get indexKey(): string {

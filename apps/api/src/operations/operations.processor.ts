@@ -8,6 +8,7 @@ import { failurePhrase, toOperationError, type ExecutionContext } from './execut
 import { JobActions } from './job-actions';
 import { NodeActions } from './node-actions';
 import { OPERATIONS_QUEUE, type OperationJobData, type Outcome } from './operation-job';
+import { ProgressTally } from './operation-progress';
 import { OperationsService } from './operations.service';
 
 /**
@@ -41,30 +42,40 @@ export class OperationsProcessor extends WorkerHost {
     const attempts = queueJob.attemptsStarted;
     const operation = await this.operations.ensureStored(queueJob.data);
     if (isFinished(operation.state)) return;
-    const current = await this.operations.transition(id, 'active', attempts);
+    const settled = await this.operations.results(id);
+    const tally = new ProgressTally(operation.targets.length, settled);
+    const current = await this.operations.transition(
+      id,
+      'active',
+      attempts,
+      isBulk(queueJob.data) ? { progress: tally.progress } : {},
+    );
     const context: ExecutionContext = {
       data: queueJob.data,
-      operation: current,
+      operation: { ...current, results: settled },
       updateData: async (patch) => {
         await queueJob.updateData({ ...queueJob.data, ...patch });
       },
       saveResult: async (result) => {
-        await this.operations.progress(id, (op) => ({
-          ...op,
-          results: [...(op.results ?? []).filter((r) => r.target !== result.target), result],
-        }));
+        await this.operations.saveResults(id, [result]);
+        if (tally.record(result)) await this.operations.announceProgress(current, tally.progress);
       },
       setTargets: async (targets) => {
+        tally.total = targets.length;
         await this.operations.progress(id, (op) => ({ ...op, targets }));
       },
     };
     try {
       const outcome = await this.execute(context);
+      // Targets refused before the operation ran are stored with the others, once.
+      const unsaved = outcome.results?.filter((result) => !tally.has(result.target)) ?? [];
+      await this.operations.saveResults(id, unsaved);
+      for (const result of unsaved) tally.record(result);
       const error = failureOf(outcome.results);
       if (error) this.logger.warn(`operation ${id} (${queueJob.data.payload.kind}) failed: ${error.message}`);
       await this.operations.transition(id, error ? 'failed' : 'succeeded', attempts, {
         ...(outcome.result && { result: outcome.result }),
-        ...(outcome.results && { results: outcome.results }),
+        ...(outcome.results && { progress: tally.progress }),
         ...(outcome.targets && { targets: outcome.targets }),
         ...(error && { error }),
       });
@@ -99,12 +110,20 @@ export class OperationsProcessor extends WorkerHost {
   }
 }
 
-/** A bulk operation fails when any target failed: one target → its error; several → a summary. */
+/** Failures named in a bulk operation's error; the others are counted (all are in its results). */
+const FAILURES_NAMED = 5;
+
+/** A bulk operation fails when any target failed: one target → its error; several → a short summary. */
 function failureOf(results: TargetResult[] | undefined) {
   const failed = results?.filter((result) => !result.ok) ?? [];
   if (failed.length === 0) return undefined;
   if (results!.length === 1) return failed[0].error;
-  return {
-    message: `${failed.length} of ${results!.length} failed. ${failed.map((r) => r.error?.message).join(' ')}`,
-  };
+  const named = failed.slice(0, FAILURES_NAMED).map((r) => `${r.target}: ${r.error?.message}`);
+  if (failed.length > FAILURES_NAMED) named.push(`and ${failed.length - FAILURES_NAMED} more`);
+  return { message: `${failed.length} of ${results!.length} targets failed: ${named.join('; ')}` };
+}
+
+/** Kinds with per-target results (progress is reported for them). */
+function isBulk(data: OperationJobData): boolean {
+  return data.payload.kind !== 'job.submit';
 }

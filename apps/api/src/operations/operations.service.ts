@@ -1,6 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { BadRequestException, Injectable, UnprocessableEntityException } from '@nestjs/common';
-import { isFinished, type Operation, type OperationKind, type OperationState } from '@oar-live/shared';
+import {
+  isFinished,
+  type Operation,
+  type OperationKind,
+  type OperationProgress,
+  type OperationState,
+  type TargetResult,
+} from '@oar-live/shared';
 import { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 import type { AuthUser } from '../auth/auth-user';
@@ -111,7 +118,7 @@ export class OperationsService {
     id: string,
     state: OperationState,
     attempts: number,
-    patch: Partial<Pick<Operation, 'result' | 'error' | 'results' | 'targets'>> = {},
+    patch: Partial<Pick<Operation, 'result' | 'error' | 'progress' | 'targets'>> = {},
   ): Promise<Operation> {
     const at = new Date().toISOString();
     const operation = await this.store.update(id, (current) => {
@@ -125,7 +132,21 @@ export class OperationsService {
     return operation;
   }
 
-  /** Saves part of an operation without a state change (per-target progress), announced too. */
+  /** Per-target outcomes, stored once each (not announced: see announceProgress). */
+  saveResults(id: string, results: readonly TargetResult[]): Promise<void> {
+    return this.store.saveResults(id, results);
+  }
+
+  results(id: string): Promise<TargetResult[]> {
+    return this.store.results(id);
+  }
+
+  /** A bulk operation's progress on the live stream (not stored: GET counts its stored results). */
+  async announceProgress(operation: Operation, progress: OperationProgress): Promise<void> {
+    await this.announcer.announce({ ...operation, progress, updatedAt: new Date().toISOString() });
+  }
+
+  /** Saves part of an operation without a state change, announced too. */
   async progress(id: string, change: (operation: Operation) => Operation): Promise<Operation> {
     const operation = await this.store.update(id, (current) => ({
       ...change(current),

@@ -1,10 +1,4 @@
-import {
-  checkScriptText,
-  directivesOf,
-  MAX_SCRIPT_BYTES,
-  SubmitValidationError,
-  validateSubmit,
-} from './submit-request';
+import { checkScriptText, MAX_SCRIPT_BYTES, SubmitValidationError, validateSubmit } from './submit-request';
 
 describe('validateSubmit', () => {
   it('builds the OAR request and the equivalent oarsub line from JSON fields', () => {
@@ -97,12 +91,12 @@ describe('validateSubmit', () => {
 
   it('names the directive when a script directive is invalid', () => {
     expect(() => validateSubmit({ script: '#OAR -l /nodes=many\necho' })).toThrow(
-      /^#OAR directive in script: resources: /,
+      /^script: #OAR directive for resources: must be an oarsub -l resource request/,
     );
   });
 
-  it('reads only #OAR lines, ignoring other comments and unknown options', () => {
-    expect(directivesOf('# OAR -n no\n#OAR -x whatever\n#OAR -n yes\n')).toEqual({ name: 'yes' });
+  it('accepts a walltime in seconds, as the browser form does (one shared rule)', () => {
+    expect(validateSubmit({ command: 'true', walltime: '90' }).request.resources).toBe('walltime=00:01:30');
   });
 });
 

@@ -57,11 +57,37 @@ export abstract class DataTable<T, K> extends LitElement {
     return keepOrder(sorted, (row) => this.keyOf(row), this.frozenOrder);
   }
 
-  /** Keys of selected rows that still exist. */
-  protected selectedPresent(): K[] {
-    return this.rowsIn()
-      .map((row) => this.keyOf(row))
-      .filter((key) => this.selected.has(key));
+  /** Rows on screen now: filtered, sorted, this page. */
+  shownRows(): T[] {
+    return pageOf(this.visibleRows(), this.page, this.pageSize).rows;
+  }
+
+  /** Selected rows on screen: the only ones a bulk action acts on. */
+  selectedShown(): T[] {
+    return this.shownRows().filter((row) => this.selected.has(this.keyOf(row)));
+  }
+
+  /** Selected rows that still exist but are hidden (filtered out or on another page): never acted on. */
+  protected selectedHiddenCount(): number {
+    const shown = new Set(this.shownRows().map((row) => this.keyOf(row)));
+    return this.rowsIn().filter((row) => this.selected.has(this.keyOf(row)) && !shown.has(this.keyOf(row))).length;
+  }
+
+  /** After an action: nothing stays ticked for the next one. */
+  clearSelection(): void {
+    this.selected = new Set();
+  }
+
+  /** Whether the signed-in user may act on this row at all (else it has no checkbox). */
+  protected selectable(_row: T): boolean {
+    return true;
+  }
+
+  /** "N selected", and the hidden ones that an action will leave alone. */
+  protected selectionNote() {
+    const hidden = this.selectedHiddenCount();
+    const text = `${this.selectedShown().length} selected${hidden > 0 ? ` (${hidden} more hidden by the filter or paging: not included)` : ''}`;
+    return html`<span aria-live="polite" data-field="selection">${text}</span>`;
   }
 
   /** After a filter change: back to the first page, in sorted order. */
@@ -81,7 +107,7 @@ export abstract class DataTable<T, K> extends LitElement {
               this.canAct
                 ? selectAllHeader(
                     `Select all shown ${this.noun}`,
-                    rows.map((row) => this.keyOf(row)),
+                    rows.filter((row) => this.selectable(row)).map((row) => this.keyOf(row)),
                     this.selected,
                     (next) => (this.selected = next),
                   )
@@ -98,9 +124,10 @@ export abstract class DataTable<T, K> extends LitElement {
       ${pager(page, pages, `${visible.length} ${this.noun}`, (p) => (this.page = p))}`;
   }
 
-  /** A row's checkbox cell, when acting is allowed. */
+  /** A row's checkbox cell, when acting is allowed (empty for a row the user may not act on). */
   protected selectCell(row: T) {
     if (!this.canAct) return null;
+    if (!this.selectable(row)) return html`<td></td>`;
     const key = this.keyOf(row);
     return html`<td>
       <input

@@ -10,7 +10,12 @@ export class OarConfirmDialog extends LitElement {
       color: var(--fg);
       border: 2px solid var(--border);
       border-radius: 8px;
-      max-width: 32rem;
+      max-width: 40rem;
+    }
+    ul {
+      max-height: 50vh;
+      overflow: auto;
+      padding-left: 1.2rem;
     }
     dialog::backdrop {
       background: rgb(0 0 0 / 50%);
@@ -42,13 +47,15 @@ export class OarConfirmDialog extends LitElement {
   `;
 
   @state() private message = '';
+  @state() private items: readonly string[] = [];
   @state() private confirmLabel = 'Confirm';
   @query('dialog') private dialog!: HTMLDialogElement;
   private resolve?: (ok: boolean) => void;
 
-  /** Shows the question; resolves true only when the user confirms. */
-  async ask(message: string, confirmLabel = 'Confirm'): Promise<boolean> {
+  /** Shows the question (and what it affects, one line each); resolves true only when the user confirms. */
+  async ask(message: string, confirmLabel = 'Confirm', items: readonly string[] = []): Promise<boolean> {
     this.message = message;
+    this.items = items;
     this.confirmLabel = confirmLabel;
     await this.updateComplete;
     this.dialog.showModal();
@@ -58,6 +65,13 @@ export class OarConfirmDialog extends LitElement {
   override render() {
     return html`<dialog @close=${() => this.finish(false)} aria-label="Confirm">
       <p>${this.message}</p>
+      ${
+        this.items.length > 0
+          ? html`<ul>
+              ${this.items.map((item) => html`<li>${item}</li>`)}
+            </ul>`
+          : null
+      }
       <div class="buttons">
         <button @click=${() => this.finish(false)}>Cancel</button>
         <button class="confirm" @click=${() => this.finish(true)}>${this.confirmLabel}</button>

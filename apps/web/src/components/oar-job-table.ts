@@ -1,7 +1,7 @@
 import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Job } from '@oar-live/oar-client';
-import type { JobAction } from '@oar-live/shared';
+import { JOB_ACTIONS, jobActionRefusal, type Actor, type JobAction } from '@oar-live/shared';
 import { formatDuration } from '../state/job-request';
 import { commandOf } from '../state/job-text';
 import { jobColor } from '../state/node-style';
@@ -9,7 +9,10 @@ import { DataTable, type Column } from './data-table';
 
 export interface JobActionDetail {
   action: JobAction;
+  /** Selected, shown jobs the action is allowed on. */
   ids: number[];
+  /** Selected, shown jobs it is not allowed on, with the reason (left alone). */
+  skipped: Array<{ id: number; reason: string }>;
 }
 
 type JobFilters = { state: string; user: string; queue: string; text: string };
@@ -17,12 +20,16 @@ type JobFilters = { state: string; user: string; queue: string; text: string };
 /**
  * Jobs: sort by any column, filter by state/user/queue/text, paginate, select many (by id, so the
  * selection survives live updates), bulk cancel/hold/resume (`job-action` event) and open a job
- * (`job-open` event).
+ * (`job-open` event). Only jobs the signed-in user may act on can be ticked, an action is offered
+ * only when it is allowed on a selected job (the shared action rule), and it acts only on the
+ * selected jobs on screen.
  */
 @customElement('oar-job-table')
 export class OarJobTable extends DataTable<Job, number> {
   @property({ attribute: false }) jobs: readonly Job[] = [];
   @property({ type: Number }) currentId?: number;
+  /** Who is signed in (their OAR login and roles). */
+  @property({ attribute: false }) actor: Actor | null = null;
   @state() filters: JobFilters = { state: '', user: '', queue: '', text: '' };
 
   protected readonly noun = 'jobs';
@@ -55,6 +62,14 @@ export class OarJobTable extends DataTable<Job, number> {
     return `job ${job.id}`;
   }
 
+  protected override selectable(job: Job): boolean {
+    return JOB_ACTIONS.some((action) => !this.refusal(action, job));
+  }
+
+  private refusal(action: JobAction, job: Job) {
+    return this.actor ? jobActionRefusal(action, job, this.actor) : { reason: 'Sign in to act on jobs.' };
+  }
+
   protected passesFilters(job: Job): boolean {
     const { state, user, queue, text } = this.filters;
     const needle = text.trim().toLowerCase();
@@ -70,7 +85,7 @@ export class OarJobTable extends DataTable<Job, number> {
   }
 
   override render() {
-    const selected = this.selectedPresent();
+    const selected = this.selectedShown();
     const distinct = (key: 'state' | 'user' | 'queue') => [...new Set(this.jobs.map((j) => j[key]))].sort();
     return html`<div class="toolbar" role="search">
         ${this.filterSelect('state', 'State', distinct('state'))} ${this.filterSelect('user', 'User', distinct('user'))}
@@ -85,18 +100,17 @@ export class OarJobTable extends DataTable<Job, number> {
         /></label>
         ${
           this.canAct
-            ? html`<span aria-live="polite">${selected.length} selected</span> ${(
-                  ['cancel', 'hold', 'resume'] as const
-                ).map(
-                  (action) =>
-                    html`<button
-                      class=${action === 'cancel' ? 'danger' : ''}
-                      ?disabled=${selected.length === 0}
-                      @click=${() => this.act(action, selected)}
-                    >
-                      ${action[0].toUpperCase() + action.slice(1)} selected
-                    </button>`,
-                )}`
+            ? html`${this.selectionNote()}
+              ${JOB_ACTIONS.map(
+                (action) =>
+                  html`<button
+                    class=${action === 'cancel' ? 'danger' : ''}
+                    ?disabled=${!selected.some((job) => !this.refusal(action, job))}
+                    @click=${() => this.act(action, selected)}
+                  >
+                    ${action[0].toUpperCase() + action.slice(1)} selected
+                  </button>`,
+              )}`
             : null
         }
       </div>
@@ -140,10 +154,14 @@ export class OarJobTable extends DataTable<Job, number> {
     this.filtersChanged();
   }
 
-  private act(action: JobAction, ids: number[]) {
-    this.dispatchEvent(
-      new CustomEvent<JobActionDetail>('job-action', { detail: { action, ids }, bubbles: true, composed: true }),
-    );
+  private act(action: JobAction, jobs: Job[]) {
+    const detail: JobActionDetail = { action, ids: [], skipped: [] };
+    for (const job of jobs) {
+      const refusal = this.refusal(action, job);
+      if (refusal) detail.skipped.push({ id: job.id, reason: refusal.reason });
+      else detail.ids.push(job.id);
+    }
+    this.dispatchEvent(new CustomEvent<JobActionDetail>('job-action', { detail, bubbles: true, composed: true }));
   }
 
   private open(job: Job) {

@@ -2,7 +2,8 @@ import { LitElement, css, html } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import type { Job } from '@oar-live/oar-client';
 import { LiveController } from '../state/live-controller';
-import type { JobActionDetail } from './oar-job-table';
+import { jobActionImpact } from '../state/action-impact';
+import type { JobActionDetail, OarJobTable } from './oar-job-table';
 import type { OarConfirmDialog } from './oar-confirm-dialog';
 import './oar-job-table';
 import './oar-job-detail';
@@ -52,6 +53,7 @@ export class OarJobsPage extends LitElement {
   private readonly tracker = new OperationTracker(this, this.live);
   @state() private openId?: number;
   @query('oar-confirm-dialog') private confirm!: OarConfirmDialog;
+  @query('oar-job-table') private table!: OarJobTable;
 
   override render() {
     const store = this.live.store;
@@ -75,6 +77,7 @@ export class OarJobsPage extends LitElement {
         <oar-job-table
           .jobs=${jobs}
           ?canAct=${canSubmit}
+          .actor=${session?.actor ?? null}
           .currentId=${this.openId}
           @job-open=${(e: CustomEvent<Job>) => (this.openId = e.detail.id)}
           @job-action=${this.onAction}
@@ -84,12 +87,12 @@ export class OarJobsPage extends LitElement {
       <oar-confirm-dialog></oar-confirm-dialog>`;
   }
 
+  /** Confirmed with its impact, sent for the allowed jobs only; the selection is then cleared. */
   private async onAction(event: CustomEvent<JobActionDetail>) {
-    const { action, ids } = event.detail;
-    if (action === 'cancel') {
-      const ok = await this.confirm.ask(`Cancel ${ids.length} job(s): ${ids.join(', ')}?`, 'Cancel jobs');
-      if (!ok) return;
-    }
+    const { action, ids, skipped } = event.detail;
+    const impact = jobActionImpact(action, ids, skipped, this.table.jobs);
+    if (!(await this.confirm.ask(impact.question, impact.confirmLabel, impact.items))) return;
+    this.table.clearSelection();
     await this.tracker.send((api) => api.jobs.act({ action, ids }));
   }
 }

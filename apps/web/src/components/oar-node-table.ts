@@ -1,26 +1,39 @@
 import { html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Node } from '@oar-live/oar-client';
-import type { NodeAction } from '@oar-live/shared';
+import { nodeActionRefusal, type Actor, type NodeAction } from '@oar-live/shared';
 import { stateStyle } from '../state/node-style';
 import { DataTable, type Column } from './data-table';
 
 export interface NodeActionDetail {
   action: NodeAction;
+  /** Retire even with jobs running: they are killed first ("retire and kill"). */
+  killJobs: boolean;
+  /** Selected, shown nodes the action is allowed on. */
   names: string[];
+  /** Selected, shown nodes it is not allowed on, with the reason (left alone). */
+  skipped: Array<{ name: string; reason: string }>;
 }
 
-const ACTIONS: Array<{ action: NodeAction; label: string }> = [
+const ACTIONS: Array<{ action: NodeAction; label: string; killJobs?: boolean }> = [
   { action: 'alive', label: 'Set Alive' },
   { action: 'absent', label: 'Set Absent' },
   { action: 'dead', label: 'Set Dead' },
   { action: 'delete', label: 'Retire' },
+  { action: 'delete', label: 'Retire and kill jobs…', killJobs: true },
 ];
 
-/** Nodes: sort, filter by state and text, paginate, select many (by name), bulk state/retire (`node-action`). */
+/**
+ * Nodes: sort, filter by state and text, paginate, select many (by name), bulk state/retire
+ * (`node-action`) on the selected nodes on screen, each offered only when the shared action rule
+ * allows it on one of them. A node running jobs is retired either after draining it (Set Absent,
+ * wait for its jobs to end) or with "Retire and kill jobs…", never by a plain Retire.
+ */
 @customElement('oar-node-table')
 export class OarNodeTable extends DataTable<Node, string> {
   @property({ attribute: false }) nodes: readonly Node[] = [];
+  /** Who is signed in (their roles). */
+  @property({ attribute: false }) actor: Actor | null = null;
   @state() stateFilter = '';
   @state() text = '';
 
@@ -52,6 +65,13 @@ export class OarNodeTable extends DataTable<Node, string> {
     return node.name;
   }
 
+  private refusal(action: NodeAction, node: Node, killJobs = false) {
+    if (!this.actor) return { reason: 'Sign in as an admin to change nodes.' };
+    // "Retire and kill" is for nodes that still run jobs: a free node has the plain Retire.
+    if (killJobs && node.jobIds.length === 0) return { reason: `${node.name} runs no job; use Retire.` };
+    return nodeActionRefusal(action, node, this.actor, { killJobs });
+  }
+
   protected passesFilters(node: Node): boolean {
     const needle = this.text.trim().toLowerCase();
     return (
@@ -60,7 +80,7 @@ export class OarNodeTable extends DataTable<Node, string> {
   }
 
   override render() {
-    const selected = this.selectedPresent();
+    const selected = this.selectedShown();
     return html`<div class="toolbar" role="search">
         <label
           >State
@@ -86,16 +106,17 @@ export class OarNodeTable extends DataTable<Node, string> {
         /></label>
         ${
           this.canAct
-            ? html`<span aria-live="polite">${selected.length} selected</span> ${ACTIONS.map(
-                  ({ action, label }) =>
-                    html`<button
-                      class=${action === 'delete' || action === 'dead' ? 'danger' : ''}
-                      ?disabled=${selected.length === 0}
-                      @click=${() => this.act(action, selected)}
-                    >
-                      ${label}
-                    </button>`,
-                )}`
+            ? html`${this.selectionNote()}
+              ${ACTIONS.map(
+                ({ action, label, killJobs = false }) =>
+                  html`<button
+                    class=${action === 'delete' || action === 'dead' ? 'danger' : ''}
+                    ?disabled=${!selected.some((node) => !this.refusal(action, node, killJobs))}
+                    @click=${() => this.act(action, selected, killJobs)}
+                  >
+                    ${label}
+                  </button>`,
+              )}`
             : null
         }
       </div>
@@ -119,9 +140,13 @@ export class OarNodeTable extends DataTable<Node, string> {
     </tr>`;
   }
 
-  private act(action: NodeAction, names: string[]) {
-    this.dispatchEvent(
-      new CustomEvent<NodeActionDetail>('node-action', { detail: { action, names }, bubbles: true, composed: true }),
-    );
+  private act(action: NodeAction, nodes: Node[], killJobs: boolean) {
+    const detail: NodeActionDetail = { action, killJobs, names: [], skipped: [] };
+    for (const node of nodes) {
+      const refusal = this.refusal(action, node, killJobs);
+      if (refusal) detail.skipped.push({ name: node.name, reason: refusal.reason });
+      else detail.names.push(node.name);
+    }
+    this.dispatchEvent(new CustomEvent<NodeActionDetail>('node-action', { detail, bubbles: true, composed: true }));
   }
 }

@@ -10,6 +10,13 @@ const STATE_ICON: Record<OperationState, string> = {
   failed: '✕',
 };
 
+/** Targets named in the status line; the rest are counted. */
+const TARGETS_NAMED = 10;
+const targetList = (targets: readonly string[]) =>
+  targets.length <= TARGETS_NAMED
+    ? targets.join(', ')
+    : `${targets.slice(0, TARGETS_NAMED).join(', ')} and ${targets.length - TARGETS_NAMED} more`;
+
 /** Progress of one operation (queued → active → succeeded/failed): a plain error sentence, OAR's own text under Details. */
 @customElement('oar-operation-status')
 export class OarOperationStatus extends LitElement {
@@ -53,7 +60,15 @@ export class OarOperationStatus extends LitElement {
     return html`<div role="status">
       <strong>${STATE_ICON[op.state] ?? ''} ${op.kind}</strong> ${op.state}
       ${op.attempts > 1 ? html`(attempt ${op.attempts})` : null} ${jobId !== undefined ? html`→ job ${jobId}` : null}
-      <span class="muted">· ${op.targets.join(', ')}</span>
+      <span class="muted">· ${targetList(op.targets)}</span>
+      ${
+        op.progress
+          ? html`<span data-field="progress"
+              >· ${op.progress.done} of ${op.progress.total}
+              done${op.progress.failed ? `, ${op.progress.failed} failed` : ''}</span
+            >`
+          : null
+      }
       ${
         op.error
           ? html`<div class="error" role="alert">${op.error.message}</div>

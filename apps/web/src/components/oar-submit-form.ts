@@ -7,6 +7,7 @@ import {
   emptyJobRequest,
   jobRequestBody,
   oarsubEquivalent,
+  scriptDirectives,
   validateJobRequest,
   type JobRequest,
 } from '../state/job-request';
@@ -18,7 +19,9 @@ type TextKey = 'name' | 'queue' | 'properties' | 'types' | 'resourcesText' | 'wa
 /**
  * Submit a job: a command, or a script (file picker or drag and drop); a resources builder
  * (nodes × cores, or a raw OAR expression); walltime, name, queue, properties, types.
- * Validates before sending, shows the `oarsub` line, then follows the operation live.
+ * Sends only the fields the user set (a script's `#OAR` directives apply to the others, as with
+ * `oarsub -S`), validates with the shared submit rules, shows the `oarsub` line, then follows the
+ * operation live.
  */
 @customElement('oar-submit-form')
 export class OarSubmitForm extends LitElement {
@@ -131,6 +134,7 @@ export class OarSubmitForm extends LitElement {
                     ? html`<p data-field="script-name">${r.scriptName} (${r.scriptText?.length ?? 0} bytes)</p>`
                     : null
                 }
+                ${this.directivesNote()}
               </div>`
         }
         ${this.fieldError('command')} ${this.fieldError('script')}
@@ -140,7 +144,7 @@ export class OarSubmitForm extends LitElement {
         <div class="row">
           ${this.numberField('nodes', 'Nodes')} ${this.numberField('coresPerNode', 'Cores per node')}
           ${this.textField('resourcesText', '…or OAR expression', '/nodes=2/core=4')}
-          ${this.textField('walltime', 'Walltime', 'hh:mm:ss')}
+          ${this.textField('walltime', 'Walltime', 'hh:mm:ss or seconds')}
         </div>
         ${this.fieldError('nodes')} ${this.fieldError('coresPerNode')} ${this.fieldError('resourcesText')}
         ${this.fieldError('walltime')}
@@ -183,11 +187,19 @@ export class OarSubmitForm extends LitElement {
         name=${key}
         type="number"
         min="1"
-        .value=${String(this.request[key])}
+        .value=${this.request[key]}
         ?disabled=${!!this.request.resourcesText.trim()}
         aria-invalid=${!!this.errors[key]}
-        @input=${(e: Event) => this.set({ [key]: (e.target as HTMLInputElement).valueAsNumber })}
+        @input=${(e: Event) => this.set({ [key]: (e.target as HTMLInputElement).value })}
     /></label>`;
+  }
+
+  /** What the script's `#OAR` lines set (the fields left empty here). */
+  private directivesNote() {
+    const directives = Object.entries(scriptDirectives(this.request));
+    if (directives.length === 0) return null;
+    const listed = directives.map(([key, value]) => `${key} ${Array.isArray(value) ? value.join(', ') : value}`);
+    return html`<p data-field="directives">From the script's #OAR lines: ${listed.join('; ')}</p>`;
   }
 
   private fieldError(key: string) {

@@ -12,6 +12,8 @@ export class OperationTracker implements ReactiveController {
   operationId?: string;
   error = '';
   busy = false;
+  /** Operation whose per-target results were fetched (live events carry only their progress). */
+  private resultsFetched?: string;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -21,6 +23,18 @@ export class OperationTracker implements ReactiveController {
   }
 
   hostConnected(): void {}
+
+  /** A settled bulk operation with failures: its per-target results are read once over REST. */
+  hostUpdate(): void {
+    const operation = this.operation;
+    if (!operation || this.resultsFetched === operation.id || operation.results) return;
+    if (!(operation.state === 'succeeded' || operation.state === 'failed') || !operation.progress?.failed) return;
+    this.resultsFetched = operation.id;
+    this.live
+      .api!.operations.get(operation.id)
+      .then((full) => this.live.store?.mergeOperations([full]))
+      .catch(() => undefined); // the summary and the error stay shown; the details are one click away in Operations
+  }
 
   get operation() {
     return this.operationId ? this.live.store?.operations.get(this.operationId) : undefined;

@@ -6,6 +6,7 @@ import type {
   LoginAnswer,
   LoginRequest,
   NodeActionsRequest,
+  Operation,
   OperationList,
 } from '@oar-live/shared';
 import type { Session } from './session';
@@ -48,6 +49,8 @@ export class ApiClient {
 
   readonly operations = {
     list: (signal?: AbortSignal) => this.request<OperationList>('GET', '/api/operations', undefined, signal),
+    /** One operation with its per-target results (live events carry only its progress). */
+    get: (id: string) => this.request<Operation>('GET', `/api/operations/${encodeURIComponent(id)}`),
   };
 
   async login(username: string, password: string): Promise<void> {

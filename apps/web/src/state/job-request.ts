@@ -1,13 +1,19 @@
-import { formatHms } from '@oar-live/shared';
+import { effectiveSubmit, formatHms, MAX_SCRIPT_BYTES, oarsubLine, type SubmitFields } from '@oar-live/shared';
 
-/** What the submit form collects; turned into the API body and into the equivalent `oarsub` line. */
+export { MAX_SCRIPT_BYTES };
+
+/**
+ * What the submit form collects, as typed: an empty field is "not set" and is not sent, so OAR's
+ * defaults and the script's `#OAR` directives apply (the rules themselves are in libs/shared).
+ */
 export interface JobRequest {
   mode: 'command' | 'script';
   command: string;
   scriptName?: string;
   scriptText?: string;
-  nodes: number;
-  coresPerNode: number;
+  /** The nodes × cores builder, as typed ('' = not set). */
+  nodes: string;
+  coresPerNode: string;
   /** Raw OAR resource expression; when set it replaces the nodes/cores builder. */
   resourcesText: string;
   walltime: string;
@@ -17,17 +23,14 @@ export interface JobRequest {
   types: string;
 }
 
-/** The API refuses larger scripts (413); checked here first so the user learns before uploading. */
-export const MAX_SCRIPT_BYTES = 256 * 1024;
-
 export function emptyJobRequest(): JobRequest {
   return {
     mode: 'command',
     command: '',
-    nodes: 1,
-    coresPerNode: 1,
+    nodes: '',
+    coresPerNode: '',
     resourcesText: '',
-    walltime: '00:10:00',
+    walltime: '',
     name: '',
     queue: '',
     properties: '',
@@ -35,8 +38,16 @@ export function emptyJobRequest(): JobRequest {
   };
 }
 
-export function resourceExpression(req: JobRequest): string {
-  return req.resourcesText.trim() || `/nodes=${req.nodes}/core=${req.coresPerNode}`;
+const isCount = (text: string) => /^[1-9]\d{0,5}$/.test(text.trim());
+
+/** The raw expression, else the builder's (`/nodes=N[/core=C]`), else nothing: OAR's default. */
+export function resourceExpression(req: JobRequest): string | undefined {
+  const raw = req.resourcesText.trim();
+  if (raw) return raw;
+  const nodes = req.nodes.trim();
+  const cores = req.coresPerNode.trim();
+  if (!nodes && !cores) return undefined;
+  return `/nodes=${nodes || '1'}${cores ? `/core=${cores}` : ''}`;
 }
 
 export function typeList(req: JobRequest): string[] {
@@ -46,67 +57,75 @@ export function typeList(req: JobRequest): string[] {
     .filter(Boolean);
 }
 
-/** Field name → what is wrong with it. Empty when the request may be sent. */
-export function validateJobRequest(req: JobRequest): Record<string, string> {
-  const errors: Record<string, string> = {};
-  if (req.mode === 'command' && !req.command.trim()) errors.command = 'Enter a command to run.';
-  if (req.mode === 'script') {
-    if (!req.scriptText) errors.script = 'Choose or drop a script file.';
-    else if (new TextEncoder().encode(req.scriptText).length > MAX_SCRIPT_BYTES)
-      errors.script = 'The script is larger than 256 KiB.';
-  }
-  if (req.resourcesText.trim()) {
-    if (!/^[\w/=+{}'"<>!.,:()\- ]+$/.test(req.resourcesText.trim()))
-      errors.resourcesText = 'Use OAR syntax, e.g. /nodes=2/core=4.';
-  } else {
-    if (!Number.isInteger(req.nodes) || req.nodes < 1) errors.nodes = 'Nodes must be a whole number ≥ 1.';
-    if (!Number.isInteger(req.coresPerNode) || req.coresPerNode < 1)
-      errors.coresPerNode = 'Cores per node must be a whole number ≥ 1.';
-  }
-  if (req.walltime && walltimeSeconds(req.walltime) === undefined)
-    errors.walltime = 'Walltime is hours:minutes[:seconds], e.g. 01:30:00.';
-  if (req.name && !/^[\w.-]{1,60}$/.test(req.name)) errors.name = 'Name: letters, digits, . _ - only (≤ 60).';
-  if (req.queue && !/^\w+$/.test(req.queue)) errors.queue = 'Queue: letters, digits and _ only.';
-  if (typeList(req).some((t) => !/^[\w=:.-]{1,64}$/.test(t))) errors.types = 'Types: words separated by commas.';
-  return errors;
+/** Only the fields the user set (what the form sends). */
+export function givenFields(req: JobRequest): SubmitFields {
+  const text = (value: string) => value.trim() || undefined;
+  const types = typeList(req);
+  const fields: SubmitFields = {
+    command: req.mode === 'command' ? text(req.command) : undefined,
+    resources: resourceExpression(req),
+    walltime: text(req.walltime),
+    name: text(req.name),
+    queue: text(req.queue),
+    properties: text(req.properties),
+    types: types.length ? types : undefined,
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
 
-/** "H:MM[:SS]" → seconds, or undefined when it is not a walltime. */
-export function walltimeSeconds(text: string): number | undefined {
-  const match = /^(\d+):([0-5]?\d)(?::([0-5]?\d))?$/.exec(text.trim());
-  if (!match) return undefined;
-  const seconds = Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3] ?? 0);
-  return seconds > 0 ? seconds : undefined;
+const LABELS: Record<string, string> = {
+  command: 'Command',
+  script: 'Script',
+  resources: 'Resources',
+  walltime: 'Walltime',
+  name: 'Name',
+  queue: 'Queue',
+  properties: 'Properties',
+  types: 'Types',
+};
+
+/** Form field → what is wrong with it (the shared rules' words). Empty when the request may be sent. */
+export function validateJobRequest(req: JobRequest): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const script = req.mode === 'script' ? req.scriptText : undefined;
+  if (req.mode === 'script' && script === undefined) errors.script = 'Choose or drop a script file.';
+  if (!req.resourcesText.trim()) {
+    if (req.nodes.trim() && !isCount(req.nodes)) errors.nodes = 'Nodes must be a whole number ≥ 1.';
+    if (req.coresPerNode.trim() && !isCount(req.coresPerNode))
+      errors.coresPerNode = 'Cores per node must be a whole number ≥ 1.';
+  }
+  const problems =
+    req.mode === 'script' && script === undefined ? {} : effectiveSubmit(givenFields(req), script).problems;
+  for (const [field, problem] of Object.entries(problems)) {
+    const key = field === 'resources' ? (req.resourcesText.trim() ? 'resourcesText' : 'nodes') : field;
+    errors[key] ??= `${LABELS[field] ?? field} ${problem}.`;
+  }
+  return errors;
 }
 
 export function formatDuration(seconds: number | undefined): string {
   return seconds === undefined ? '' : formatHms(seconds);
 }
 
-/** The JSON body for POST /api/jobs (design §4), without the script file. */
+/** The JSON body for POST /api/jobs (design §4), without the script file: only what the user set. */
 export function jobRequestBody(req: JobRequest): Record<string, unknown> {
-  const body: Record<string, unknown> = { resources: resourceExpression(req) };
-  if (req.mode === 'command') body.command = req.command.trim();
-  if (req.walltime) body.walltime = req.walltime.trim();
-  if (req.name) body.name = req.name;
-  if (req.queue) body.queue = req.queue;
-  if (req.properties.trim()) body.properties = req.properties.trim();
-  const types = typeList(req);
-  if (types.length) body.types = types;
-  return body;
+  return { ...givenFields(req) };
 }
 
-const shellQuote = (s: string) => (/^[\w./=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+/** The `#OAR` directives of the chosen script that apply (the fields the user did not set). */
+export function scriptDirectives(req: JobRequest): SubmitFields {
+  if (req.mode !== 'script' || req.scriptText === undefined) return {};
+  const given = givenFields(req);
+  const { fields } = effectiveSubmit(given, req.scriptText);
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !(key in given)));
+}
 
-/** The command line a user would type for the same job. */
+/** The command line a user would type for the same job (with the script's directives for fields not set). */
 export function oarsubEquivalent(req: JobRequest): string {
-  const resource = resourceExpression(req) + (req.walltime ? `,walltime=${req.walltime.trim()}` : '');
-  const parts = ['oarsub', '-l', shellQuote(resource)];
-  if (req.name) parts.push('-n', shellQuote(req.name));
-  if (req.queue) parts.push('-q', shellQuote(req.queue));
-  if (req.properties.trim()) parts.push('-p', shellQuote(req.properties.trim()));
-  for (const t of typeList(req)) parts.push('-t', shellQuote(t));
-  if (req.mode === 'script') parts.push('-S', shellQuote(`./${req.scriptName ?? 'script.sh'}`));
-  else parts.push(shellQuote(req.command.trim() || '<command>'));
-  return parts.join(' ');
+  const given = givenFields(req);
+  if (req.mode === 'script') {
+    const { fields } = effectiveSubmit(given, req.scriptText ?? '');
+    return oarsubLine(fields, req.scriptName ?? 'script.sh');
+  }
+  return oarsubLine({ ...given, command: given.command ?? '<command>' });
 }

@@ -1,8 +1,10 @@
-import { hasRole, type Role } from '@oar-live/shared';
+import { hasRole, type Actor, type Role } from '@oar-live/shared';
 
 export interface SessionUser {
   name: string;
   roles: Role[];
+  /** The OAR login the user acts as (older sessions lack it: then their name). */
+  oarLogin?: string;
 }
 
 interface StoredSession {
@@ -27,6 +29,13 @@ export class Session {
 
   get user(): SessionUser | null {
     return this.current?.user ?? null;
+  }
+
+  /** Who acts, for the shared action rules (libs/shared action-rules); null when signed out. */
+  get actor(): Actor | null {
+    const user = this.current?.user;
+    if (!user) return null;
+    return { oarLogin: user.oarLogin ?? user.name, roles: user.roles };
   }
 
   /** Viewing needs no sign-in; anything more needs a role at least as high (viewer < user < admin). */

@@ -1,0 +1,71 @@
+/// <reference lib="dom" /> // page.evaluate callbacks run in the browser
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { OarClient } from '@oar-live/oar-client';
+import { resetOarSandbox } from '../support/oar-sandbox';
+import { waitFor } from '../support/wait-for';
+import { startApiProcess } from './support/api-process';
+import { launchChromium, type Browser } from './support/web-harness';
+
+const root = join(__dirname, '..', '..');
+
+/**
+ * A script's `#OAR` directives reach OAR when it is submitted through the form (issue 14 defect 3):
+ * Chromium → the real API → the real OAR sandbox. Run under the sandbox lock.
+ */
+describe('submitting a script through the form (real API and OAR sandbox)', () => {
+  let api: Awaited<ReturnType<typeof startApiProcess>>;
+  let browser: Browser;
+  let page: Page;
+  const oar = new OarClient({ baseUrl: process.env.OAR_SANDBOX_URL!, auth: 'ident' });
+
+  beforeAll(async () => {
+    resetOarSandbox();
+    execFileSync('npm', ['run', 'build', '-w', 'apps/web'], { cwd: root, stdio: 'ignore' });
+    api = await startApiProcess(process.env.OAR_SANDBOX_URL!, [
+      { name: 'alice', password: 'alice-form-pw', roles: ['user'], oarLogin: 'alice' },
+    ]);
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(60_000);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.stop();
+    resetOarSandbox();
+  }, 60_000);
+
+  it('runs `#OAR -l /nodes=1/core=2` on two cores with the walltime of the script', async () => {
+    await page.goto(`${api.url}/jobs`);
+    const menu = page.locator('oar-session-menu');
+    await menu.getByRole('button', { name: 'Sign in' }).click();
+    await menu.getByLabel('User', { exact: true }).fill('alice');
+    await menu.getByLabel('Password').fill('alice-form-pw');
+    await menu.getByRole('button', { name: 'Sign in' }).click();
+    await menu.getByText('Signed in as alice').waitFor();
+    await page.locator('summary', { hasText: 'Submit a job' }).click();
+    const form = page.locator('oar-submit-form');
+    await form.getByLabel('Run a script file').check();
+    await form.getByLabel('Script (choose or drop a file)').setInputFiles({
+      name: 'two-cores.sh',
+      mimeType: 'text/x-sh',
+      buffer: Buffer.from('#!/bin/bash\n#OAR -l /nodes=1/core=2,walltime=00:07:00\nsleep 60\n'),
+    });
+    await form.getByRole('button', { name: 'Submit job' }).click();
+    const status = form.locator('oar-operation-status', { hasText: 'succeeded' });
+    await status.waitFor();
+    // The status lives in the element's shadow root (locators pierce it; the host's textContent does not).
+    const jobId = Number(/→ job (\d+)/.exec((await status.locator('[role=status]').textContent()) ?? '')?.[1]);
+    const job = await waitFor(
+      async () => {
+        const found = await oar.jobs.getDetails(jobId, { as: 'alice' });
+        return found.state === 'Running' ? found : undefined;
+      },
+      { describe: `job ${jobId} running`, timeoutMs: 60_000 },
+    );
+    expect(job.resourceIds).toHaveLength(2);
+    expect(job.walltime).toBe(7 * 60);
+  }, 180_000);
+});
