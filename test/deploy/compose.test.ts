@@ -182,6 +182,8 @@ describe('OAR provisioning shared by scripts/oar-sandbox and docker/', () => {
       oar_restore_template: 'template database for ≤5 s test resets',
       oar_database_exists: 'decides whether the template must be made',
       oar_wait_for: 'the sandbox waits for the API to answer; compose healthchecks do that',
+      oar_configure_api_timing_log: "Apache's timed log of API requests is for the real-scale bench on the sandbox",
+      oar_psql: '`oar-sandbox scale` inserts resources with SQL; compose clusters are not scaled',
     };
     // Compose-only: several containers must agree on ids, and have no cgroup v1 cpuset hierarchy.
     const composeOnly = {

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import type { Job, Node } from '@oar-live/oar-client';
 import type { Operation, Snapshot } from '@oar-live/shared';
-import { batch, makeJob, makeNode, makeSnapshot } from './support/live-fixtures';
+import { batch, FIXTURE_EPOCH, makeJob, makeNode, makeSnapshot } from './support/live-fixtures';
 import { expectNoAxeViolations } from './support/axe';
 import { signInBeforeLoad, startWebFixture, type WebFixture } from './support/web-fixture';
 import { waitFor } from '../support/wait-for';
@@ -70,9 +70,9 @@ describe('web app in Chromium (scripted server)', () => {
     await page.getByLabel('Password').fill('right');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('Signed in as').waitFor();
-    // The socket reconnects with the token and the seq it holds.
+    // The socket reconnects with the token and the seq and epoch it holds.
     const reconnected = await web.server.nextConnection();
-    expect(reconnected.auth).toEqual({ token: 'tok-1', since: 1 });
+    expect(reconnected.auth).toEqual({ token: 'tok-1', since: 1, epoch: FIXTURE_EPOCH });
     expect(await page.locator('oar-submit-form').count()).toBe(1);
     expect(await page.locator('oar-job-table input[aria-label="Select job 1"]').count()).toBe(1);
 

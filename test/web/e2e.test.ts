@@ -3,11 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { resetOarSandbox } from '../support/oar-sandbox';
 import { waitFor } from '../support/wait-for';
 import { startApiProcess } from './support/api-process';
 import { openRoute, signIn as signInAs } from './support/app-page';
-import { SCREENSHOT_DIR, launchChromium, type Browser } from './support/web-harness';
+import { SCREENSHOT_DIR, type Browser } from './support/web-harness';
+import { startSandboxE2e, stopSandboxE2e } from './support/sandbox-e2e';
 
 const root = join(__dirname, '..', '..');
 const sandbox = (command: 'stop-api' | 'start-api') =>
@@ -25,22 +25,13 @@ describe('web app end to end (real API, Redis and OAR sandbox)', () => {
   const run = Date.now().toString(36);
 
   beforeAll(async () => {
-    resetOarSandbox();
-    execFileSync('npm', ['run', 'build', '-w', 'apps/web'], { cwd: root, stdio: 'ignore' });
-    api = await startApiProcess(process.env.OAR_SANDBOX_URL!, [
+    ({ api, browser, page } = await startSandboxE2e([
       { name: 'alice', password: 'alice-e2e-pw', roles: ['user'], oarLogin: 'alice' },
       { name: 'root', password: 'root-e2e-pw', roles: ['admin'], oarLogin: 'oar' },
-    ]);
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(60_000);
+    ]));
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await api?.stop();
-    resetOarSandbox();
-  }, 60_000);
+  afterAll(() => stopSandboxE2e({ api, browser }), 60_000);
 
   const signIn = (name: string, password: string) => signInAs(page, name, password);
 

@@ -1,14 +1,10 @@
 /// <reference lib="dom" /> // page.evaluate callbacks run in the browser
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { OarClient } from '@oar-live/oar-client';
-import { resetOarSandbox } from '../support/oar-sandbox';
 import { waitFor } from '../support/wait-for';
 import { startApiProcess } from './support/api-process';
-import { launchChromium, type Browser } from './support/web-harness';
-
-const root = join(__dirname, '..', '..');
+import { type Browser } from './support/web-harness';
+import { startSandboxE2e, stopSandboxE2e } from './support/sandbox-e2e';
 
 /**
  * A script's `#OAR` directives reach OAR when it is submitted through the form (issue 14 defect 3):
@@ -21,21 +17,12 @@ describe('submitting a script through the form (real API and OAR sandbox)', () =
   const oar = new OarClient({ baseUrl: process.env.OAR_SANDBOX_URL!, auth: 'ident' });
 
   beforeAll(async () => {
-    resetOarSandbox();
-    execFileSync('npm', ['run', 'build', '-w', 'apps/web'], { cwd: root, stdio: 'ignore' });
-    api = await startApiProcess(process.env.OAR_SANDBOX_URL!, [
+    ({ api, browser, page } = await startSandboxE2e([
       { name: 'alice', password: 'alice-form-pw', roles: ['user'], oarLogin: 'alice' },
-    ]);
-    browser = await launchChromium();
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(60_000);
+    ]));
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await api?.stop();
-    resetOarSandbox();
-  }, 60_000);
+  afterAll(() => stopSandboxE2e({ api, browser }), 60_000);
 
   it('runs `#OAR -l /nodes=1/core=2` on two cores with the walltime of the script', async () => {
     await page.goto(`${api.url}/jobs`);
