@@ -11,8 +11,8 @@ export interface MutationMeter {
   /** Most OAR mutations (non-GET requests) in flight at once so far. */
   maxInFlight(): number;
   mutations(): number;
-  /** Requests with this method whose URL matches `url`, so far. */
-  requests(method: string, url: RegExp): number;
+  /** Requests with this method whose URL matches `url`, so far; only those made as OAR user `as` if given. */
+  requests(method: string, url: RegExp, as?: string): number;
   /**
    * The next request matching `method` and `pathPrefix` reaches OAR, but its answer is never passed
    * back: the caller sees a request that was sent and then hung (the "outcome unknown" case).
@@ -32,9 +32,9 @@ export async function startMutationMeter(target: string): Promise<MutationMeter>
   let max = 0;
   let total = 0;
   let swallow: { method: string; pathPrefix: string; answered: () => void } | null = null;
-  const seen: string[] = [];
+  const seen: { line: string; ident: string | undefined }[] = [];
   const server: Server = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
+    seen.push({ line: `${req.method} ${req.url}`, ident: req.headers['x-remote-ident'] as string | undefined });
     const mutation = req.method !== 'GET' && req.method !== 'HEAD';
     if (mutation) {
       inFlight += 1;
@@ -84,7 +84,10 @@ export async function startMutationMeter(target: string): Promise<MutationMeter>
     url: `http://127.0.0.1:${port}${upstream.pathname.replace(/\/$/, '')}`,
     maxInFlight: () => max,
     mutations: () => total,
-    requests: (method, url) => seen.filter((line) => line.startsWith(`${method} `) && url.test(line)).length,
+    requests: (method, url, as) =>
+      seen.filter(
+        ({ line, ident }) => line.startsWith(`${method} `) && url.test(line) && (as === undefined || ident === as),
+      ).length,
     swallowNext(method, pathPrefix) {
       let answered!: () => void;
       const promise = new Promise<void>((resolve) => (answered = resolve));

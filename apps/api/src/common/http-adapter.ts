@@ -45,6 +45,25 @@ const setSecurityHeaders = helmet(SECURITY_HEADERS);
  */
 function answerRouterError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? HttpStatus.URI_TOO_LONG : HttpStatus.BAD_REQUEST;
+  answerRefusedPath(status, request, reply);
+}
+
+/**
+ * The router's 414 also for a path only a wildcard route matched (the web app's fallback): find-my-way
+ * gives such a path to the wildcard instead of refusing it.
+ */
+export function hasOverlongSegment(url: string): boolean {
+  return url
+    .split('?')[0]
+    .split('/')
+    .some((segment) => segment.length > MAX_PATH_SEGMENT);
+}
+
+export function answerRefusedPath(
+  status: HttpStatus.URI_TOO_LONG | HttpStatus.BAD_REQUEST,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   const message =
     status === HttpStatus.URI_TOO_LONG
       ? `a segment of the URL path is longer than ${MAX_PATH_SEGMENT} characters`

@@ -3,6 +3,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { HttpStatus } from '@nestjs/common';
+import { answerRefusedPath, hasOverlongSegment } from '../common/http-adapter';
 
 /** apps/web/dist, from apps/api/src/web (ts-jest) and apps/api/dist/web (built) alike. */
 export const WEB_DIST = resolve(__dirname, '..', '..', '..', 'web', 'dist');
@@ -19,7 +21,10 @@ export async function serveWebApp(app: NestFastifyApplication): Promise<void> {
   await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, maxAge: '1h' });
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   fastify.get('/*', (request, reply) => {
-    if (NOT_THE_APP.test(request.url)) return reply.callNotFound();
+    if (NOT_THE_APP.test(request.url)) {
+      if (hasOverlongSegment(request.url)) return answerRefusedPath(HttpStatus.URI_TOO_LONG, request, reply);
+      return reply.callNotFound();
+    }
     return reply.sendFile('index.html');
   });
 }
