@@ -115,7 +115,8 @@ describe('docker-compose.yml started with podman-compose', () => {
           container(node),
           'sh',
           '-c',
-          'cat "$1"/OAR.*."$2".stdout 2>/dev/null || true',
+          // A job without a name writes OAR.<id>.stdout, as the same oarsub would.
+          'cat "$1/OAR.$2.stdout" 2>/dev/null || true',
           'sh',
           job.directory ?? '/home/admin',
           String(jobId),
