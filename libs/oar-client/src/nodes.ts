@@ -1,25 +1,12 @@
 import {
   compareNodeNames,
   FINAL_JOB_STATES,
-  RESOURCE_STATES,
+  nodeSummary,
   type Job,
   type Node,
   type NodeResource,
   type Resource,
 } from './model';
-
-const stateRank = (state: string) => {
-  const rank = (RESOURCE_STATES as readonly string[]).indexOf(state);
-  return rank < 0 ? RESOURCE_STATES.length : rank;
-};
-
-/** One state when all resources agree, else the distinct states joined with "/" in RESOURCE_STATES order. */
-function nodeState(resources: NodeResource[]): string {
-  // Most nodes have every core in one state: say so without building and sorting a set.
-  if (resources.every((r) => r.state === resources[0].state)) return resources[0].state;
-  const states = [...new Set(resources.map((r) => r.state))];
-  return states.sort((a, b) => stateRank(a) - stateRank(b) || a.localeCompare(b)).join('/');
-}
 
 /**
  * Nodes from OAR's resource rows (one per core) and the current jobs: rows grouped by
@@ -48,14 +35,6 @@ export function buildNodes(resources: readonly Resource[], jobs: readonly Job[])
     .sort(([a], [b]) => compareNodeNames(a, b))
     .map(([name, rows]) => {
       rows.sort((a, b) => a.id - b.id);
-      const busy = rows.filter((r) => r.jobIds.length > 0);
-      return {
-        name,
-        state: nodeState(rows),
-        resources: rows,
-        jobIds: busy.length > 0 ? [...new Set(busy.flatMap((r) => r.jobIds))].sort((a, b) => a - b) : [],
-        busyCores: busy.length,
-        totalCores: rows.length,
-      };
+      return { name, resources: rows, ...nodeSummary(rows) };
     });
 }

@@ -1,3 +1,4 @@
 export * from './events';
 export * from './operations';
 export * from './apply';
+export * from './delta';

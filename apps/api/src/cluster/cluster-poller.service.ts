@@ -214,12 +214,12 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       events.push({ type: 'source.status', ...source });
     }
     events.push(...(await diffClusterChunked(previous, reading.state, reading.finals)));
-    return this.append(events, at);
+    return this.append(events, at, reading.state);
   }
 
-  private async append(events: LiveEvent[], at: string): Promise<Batch | null> {
+  private async append(events: LiveEvent[], at: string, state?: ClusterState): Promise<Batch | null> {
     try {
-      return await this.log.append(events, at, this.lease.token);
+      return await this.log.append(events, at, this.lease.token, state);
     } catch (err) {
       if (!(err instanceof LeaseLostError)) throw err;
       this.lease.lost();

@@ -1,36 +1,48 @@
 import type { Job } from '@oar-live/oar-client';
-import { compareNodeNames, type LiveEvent, type Snapshot } from '@oar-live/shared';
+import type { Node } from '@oar-live/oar-client';
+import {
+  applyJobDelta,
+  applyNodeDelta,
+  changedFields,
+  compareNodeNames,
+  jobDelta,
+  nodeDelta,
+  sameJson,
+  type LiveEvent,
+  type Snapshot,
+} from '@oar-live/shared';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** The part of a snapshot a poll observes: what the differ compares. */
 export type ClusterState = Pick<Snapshot, 'nodes' | 'jobs'>;
 
+export { changedFields, sameJson };
+
 /**
- * Equality under JSON semantics: a missing property equals `undefined`, because every state the
- * differ compares may have made a round trip through Redis (JSON drops `undefined`), and
- * `util.isDeepStrictEqual` would call those different and emit spurious changes.
+ * A changed node as the smaller of its delta and the whole node. The delta is used only when it
+ * gives back exactly `after` (it leaves out the fields that follow from the resources).
  */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const other = b as unknown[];
-    return a.length === other.length && a.every((item, i) => sameJson(item, other[i]));
-  }
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  for (const key of Object.keys(left)) if (!sameJson(left[key], right[key])) return false;
-  for (const key of Object.keys(right)) if (!(key in left) && right[key] !== undefined) return false;
-  return true;
+function nodeChange(before: Node, after: Node): LiveEvent | undefined {
+  const changed = changedFields(before, after);
+  if (changed.length === 0) return undefined;
+  const whole: LiveEvent = { type: 'node.changed', node: after, changed };
+  const delta = nodeDelta(before, after);
+  if (!delta || !sameJson(applyNodeDelta(before, delta), after)) return whole;
+  return smaller({ type: 'node.changed', name: after.name, ...delta }, whole);
 }
 
-/** Names of the top-level fields whose values differ, in a stable (sorted) order. */
-export function changedFields(before: object, after: object): string[] {
-  const left = before as Record<string, unknown>;
-  const right = after as Record<string, unknown>;
-  const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
-  return [...keys].filter((key) => !sameJson(left[key], right[key])).sort();
+/** A changed job as the smaller of its delta and the whole job. */
+function jobChange(before: Job, after: Job): LiveEvent | undefined {
+  const changed = changedFields(before, after);
+  if (changed.length === 0) return undefined;
+  const whole: LiveEvent = { type: 'job.changed', job: after, changed };
+  const delta = jobDelta(before, after);
+  if (!delta || !sameJson(applyJobDelta(before, delta), after)) return whole;
+  return smaller({ type: 'job.changed', id: after.id, ...delta }, whole);
+}
+
+function smaller(delta: LiveEvent, whole: LiveEvent): LiveEvent {
+  return JSON.stringify(delta).length < JSON.stringify(whole).length ? delta : whole;
 }
 
 /** A marker the generator yields after each compared item so callers can pace long diffs. */
@@ -56,8 +68,8 @@ export function* diffSteps(
     if (!before) yield { type: 'node.added', node: after! };
     else if (!after) yield { type: 'node.removed', name, node: before };
     else {
-      const changed = changedFields(before, after);
-      if (changed.length > 0) yield { type: 'node.changed', node: after, changed };
+      const event = nodeChange(before, after);
+      if (event) yield event;
     }
     yield TICK;
   }
@@ -70,8 +82,8 @@ export function* diffSteps(
     if (!before) yield { type: 'job.added', job: after! };
     else if (!after) yield { type: 'job.removed', id, job: finals.get(id) ?? before };
     else {
-      const changed = changedFields(before, after);
-      if (changed.length > 0) yield { type: 'job.changed', job: after, changed };
+      const event = jobChange(before, after);
+      if (event) yield event;
     }
     yield TICK;
   }

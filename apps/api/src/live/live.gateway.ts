@@ -1,6 +1,6 @@
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
-import type { Batch, Snapshot } from '@oar-live/shared';
+import { findJob, type Batch, type Snapshot } from '@oar-live/shared';
 import type { Subscription as RxSubscription } from 'rxjs';
 import type { Namespace, Socket } from 'socket.io';
 import { AuthService } from '../auth/auth.service';
@@ -74,6 +74,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   /** How long the fan-out may hold the event loop before yielding (tests set 0 to yield after every room). */
   fanOutSliceMs = FAN_OUT_SLICE_MS;
   private readonly subscriptions: RxSubscription[] = [];
+  /** Job owners for `user` filters on job deltas (a job's owner never changes). */
+  private readonly ownerOf = (id: number) => findJob(this.state.current(), id)?.user;
 
   constructor(
     private readonly state: ClusterStateService,
@@ -132,7 +134,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     if (socket.disconnected) return;
     const live = socket.data.live as SocketState;
     if (start.kind === 'snapshot') socket.emit('snapshot', filterSnapshot(live.subscription, start.snapshot));
-    else for (const batch of start.batches) socket.emit('changes', filterBatch(live.subscription, batch));
+    else for (const batch of start.batches) socket.emit('changes', filterBatch(live.subscription, batch, this.ownerOf));
     const upTo = this.state.current().seq;
     if (this.pumping) this.joinsAfterFanOut.push(() => this.catchUpAndJoin(socket, upTo));
     else void socket.join(live.room);
@@ -143,7 +145,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     const live = socket.data.live as SocketState;
     const missed = this.state.recent(upTo);
     if (!missed) socket.emit('snapshot', filterSnapshot(live.subscription, this.state.current()));
-    else for (const batch of missed) socket.emit('changes', filterBatch(live.subscription, batch));
+    else for (const batch of missed) socket.emit('changes', filterBatch(live.subscription, batch, this.ownerOf));
     void socket.join(live.room);
   }
 
@@ -200,7 +202,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
         if (generation !== this.generation) continue;
         for (const [room, subscription] of this.filterRooms) {
           if (!rooms.get(room)?.size) this.filterRooms.delete(room);
-          else this.namespace.to(room).emit('changes', filterBatch(subscription, batch));
+          else this.namespace.to(room).emit('changes', filterBatch(subscription, batch, this.ownerOf));
         }
       }
     } finally {
