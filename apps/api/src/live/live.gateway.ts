@@ -11,6 +11,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { describeZodError } from '../operations/zod-validation.pipe';
 import { batchReusingParser } from './batch-parser';
 import { LiveFeed, parseSince, type FeedStart } from './live-feed.service';
+import { SnapshotDelivery } from './snapshot-delivery';
 import {
   filterBatch,
   filterSnapshot,
@@ -74,6 +75,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   /** How long the fan-out may hold the event loop before yielding (tests set 0 to yield after every room). */
   fanOutSliceMs = FAN_OUT_SLICE_MS;
   private readonly subscriptions: RxSubscription[] = [];
+  /** Whole snapshots for unfiltered sockets, encoded once per seq and written a slice at a time. */
+  private snapshots!: SnapshotDelivery;
   /** Job owners for `user` filters on job deltas (a job's owner never changes). */
   private readonly ownerOf = (id: number) => findJob(this.state.current(), id)?.user;
 
@@ -88,6 +91,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   }
 
   afterInit(namespace: Namespace): void {
+    this.snapshots = new SnapshotDelivery(
+      () => this.state.current(),
+      namespace.name,
+      (socket, seq) => this.joinAfter(socket, seq),
+      () => this.fanOutSliceMs,
+    );
     namespace.use((socket, next) => {
       void this.admit(socket).then(
         () => next(),
@@ -127,25 +136,34 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
 
   /**
    * Sends the replay or snapshot (computed from this process's state right now) and joins the
-   * socket's room. During a fan-out, joining would let the rest of a batch it already has reach it
-   * twice, so it joins when the fan-out ends, after the batches it missed meanwhile.
+   * socket's room. A whole snapshot for an unfiltered socket goes through SnapshotDelivery, which
+   * sends the latest one and then calls joinAfter.
    */
   private start(socket: Socket, start: FeedStart): void {
     if (socket.disconnected) return;
     const live = socket.data.live as SocketState;
+    if (start.kind === 'snapshot' && isUnfiltered(live.subscription)) return this.snapshots.send(socket);
     if (start.kind === 'snapshot') socket.emit('snapshot', filterSnapshot(live.subscription, start.snapshot));
     else for (const batch of start.batches) socket.emit('changes', filterBatch(live.subscription, batch, this.ownerOf));
-    const upTo = this.state.current().seq;
+    this.joinAfter(socket, this.state.current().seq);
+  }
+
+  /**
+   * Joins the socket, which holds everything up to `upTo`, to its room. During a fan-out, joining
+   * would let the rest of a batch it already has reach it twice, so it joins when the fan-out ends,
+   * after the batches it missed meanwhile.
+   */
+  private joinAfter(socket: Socket, upTo: number): void {
     if (this.pumping) this.joinsAfterFanOut.push(() => this.catchUpAndJoin(socket, upTo));
-    else void socket.join(live.room);
+    else this.catchUpAndJoin(socket, upTo);
   }
 
   private catchUpAndJoin(socket: Socket, upTo: number): void {
     if (socket.disconnected) return;
     const live = socket.data.live as SocketState;
     const missed = this.state.recent(upTo);
-    if (!missed) socket.emit('snapshot', filterSnapshot(live.subscription, this.state.current()));
-    else for (const batch of missed) socket.emit('changes', filterBatch(live.subscription, batch, this.ownerOf));
+    if (!missed) return this.start(socket, { kind: 'snapshot', snapshot: this.state.current() });
+    for (const batch of missed) socket.emit('changes', filterBatch(live.subscription, batch, this.ownerOf));
     void socket.join(live.room);
   }
 
@@ -171,6 +189,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   private applySubscription(socket: Socket, subscription: Subscription): void {
     const live = socket.data.live as SocketState;
     void socket.leave(live.room);
+    this.snapshots.cancel(socket);
     live.subscription = subscription;
     live.room = this.roomFor(subscription);
     this.start(socket, { kind: 'snapshot', snapshot: this.state.current() });
@@ -232,12 +251,15 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     }
   }
 
+  /** Every socket leaves its room until it has the new snapshot (batches must not overtake it). */
   private resyncAll(snapshot: Snapshot): void {
     this.generation += 1;
     this.queue = [];
     for (const socket of this.namespace.sockets.values()) {
       const live = socket.data.live as SocketState | undefined;
-      if (live && !live.lagging) socket.emit('snapshot', filterSnapshot(live.subscription, snapshot));
+      if (!live || live.lagging) continue;
+      void socket.leave(live.room);
+      this.start(socket, { kind: 'snapshot', snapshot });
     }
   }
 
