@@ -7,6 +7,7 @@
  *    such a poll; bytes sent per subscriber per batch vs re-sending the snapshot; server heap per
  *    connection.
  * Subscribers run in child processes (bench/live-clients.ts) so their work does not count as the server's.
+ * oar-sim answers as slowly as the real OAR (MEASURED_COSTS, libs/oar-sim/src/cost-model.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { OarClient } from '@oar-live/oar-client';
+import { MEASURED_COSTS } from '@oar-live/oar-sim';
 import type { Batch } from '@oar-live/shared';
 import { ClusterPoller } from '../apps/api/src/cluster/cluster-poller.service';
 import { ClusterStateService } from '../apps/api/src/cluster/cluster-state.service';
@@ -222,7 +224,7 @@ async function naiveRate(
 }
 
 async function requestRates(sim: Sim, clients: Clients): Promise<object> {
-  await sim.start({ nodes: 50, coresPerNode: 2 });
+  await sim.start({ nodes: 50, coresPerNode: 2, costs: MEASURED_COSTS });
   const api = await startApi({
     REDIS_KEY_PREFIX: uniquePrefix('bench-rate'),
     OAR_API_URL: sim.url,
@@ -252,7 +254,7 @@ async function requestRates(sim: Sim, clients: Clients): Promise<object> {
  * poller's fenced appends go through but its own timer never polls (it never "took" the lease).
  */
 async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
-  await sim.start({ nodes: BIG_NODES, coresPerNode: BIG_CORES });
+  await sim.start({ nodes: BIG_NODES, coresPerNode: BIG_CORES, costs: MEASURED_COSTS });
   const prefix = uniquePrefix('bench-big');
   const api = await startApi({ REDIS_KEY_PREFIX: prefix, OAR_API_URL: sim.url, OAR_POLL_MS: '600000' });
   const poller = api.app.get(ClusterPoller);

@@ -55,6 +55,8 @@ export class SnapshotDelivery {
           if (performance.now() - sliceStarted < this.sliceMs()) continue;
           await nextTurn();
           sliceStarted = performance.now();
+          // A newer snapshot came meanwhile: the rest get it rather than it plus the batches since.
+          if (this.current() !== encoded.snapshot) break;
         }
       }
     } finally {
