@@ -36,12 +36,40 @@ export const FAN_OUT_SHARDS = 16;
  */
 export const FAN_OUT_SLICE_MS = 10;
 const ALL = 'all';
+/**
+ * WebSocket compression is negotiated so whole snapshots can be sent compressed (encoded and
+ * deflated once, snapshot-encoding.ts). Each compressed message stands alone
+ * (serverNoContextTakeover), since those shared frames do not pass through a socket's own
+ * compressor; ws compresses nothing else below 1 MiB, so batches keep their one shared frame
+ * and sockets no zlib memory. A client asking for a smaller window gets no compression.
+ */
+const PER_MESSAGE_DEFLATE = { threshold: 1024 * 1024, serverNoContextTakeover: true, serverMaxWindowBits: 15 };
 
 interface SocketState {
   subscription: Subscription;
   room: string;
   /** Cut off from live batches until its backlog drains; then resynchronised with a snapshot. */
   lagging: boolean;
+}
+
+/**
+ * engine.io stops writing shared, pre-encoded frames (Socket.IO's broadcast of a batch to many
+ * sockets, our snapshot frames) to a WebSocket once compression is configured, because it cannot
+ * know those frames are valid on a compressed connection. Ours are (uncompressed frames always are;
+ * deflated ones stand alone), so each WebSocket transport is told to take them again.
+ */
+function keepSharedFrames(namespace: Namespace): void {
+  type Transport = { name: string; perMessageDeflate?: unknown };
+  const allow = (transport: Transport) => {
+    if (transport.name === 'websocket') transport.perMessageDeflate = null;
+  };
+  namespace.server.engine.on(
+    'connection',
+    (conn: { transport: Transport; on(e: 'upgrade', f: (t: Transport) => void): void }) => {
+      allow(conn.transport);
+      conn.on('upgrade', allow);
+    },
+  );
 }
 
 /** The origins allowed to open a socket: OAR_LIVE_ALLOWED_ORIGINS, else the server's own. */
@@ -57,7 +85,12 @@ export function allowedOrigins(config: AppConfig): Set<string> {
  * broadcast once for all its sockets): room `all` for unfiltered sockets, one room per distinct
  * `subscribe` filter.
  */
-@WebSocketGateway({ namespace: '/live', serveClient: false, parser: batchReusingParser })
+@WebSocketGateway({
+  namespace: '/live',
+  serveClient: false,
+  parser: batchReusingParser,
+  perMessageDeflate: PER_MESSAGE_DEFLATE,
+})
 export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   private readonly logger = new Logger(LiveGateway.name);
   @WebSocketServer() private readonly namespace!: Namespace;
@@ -91,6 +124,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   }
 
   afterInit(namespace: Namespace): void {
+    keepSharedFrames(namespace);
     this.snapshots = new SnapshotDelivery(
       () => this.state.current(),
       namespace.name,

@@ -5,16 +5,24 @@ import { SnapshotDelivery } from './snapshot-delivery';
 interface FakeSocket {
   disconnected: boolean;
   frames: Buffer[][];
-  conn: { write(text: string, options: { wsPreEncodedFrame: Buffer[] }): void };
+  conn: {
+    write(text: string, options: { wsPreEncodedFrame: Buffer[] }): void;
+    transport: { name: string; socket: { extensions: string } };
+  };
 }
-const fakeSocket = (): FakeSocket => {
+const fakeSocket = (extensions = ''): FakeSocket => {
   const socket: FakeSocket = {
     disconnected: false,
     frames: [],
-    conn: { write: (_text, options) => socket.frames.push(options.wsPreEncodedFrame) },
+    conn: {
+      write: (_text, options) => socket.frames.push(options.wsPreEncodedFrame),
+      transport: { name: 'websocket', socket: { extensions } },
+    },
   };
   return socket;
 };
+/** Bit 6 of a WebSocket frame's first byte: the message is compressed. */
+const compressed = (frame: Buffer[]) => (frame[0][0] & 0x40) !== 0;
 const snapshotAt = (seq: number): Snapshot => ({ seq, at: 'x', source: { status: 'up' }, nodes: [], jobs: [] });
 
 /** A delivery whose `delivered` calls are recorded; `served(n)` resolves once n sockets were served. */
@@ -47,12 +55,15 @@ describe('SnapshotDelivery', () => {
   it('writes one encoding of the snapshot to every socket asking in a burst, then says which seq each got', async () => {
     const snapshot = snapshotAt(4);
     const d = delivery(() => snapshot);
-    const sockets = Array.from({ length: 5 }, fakeSocket);
-    sockets.forEach(d.send);
-    await d.until(5);
+    const sockets = Array.from({ length: 4 }, () => fakeSocket());
+    const deflating = [fakeSocket('permessage-deflate'), fakeSocket('permessage-deflate')];
+    [...sockets, ...deflating].forEach(d.send);
+    await d.until(6);
     const frame = sockets[0].frames[0];
     expect(sockets.every((s) => s.frames.length === 1 && s.frames[0] === frame)).toBe(true);
-    expect(d.served.map(([, seq]) => seq)).toEqual([4, 4, 4, 4, 4]);
+    expect(deflating.every((s) => s.frames.length === 1 && s.frames[0] === deflating[0].frames[0])).toBe(true);
+    expect([compressed(frame), compressed(deflating[0].frames[0])]).toEqual([false, true]);
+    expect(d.served.map(([, seq]) => seq)).toEqual([4, 4, 4, 4, 4, 4]);
   });
 
   it('encodes again only when the snapshot changed, and skips sockets gone or no longer waiting', async () => {

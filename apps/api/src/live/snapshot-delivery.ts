@@ -4,7 +4,17 @@ import type { Socket } from 'socket.io';
 import { encodeSnapshot, type EncodedSnapshot } from './snapshot-encoding';
 
 /** engine.io's write options: Socket.IO's broadcast passes the same frame option. */
-type FrameWriter = { write(data: string, options: { wsPreEncodedFrame: Buffer[] }): void };
+type FrameWriter = {
+  write(data: string, options: { wsPreEncodedFrame: Buffer[] }): void;
+  transport: { name: string; socket?: { extensions?: string } };
+};
+
+/** Whether the socket's WebSocket negotiated permessage-deflate (ws's public `extensions`). */
+function compresses(conn: FrameWriter): boolean {
+  return (
+    conn.transport.name === 'websocket' && (conn.transport.socket?.extensions ?? '').includes('permessage-deflate')
+  );
+}
 
 /**
  * Sends the current snapshot to sockets that need a whole one (new, resynchronised or caught-up
@@ -50,7 +60,8 @@ export class SnapshotDelivery {
         for (const socket of this.waiting) {
           this.waiting.delete(socket);
           if (socket.disconnected) continue;
-          (socket.conn as unknown as FrameWriter).write(encoded.text, { wsPreEncodedFrame: encoded.frame });
+          const conn = socket.conn as unknown as FrameWriter;
+          conn.write(encoded.text, { wsPreEncodedFrame: compresses(conn) ? encoded.deflatedFrame : encoded.frame });
           this.delivered(socket, encoded.snapshot.seq);
           if (performance.now() - sliceStarted < this.sliceMs()) continue;
           await nextTurn();

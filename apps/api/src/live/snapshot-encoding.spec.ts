@@ -1,6 +1,7 @@
 import type { Node } from '@oar-live/oar-client';
 import type { Snapshot } from '@oar-live/shared';
 import { Encoder, PacketType } from 'socket.io-parser';
+import { constants, inflateRawSync } from 'node:zlib';
 import { encodeSnapshot } from './snapshot-encoding';
 
 const node = (i: number): Node => ({
@@ -35,6 +36,14 @@ describe('encodeSnapshot', () => {
       const payload = frame.subarray(frame.length - Buffer.byteLength(encoded.text) - 1);
       expect(payload.toString()).toBe(`4${encoded.text}`);
       expect(frame[0]).toBe(0x81); // one final text frame
+      // The compressed frame (RSV1 set) inflates, as a receiver does (RFC 7692), to the same message.
+      const [header, body] = encoded.deflatedFrame;
+      expect(header[0]).toBe(0xc1);
+      expect(
+        inflateRawSync(Buffer.concat([body, Buffer.from([0, 0, 0xff, 0xff])]), {
+          finishFlush: constants.Z_SYNC_FLUSH,
+        }).toString(),
+      ).toBe(`4${encoded.text}`);
     }
   });
 

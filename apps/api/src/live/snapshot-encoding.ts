@@ -1,5 +1,7 @@
 import type { Snapshot } from '@oar-live/shared';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { constants, deflateRaw } from 'node:zlib';
 import { Encoder, PacketType } from 'socket.io-parser';
 import WebSocket from 'ws';
 
@@ -13,7 +15,17 @@ export interface EncodedSnapshot {
   snapshot: Snapshot;
   text: string;
   frame: Buffer[];
+  /**
+   * The same message compressed once (permessage-deflate, self-contained: no back-reference to an
+   * earlier message), for sockets that negotiated compression: ~15× fewer bytes, which is what
+   * lets 500 subscribers get 2.3 MB each within seconds on a loaded machine.
+   */
+  deflatedFrame: Buffer[];
 }
+
+const deflate = promisify(deflateRaw);
+/** RFC 7692: a message ends with a sync flush, whose last 4 bytes (00 00 ff ff) are left out. */
+const SYNC_FLUSH_TAIL = 4;
 
 /** ws builds the frame header; its types do not declare the static helper. */
 const { Sender } = WebSocket as unknown as {
@@ -75,7 +87,16 @@ export async function encodeSnapshot(snapshot: Snapshot, nsp: string, sliceMs: n
   }
   const payload = Buffer.concat(buffers);
   const frame = Sender.frame(payload, { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false });
-  return { snapshot, text, frame };
+  // zlib's thread pool compresses: the event loop goes on meanwhile.
+  const deflated = await deflate(payload, { finishFlush: constants.Z_SYNC_FLUSH });
+  const deflatedFrame = Sender.frame(deflated.subarray(0, deflated.length - SYNC_FLUSH_TAIL), {
+    fin: true,
+    rsv1: true,
+    opcode: 1,
+    mask: false,
+    readOnly: false,
+  });
+  return { snapshot, text, frame, deflatedFrame };
 }
 
 /** Array items serialised between two looks at the clock (~1 ms of work for nodes of 5 cores). */
