@@ -8,7 +8,9 @@ import {
   jobDelta,
   nodeDelta,
   sameJson,
+  type JobDelta,
   type LiveEvent,
+  type NodeDelta,
   type Snapshot,
 } from '@oar-live/shared';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -18,31 +20,40 @@ export type ClusterState = Pick<Snapshot, 'nodes' | 'jobs'>;
 
 export { changedFields, sameJson };
 
+/** How one kind of item (node or job) is sent when it changed: whole, or as a delta. */
+interface ChangeForms<T, D> {
+  whole(after: T, changed: string[]): LiveEvent;
+  delta(before: T, after: T): D | undefined;
+  apply(before: T, delta: D): T;
+  deltaEvent(after: T, delta: D): LiveEvent;
+}
+
+const NODE_FORMS: ChangeForms<Node, NodeDelta> = {
+  whole: (node, changed) => ({ type: 'node.changed', node, changed }),
+  delta: nodeDelta,
+  apply: applyNodeDelta,
+  deltaEvent: (node, delta) => ({ type: 'node.changed', name: node.name, ...delta }),
+};
+
+const JOB_FORMS: ChangeForms<Job, JobDelta> = {
+  whole: (job, changed) => ({ type: 'job.changed', job, changed }),
+  delta: jobDelta,
+  apply: applyJobDelta,
+  deltaEvent: (job, delta) => ({ type: 'job.changed', id: job.id, ...delta }),
+};
+
 /**
- * A changed node as the smaller of its delta and the whole node. The delta is used only when it
- * gives back exactly `after` (it leaves out the fields that follow from the resources).
+ * A changed item as the smaller of its delta and the whole item. The delta is used only when it
+ * gives back exactly `after` (a node delta leaves out the fields that follow from the resources).
  */
-function nodeChange(before: Node, after: Node): LiveEvent | undefined {
+function change<T extends object, D>(forms: ChangeForms<T, D>, before: T, after: T): LiveEvent | undefined {
   const changed = changedFields(before, after);
   if (changed.length === 0) return undefined;
-  const whole: LiveEvent = { type: 'node.changed', node: after, changed };
-  const delta = nodeDelta(before, after);
-  if (!delta || !sameJson(applyNodeDelta(before, delta), after)) return whole;
-  return smaller({ type: 'node.changed', name: after.name, ...delta }, whole);
-}
-
-/** A changed job as the smaller of its delta and the whole job. */
-function jobChange(before: Job, after: Job): LiveEvent | undefined {
-  const changed = changedFields(before, after);
-  if (changed.length === 0) return undefined;
-  const whole: LiveEvent = { type: 'job.changed', job: after, changed };
-  const delta = jobDelta(before, after);
-  if (!delta || !sameJson(applyJobDelta(before, delta), after)) return whole;
-  return smaller({ type: 'job.changed', id: after.id, ...delta }, whole);
-}
-
-function smaller(delta: LiveEvent, whole: LiveEvent): LiveEvent {
-  return JSON.stringify(delta).length < JSON.stringify(whole).length ? delta : whole;
+  const whole = forms.whole(after, changed);
+  const delta = forms.delta(before, after);
+  if (!delta || !sameJson(forms.apply(before, delta), after)) return whole;
+  const partial = forms.deltaEvent(after, delta);
+  return JSON.stringify(partial).length < JSON.stringify(whole).length ? partial : whole;
 }
 
 /** A marker the generator yields after each compared item so callers can pace long diffs. */
@@ -68,7 +79,7 @@ export function* diffSteps(
     if (!before) yield { type: 'node.added', node: after! };
     else if (!after) yield { type: 'node.removed', name, node: before };
     else {
-      const event = nodeChange(before, after);
+      const event = change(NODE_FORMS, before, after);
       if (event) yield event;
     }
     yield TICK;
@@ -82,7 +93,7 @@ export function* diffSteps(
     if (!before) yield { type: 'job.added', job: after! };
     else if (!after) yield { type: 'job.removed', id, job: finals.get(id) ?? before };
     else {
-      const event = jobChange(before, after);
+      const event = change(JOB_FORMS, before, after);
       if (event) yield event;
     }
     yield TICK;
