@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import type { Job } from '@oar-live/oar-client';
-import { applyBatch, canonicalSnapshot, type Batch, type LiveEvent, type Snapshot } from '@oar-live/shared';
+import {
+  applyBatch,
+  canonicalSnapshot,
+  EVENT_FORMAT,
+  type Batch,
+  type LiveEvent,
+  type Snapshot,
+} from '@oar-live/shared';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { diffCluster, type ClusterState } from '../../apps/api/src/cluster/differ';
 import { EMPTY_SOURCE, LeaseLostError } from '../../apps/api/src/cluster/event-log.service';
@@ -8,7 +15,14 @@ import { openLog, testJob, uniquePrefix } from './support';
 
 const job = (id: number, state: string): Job => testJob(id, { state });
 const added = (id: number, state = 'Waiting'): LiveEvent => ({ type: 'job.added', job: job(id, state) });
-const empty: Snapshot = { seq: 0, at: new Date(0).toISOString(), source: EMPTY_SOURCE, nodes: [], jobs: [] };
+const empty: Snapshot = {
+  format: EVENT_FORMAT,
+  seq: 0,
+  at: new Date(0).toISOString(),
+  source: EMPTY_SOURCE,
+  nodes: [],
+  jobs: [],
+};
 
 describe('EventLogService (real Redis)', () => {
   it('numbers batches 1, 2, 3 …, keeps them for replay and the snapshot in step', async () => {
@@ -102,7 +116,7 @@ describe('EventLogService (real Redis)', () => {
         try {
           let previous: ClusterState = { nodes: [], jobs: [] };
           for (const next of history) {
-            await p.log.append(diffCluster(previous, next));
+            await p.log.append(diffCluster(previous, next), undefined, undefined, next);
             previous = next;
           }
           const stored = await p.log.loadSnapshot();
