@@ -140,7 +140,14 @@ function nodeState(resources: NodeResource[]): string {
 }
 
 /** The fields of a node that follow from its resources (a node delta leaves them out). */
-export const NODE_SUMMARY_FIELDS = ['state', 'jobIds', 'busyCores', 'totalCores', 'plannedJobIds', 'plannedCores'] as const;
+export const NODE_SUMMARY_FIELDS = [
+  'state',
+  'jobIds',
+  'busyCores',
+  'totalCores',
+  'plannedJobIds',
+  'plannedCores',
+] as const;
 export type NodeSummary = Pick<Node, (typeof NODE_SUMMARY_FIELDS)[number]>;
 
 const sortedUnique = (ids: number[]) => [...new Set(ids)].sort((a, b) => a - b);

@@ -14,7 +14,13 @@ import { FAN_OUT_SLICE_MS, FanOutRooms, isSlowConsumer, SHARD_ROOMS, sliceUsedUp
 import { LiveFeed, parseEpoch, parseSince, type FeedStart, type ResumePoint } from './live-feed.service';
 import { LiveSessions } from './live-sessions';
 import { SnapshotDelivery } from './snapshot-delivery';
-import { filterBatch, filterSnapshot, isUnfiltered, subscriptionSchema, type Subscription } from './subscription-filter';
+import {
+  filterBatch,
+  filterSnapshot,
+  isUnfiltered,
+  subscriptionSchema,
+  type Subscription,
+} from './subscription-filter';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**

@@ -23,7 +23,14 @@ const fakeSocket = (extensions = ''): FakeSocket => {
 };
 /** Bit 6 of a WebSocket frame's first byte: the message is compressed. */
 const compressed = (frame: Buffer[]) => (frame[0][0] & 0x40) !== 0;
-const snapshotAt = (seq: number): Snapshot => ({ epoch: 'e1', seq, at: 'x', source: { status: 'up' }, nodes: [], jobs: [] });
+const snapshotAt = (seq: number): Snapshot => ({
+  epoch: 'e1',
+  seq,
+  at: 'x',
+  source: { status: 'up' },
+  nodes: [],
+  jobs: [],
+});
 
 /** A delivery whose `delivered` calls are recorded; `served(n)` resolves once n sockets were served. */
 function delivery(current: () => Snapshot) {
