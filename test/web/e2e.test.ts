@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { waitFor } from '../support/wait-for';
 import { startApiProcess } from './support/api-process';
-import { openRoute, signIn as signInAs } from './support/app-page';
+import { dashboardTile, openRoute, signIn as signInAs } from './support/app-page';
 import { SCREENSHOT_DIR, type Browser } from './support/web-harness';
 import { startSandboxE2e, stopSandboxE2e } from './support/sandbox-e2e';
 
@@ -39,16 +39,7 @@ describe('web app end to end (real API, Redis and OAR sandbox)', () => {
 
   const jobRow = (name: string): Locator => page.locator('oar-job-table tbody tr', { hasText: name });
   const stateOf = async (row: Locator) => (await row.locator('[data-col=state]').textContent())?.trim();
-  const tile = (name: string) =>
-    page.evaluate((n) => {
-      const grid = document
-        .querySelector('oar-app')!
-        .shadowRoot!.querySelector('oar-dashboard-page')!
-        .shadowRoot!.querySelector('oar-node-grid') as unknown as {
-        tileAppearance(n: string): { state: string; shape: string } | undefined;
-      };
-      return grid.tileAppearance(n);
-    }, name);
+  const tile = (name: string) => dashboardTile(page, name);
 
   async function screenshot(name: string): Promise<void> {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });

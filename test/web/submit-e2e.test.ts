@@ -4,6 +4,7 @@ import { OarClient } from '@oar-live/oar-client';
 import { waitFor } from '../support/wait-for';
 import { startApiProcess } from './support/api-process';
 import { type Browser } from './support/web-harness';
+import { signIn } from './support/app-page';
 import { startSandboxE2e, stopSandboxE2e } from './support/sandbox-e2e';
 
 /**
@@ -26,12 +27,7 @@ describe('submitting a script through the form (real API and OAR sandbox)', () =
 
   it('runs `#OAR -l /nodes=1/core=2` on two cores with the walltime of the script', async () => {
     await page.goto(`${api.url}/jobs`);
-    const menu = page.locator('oar-session-menu');
-    await menu.getByRole('button', { name: 'Sign in' }).click();
-    await menu.getByLabel('User', { exact: true }).fill('alice');
-    await menu.getByLabel('Password').fill('alice-form-pw');
-    await menu.getByRole('button', { name: 'Sign in' }).click();
-    await menu.getByText('Signed in as alice').waitFor();
+    await signIn(page, 'alice', 'alice-form-pw');
     await page.locator('summary', { hasText: 'Submit a job' }).click();
     const form = page.locator('oar-submit-form');
     await form.getByLabel('Run a script file').check();

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { identClient } from '../oar-client/sandbox-clients';
 import { waitFor } from '../support/wait-for';
 import { startApiProcess } from './support/api-process';
-import { openRoute, signIn as signInAs } from './support/app-page';
+import { dashboardTile, openRoute, signIn as signInAs } from './support/app-page';
 import { type Browser } from './support/web-harness';
 import { startSandboxE2e, stopSandboxE2e } from './support/sandbox-e2e';
 
@@ -67,16 +67,7 @@ describe('trustworthy data in the browser (real API and OAR sandbox)', () => {
 
   const signIn = (name: string, password: string) => signInAs(page, name, password);
 
-  const tile = (name: string) =>
-    page.evaluate((n) => {
-      const grid = document
-        .querySelector('oar-app')!
-        .shadowRoot!.querySelector('oar-dashboard-page')!
-        .shadowRoot!.querySelector('oar-node-grid') as unknown as {
-        tileAppearance(n: string): { busyCores: number; hatchedCores: number } | undefined;
-      };
-      return grid.tileAppearance(n);
-    }, name);
+  const tile = (name: string) => dashboardTile(page, name);
 
   it('a waiting job behind a full-cluster job: its cores are planned, not busy, in /api/cluster, the grid and the Nodes table', async () => {
     const full = await oar.jobs.submit(

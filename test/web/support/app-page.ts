@@ -1,5 +1,6 @@
 /// <reference lib="dom" /> // page.waitForFunction callbacks run in the browser
 import type { Page } from 'playwright-core';
+import type { TileAppearance } from '../../../apps/web/src/components/oar-node-grid';
 
 /** Signs in through the session menu (signing out first when someone is signed in). */
 export async function signIn(page: Page, name: string, password: string): Promise<void> {
@@ -22,4 +23,17 @@ export async function openRoute(page: Page, url: string): Promise<void> {
     };
     return app?.services?.live.connection === 'connected' && app.services.live.snapshot !== null;
   });
+}
+
+/** How the dashboard's node grid draws node `name` now (undefined when it draws no such node). */
+export function dashboardTile(page: Page, name: string): Promise<TileAppearance | undefined> {
+  return page.evaluate((n) => {
+    const grid = document
+      .querySelector('oar-app')!
+      .shadowRoot!.querySelector('oar-dashboard-page')!
+      .shadowRoot!.querySelector('oar-node-grid') as unknown as {
+      tileAppearance(n: string): TileAppearance | undefined;
+    };
+    return grid.tileAppearance(n);
+  }, name);
 }
