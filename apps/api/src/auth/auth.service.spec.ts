@@ -1,4 +1,4 @@
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
 import { JwtModule, JwtService } from '@nestjs/jwt';
 import { getRounds, hashSync } from 'bcryptjs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,12 +22,16 @@ function hashedUsersYaml(users: UserLine[]): string {
   return `users:\n${users.map((u) => `  - ${JSON.stringify(u)}`).join('\n')}\n`;
 }
 
+/** Every module a test opened, closed after it even when the test failed half-way. */
+const openModules: TestingModule[] = [];
+
 async function makeAuth(env: Record<string, string>) {
   const moduleRef = await Test.createTestingModule({
     imports: [JwtModule.register({ secret: 'a'.repeat(32), signOptions: { expiresIn: 60 } })],
     providers: [UsersService, AuthService, { provide: APP_CONFIG, useValue: loadConfig(env) }],
   }).compile();
   await moduleRef.init();
+  openModules.push(moduleRef);
   return {
     moduleRef,
     auth: moduleRef.get(AuthService),
@@ -43,7 +47,10 @@ describe('AuthService', () => {
     dir = mkdtempSync(join(tmpdir(), 'oar-live-users-'));
     file = join(dir, 'users.yaml');
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    await Promise.all(openModules.splice(0).map((moduleRef) => moduleRef.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('logs in with a $2y$ hash and resolves the token to the user with its OAR login', async () => {
     writeFileSync(file, usersYaml([{ name: 'carol', password: 'carolpw', roles: ['user'], oarLogin: 'alice' }]));

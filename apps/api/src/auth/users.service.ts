@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { getRounds, hashSync } from 'bcryptjs';
 import { Subject } from 'rxjs';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { parseUsersFile, type UserRecord } from './users-file';
@@ -25,6 +25,9 @@ export class UsersService implements OnModuleInit, OnModuleDestroy {
   private dummyHash = '';
   private readonly dummyHashes = new Map<number, string>();
   private readonly changes = new Subject<void>();
+  /** The file's identity when it was last read: a change to any part of it triggers a re-read. */
+  private readSignature = '';
+  private watchTimer: NodeJS.Timeout | undefined;
   /** Emits after the users file was re-read and its new content is in force. */
   readonly changes$ = this.changes.asObservable();
 
@@ -39,16 +42,18 @@ export class UsersService implements OnModuleInit, OnModuleDestroy {
     }
     // A broken file at boot is a configuration error: fail fast with the reason.
     this.setUsers(this.readFile(path));
-    // watchFile polls stat, which survives editors that replace the file by rename (fs.watch does not).
-    watchFile(path, { interval: WATCH_INTERVAL_MS }, (current: Stats, previous: Stats) => {
-      if (current.mtimeMs === previous.mtimeMs && current.size === previous.size) return;
-      this.reload(path);
-    });
+    // Polls stat against what was last read, by hand rather than with fs.watchFile: watchFile takes
+    // its first stat asynchronously, so an edit made right after boot was compared with itself and
+    // missed; and fs.watch loses editors that replace the file by rename. unref: never keeps the
+    // process alive.
+    this.watchTimer = setInterval(() => {
+      if (fileSignature(path) !== this.readSignature) this.reload(path);
+    }, WATCH_INTERVAL_MS).unref();
   }
 
   onModuleDestroy(): void {
     this.changes.complete();
-    if (this.config.OAR_LIVE_USERS) unwatchFile(this.config.OAR_LIVE_USERS);
+    clearInterval(this.watchTimer);
   }
 
   /** The generated admin password, returned once (then forgotten); undefined when a users file is used. */
@@ -89,6 +94,7 @@ export class UsersService implements OnModuleInit, OnModuleDestroy {
   }
 
   private readFile(path: string): UserRecord[] {
+    this.readSignature = fileSignature(path);
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
@@ -114,6 +120,16 @@ export class UsersService implements OnModuleInit, OnModuleDestroy {
       this.dummyHashes.set(cost, hash);
     }
     return hash;
+  }
+}
+
+/** What changes when the file is edited or replaced ('' when it cannot be read). */
+function fileSignature(path: string): string {
+  try {
+    const stat = statSync(path);
+    return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+  } catch {
+    return '';
   }
 }
 
