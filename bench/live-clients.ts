@@ -2,17 +2,22 @@
  * Child process of bench/live.bench.ts: many `/live` subscribers speaking Engine.IO/Socket.IO over a
  * bare WebSocket. They note the arrival time of each `changes` message and read only its seq, so the
  * measured latency is the server's fan-out, not 1,000 JSON decodes queued in one client event loop.
- * Messages from the parent: {connect: {url, count, since}}, {report: seq} → {arrivals, cpu: this
- * process's CPU usage so far (to tell whether the subscribers' side limits the latency)}, {close: true}.
+ * Messages from the parent: {connect: {url, count, since?}} (no since: each gets a snapshot),
+ * {report: seq} → {arrivals, cpu: this process's CPU usage so far (to tell whether the subscribers'
+ * side limits the latency)}, {snapshots: true} → {snapshotMs: from opening each socket to its
+ * snapshot}, {close: true}.
  */
 import WebSocket from 'ws';
 
 const sockets: WebSocket[] = [];
 const arrivals = new Map<number, number[]>();
+/** Milliseconds from opening each socket to the end of its `snapshot` message. */
+const snapshotMs: number[] = [];
 const now = () => performance.timeOrigin + performance.now();
 
-function connect(url: string, since: number): Promise<void> {
+function connect(url: string, since: number | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
+    const opened = now();
     // Only the seq is read, so the 295 KB of each copy need no UTF-8 check.
     const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, {
       skipUTF8Validation: true,
@@ -27,7 +32,8 @@ function connect(url: string, since: number): Promise<void> {
         const list = arrivals.get(seq) ?? [];
         list.push(at);
         arrivals.set(seq, list);
-      } else if (head === '2') ws.send('3');
+      } else if (head.startsWith('42/live,["snapshot"')) snapshotMs.push(at - opened);
+      else if (head === '2') ws.send('3');
       else if (head.startsWith('0{')) ws.send(`40/live,${JSON.stringify({ since })}`);
       else if (head.startsWith('40/live,')) resolve();
       else if (head.startsWith('44/live,')) reject(new Error(data.toString()));
@@ -37,16 +43,24 @@ function connect(url: string, since: number): Promise<void> {
 
 process.on(
   'message',
-  (message: { connect?: { url: string; count: number; since: number }; report?: number; close?: true }) => {
+  (message: {
+    connect?: { url: string; count: number; since?: number };
+    report?: number;
+    snapshots?: true;
+    close?: true;
+  }) => {
     const reply = (value: object) => process.send!(value);
     if (message.connect) {
       const { url, count, since } = message.connect;
+      snapshotMs.length = 0;
       void Promise.all(Array.from({ length: count }, () => connect(url, since))).then(
         () => reply({ connected: sockets.length }),
         (err: Error) => reply({ error: err.message }),
       );
     } else if (message.report !== undefined) {
       reply({ arrivals: arrivals.get(message.report) ?? [], cpu: process.cpuUsage() });
+    } else if (message.snapshots) {
+      reply({ snapshotMs });
     } else if (message.close) {
       for (const ws of sockets.splice(0)) ws.terminate();
       arrivals.clear();

@@ -7,6 +7,7 @@
  *    such a poll; bytes sent per subscriber per batch vs re-sending the snapshot; server heap per
  *    connection.
  * Subscribers run in child processes (bench/live-clients.ts) so their work does not count as the server's.
+ * oar-sim answers as slowly as the real OAR (MEASURED_COSTS, libs/oar-sim/src/cost-model.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { OarClient } from '@oar-live/oar-client';
+import { MEASURED_COSTS } from '@oar-live/oar-sim';
 import type { Batch } from '@oar-live/shared';
 import { ClusterPoller } from '../apps/api/src/cluster/cluster-poller.service';
 import { ClusterStateService } from '../apps/api/src/cluster/cluster-state.service';
@@ -34,6 +36,9 @@ const SUBSCRIBERS = 1000;
 const CHANGES = 250;
 const ROUNDS = 4;
 const SUBSCRIBER_PROCESSES = 2;
+/** Subscribers reconnecting at once without `since` (wall displays after a network blip). */
+const STORM_SUBSCRIBERS = 500;
+const STORM_GOAL_MS = 2000;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -84,7 +89,7 @@ class Sim extends Child {
 class Clients {
   private readonly processes = Array.from({ length: SUBSCRIBER_PROCESSES }, () => new Child('live-clients.ts'));
 
-  async connect(url: string, count: number, since: number): Promise<void> {
+  async connect(url: string, count: number, since?: number): Promise<void> {
     const shares = this.processes.map((_, i) => Math.floor((count + i) / this.processes.length));
     await Promise.all(
       this.processes.map((child, i) =>
@@ -108,9 +113,47 @@ class Clients {
     };
   }
 
+  /** Milliseconds from opening each socket to the end of its snapshot, for every socket that got one. */
+  async snapshotMs(): Promise<number[]> {
+    const reports = await Promise.all(
+      this.processes.map((child) => child.ask<{ snapshotMs: number[] }>({ snapshots: true })),
+    );
+    return reports.flatMap((r) => r.snapshotMs);
+  }
+
   stop(): void {
     for (const child of this.processes) child.stop();
   }
+}
+
+/**
+ * STORM_SUBSCRIBERS sockets open at once without `since`, so each needs the whole snapshot: the
+ * longest event-loop block meanwhile and how long each waited for its snapshot.
+ */
+async function reconnectStorm(api: RunningApi, clients: Clients, snapshotBytes: number): Promise<object> {
+  await clients.close();
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  await clients.connect(api.url, STORM_SUBSCRIBERS);
+  let waits = await clients.snapshotMs();
+  for (let tries = 0; tries < 400 && waits.length < STORM_SUBSCRIBERS; tries++) {
+    await waitMs(50);
+    waits = await clients.snapshotMs();
+  }
+  loop.disable();
+  if (waits.length < STORM_SUBSCRIBERS) throw new Error(`only ${waits.length} subscribers got their snapshot`);
+  waits.sort((a, b) => a - b);
+  return {
+    subscribers: STORM_SUBSCRIBERS,
+    snapshotBytes,
+    longestEventLoopBlockMs: { measured: round(loop.max / 1e6), goal: 50 },
+    snapshotServedWithinMs: {
+      p50: round(percentile(waits, 50)),
+      p99: round(percentile(waits, 99)),
+      max: round(waits.at(-1)!),
+      goal: STORM_GOAL_MS,
+    },
+  };
 }
 
 const perMinute = (count: number, ms: number) => Math.round((count * 60_000) / ms);
@@ -181,7 +224,7 @@ async function naiveRate(
 }
 
 async function requestRates(sim: Sim, clients: Clients): Promise<object> {
-  await sim.start({ nodes: 50, coresPerNode: 2 });
+  await sim.start({ nodes: 50, coresPerNode: 2, costs: MEASURED_COSTS });
   const api = await startApi({
     REDIS_KEY_PREFIX: uniquePrefix('bench-rate'),
     OAR_API_URL: sim.url,
@@ -211,7 +254,7 @@ async function requestRates(sim: Sim, clients: Clients): Promise<object> {
  * poller's fenced appends go through but its own timer never polls (it never "took" the lease).
  */
 async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
-  await sim.start({ nodes: BIG_NODES, coresPerNode: BIG_CORES });
+  await sim.start({ nodes: BIG_NODES, coresPerNode: BIG_CORES, costs: MEASURED_COSTS });
   const prefix = uniquePrefix('bench-big');
   const api = await startApi({ REDIS_KEY_PREFIX: prefix, OAR_API_URL: sim.url, OAR_POLL_MS: '600000' });
   const poller = api.app.get(ClusterPoller);
@@ -285,6 +328,7 @@ async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
     }
     const batchBytes = Buffer.byteLength(JSON.stringify(loud[0].batch));
     latencies.sort((a, b) => a - b);
+    const storm = await reconnectStorm(api, clients, snapshotBytes);
     return {
       nodes: BIG_NODES,
       resources: BIG_NODES * BIG_CORES,
@@ -308,6 +352,8 @@ async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
       bytesPerSubscriberPerBatch: batchBytes,
       snapshotBytes,
       snapshotOverBatch: round(snapshotBytes / batchBytes),
+      batchPercentOfSnapshot: { measured: Math.round((batchBytes / snapshotBytes) * 1e4) / 100, goal: 1 },
+      reconnectStorm: storm,
       heapPerConnectionKB: { measured: round(heapPerConnection / 1024), goal: 15 },
     };
   } finally {

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { OarClient } from '@oar-live/oar-client';
-import { startOarSim } from '@oar-live/oar-sim';
+import { MEASURED_COSTS, startOarSim } from '@oar-live/oar-sim';
 import { Subscriber } from '../test/live/api';
 import { apiEnv, Client, startApiProcess } from '../test/actions/harness';
 import { startMutationMeter } from '../test/actions/mutation-meter';
@@ -76,7 +76,7 @@ function cpuMsOf(pid: number): number {
 }
 
 export async function run(): Promise<object> {
-  const sim = await startOarSim({ host: '127.0.0.1', port: 0, nodes: 64, coresPerNode: 4 });
+  const sim = await startOarSim({ host: '127.0.0.1', port: 0, nodes: 64, coresPerNode: 4, costs: MEASURED_COSTS });
   const redis = await startRedis();
   const meter = await startMutationMeter(sim.url);
   let subscriber: Subscriber | undefined;

@@ -33,6 +33,7 @@ describe('oar-sim answers like the real OAR 2.5.9', () => {
     ['runs a command job and a script job to Terminated', scenarios.commandAndScriptJobs],
     ['cancels a Waiting and a Running job', scenarios.cancelWaitingAndRunning],
     ['holds and resumes a job', scenarios.holdAndResume],
+    ['reads the light lists page by page and jobs by ids', scenarios.lightListsAndIds],
     ['creates resources, sets their state and deletes them', scenarios.resources],
     ['answers every error case of the recipe the same way', scenarios.errorCases],
   ])('%s', async (_name, scenario) => {

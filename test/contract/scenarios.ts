@@ -120,6 +120,38 @@ export async function cancelWaitingAndRunning(s: Session): Promise<void> {
   await s.call('delete anonymously', `/jobs/${running.id}.json`, { method: 'DELETE' });
 }
 
+/** What an incremental reader asks: the light lists page by page, and chosen jobs by `ids=`. */
+export async function lightListsAndIds(s: Session): Promise<void> {
+  for (const path of ['/resources.json?limit=3&offset=3', '/resources.json?limit=5000', '/resources.json?offset=6'])
+    await s.call(path, path);
+  const submit = async (name: string, user: string, command: string) =>
+    (
+      await s.call(name, '/jobs.json', {
+        method: 'POST',
+        user,
+        json: { resource: '/nodes=1/core=1,walltime=00:05:00', command, name: 'api-ids' },
+      })
+    ).body as JobAnswer;
+  const done = await submit('submit a short job', ALICE, 'sleep 2');
+  await s.follow('short job to the end', done.id, ALICE, GANTT);
+  const alices = await submit('submit a long job', ALICE, 'sleep 120');
+  const bobs = await submit('submit a long job as bob', BOB, 'sleep 120');
+  await s.waitFor(alices.id, ALICE, 'Running');
+  await s.waitFor(bobs.id, BOB, 'Running');
+  for (const path of [
+    '/jobs.json?limit=1',
+    '/jobs.json?limit=1&offset=1',
+    `/jobs.json?ids=${bobs.id}`,
+    `/jobs/details.json?ids=${done.id}:${bobs.id}`,
+    `/jobs/details.json?ids=${bobs.id}:${done.id}:${alices.id}&limit=2`,
+    `/jobs/details.json?ids=${done.id}:${alices.id}&state=Running`,
+    '/jobs/details.json?ids=9999',
+  ])
+    await s.call(path, path, { user: ALICE, nullable: GANTT.map((field) => `items[].${field}`) });
+  for (const job of [alices, bobs])
+    await s.call(`delete job ${job.id}`, `/jobs/${job.id}.json`, { method: 'DELETE', user: ADMIN });
+}
+
 export async function holdAndResume(s: Session): Promise<void> {
   const held = (
     await s.call('submit held', '/jobs.json', {

@@ -2,7 +2,7 @@ import { Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type Redis from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
-import { applyBatch, type Batch, type Snapshot } from '@oar-live/shared';
+import { applyBatch, wholeEvent, type Batch, type Snapshot, type WholeEvent } from '@oar-live/shared';
 import { httpAdapter } from '../../apps/api/src/common/http-adapter';
 import { AuthModule } from '../../apps/api/src/auth/auth.module';
 import { HealthModule } from '../../apps/api/src/health/health.module';
@@ -56,6 +56,9 @@ export class Subscriber {
   readonly socket: Socket;
   readonly snapshots: Snapshot[] = [];
   readonly batches: Batch[] = [];
+  /** The events of each batch in whole form (deltas read back as whole nodes and jobs), for matching. */
+  readonly wholeEvents: WholeEvent[][] = [];
+  private known?: Snapshot;
   private waiters: (() => void)[] = [];
 
   constructor(
@@ -64,8 +67,17 @@ export class Subscriber {
     extraHeaders?: Record<string, string>,
   ) {
     this.socket = io(`${url}/live`, { auth, transports: ['websocket'], reconnection: false, extraHeaders });
-    this.socket.on('snapshot', (snapshot: Snapshot) => this.record(() => this.snapshots.push(snapshot)));
-    this.socket.on('changes', (batch: Batch) => this.record(() => this.batches.push(batch)));
+    this.socket.on('snapshot', (snapshot: Snapshot) => this.record(() => this.snapshots.push((this.known = snapshot))));
+    this.socket.on('changes', (batch: Batch) => this.record(() => this.receive(batch)));
+  }
+
+  private receive(batch: Batch): void {
+    const before = this.known;
+    if (before && batch.seq === before.seq + 1) {
+      this.known = applyBatch(before, batch);
+      this.wholeEvents[this.batches.length] = batch.events.map((event) => wholeEvent(event, before, this.known!));
+    }
+    this.batches.push(batch);
   }
 
   private record(push: () => void): void {

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import type { Job } from '@oar-live/oar-client';
-import { applyBatch, canonicalSnapshot, type Batch, type LiveEvent, type Snapshot } from '@oar-live/shared';
+import {
+  applyBatch,
+  canonicalSnapshot,
+  EVENT_FORMAT,
+  type Batch,
+  type LiveEvent,
+  type Snapshot,
+} from '@oar-live/shared';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { diffCluster, type ClusterState } from '../../apps/api/src/cluster/differ';
 import { EMPTY_SOURCE, LeaseLostError } from '../../apps/api/src/cluster/event-log.service';
@@ -10,6 +17,7 @@ const job = (id: number, state: string): Job => testJob(id, { state });
 const added = (id: number, state = 'Waiting'): LiveEvent => ({ type: 'job.added', job: job(id, state) });
 /** The empty snapshot a stream starts from, in the epoch its first batch named. */
 const empty = (epoch: string): Snapshot => ({
+  format: EVENT_FORMAT,
   epoch,
   seq: 0,
   at: new Date(0).toISOString(),
@@ -111,7 +119,7 @@ describe('EventLogService (real Redis)', () => {
         try {
           let previous: ClusterState = { nodes: [], jobs: [] };
           for (const next of history) {
-            await p.log.append(diffCluster(previous, next));
+            await p.log.append(diffCluster(previous, next), undefined, undefined, next);
             previous = next;
           }
           const stored = await p.log.loadSnapshot();

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { OarClient, type Node } from '@oar-live/oar-client';
-import type { Batch, LiveEvent } from '@oar-live/shared';
+import type { Batch, WholeEvent } from '@oar-live/shared';
 import { resetOarSandbox } from '../support/oar-sandbox';
 import { startApi, Subscriber, type RunningApi } from './api';
 import { uniquePrefix } from './support';
@@ -13,7 +13,8 @@ const sandbox = (command: 'stop-api' | 'start-api') =>
 let api: RunningApi;
 let sub: Subscriber;
 const oar = new OarClient({ baseUrl: process.env.OAR_SANDBOX_URL!, auth: 'ident' });
-const events = (from = 0): LiveEvent[] => sub.batches.slice(from).flatMap((batch) => batch.events);
+/** Events from batch index `from` on, deltas read back as whole nodes and jobs. */
+const events = (from = 0): WholeEvent[] => sub.wholeEvents.slice(from).flatMap((batch) => batch ?? []);
 
 /** Every batch follows the snapshot (or the one before it) with no gap in seq. */
 function expectNoGap(batches: Batch[], afterSeq: number): void {

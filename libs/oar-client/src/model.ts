@@ -126,6 +126,49 @@ export interface Node {
   stateReason?: string;
 }
 
+const stateRank = (state: string) => {
+  const rank = (RESOURCE_STATES as readonly string[]).indexOf(state);
+  return rank < 0 ? RESOURCE_STATES.length : rank;
+};
+
+/** One state when all resources agree, else the distinct states joined with "/" in RESOURCE_STATES order. */
+function nodeState(resources: NodeResource[]): string {
+  // Most nodes have every core in one state: say so without building and sorting a set.
+  if (resources.every((r) => r.state === resources[0].state)) return resources[0].state;
+  const states = [...new Set(resources.map((r) => r.state))];
+  return states.sort((a, b) => stateRank(a) - stateRank(b) || a.localeCompare(b)).join('/');
+}
+
+/** The fields of a node that follow from its resources (a node delta leaves them out). */
+export const NODE_SUMMARY_FIELDS = [
+  'state',
+  'jobIds',
+  'busyCores',
+  'totalCores',
+  'plannedJobIds',
+  'plannedCores',
+] as const;
+export type NodeSummary = Pick<Node, (typeof NODE_SUMMARY_FIELDS)[number]>;
+
+const sortedUnique = (ids: number[]) => [...new Set(ids)].sort((a, b) => a - b);
+
+/** What a node's resources (in id order) say about the whole node; planned fields only when a job is planned there. */
+export function nodeSummary(resources: NodeResource[]): NodeSummary {
+  const busy = resources.filter((r) => r.jobIds.length > 0);
+  const withPlans = resources.filter((r) => r.plannedJobIds);
+  const summary: NodeSummary = {
+    state: nodeState(resources),
+    jobIds: busy.length > 0 ? sortedUnique(busy.flatMap((r) => r.jobIds)) : [],
+    busyCores: busy.length,
+    totalCores: resources.length,
+  };
+  if (withPlans.length > 0) {
+    summary.plannedJobIds = sortedUnique(withPlans.flatMap((r) => r.plannedJobIds!));
+    summary.plannedCores = withPlans.filter((r) => r.jobIds.length === 0).length;
+  }
+  return summary;
+}
+
 export interface JobEvent {
   type: string;
   description: string;

@@ -1,25 +1,12 @@
 import {
   compareNodeNames,
   FINAL_JOB_STATES,
-  RESOURCE_STATES,
+  nodeSummary,
   type Job,
   type Node,
   type NodeResource,
   type Resource,
 } from './model';
-
-const stateRank = (state: string) => {
-  const rank = (RESOURCE_STATES as readonly string[]).indexOf(state);
-  return rank < 0 ? RESOURCE_STATES.length : rank;
-};
-
-/** One state when all resources agree, else the distinct states joined with "/" in RESOURCE_STATES order. */
-function nodeState(resources: NodeResource[]): string {
-  // Most nodes have every core in one state: say so without building and sorting a set.
-  if (resources.every((r) => r.state === resources[0].state)) return resources[0].state;
-  const states = [...new Set(resources.map((r) => r.state))];
-  return states.sort((a, b) => stateRank(a) - stateRank(b) || a.localeCompare(b)).join('/');
-}
 
 type JobsByResource = Map<number, number[]>;
 
@@ -30,8 +17,6 @@ function addJob(byResource: JobsByResource, resourceIds: readonly number[], jobI
     byResource.set(id, ids);
   }
 }
-
-const sortedUnique = (ids: number[]) => [...new Set(ids)].sort((a, b) => a - b);
 
 /**
  * Nodes from OAR's resource rows (one per core) and the current jobs: rows grouped by
@@ -60,20 +45,6 @@ export function buildNodes(resources: readonly Resource[], jobs: readonly Job[])
     .sort(([a], [b]) => compareNodeNames(a, b))
     .map(([name, rows]) => {
       rows.sort((a, b) => a.id - b.id);
-      const busy = rows.filter((r) => r.jobIds.length > 0);
-      const withPlans = rows.filter((r) => r.plannedJobIds);
-      const node: Node = {
-        name,
-        state: nodeState(rows),
-        resources: rows,
-        jobIds: busy.length > 0 ? sortedUnique(busy.flatMap((r) => r.jobIds)) : [],
-        busyCores: busy.length,
-        totalCores: rows.length,
-      };
-      if (withPlans.length > 0) {
-        node.plannedJobIds = sortedUnique(withPlans.flatMap((r) => r.plannedJobIds!));
-        node.plannedCores = withPlans.filter((r) => r.jobIds.length === 0).length;
-      }
-      return node;
+      return { name, resources: rows, ...nodeSummary(rows) };
     });
 }

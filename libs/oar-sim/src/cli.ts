@@ -1,9 +1,11 @@
 /**
  * `npm run oar-sim -- --port 6670 --nodes 4 --cores 2 [--host 127.0.0.1] [--seed N]
- *  [--workload-rate JOBS_PER_MIN] [--time-factor F]`: the simulator on its own.
+ *  [--workload-rate JOBS_PER_MIN] [--time-factor F] [--costs none|measured]`: the simulator on its
+ *  own (`--costs measured`: it answers as slowly as the real OAR, see cost-model.ts).
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { MEASURED_COSTS, NO_COSTS } from './cost-model';
 import { startOarSim } from './sim';
 
 const log = pino({ name: 'oar-sim' });
@@ -26,10 +28,13 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       'workload-rate': { type: 'string' },
       'time-factor': { type: 'string' },
+      costs: { type: 'string', default: 'none' },
     },
     strict: true,
   });
   const rate = numberOption(values, 'workload-rate', 0);
+  if (values.costs !== 'none' && values.costs !== 'measured')
+    throw new Error(`--costs must be none or measured, got "${values.costs}"`);
   const sim = await startOarSim({
     host: values.host,
     port: numberOption(values, 'port', 6670),
@@ -37,6 +42,7 @@ async function main(): Promise<void> {
     coresPerNode: numberOption(values, 'cores', 2),
     timeFactor: numberOption(values, 'time-factor', 1) || 1,
     workload: rate > 0 ? { seed: numberOption(values, 'seed', 1), jobsPerMinute: rate } : undefined,
+    costs: values.costs === 'measured' ? MEASURED_COSTS : NO_COSTS,
   });
   log.info({ url: sim.url, privUrl: `${sim.url}-priv` }, 'oar-sim listening');
   const shutdown = (signal: string) => {

@@ -136,6 +136,12 @@ describe('oar-sim API', () => {
     expect(done.body.exit_code).toBe(0);
     expect((await call('/jobs.json')).body).toEqual({ items: [], links: [], offset: 0, total: 0 });
     expect((await call('/jobs.json?state=Terminated')).body.total).toBe(1);
+    // ids= names jobs whatever their state, as oarapi.pl drops its default state filter then.
+    const named = await call(`/jobs/details.json?ids=${id}:9999`);
+    expect((named.body.items as Array<{ id: number; state: string }>).map((j) => [j.id, j.state])).toEqual([
+      [id, 'Terminated'],
+    ]);
+    expect((await call(`/jobs.json?ids=${id}&state=Running`)).body.total).toBe(0);
   });
 
   it('cancels a Waiting job (Error, "Job killed by Leon directly") and refuses other users', async () => {
@@ -224,6 +230,35 @@ describe('oar-sim API', () => {
     expect(syntax.body.message).toBe((fixture('error-submit-bad-resource-syntax') as { message: string }).message);
     const tooMany = await post(JSON.stringify({ resource: '/nodes=99/core=1,walltime=00:01:00', command: 'true' }));
     expect(tooMany.body.message).toBe((fixture('error-submit-too-many-resources') as { message: string }).message);
+  });
+
+  it('holds each answer back by its read’s cost in the model, never less', async () => {
+    await sim.stop();
+    const cost = (requestMs: number, rowMs = 0, itemMs = 0) => ({ requestMs, rowMs, itemMs });
+    sim = await startOarSim({
+      host: '127.0.0.1',
+      port: 0,
+      nodes: 4,
+      coresPerNode: 2,
+      costs: {
+        'resources/full': cost(0, 0, 40),
+        resources: cost(150, 10),
+        jobs: cost(0),
+        'jobs/details': cost(0),
+        'jobs/details?ids': cost(200),
+        other: cost(120),
+      },
+    });
+    const timed = async (path: string) => {
+      const started = performance.now();
+      expect((await call(path)).status).toBe(200);
+      return performance.now() - started;
+    };
+    // 8 items × 40 ms; 150 ms + 8 rows × 10 ms; the ids read's own cost; anything else.
+    expect(await timed('/resources/full.json')).toBeGreaterThanOrEqual(320 - 2);
+    expect(await timed('/resources.json?limit=1')).toBeGreaterThanOrEqual(230 - 2);
+    expect(await timed('/jobs/details.json?ids=1')).toBeGreaterThanOrEqual(200 - 2);
+    expect(await timed('/version.json')).toBeGreaterThanOrEqual(120 - 2);
   });
 
   it('counts the requests it served', async () => {

@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { SimClock } from './clock';
 import { Cluster } from './cluster';
+import { NO_COSTS, type CostModel } from './cost-model';
 import { ApiServer, type RequestFilter } from './http/server';
 import { Renderer } from './render';
 import { OAR_CADENCE, Scheduler } from './scheduler';
@@ -20,6 +21,8 @@ export interface OarSimOptions {
   /** Run time of commands the simulator cannot interpret (simulated seconds, default 60). */
   defaultRunSeconds?: number;
   workload?: WorkloadOptions;
+  /** How long answers take (cost-model.ts): NO_COSTS (default) or MEASURED_COSTS, the real OAR's. */
+  costs?: CostModel;
 }
 
 export interface OarSim {
@@ -38,7 +41,13 @@ export async function startOarSim(options: OarSimOptions = {}): Promise<OarSim> 
   const cluster = new Cluster(clock);
   cluster.addNodes(nodes, coresPerNode, options.cpusPerNode ?? 1);
   const scheduler = new Scheduler(cluster, timeline, OAR_CADENCE, options.defaultRunSeconds ?? 60);
-  const api = new ApiServer({ clock, cluster, scheduler, renderer: new Renderer(cluster) });
+  const api = new ApiServer({
+    clock,
+    cluster,
+    scheduler,
+    renderer: new Renderer(cluster),
+    costs: options.costs ?? NO_COSTS,
+  });
   const workload = options.workload
     ? new Workload(scheduler, timeline, options.workload, { nodes, coresPerNode }, () => cluster.unfinished.size)
     : undefined;

@@ -1,5 +1,6 @@
 import { compareNodeNames, type Job, type Node } from '@oar-live/oar-client';
-import type { Batch, Snapshot, SourceStatus } from './events';
+import { applyJobDelta, applyNodeDelta, changedFields, EVENT_FORMAT } from './delta';
+import type { Batch, JobDeltaEvent, LiveEvent, NodeDeltaEvent, Snapshot, SourceStatus } from './events';
 
 /** Canonical node order lives with the domain model (oar-client's buildNodes uses it); re-exported for existing importers. */
 export { compareNodeNames };
@@ -43,19 +44,32 @@ export function applyBatch(snapshot: Snapshot, batch: Batch): Snapshot {
   /** The last word of the batch on each node / job: its new value, or null when removed. */
   const nodes = new Map<string, Node | null>();
   const jobs = new Map<number, Job | null>();
+  /** A delta applies to the batch's own earlier word on the item, else to the snapshot's. */
+  const currentNode = (name: string) => {
+    const node = nodes.has(name) ? nodes.get(name) : findNode(snapshot, name);
+    if (!node) throw new RangeError(`batch ${batch.seq} changes node ${name}, which snapshot ${snapshot.seq} lacks`);
+    return node;
+  };
+  const currentJob = (id: number) => {
+    const job = jobs.has(id) ? jobs.get(id) : findJob(snapshot, id);
+    if (!job) throw new RangeError(`batch ${batch.seq} changes job ${id}, which snapshot ${snapshot.seq} lacks`);
+    return job;
+  };
   let source: SourceStatus = snapshot.source;
   for (const event of batch.events) {
     switch (event.type) {
       case 'node.added':
       case 'node.changed':
-        nodes.set(event.node.name, event.node);
+        if ('node' in event) nodes.set(event.node.name, event.node);
+        else nodes.set(event.name, applyNodeDelta(currentNode(event.name), event));
         break;
       case 'node.removed':
         nodes.set(event.name, null);
         break;
       case 'job.added':
       case 'job.changed':
-        jobs.set(event.job.id, event.job);
+        if ('job' in event) jobs.set(event.job.id, event.job);
+        else jobs.set(event.id, applyJobDelta(currentJob(event.id), event));
         break;
       case 'job.removed':
         jobs.set(event.id, null);
@@ -70,6 +84,7 @@ export function applyBatch(snapshot: Snapshot, batch: Batch): Snapshot {
     }
   }
   return {
+    format: EVENT_FORMAT,
     epoch: batch.epoch,
     seq: batch.seq,
     at: batch.at,
@@ -77,6 +92,66 @@ export function applyBatch(snapshot: Snapshot, batch: Batch): Snapshot {
     nodes: mergeSorted(snapshot.nodes, nodes, (node) => node.name, compareNodeNames),
     jobs: mergeSorted(snapshot.jobs, jobs, (job) => job.id, compareJobIds),
   };
+}
+
+/** The node named `name` in a canonical snapshot (binary search). */
+export function findNode(snapshot: Pick<Snapshot, 'nodes'>, name: string): Node | undefined {
+  const i = lowerBound(snapshot.nodes, name, (node) => node.name, compareNodeNames);
+  return snapshot.nodes[i]?.name === name ? snapshot.nodes[i] : undefined;
+}
+
+/** The job `id` in a canonical snapshot (binary search). */
+export function findJob(snapshot: Pick<Snapshot, 'jobs'>, id: number): Job | undefined {
+  const i = lowerBound(snapshot.jobs, id, (job) => job.id, compareJobIds);
+  return snapshot.jobs[i]?.id === id ? snapshot.jobs[i] : undefined;
+}
+
+/** An event in the whole-node / whole-job form of format 1. */
+export type WholeEvent = Exclude<LiveEvent, NodeDeltaEvent | JobDeltaEvent>;
+
+/**
+ * `event`, from the batch that turned `before` into `after`, in its whole form: a delta becomes the
+ * node or job as `after` holds it, with the names of the fields that changed. For readers that
+ * show events (a feed) rather than apply them.
+ */
+export function wholeEvent(event: LiveEvent, before: Snapshot, after: Snapshot): WholeEvent {
+  if (event.type === 'node.changed' && !('node' in event)) {
+    const node = findNode(after, event.name)!;
+    return { type: 'node.changed', node, changed: changedFields(findNode(before, event.name) ?? {}, node) };
+  }
+  if (event.type === 'job.changed' && !('job' in event)) {
+    const job = findJob(after, event.id)!;
+    return { type: 'job.changed', job, changed: changedFields(findJob(before, event.id) ?? {}, job) };
+  }
+  return event as WholeEvent;
+}
+
+/** The node a node event is about, whichever form it has. */
+export function nodeNameOf(event: Extract<LiveEvent, { type: `node.${string}` }>): string {
+  return 'node' in event && event.type !== 'node.removed' ? event.node.name : event.name;
+}
+
+/** The job a job event is about, whichever form it has. */
+export function jobIdOf(event: Extract<LiveEvent, { type: `job.${string}` }>): number {
+  return 'job' in event && event.type !== 'job.removed' ? event.job.id : event.id;
+}
+
+/** The first index from `from` in `items` (sorted by `compare` on `keyOf`) whose key is not below `key`. */
+function lowerBound<T, K>(
+  items: readonly T[],
+  key: K,
+  keyOf: (item: T) => K,
+  compare: (a: K, b: K) => number,
+  from = 0,
+): number {
+  let low = from;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compare(keyOf(items[middle]), key) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**
@@ -94,13 +169,7 @@ function mergeSorted<T, K>(
   const result: T[] = [];
   let from = 0;
   for (const key of [...changes.keys()].sort(compare)) {
-    let low = from;
-    let high = items.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (compare(keyOf(items[middle]), key) < 0) low = middle + 1;
-      else high = middle;
-    }
+    const low = lowerBound(items, key, keyOf, compare, from);
     for (let i = from; i < low; i++) result.push(items[i]);
     from = low < items.length && compare(keyOf(items[low]), key) === 0 ? low + 1 : low;
     const value = changes.get(key);

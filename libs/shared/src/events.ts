@@ -1,4 +1,5 @@
 import type { Job, Node } from '@oar-live/oar-client';
+import type { JobDelta, NodeDelta } from './delta';
 import type { Operation } from './operations';
 
 /** Health of the OAR source as seen by the poller. */
@@ -18,10 +19,16 @@ export interface SourceStatus {
 export type NodeEventType = 'node.added' | 'node.changed';
 export type JobEventType = 'job.added' | 'job.changed';
 
+/** A node or job event carrying only what changed (event format 2): see delta.ts. */
+export type NodeDeltaEvent = { type: 'node.changed'; name: string } & NodeDelta;
+export type JobDeltaEvent = { type: 'job.changed'; id: number } & JobDelta;
+
 export type LiveEvent =
   | { type: NodeEventType; node: Node; changed?: string[] }
+  | NodeDeltaEvent
   | { type: 'node.removed'; name: string; node: Node }
   | { type: JobEventType; job: Job; changed?: string[] }
+  | JobDeltaEvent
   | { type: 'job.removed'; id: number; job: Job }
   | ({ type: 'source.status' } & SourceStatus)
   | { type: 'operation.updated'; operation: Operation };
@@ -45,6 +52,8 @@ export const LIVE_EVENT_TYPES: readonly LiveEventType[] = [
  * snapshot of the same epoch.
  */
 export interface Batch {
+  /** EVENT_FORMAT of the server that wrote the batch (absent: format 1, whole nodes and jobs only). */
+  format?: number;
   epoch: string;
   seq: number;
   /** ISO time of the poll. */
@@ -54,6 +63,8 @@ export interface Batch {
 
 /** The whole cluster as of batch `seq` of `epoch` (epoch "" before the first batch was ever written). */
 export interface Snapshot {
+  /** EVENT_FORMAT of the batches that follow (absent: format 1). */
+  format?: number;
   epoch: string;
   seq: number;
   at: string;

@@ -342,7 +342,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     const leaseToken = this.lease.token;
     try {
       if (events.length === 0 && this.streamLost) throw new StreamLostError({ epoch, seq }, { epoch: '', seq: 0 });
-      return await this.log.append(events, next.at, { leaseToken, epoch, seq });
+      return await this.log.append(events, next.at, { leaseToken, epoch, seq }, next);
     } catch (err) {
       if (err instanceof StreamLostError) {
         this.streamLost = false;

@@ -1,36 +1,59 @@
 import type { Job } from '@oar-live/oar-client';
-import { compareNodeNames, type LiveEvent, type Snapshot } from '@oar-live/shared';
+import type { Node } from '@oar-live/oar-client';
+import {
+  applyJobDelta,
+  applyNodeDelta,
+  changedFields,
+  compareNodeNames,
+  jobDelta,
+  nodeDelta,
+  sameJson,
+  type JobDelta,
+  type LiveEvent,
+  type NodeDelta,
+  type Snapshot,
+} from '@oar-live/shared';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** The part of a snapshot a poll observes: what the differ compares. */
 export type ClusterState = Pick<Snapshot, 'nodes' | 'jobs'>;
 
-/**
- * Equality under JSON semantics: a missing property equals `undefined`, because every state the
- * differ compares may have made a round trip through Redis (JSON drops `undefined`), and
- * `util.isDeepStrictEqual` would call those different and emit spurious changes.
- */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const other = b as unknown[];
-    return a.length === other.length && a.every((item, i) => sameJson(item, other[i]));
-  }
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  for (const key of Object.keys(left)) if (!sameJson(left[key], right[key])) return false;
-  for (const key of Object.keys(right)) if (!(key in left) && right[key] !== undefined) return false;
-  return true;
+export { changedFields, sameJson };
+
+/** How one kind of item (node or job) is sent when it changed: whole, or as a delta. */
+interface ChangeForms<T, D> {
+  whole(after: T, changed: string[]): LiveEvent;
+  delta(before: T, after: T): D | undefined;
+  apply(before: T, delta: D): T;
+  deltaEvent(after: T, delta: D): LiveEvent;
 }
 
-/** Names of the top-level fields whose values differ, in a stable (sorted) order. */
-export function changedFields(before: object, after: object): string[] {
-  const left = before as Record<string, unknown>;
-  const right = after as Record<string, unknown>;
-  const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
-  return [...keys].filter((key) => !sameJson(left[key], right[key])).sort();
+const NODE_FORMS: ChangeForms<Node, NodeDelta> = {
+  whole: (node, changed) => ({ type: 'node.changed', node, changed }),
+  delta: nodeDelta,
+  apply: applyNodeDelta,
+  deltaEvent: (node, delta) => ({ type: 'node.changed', name: node.name, ...delta }),
+};
+
+const JOB_FORMS: ChangeForms<Job, JobDelta> = {
+  whole: (job, changed) => ({ type: 'job.changed', job, changed }),
+  delta: jobDelta,
+  apply: applyJobDelta,
+  deltaEvent: (job, delta) => ({ type: 'job.changed', id: job.id, ...delta }),
+};
+
+/**
+ * A changed item as the smaller of its delta and the whole item. The delta is used only when it
+ * gives back exactly `after` (a node delta leaves out the fields that follow from the resources).
+ */
+function change<T extends object, D>(forms: ChangeForms<T, D>, before: T, after: T): LiveEvent | undefined {
+  const changed = changedFields(before, after);
+  if (changed.length === 0) return undefined;
+  const whole = forms.whole(after, changed);
+  const delta = forms.delta(before, after);
+  if (!delta || !sameJson(forms.apply(before, delta), after)) return whole;
+  const partial = forms.deltaEvent(after, delta);
+  return JSON.stringify(partial).length < JSON.stringify(whole).length ? partial : whole;
 }
 
 /** A marker the generator yields after each compared item so callers can pace long diffs. */
@@ -56,8 +79,8 @@ export function* diffSteps(
     if (!before) yield { type: 'node.added', node: after! };
     else if (!after) yield { type: 'node.removed', name, node: before };
     else {
-      const changed = changedFields(before, after);
-      if (changed.length > 0) yield { type: 'node.changed', node: after, changed };
+      const event = change(NODE_FORMS, before, after);
+      if (event) yield event;
     }
     yield TICK;
   }
@@ -70,8 +93,8 @@ export function* diffSteps(
     if (!before) yield { type: 'job.added', job: after! };
     else if (!after) yield { type: 'job.removed', id, job: finals.get(id) ?? before };
     else {
-      const changed = changedFields(before, after);
-      if (changed.length > 0) yield { type: 'job.changed', job: after, changed };
+      const event = change(JOB_FORMS, before, after);
+      if (event) yield event;
     }
     yield TICK;
   }

@@ -1,7 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Job, Node } from '@oar-live/oar-client';
-import { canonicalSnapshot, type Batch, type LiveEvent, type Snapshot, type SourceStatus } from '@oar-live/shared';
+import {
+  canonicalSnapshot,
+  EVENT_FORMAT,
+  jobIdOf,
+  nodeNameOf,
+  type Batch,
+  type LiveEvent,
+  type Snapshot,
+  type SourceStatus,
+} from '@oar-live/shared';
 import { Subject } from 'rxjs';
 import { MetricsService } from '../metrics/metrics.service';
 import { LiveRedis } from './redis.provider';
@@ -59,7 +68,7 @@ if ARGV[5] ~= '' then redis.call('HSET', KEYS[2], 'source', ARGV[5]) end
 redis.call('HSET', KEYS[2], 'at', ARGV[1])
 local now = redis.call('TIME')
 local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-local batch = '{"epoch":"' .. epoch .. '","seq":' .. seq .. ',"at":' .. ARGV[1] .. ',"events":' .. ARGV[2] .. '}'
+local batch = '{"format":${EVENT_FORMAT},"epoch":"' .. epoch .. '","seq":' .. seq .. ',"at":' .. ARGV[1] .. ',"events":' .. ARGV[2] .. '}'
 redis.call('XADD', KEYS[5], seq .. '-1', 't', nowMs, 'b', batch)
 local cutoff = nowMs - tonumber(ARGV[3])
 for _ = 1, 1000 do
@@ -119,6 +128,16 @@ export class StreamLostError extends Error {
   }
 }
 
+/** Nodes by name and jobs by id of `state`, built on first use (only deltas need them). */
+function lazyIndex(state: Pick<Snapshot, 'nodes' | 'jobs'> | undefined) {
+  let index: { nodes: Map<string, Node>; jobs: Map<number, Job> } | undefined;
+  return () =>
+    (index ??= {
+      nodes: new Map(state?.nodes.map((node) => [node.name, node])),
+      jobs: new Map(state?.jobs.map((job) => [job.id, job])),
+    });
+}
+
 type StreamEntry = [id: string, fields: string[]];
 
 /** The seq of a stream entry, from its id `<seq>-1`. */
@@ -169,24 +188,38 @@ export class EventLogService {
    * `fence.leaseToken`, the append happens only while that token holds the poller lease (fencing a
    * leader that lost its lease without noticing); otherwise it throws LeaseLostError. With
    * `fence.epoch`, it happens only on that history, at `fence.seq` or after (StreamLostError otherwise).
+   * `state` is the cluster after the batch: the snapshot kept in Redis takes the
+   * whole node or job of a delta event from it, so batches with deltas need it.
    */
-  async append(events: LiveEvent[], at = new Date().toISOString(), fence: StreamFence = {}): Promise<Batch | null> {
+  async append(
+    events: LiveEvent[],
+    at = new Date().toISOString(),
+    fence: StreamFence = {},
+    state?: Pick<Snapshot, 'nodes' | 'jobs'>,
+  ): Promise<Batch | null> {
     if (events.length === 0) return null;
     let source = '';
     const ops: string[] = [];
+    const index = lazyIndex(state);
     for (const event of events) {
       switch (event.type) {
         case 'node.added':
-        case 'node.changed':
-          ops.push('n+', event.node.name, JSON.stringify(event.node));
+        case 'node.changed': {
+          const node = 'node' in event ? event.node : index().nodes.get(event.name);
+          if (!node) throw new Error(`the new state of node ${nodeNameOf(event)} is needed to log its delta`);
+          ops.push('n+', node.name, JSON.stringify(node));
           break;
+        }
         case 'node.removed':
           ops.push('n-', event.name, '');
           break;
         case 'job.added':
-        case 'job.changed':
-          ops.push('j+', String(event.job.id), JSON.stringify(event.job));
+        case 'job.changed': {
+          const job = 'job' in event ? event.job : index().jobs.get(event.id);
+          if (!job) throw new Error(`the new state of job ${jobIdOf(event)} is needed to log its delta`);
+          ops.push('j+', String(job.id), JSON.stringify(job));
           break;
+        }
         case 'job.removed':
           ops.push('j-', String(event.id), '');
           break;
@@ -215,7 +248,7 @@ export class EventLogService {
     const seen = { epoch: fence.epoch ?? '', seq: fence.seq ?? 0 };
     const found = { epoch: String(epoch), seq: Number(foundSeq) };
     if (seq === -2) throw new StreamLostError(seen, found);
-    const batch: Batch = { epoch: String(epoch), seq, at, events };
+    const batch: Batch = { format: EVENT_FORMAT, epoch: String(epoch), seq, at, events };
     this.metrics.batchEvents.observe(events.length);
     this.appended$.next(batch);
     return batch;
@@ -273,6 +306,7 @@ export class EventLogService {
       [unknown, string[]],
     ];
     return canonicalSnapshot({
+      format: EVENT_FORMAT,
       epoch: epoch ?? '',
       seq: Number(seq ?? 0),
       at: meta.at ? (JSON.parse(meta.at) as string) : new Date(0).toISOString(),

@@ -233,7 +233,7 @@ export class IncrementalReader {
     const stillThere = { ...previous, jobs: previous.jobs.filter((job) => !fullRead.finals.has(job.id)) };
     const after = await this.read(stillThere, { ...options, resources: true });
     const events = await diffClusterChunked(previous, fullRead.state, fullRead.finals);
-    const missed = missedDifferences(events, previous, lightBefore, this.light);
+    const missed = missedDifferences(events, previous, fullRead.state, lightBefore, this.light);
     const finals = new Map([...fullRead.finals, ...after.finals]);
     return { reading: { ...after, finals, problem: after.problem ?? fullRead.problem }, missed };
   }

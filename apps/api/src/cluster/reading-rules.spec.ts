@@ -167,7 +167,7 @@ describe('missedDifferences', () => {
 
   it('counts a difference the light lists did not explain (a message only details carry)', () => {
     const full = { ...state, jobs: detailed.map((j, i) => (i === 0 ? { ...j, message: 'changed' } : j)) };
-    expect(missedDifferences(diffCluster(state, full), state, same, same)).toBe(1);
+    expect(missedDifferences(diffCluster(state, full), state, full, same, same)).toBe(1);
   });
 
   it('does not count a job whose light row changed during the full read', () => {
@@ -176,22 +176,22 @@ describe('missedDifferences', () => {
       listed.map((s) => (s.id === detailed[0].id ? { ...s, state: 'Finishing' } : s)),
       lightResources,
     );
-    expect(missedDifferences(diffCluster(state, full), state, same, after)).toBe(0);
+    expect(missedDifferences(diffCluster(state, full), state, full, same, after)).toBe(0);
   });
 
   it('counts a node state the incremental state missed, not one that changed meanwhile', () => {
     const absent = fullResources.map((r) => (r.node === 'node4' ? { ...r, state: 'Absent' } : r));
     const full = { ...state, nodes: buildNodes(absent, detailed) };
     const events = diffCluster(state, full);
-    expect(missedDifferences(events, state, same, same)).toBe(1);
+    expect(missedDifferences(events, state, full, same, same)).toBe(1);
     const after = light(
       listed,
       lightResources.map((r) => (r.node === 'node4' ? { ...r, state: 'Absent' } : r)),
     );
-    expect(missedDifferences(events, state, same, after)).toBe(0);
+    expect(missedDifferences(events, state, full, same, after)).toBe(0);
   });
 
   it('finds nothing when the full read agrees', () => {
-    expect(missedDifferences(diffCluster(state, state), state, same, same)).toBe(0);
+    expect(missedDifferences(diffCluster(state, state), state, state, same, same)).toBe(0);
   });
 });

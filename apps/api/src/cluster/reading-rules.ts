@@ -4,7 +4,7 @@
  * re-read found that the incremental reading should have seen. The OAR requests are in ./oar-reader.
  */
 import { FINAL_JOB_STATES, type Job, type JobSummary, type Resource } from '@oar-live/oar-client';
-import type { LiveEvent } from '@oar-live/shared';
+import { jobIdOf, nodeNameOf, type LiveEvent } from '@oar-live/shared';
 import { sameJson, type ClusterState } from './differ';
 
 /** The fields OAR's light job list (`GET /jobs`) carries: a change in any of them means "read the details". */
@@ -142,13 +142,14 @@ export interface LightLists {
 
 /**
  * The differences a full re-read found that the incremental reading missed. `events` turn the state
- * the incremental reader had published (`before`) into the full re-read's. A difference is counted
- * only when the light lists read just before (`lightBefore`) and just after (`lightAfter`) the full
- * re-read agree on the item: otherwise it changed meanwhile, and the incremental reader sees it too.
+ * the incremental reader had published (`before`) into the full re-read's (`after`). A difference is
+ * counted only when the light lists read just before (`lightBefore`) and just after (`lightAfter`)
+ * the full re-read agree on the item: otherwise it changed meanwhile, and the incremental reader sees it too.
  */
 export function missedDifferences(
   events: readonly LiveEvent[],
   before: ClusterState,
+  after: ClusterState,
   lightBefore: LightLists,
   lightAfter: LightLists,
 ): number {
@@ -157,15 +158,19 @@ export function missedDifferences(
   const nodeStill = (node: { resources: { id: number }[]; jobIds: number[] }) =>
     node.resources.every((r) => resourceStill(r.id)) && node.jobIds.every(jobStill);
   const nodesBefore = new Map(before.nodes.map((node) => [node.name, node]));
+  // A node.changed may be a delta (event format 2): the whole node is the full re-read's.
+  const nodesAfter = new Map(after.nodes.map((node) => [node.name, node]));
   let missed = 0;
   for (const event of events) {
     if (event.type === 'node.added' || event.type === 'node.changed') {
-      const old = nodesBefore.get(event.node.name);
-      if (nodeStill(event.node) && (!old || nodeStill(old))) missed += 1;
+      const name = nodeNameOf(event);
+      const node = 'node' in event ? event.node : nodesAfter.get(name);
+      const old = nodesBefore.get(name);
+      if ((!node || nodeStill(node)) && (!old || nodeStill(old))) missed += 1;
     } else if (event.type === 'node.removed') {
       if (nodeStill(event.node)) missed += 1;
     } else if (event.type === 'job.added' || event.type === 'job.changed') {
-      if (jobStill(event.job.id)) missed += 1;
+      if (jobStill(jobIdOf(event))) missed += 1;
     } else if (event.type === 'job.removed') {
       if (jobStill(event.id)) missed += 1;
     }

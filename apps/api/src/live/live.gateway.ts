@@ -1,6 +1,6 @@
 import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
-import type { Batch, Snapshot } from '@oar-live/shared';
+import { findJob, type Batch, type Snapshot } from '@oar-live/shared';
 import type { Subscription as RxSubscription } from 'rxjs';
 import type { Namespace, Socket } from 'socket.io';
 import { AuthService } from '../auth/auth.service';
@@ -13,14 +13,50 @@ import { batchReusingParser } from './batch-parser';
 import { FAN_OUT_SLICE_MS, FanOutRooms, isSlowConsumer, SHARD_ROOMS, sliceUsedUp } from './fan-out-policy';
 import { LiveFeed, parseEpoch, parseSince, type FeedStart, type ResumePoint } from './live-feed.service';
 import { LiveSessions } from './live-sessions';
-import { filterBatch, filterSnapshot, subscriptionSchema, type Subscription } from './subscription-filter';
+import { SnapshotDelivery } from './snapshot-delivery';
+import {
+  filterBatch,
+  filterSnapshot,
+  isUnfiltered,
+  subscriptionSchema,
+  type Subscription,
+} from './subscription-filter';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+
+/**
+ * WebSocket compression is negotiated so whole snapshots can be sent compressed (encoded and
+ * deflated once, snapshot-encoding.ts). Each compressed message stands alone
+ * (serverNoContextTakeover), since those shared frames do not pass through a socket's own
+ * compressor; ws compresses nothing else below 1 MiB, so batches keep their one shared frame
+ * and sockets no zlib memory. A client asking for a smaller window gets no compression.
+ */
+const PER_MESSAGE_DEFLATE = { threshold: 1024 * 1024, serverNoContextTakeover: true, serverMaxWindowBits: 15 };
 
 interface SocketState {
   subscription: Subscription;
   room: string;
   /** Cut off from live batches until its backlog drains; then resynchronised with a snapshot. */
   lagging: boolean;
+}
+
+/**
+ * engine.io stops writing shared, pre-encoded frames (Socket.IO's broadcast of a batch to many
+ * sockets, our snapshot frames) to a WebSocket once compression is configured, because it cannot
+ * know those frames are valid on a compressed connection. Ours are (uncompressed frames always are;
+ * deflated ones stand alone), so each WebSocket transport is told to take them again.
+ */
+function keepSharedFrames(namespace: Namespace): void {
+  type Transport = { name: string; perMessageDeflate?: unknown };
+  const allow = (transport: Transport) => {
+    if (transport.name === 'websocket') transport.perMessageDeflate = null;
+  };
+  namespace.server.engine.on(
+    'connection',
+    (conn: { transport: Transport; on(e: 'upgrade', f: (t: Transport) => void): void }) => {
+      allow(conn.transport);
+      conn.on('upgrade', allow);
+    },
+  );
 }
 
 /** The origins allowed to open a socket: OAR_LIVE_ALLOWED_ORIGINS, else the server's own. */
@@ -36,7 +72,12 @@ export function allowedOrigins(config: AppConfig): Set<string> {
  * broadcast once for all its sockets): room `all` for unfiltered sockets, one room per distinct
  * `subscribe` filter.
  */
-@WebSocketGateway({ namespace: '/live', serveClient: false, parser: batchReusingParser })
+@WebSocketGateway({
+  namespace: '/live',
+  serveClient: false,
+  parser: batchReusingParser,
+  perMessageDeflate: PER_MESSAGE_DEFLATE,
+})
 export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   private readonly logger = new Logger(LiveGateway.name);
   @WebSocketServer() private readonly namespace!: Namespace;
@@ -52,6 +93,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   /** How long the fan-out may hold the event loop before yielding (tests set 0 to yield after every room). */
   fanOutSliceMs = FAN_OUT_SLICE_MS;
   private readonly subscriptions: RxSubscription[] = [];
+  /** Whole snapshots for unfiltered sockets, encoded once per seq and written a slice at a time. */
+  private snapshots!: SnapshotDelivery;
+  /** Job owners for `user` filters on job deltas (a job's owner never changes). */
+  private readonly ownerOf = (id: number) => findJob(this.state.current(), id)?.user;
 
   constructor(
     private readonly state: ClusterStateService,
@@ -65,6 +110,13 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   }
 
   afterInit(namespace: Namespace): void {
+    keepSharedFrames(namespace);
+    this.snapshots = new SnapshotDelivery(
+      () => this.state.current(),
+      namespace.name,
+      (socket, seq) => this.joinAfter(socket, seq),
+      () => this.fanOutSliceMs,
+    );
     namespace.use((socket, next) => {
       void this.admit(socket).then(
         () => next(),
@@ -126,25 +178,34 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
 
   /**
    * Sends the replay or snapshot (computed from this process's state right now) and joins the
-   * socket's room. During a fan-out, joining would let the rest of a batch it already has reach it
-   * twice, so it joins when the fan-out ends, after the batches it missed meanwhile.
+   * socket's room. A whole snapshot for an unfiltered socket goes through SnapshotDelivery, which
+   * sends the latest one and then calls joinAfter.
    */
   private start(socket: Socket, start: FeedStart): void {
     if (socket.disconnected) return;
     const live = socket.data.live as SocketState;
+    if (start.kind === 'snapshot' && isUnfiltered(live.subscription)) return this.snapshots.send(socket);
     if (start.kind === 'snapshot') socket.emit('snapshot', filterSnapshot(live.subscription, start.snapshot));
-    else for (const batch of start.batches) socket.emit('changes', filterBatch(live.subscription, batch));
-    const upTo = this.state.current().seq;
+    else for (const batch of start.batches) socket.emit('changes', filterBatch(live.subscription, batch, this.ownerOf));
+    this.joinAfter(socket, this.state.current().seq);
+  }
+
+  /**
+   * Joins the socket, which holds everything up to `upTo`, to its room. During a fan-out, joining
+   * would let the rest of a batch it already has reach it twice, so it joins when the fan-out ends,
+   * after the batches it missed meanwhile.
+   */
+  private joinAfter(socket: Socket, upTo: number): void {
     if (this.pumping) this.joinsAfterFanOut.push(() => this.catchUpAndJoin(socket, upTo));
-    else void socket.join(live.room);
+    else this.catchUpAndJoin(socket, upTo);
   }
 
   private catchUpAndJoin(socket: Socket, upTo: number): void {
     if (socket.disconnected) return;
     const live = socket.data.live as SocketState;
     const missed = this.state.recent(upTo);
-    if (!missed) socket.emit('snapshot', filterSnapshot(live.subscription, this.state.current()));
-    else for (const batch of missed) socket.emit('changes', filterBatch(live.subscription, batch));
+    if (!missed) return this.start(socket, { kind: 'snapshot', snapshot: this.state.current() });
+    for (const batch of missed) socket.emit('changes', filterBatch(live.subscription, batch, this.ownerOf));
     void socket.join(live.room);
   }
 
@@ -163,6 +224,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   private applySubscription(socket: Socket, subscription: Subscription): void {
     const live = socket.data.live as SocketState;
     void socket.leave(live.room);
+    this.snapshots.cancel(socket);
     live.subscription = subscription;
     live.room = this.rooms.roomFor(subscription);
     this.start(socket, { kind: 'snapshot', snapshot: this.state.current() });
@@ -194,7 +256,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
         if (generation !== this.generation) continue;
         for (const [room, subscription] of this.rooms.filterRooms) {
           if (!rooms.get(room)?.size) this.rooms.filterRooms.delete(room);
-          else this.namespace.to(room).emit('changes', filterBatch(subscription, batch));
+          else this.namespace.to(room).emit('changes', filterBatch(subscription, batch, this.ownerOf));
         }
       }
     } finally {
@@ -224,12 +286,15 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     }
   }
 
+  /** Every socket leaves its room until it has the new snapshot (batches must not overtake it). */
   private resyncAll(snapshot: Snapshot): void {
     this.generation += 1;
     this.queue = [];
     for (const socket of this.namespace.sockets.values()) {
       const live = socket.data.live as SocketState | undefined;
-      if (live && !live.lagging) socket.emit('snapshot', filterSnapshot(live.subscription, snapshot));
+      if (!live || live.lagging) continue;
+      void socket.leave(live.room);
+      this.start(socket, { kind: 'snapshot', snapshot });
     }
   }
 

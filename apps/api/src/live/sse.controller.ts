@@ -55,6 +55,8 @@ export class SseController implements OnModuleDestroy {
   private readonly clients = new Set<ServerResponse>();
   private readonly subscriptions: Subscription[];
   private readonly keepalive: NodeJS.Timeout;
+  /** The last snapshot message: subscribers connecting between two batches share one encoding. */
+  private snapshotMessage?: { snapshot: Snapshot; bytes: Buffer };
 
   constructor(
     private readonly state: ClusterStateService,
@@ -137,7 +139,7 @@ export class SseController implements OnModuleDestroy {
     });
     await this.feed.resume(resume, (start) => {
       if (res.writableEnded || req.destroyed) return;
-      if (start.kind === 'snapshot') res.write(sseMessage('snapshot', start.snapshot));
+      if (start.kind === 'snapshot') res.write(this.encodedSnapshot(start.snapshot));
       else for (const batch of start.batches) res.write(sseMessage('changes', batch));
       this.clients.add(res);
       this.countClients();
@@ -150,6 +152,12 @@ export class SseController implements OnModuleDestroy {
     if (typeof since === 'object') return since;
     if (typeof epoch === 'object') return epoch;
     return { since, epoch };
+  }
+
+  private encodedSnapshot(snapshot: Snapshot): Buffer {
+    if (this.snapshotMessage?.snapshot !== snapshot)
+      this.snapshotMessage = { snapshot, bytes: Buffer.from(sseMessage('snapshot', snapshot)) };
+    return this.snapshotMessage.bytes;
   }
 
   /** Serialises (once) only when someone listens. */

@@ -1,4 +1,4 @@
-import type { Batch, LiveEvent, Snapshot } from '@oar-live/shared';
+import { jobIdOf, nodeNameOf, type Batch, type LiveEvent, type Snapshot } from '@oar-live/shared';
 import { z } from 'zod';
 
 export const TOPICS = ['nodes', 'jobs', 'source', 'operations'] as const;
@@ -36,29 +36,32 @@ export function isUnfiltered(sub: Subscription): boolean {
   return !sub.topics && !sub.user && !sub.nodes;
 }
 
+/** The owner of a job, for events that do not carry it (deltas): the current snapshot knows. */
+export type JobOwner = (id: number) => string | undefined;
+
 /**
  * Whether an event passes: its topic is wanted, `nodes` restricts node events to those nodes and
  * `user` restricts job events to that user's jobs.
  */
-export function matches(sub: Subscription, event: LiveEvent): boolean {
+export function matches(sub: Subscription, event: LiveEvent, ownerOf: JobOwner): boolean {
   if (sub.topics && !sub.topics.includes(TOPIC_OF[event.type])) return false;
   switch (event.type) {
     case 'node.added':
     case 'node.changed':
     case 'node.removed':
-      return !sub.nodes || sub.nodes.includes(event.node.name);
+      return !sub.nodes || sub.nodes.includes(nodeNameOf(event));
     case 'job.added':
     case 'job.changed':
     case 'job.removed':
-      return !sub.user || event.job.user === sub.user;
+      return !sub.user || ('job' in event ? event.job.user : ownerOf(jobIdOf(event))) === sub.user;
     default:
       return true;
   }
 }
 
 /** The batch with only the events the subscription wants (same seq: replay positions stay valid). */
-export function filterBatch(sub: Subscription, batch: Batch): Batch {
-  return isUnfiltered(sub) ? batch : { ...batch, events: batch.events.filter((event) => matches(sub, event)) };
+export function filterBatch(sub: Subscription, batch: Batch, ownerOf: JobOwner): Batch {
+  return isUnfiltered(sub) ? batch : { ...batch, events: batch.events.filter((event) => matches(sub, event, ownerOf)) };
 }
 
 export function filterSnapshot(sub: Subscription, snapshot: Snapshot): Snapshot {

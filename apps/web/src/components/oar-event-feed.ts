@@ -1,6 +1,6 @@
 import { LitElement, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { LIVE_EVENT_TYPES, type LiveEvent } from '@oar-live/shared';
+import { LIVE_EVENT_TYPES, type WholeEvent } from '@oar-live/shared';
 import type { FeedEntry } from '../state/live-store';
 import { LiveController } from '../state/live-controller';
 import { tableStyles } from './table-styles';
@@ -94,7 +94,7 @@ export class OarEventFeed extends LitElement {
   }
 }
 
-export function describeEvent(event: LiveEvent): string {
+export function describeEvent(event: WholeEvent): string {
   switch (event.type) {
     case 'node.added':
     case 'node.changed':

@@ -1,14 +1,22 @@
-import { applyBatch, sameHistory, type Batch, type LiveEvent, type Operation, type Snapshot } from '@oar-live/shared';
+import {
+  applyBatch,
+  sameHistory,
+  wholeEvent,
+  type Batch,
+  type Operation,
+  type Snapshot,
+  type WholeEvent,
+} from '@oar-live/shared';
 import type { Job } from '@oar-live/oar-client';
 import { io, type Socket } from 'socket.io-client';
 
 export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
-/** One event of the feed with the batch it came in. */
+/** One event of the feed with the batch it came in (a delta shown as the whole node or job). */
 export interface FeedEntry {
   seq: number;
   at: string;
-  event: LiveEvent;
+  event: WholeEvent;
 }
 
 export type StoreChange =
@@ -130,7 +138,7 @@ export class LiveStore {
       return;
     }
     this.snapshot = applyBatch(current, batch);
-    for (const event of batch.events) this.record(batch, event);
+    for (const event of batch.events) this.record(batch, wholeEvent(event, current, this.snapshot));
     this.emit({ kind: 'batch', batch });
   }
 
@@ -168,7 +176,7 @@ export class LiveStore {
     }, delay);
   }
 
-  private record(batch: Batch, event: LiveEvent): void {
+  private record(batch: Batch, event: WholeEvent): void {
     this.feed.push({ seq: batch.seq, at: batch.at, event });
     if (this.feed.length > this.feedLimit) this.feed.splice(0, this.feed.length - this.feedLimit);
     if (event.type === 'operation.updated') this.operations.set(event.operation.id, event.operation);

@@ -1,5 +1,6 @@
 import type { SimClock } from '../clock';
 import type { Cluster } from '../cluster';
+import type { CostModel } from '../cost-model';
 import type { Renderer } from '../render';
 import type { Scheduler } from '../scheduler';
 
@@ -9,4 +10,5 @@ export interface SimApi {
   cluster: Cluster;
   scheduler: Scheduler;
   renderer: Renderer;
+  costs: CostModel;
 }

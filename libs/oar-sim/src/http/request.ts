@@ -15,6 +15,8 @@ const TYPE_OF_FORMAT: Record<Format, string> = { json: 'application/json', yaml:
 export class OarRequest {
   readonly query: URLSearchParams;
   format: Format = 'json';
+  /** How long the real OAR would take: the answer is held back that long (cost-model.ts). */
+  costMs = 0;
 
   constructor(
     readonly method: string,
@@ -68,12 +70,16 @@ export class OarRequest {
   /** Answers with a ready-made JSON text (cached rows are assembled as text). */
   sendJsonText(status: number, json: string, headers: Record<string, string> = {}): void {
     const body = this.format === 'json' ? json + '\n' : this.convert(JSON.parse(json));
-    this.res.writeHead(status, {
-      'Content-Type': `${TYPE_OF_FORMAT[this.format]}; charset=ISO-8859-1`,
-      'Content-Length': Buffer.byteLength(body),
-      ...headers,
-    });
-    this.res.end(body);
+    const answer = () => {
+      this.res.writeHead(status, {
+        'Content-Type': `${TYPE_OF_FORMAT[this.format]}; charset=ISO-8859-1`,
+        'Content-Length': Buffer.byteLength(body),
+        ...headers,
+      });
+      this.res.end(body);
+    };
+    if (this.costMs > 0) setTimeout(answer, this.costMs);
+    else answer();
   }
 
   send(status: number, payload: object, headers: Record<string, string> = {}): void {

@@ -1,6 +1,7 @@
 /** Resource routes: lists, one resource, a node, jobs on them, create, change state, delete. */
 import type { NewResourceRow } from '../cluster';
 import { SETTABLE_COLUMNS } from '../cluster';
+import { readCostMs } from '../cost-model';
 import type { ResourceRow, ResourceState } from '../records';
 import { jobLinks, STAMP, stampObject, stampRow } from '../render';
 import { postedParams, readPosted } from './body';
@@ -32,6 +33,7 @@ export function resourceRoutes(router: Router, api: SimApi): void {
   const list = (full: boolean) => (req: OarRequest) => {
     const window = pageWindow(req);
     const page = cluster.resources.slice(window.offset, window.offset + window.limit).map((r) => row(req, r, full));
+    req.costMs = readCostMs(api.costs, full ? 'resources/full' : 'resources', cluster.resources.length, page.length);
     req.sendJsonText(200, envelope(req, page, cluster.resources.length, window, queryParams(req)));
   };
 

@@ -5,6 +5,7 @@
  * what a web framework adds.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readCostMs } from '../cost-model';
 import type { SimApi } from './context';
 import { APACHE_SERVER, ApacheError, apachePage, type ApacheStatus, OarHttpError } from './errors';
 import { infoRoutes } from './routes-info';
@@ -87,6 +88,7 @@ export class ApiServer {
       body,
       this.api.clock.epoch(),
     );
+    req.costMs = readCostMs(this.api.costs, 'other', 0, 0);
     try {
       const structure = req.query.get('structure');
       if (structure !== null && structure !== 'simple' && structure !== 'oar')
