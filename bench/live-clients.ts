@@ -4,15 +4,16 @@
  * measured latency is the server's fan-out, not 1,000 JSON decodes queued in one client event loop.
  * Messages from the parent: {connect: {url, count, since?}} (no since: each gets a snapshot),
  * {report: seq} → {arrivals, cpu: this process's CPU usage so far (to tell whether the subscribers'
- * side limits the latency)}, {snapshots: true} → {snapshotMs: from opening each socket to its
- * snapshot}, {close: true}.
+ * side limits the latency)}, {snapshots: true} → {timings: for each socket that got a snapshot since
+ * the last connect, from opening it to the snapshot's last byte read and to the whole message, cpu},
+ * {close: true}.
  */
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 
 const sockets: WebSocket[] = [];
 const arrivals = new Map<number, number[]>();
-/** Milliseconds from opening each socket to the end of its `snapshot` message. */
-const snapshotMs: number[] = [];
+const timings: { lastByte: number; message: number }[] = [];
 const now = () => performance.timeOrigin + performance.now();
 
 function connect(url: string, since: number | undefined): Promise<void> {
@@ -24,6 +25,14 @@ function connect(url: string, since: number | undefined): Promise<void> {
     });
     sockets.push(ws);
     ws.on('error', reject);
+    /**
+     * When the socket last read bytes: nothing else is sent while a snapshot arrives, so at its
+     * message this is its last byte's arrival, before this process inflates and joins it. Watched
+     * from 'open' on: ws has its own reader on the socket by then (a reader added at 'upgrade'
+     * could take the first frames from it).
+     */
+    let lastRead = opened;
+    ws.once('open', () => (ws as unknown as { _socket: Socket })._socket.on('data', () => (lastRead = now())));
     ws.on('message', (data: Buffer) => {
       const at = now();
       const head = data.toString('latin1', 0, 64);
@@ -32,7 +41,8 @@ function connect(url: string, since: number | undefined): Promise<void> {
         const list = arrivals.get(seq) ?? [];
         list.push(at);
         arrivals.set(seq, list);
-      } else if (head.startsWith('42/live,["snapshot"')) snapshotMs.push(at - opened);
+      } else if (head.startsWith('42/live,["snapshot"'))
+        timings.push({ lastByte: lastRead - opened, message: at - opened });
       else if (head === '2') ws.send('3');
       else if (head.startsWith('0{')) ws.send(`40/live,${JSON.stringify({ since })}`);
       else if (head.startsWith('40/live,')) resolve();
@@ -52,7 +62,7 @@ process.on(
     const reply = (value: object) => process.send!(value);
     if (message.connect) {
       const { url, count, since } = message.connect;
-      snapshotMs.length = 0;
+      timings.length = 0;
       void Promise.all(Array.from({ length: count }, () => connect(url, since))).then(
         () => reply({ connected: sockets.length }),
         (err: Error) => reply({ error: err.message }),
@@ -60,7 +70,7 @@ process.on(
     } else if (message.report !== undefined) {
       reply({ arrivals: arrivals.get(message.report) ?? [], cpu: process.cpuUsage() });
     } else if (message.snapshots) {
-      reply({ snapshotMs });
+      reply({ timings, cpu: process.cpuUsage() });
     } else if (message.close) {
       for (const ws of sockets.splice(0)) ws.terminate();
       arrivals.clear();

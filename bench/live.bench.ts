@@ -9,159 +9,32 @@
  * Subscribers run in child processes (bench/live-clients.ts) so their work does not count as the server's.
  * oar-sim answers as slowly as the real OAR (MEASURED_COSTS, libs/oar-sim/src/cost-model.ts).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { OarClient } from '@oar-live/oar-client';
 import { MEASURED_COSTS } from '@oar-live/oar-sim';
 import type { Batch } from '@oar-live/shared';
-import { ClusterPoller } from '../apps/api/src/cluster/cluster-poller.service';
 import { ClusterStateService } from '../apps/api/src/cluster/cluster-state.service';
 import { EventLogService } from '../apps/api/src/cluster/event-log.service';
-import { LiveRedis } from '../apps/api/src/cluster/redis.provider';
 import { MetricsService } from '../apps/api/src/metrics/metrics.service';
 import { startRedis, removeRedisDir } from '../test/support/redis-server';
 import { startApi, type RunningApi } from '../test/live/api';
 import { uniquePrefix } from '../test/live/support';
+import { BIG_CORES, BIG_NODES, Clients, cpuMs, percentile, round, Sim, startBigCluster, waitMs } from './live-harness';
 
 const RATE_POLLS = 10;
 const NAIVE_WINDOW_MS = 5_000;
 const POLL_MS = 1000;
-const BIG_NODES = 5000;
-const BIG_CORES = 5;
 const SUBSCRIBERS = 1000;
 const CHANGES = 250;
 const ROUNDS = 4;
-const SUBSCRIBER_PROCESSES = 2;
-/** Subscribers reconnecting at once without `since` (wall displays after a network blip). */
-const STORM_SUBSCRIBERS = 500;
-const STORM_GOAL_MS = 2000;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** A helper child process (bench/live-*.ts) driven by request/response messages. */
-class Child {
-  private readonly child: ChildProcess;
-
-  constructor(script: string) {
-    this.child = fork(join(__dirname, script), { stdio: 'inherit' });
-  }
-
-  ask<T>(message: object): Promise<T> {
-    return new Promise((resolve, reject) => {
-      this.child.once('message', (reply: T & { error?: string }) =>
-        reply.error ? reject(new Error(reply.error)) : resolve(reply),
-      );
-      this.child.send(message);
-    });
-  }
-
-  stop(): void {
-    this.child.kill();
-  }
-}
-
-/** oar-sim in its own process. */
-class Sim extends Child {
-  url = '';
-
-  constructor() {
-    super('live-sim.ts');
-  }
-
-  async start(options: object): Promise<void> {
-    this.url = (await this.ask<{ url: string }>({ start: options })).url;
-  }
-
-  async requestCount(): Promise<number> {
-    return (await this.ask<{ count: number }>({ count: true })).count;
-  }
-}
-
-/**
- * Subscribers, spread over SUBSCRIBER_PROCESSES child processes: receiving 1,000 copies of a batch
- * costs one process several times the server's CPU, and the measure is of the server's fan-out.
- */
-class Clients {
-  private readonly processes = Array.from({ length: SUBSCRIBER_PROCESSES }, () => new Child('live-clients.ts'));
-
-  async connect(url: string, count: number, since?: number): Promise<void> {
-    const shares = this.processes.map((_, i) => Math.floor((count + i) / this.processes.length));
-    await Promise.all(
-      this.processes.map((child, i) =>
-        shares[i] > 0 ? child.ask({ connect: { url, count: shares[i], since } }) : null,
-      ),
-    );
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.processes.map((child) => child.ask({ close: true })));
-  }
-
-  /** Arrival times of batch `seq` at every subscriber, and the CPU time the subscriber processes used so far. */
-  async report(seq: number): Promise<{ arrivals: number[]; cpuMs: number }> {
-    const reports = await Promise.all(
-      this.processes.map((child) => child.ask<{ arrivals: number[]; cpu: NodeJS.CpuUsage }>({ report: seq })),
-    );
-    return {
-      arrivals: reports.flatMap((r) => r.arrivals),
-      cpuMs: reports.reduce((sum, r) => sum + (r.cpu.user + r.cpu.system) / 1000, 0),
-    };
-  }
-
-  /** Milliseconds from opening each socket to the end of its snapshot, for every socket that got one. */
-  async snapshotMs(): Promise<number[]> {
-    const reports = await Promise.all(
-      this.processes.map((child) => child.ask<{ snapshotMs: number[] }>({ snapshots: true })),
-    );
-    return reports.flatMap((r) => r.snapshotMs);
-  }
-
-  stop(): void {
-    for (const child of this.processes) child.stop();
-  }
-}
-
-/**
- * STORM_SUBSCRIBERS sockets open at once without `since`, so each needs the whole snapshot: the
- * longest event-loop block meanwhile and how long each waited for its snapshot.
- */
-async function reconnectStorm(api: RunningApi, clients: Clients, snapshotBytes: number): Promise<object> {
-  await clients.close();
-  const loop = monitorEventLoopDelay({ resolution: 1 });
-  loop.enable();
-  await clients.connect(api.url, STORM_SUBSCRIBERS);
-  let waits = await clients.snapshotMs();
-  for (let tries = 0; tries < 400 && waits.length < STORM_SUBSCRIBERS; tries++) {
-    await waitMs(50);
-    waits = await clients.snapshotMs();
-  }
-  loop.disable();
-  if (waits.length < STORM_SUBSCRIBERS) throw new Error(`only ${waits.length} subscribers got their snapshot`);
-  waits.sort((a, b) => a - b);
-  return {
-    subscribers: STORM_SUBSCRIBERS,
-    snapshotBytes,
-    longestEventLoopBlockMs: { measured: round(loop.max / 1e6), goal: 50 },
-    snapshotServedWithinMs: {
-      p50: round(percentile(waits, 50)),
-      p99: round(percentile(waits, 99)),
-      max: round(waits.at(-1)!),
-      goal: STORM_GOAL_MS,
-    },
-  };
-}
-
 const perMinute = (count: number, ms: number) => Math.round((count * 60_000) / ms);
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const round = (n: number) => Math.round(n * 10) / 10;
-const cpuMs = (usage: NodeJS.CpuUsage) => Math.round((usage.user + usage.system) / 1000);
-const waitMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function pollCount(api: RunningApi): Promise<number> {
   const { values } = await api.app.get(MetricsService).pollDuration.get();
@@ -249,23 +122,12 @@ async function requestRates(sim: Sim, clients: Clients): Promise<object> {
   }
 }
 
-/**
- * Polls by hand: the bench hands the lease to the poller's token in Redis without a TTL, so the
- * poller's fenced appends go through but its own timer never polls (it never "took" the lease).
- */
 async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
-  await sim.start({ nodes: BIG_NODES, coresPerNode: BIG_CORES, costs: MEASURED_COSTS });
-  const prefix = uniquePrefix('bench-big');
-  const api = await startApi({ REDIS_KEY_PREFIX: prefix, OAR_API_URL: sim.url, OAR_POLL_MS: '600000' });
-  const poller = api.app.get(ClusterPoller);
+  const { api, poller, initialPollMs } = await startBigCluster(sim);
   const log = api.app.get(EventLogService);
   const state = api.app.get(ClusterStateService);
   const oar = new OarClient({ baseUrl: sim.url, auth: 'ident' });
   try {
-    await api.app.get(LiveRedis).commands.set(log.keys.lease, poller.lease.token);
-    const loadStarted = performance.now();
-    await poller.pollOnce();
-    const initialPollMs = performance.now() - loadStarted;
     const snapshotBytes = Buffer.byteLength(JSON.stringify(state.current()));
 
     /** Sets the first resource of CHANGES nodes Absent (or back Alive), then polls by hand, watching the event loop. */
@@ -328,7 +190,6 @@ async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
     }
     const batchBytes = Buffer.byteLength(JSON.stringify(loud[0].batch));
     latencies.sort((a, b) => a - b);
-    const storm = await reconnectStorm(api, clients, snapshotBytes);
     return {
       nodes: BIG_NODES,
       resources: BIG_NODES * BIG_CORES,
@@ -353,7 +214,6 @@ async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
       snapshotBytes,
       snapshotOverBatch: round(snapshotBytes / batchBytes),
       batchPercentOfSnapshot: { measured: Math.round((batchBytes / snapshotBytes) * 1e4) / 100, goal: 1 },
-      reconnectStorm: storm,
       heapPerConnectionKB: { measured: round(heapPerConnection / 1024), goal: 15 },
     };
   } finally {

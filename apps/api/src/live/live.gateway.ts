@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/app-config';
 import { ClusterStateService } from '../cluster/cluster-state.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { describeZodError } from '../common/zod-validation.pipe';
+import { AdmissionPacing } from './admission-pacing';
 import { batchReusingParser } from './batch-parser';
 import { FAN_OUT_SLICE_MS, FanOutRooms, isSlowConsumer, SHARD_ROOMS, sliceUsedUp } from './fan-out-policy';
 import { LiveFeed, parseEpoch, parseSince, type FeedStart, type ResumePoint } from './live-feed.service';
@@ -31,6 +32,9 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
  * and sockets no zlib memory. A client asking for a smaller window gets no compression.
  */
 const PER_MESSAGE_DEFLATE = { threshold: 1024 * 1024, serverNoContextTakeover: true, serverMaxWindowBits: 15 };
+
+/** New connections are upgraded a fan-out slice at a time, so a reconnect storm never blocks the loop. */
+const admission = new AdmissionPacing(() => FAN_OUT_SLICE_MS);
 
 interface SocketState {
   subscription: Subscription;
@@ -77,6 +81,7 @@ export function allowedOrigins(config: AppConfig): Set<string> {
   serveClient: false,
   parser: batchReusingParser,
   perMessageDeflate: PER_MESSAGE_DEFLATE,
+  allowRequest: admission.allowRequest,
 })
 export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   private readonly logger = new Logger(LiveGateway.name);

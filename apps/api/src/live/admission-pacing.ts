@@ -1,0 +1,43 @@
+import type { IncomingMessage } from 'node:http';
+
+/** engine.io's `allowRequest` callback: (error message, whether to go on). */
+type Verdict = (err: string | null | undefined, success: boolean) => void;
+
+/**
+ * Lets new Socket.IO connections through (engine.io's `allowRequest`, which runs before the
+ * WebSocket upgrade and the Engine.IO handshake) a time slice at a time: 500 wall displays
+ * reconnecting at once after a network blip arrive within a few event-loop turns, and upgrading
+ * them all in one turn (~1 ms each: the HTTP upgrade answer, the compression negotiation, the
+ * engine.io and Socket.IO sockets) held the event loop for over a second. Connections are admitted
+ * in the order they came; each turn admits at least one. Hand-written: engine.io offers the hook,
+ * not the pacing.
+ */
+export class AdmissionPacing {
+  private readonly waiting: Verdict[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly sliceMs: () => number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** engine.io's `allowRequest` option. */
+  readonly allowRequest = (_req: IncomingMessage, verdict: Verdict): void => {
+    this.waiting.push(verdict);
+    this.schedule();
+  };
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.admitSlice());
+  }
+
+  private admitSlice(): void {
+    this.scheduled = false;
+    const started = this.now();
+    do this.waiting.shift()!(null, true);
+    while (this.waiting.length > 0 && this.now() - started < this.sliceMs());
+    if (this.waiting.length > 0) this.schedule();
+  }
+}

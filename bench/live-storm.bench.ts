@@ -1,0 +1,77 @@
+/**
+ * A reconnect storm: STORM_SUBSCRIBERS Socket.IO subscribers open their sockets at once without
+ * `since` (every wall display reconnecting after a network blip), so each needs the whole snapshot
+ * of a 5,000-node × 5-core cluster on oar-sim. Measured in the server's process (this one): the
+ * longest event-loop block (monitorEventLoopDelay, 1 ms resolution) and its CPU time. Measured by
+ * the subscribers (bench/live-clients.ts, two child processes that offer permessage-deflate like a
+ * browser): from opening each socket to the snapshot's last byte read from it, and to the whole
+ * message in hand (after their own inflating, which the subscribers' CPU time shows).
+ */
+import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { ClusterStateService } from '../apps/api/src/cluster/cluster-state.service';
+import { startRedis, removeRedisDir } from '../test/support/redis-server';
+import { Clients, cpuMs, percentile, round, Sim, startBigCluster, waitMs, type SnapshotTiming } from './live-harness';
+
+const STORM_SUBSCRIBERS = 500;
+const STORM_GOAL_MS = 2000;
+/** How long the bench waits for every snapshot before calling the storm failed. */
+const GIVE_UP_MS = 60_000;
+
+function spread(values: number[]): object {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    p50: round(percentile(sorted, 50)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1)!),
+  };
+}
+
+async function storm(sim: Sim, clients: Clients): Promise<object> {
+  const { api, initialPollMs } = await startBigCluster(sim);
+  try {
+    const snapshotBytes = Buffer.byteLength(JSON.stringify(api.app.get(ClusterStateService).current()));
+    const clientCpuBefore = (await clients.snapshots()).cpuMs;
+    const serverCpuBefore = process.cpuUsage();
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
+    const started = performance.now();
+    await clients.connect(api.url, STORM_SUBSCRIBERS);
+    let report = await clients.snapshots();
+    while (report.timings.length < STORM_SUBSCRIBERS && performance.now() - started < GIVE_UP_MS) {
+      await waitMs(50);
+      report = await clients.snapshots();
+    }
+    loop.disable();
+    const served: SnapshotTiming[] = report.timings;
+    if (served.length < STORM_SUBSCRIBERS) throw new Error(`only ${served.length} subscribers got their snapshot`);
+    return {
+      subscribers: STORM_SUBSCRIBERS,
+      snapshotBytes,
+      initialPollMs: Math.round(initialPollMs),
+      longestEventLoopBlockMs: { measured: round(loop.max / 1e6), p99: round(loop.percentile(99) / 1e6), goal: 50 },
+      snapshotLastByteMs: { ...spread(served.map((t) => t.lastByte)), goalMax: STORM_GOAL_MS },
+      snapshotInHandMs: spread(served.map((t) => t.message)),
+      cpuMs: { server: cpuMs(process.cpuUsage(serverCpuBefore)), subscribers: report.cpuMs - clientCpuBefore },
+    };
+  } finally {
+    await clients.close();
+    await api.close();
+    await sim.ask({ stop: true });
+  }
+}
+
+export async function run(): Promise<object> {
+  const redis = await startRedis();
+  process.env.REDIS_URL = redis.url;
+  const clients = new Clients();
+  const sim = new Sim();
+  try {
+    return { loadAverageAtStart: os.loadavg().map(round), reconnectStorm: await storm(sim, clients) };
+  } finally {
+    clients.stop();
+    sim.stop();
+    await redis.stop();
+    removeRedisDir(redis.dir);
+  }
+}
