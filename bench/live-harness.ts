@@ -3,12 +3,14 @@
  * child processes (so their work does not count as the server's), and oar-live at 5,000 nodes.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import { join } from 'node:path';
 import { MEASURED_COSTS } from '@oar-live/oar-sim';
 import { ClusterPoller } from '../apps/api/src/cluster/cluster-poller.service';
 import { EventLogService } from '../apps/api/src/cluster/event-log.service';
 import { LiveRedis } from '../apps/api/src/cluster/redis.provider';
 import { startApi, type RunningApi } from '../test/live/api';
+import { removeRedisDir, startRedis } from '../test/support/redis-server';
 import { uniquePrefix } from '../test/live/support';
 
 export const BIG_NODES = 5000;
@@ -131,6 +133,25 @@ export async function startBigCluster(
   const started = performance.now();
   await poller.pollOnce();
   return { api, poller, initialPollMs: performance.now() - started };
+}
+
+/**
+ * Runs `measure` with a private redis-server, oar-sim and the subscriber processes, and stops them
+ * all afterwards; the machine's load average at the start goes with the numbers.
+ */
+export async function withLiveParts(measure: (sim: Sim, clients: Clients) => Promise<object>): Promise<object> {
+  const redis = await startRedis();
+  process.env.REDIS_URL = redis.url;
+  const clients = new Clients();
+  const sim = new Sim();
+  try {
+    return { loadAverageAtStart: os.loadavg().map(round), ...(await measure(sim, clients)) };
+  } finally {
+    clients.stop();
+    sim.stop();
+    await redis.stop();
+    removeRedisDir(redis.dir);
+  }
 }
 
 export const percentile = (sorted: number[], p: number) =>

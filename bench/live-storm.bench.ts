@@ -7,11 +7,19 @@
  * browser): from opening each socket to the snapshot's last byte read from it, and to the whole
  * message in hand (after their own inflating, which the subscribers' CPU time shows).
  */
-import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ClusterStateService } from '../apps/api/src/cluster/cluster-state.service';
-import { startRedis, removeRedisDir } from '../test/support/redis-server';
-import { Clients, cpuMs, percentile, round, Sim, startBigCluster, waitMs, type SnapshotTiming } from './live-harness';
+import {
+  Clients,
+  cpuMs,
+  percentile,
+  round,
+  Sim,
+  startBigCluster,
+  waitMs,
+  withLiveParts,
+  type SnapshotTiming,
+} from './live-harness';
 
 const STORM_SUBSCRIBERS = 500;
 const STORM_GOAL_MS = 2000;
@@ -61,17 +69,6 @@ async function storm(sim: Sim, clients: Clients): Promise<object> {
   }
 }
 
-export async function run(): Promise<object> {
-  const redis = await startRedis();
-  process.env.REDIS_URL = redis.url;
-  const clients = new Clients();
-  const sim = new Sim();
-  try {
-    return { loadAverageAtStart: os.loadavg().map(round), reconnectStorm: await storm(sim, clients) };
-  } finally {
-    clients.stop();
-    sim.stop();
-    await redis.stop();
-    removeRedisDir(redis.dir);
-  }
+export function run(): Promise<object> {
+  return withLiveParts(async (sim, clients) => ({ reconnectStorm: await storm(sim, clients) }));
 }

@@ -9,7 +9,6 @@
  * Subscribers run in child processes (bench/live-clients.ts) so their work does not count as the server's.
  * oar-sim answers as slowly as the real OAR (MEASURED_COSTS, libs/oar-sim/src/cost-model.ts).
  */
-import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -19,10 +18,20 @@ import type { Batch } from '@oar-live/shared';
 import { ClusterStateService } from '../apps/api/src/cluster/cluster-state.service';
 import { EventLogService } from '../apps/api/src/cluster/event-log.service';
 import { MetricsService } from '../apps/api/src/metrics/metrics.service';
-import { startRedis, removeRedisDir } from '../test/support/redis-server';
 import { startApi, type RunningApi } from '../test/live/api';
 import { uniquePrefix } from '../test/live/support';
-import { BIG_CORES, BIG_NODES, Clients, cpuMs, percentile, round, Sim, startBigCluster, waitMs } from './live-harness';
+import {
+  BIG_CORES,
+  BIG_NODES,
+  Clients,
+  cpuMs,
+  percentile,
+  round,
+  Sim,
+  startBigCluster,
+  waitMs,
+  withLiveParts,
+} from './live-harness';
 
 const RATE_POLLS = 10;
 const NAIVE_WINDOW_MS = 5_000;
@@ -223,21 +232,9 @@ async function bigCluster(sim: Sim, clients: Clients): Promise<object> {
   }
 }
 
-export async function run(): Promise<object> {
-  const redis = await startRedis();
-  process.env.REDIS_URL = redis.url;
-  const clients = new Clients();
-  const sim = new Sim();
-  try {
-    return {
-      loadAverageAtStart: os.loadavg().map(round),
-      requestRates: await requestRates(sim, clients),
-      bigCluster: await bigCluster(sim, clients),
-    };
-  } finally {
-    clients.stop();
-    sim.stop();
-    await redis.stop();
-    removeRedisDir(redis.dir);
-  }
+export function run(): Promise<object> {
+  return withLiveParts(async (sim, clients) => ({
+    requestRates: await requestRates(sim, clients),
+    bigCluster: await bigCluster(sim, clients),
+  }));
 }
