@@ -4,7 +4,7 @@
  * full re-read with the incremental state are differences it missed. The OAR requests are in ./oar-reader.
  */
 import { FINAL_JOB_STATES, type Job, type JobSummary, type Resource } from '@oar-live/oar-client';
-import { sameJson, type ClusterState } from './differ';
+import { sameJson } from './differ';
 
 /** The fields OAR's light job list (`GET /jobs`) carries: a change in any of them means "read the details". */
 const SUMMARY_FIELDS = ['id', 'name', 'user', 'queue', 'state', 'submittedAt'] as const satisfies (keyof JobSummary)[];
