@@ -30,7 +30,7 @@ import {
   FullReader,
   IncrementalReader,
   READ_PAGE_SIZE,
-  type FullRead,
+  type FullRows,
   type Reading,
 } from './oar-reader';
 import type { CheckMark } from './reading-rules';
@@ -50,7 +50,7 @@ export const DETAILS_REFRESH_MS = 120_000;
 
 /** A full re-read that ended, waiting for the next tick to check the incremental state with it. */
 interface FinishedResync {
-  full: FullRead;
+  full: FullRows;
   mark: CheckMark;
   /** The reader it checks (a new leader term starts a new one: the check is then dropped). */
   reader: IncrementalReader;
@@ -190,7 +190,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     const mark = reader.beginCheck();
     const abort = new AbortController();
     const started = Date.now();
-    const done = this.resyncReader.readWithRows(this.state.current(), abort.signal).then(
+    const done = this.resyncReader.readRows(this.state.current(), abort.signal).then(
       (full) => {
         this.costs.resync = nextMean(this.costs.resync, Date.now() - started);
         if (reader !== this.incremental || abort.signal.aborted) return;

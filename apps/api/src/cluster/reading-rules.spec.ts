@@ -295,7 +295,7 @@ describe('noteLightChanges', () => {
       [2, { s: 'B' }],
       [4, { s: 'd' }],
     ]);
-    noteLightChanges(changedIn, before, after, 7);
+    expect(noteLightChanges(changedIn, before, after, 7)).toBe(3);
     expect([...changedIn].sort(([a], [b]) => a - b)).toEqual([
       [1, 1],
       [2, 7],

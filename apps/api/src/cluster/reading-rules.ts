@@ -142,15 +142,22 @@ export interface LightLists {
 /**
  * Notes in `changedIn` the number `list` of the light list in which each item appeared, changed or
  * disappeared: what a full re-read running meanwhile may disagree on without any reader being wrong.
+ * Returns how many it noted.
  */
 export function noteLightChanges<T>(
   changedIn: Map<number, number>,
   before: ReadonlyMap<number, T>,
   after: ReadonlyMap<number, T>,
   list: number,
-): void {
-  for (const [id, row] of after) if (!sameJson(before.get(id), row)) changedIn.set(id, list);
-  for (const id of before.keys()) if (!after.has(id)) changedIn.set(id, list);
+): number {
+  let noted = 0;
+  const note = (id: number) => {
+    changedIn.set(id, list);
+    noted += 1;
+  };
+  for (const [id, row] of after) if (!sameJson(before.get(id), row)) note(id);
+  for (const id of before.keys()) if (!after.has(id)) note(id);
+  return noted;
 }
 
 /** Where a full re-read began, in the incremental reader's terms. */
