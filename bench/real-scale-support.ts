@@ -7,7 +7,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import type { Batch } from '@oar-live/shared';
+import type { IntervalHistogram } from 'node:perf_hooks';
+import type { Batch, SourceStatus } from '@oar-live/shared';
 import { startRedis, removeRedisDir } from '../test/support/redis-server';
 
 export const API = 'http://127.0.0.1:6668/oarapi';
@@ -112,4 +113,25 @@ export async function inScaledSession<T>(sessionSeconds: number, work: () => Pro
     await redis.stop();
     removeRedisDir(redis.dir);
   }
+}
+
+/**
+ * What a measured stretch cost: OAR's busy share from Apache's log (`apache`) and from oar-live's
+ * own measure (`oarLiveBusyMs`), oar-live's longest event-loop block, and the `slowed` sentence.
+ */
+export function costFigures(
+  apache: ReturnType<typeof apacheBusy>,
+  seconds: number,
+  oarLiveBusyMs: number,
+  loop: IntervalHistogram,
+  source: SourceStatus,
+): Record<string, unknown> {
+  return {
+    oarBusyShareApache: round(apache.busySeconds / seconds),
+    oarRequestsApache: apache.requests,
+    oarErrorsApache: apache.errors,
+    oarBusyShareOarLive: round(oarLiveBusyMs / 1000 / seconds),
+    longestEventLoopBlockMs: round(loop.max / 1e6, 1),
+    slowed: source.slowed ?? null,
+  };
 }

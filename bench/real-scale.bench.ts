@@ -16,6 +16,7 @@ import {
   API,
   apacheBusy,
   CLUSTER,
+  costFigures,
   hasEvent,
   inScaledSession,
   JOBS,
@@ -102,13 +103,8 @@ async function measureReader(reader: 'full' | 'incremental', rounds: number): Pr
       latencyP99Seconds: round(quantile(all, 0.99)),
       oarsubLatencySeconds: submit.map((s) => round(s, 2)),
       oardelLatencySeconds: cancel.map((s) => round(s, 2)),
-      oarBusyShareApache: round(apache.busySeconds / seconds),
-      oarRequestsApache: apache.requests,
-      oarErrorsApache: apache.errors,
-      oarBusyShareOarLive: round((metrics.oarBusy.totalMs - busyBefore) / 1000 / seconds),
+      ...costFigures(apache, seconds, metrics.oarBusy.totalMs - busyBefore, loop, subscriber.current().source),
       oarBusyRatioGauge: round(metrics.oarBusy.share(Date.now())),
-      longestEventLoopBlockMs: round(loop.max / 1e6, 1),
-      slowed: subscriber.current().source.slowed ?? null,
     };
   } finally {
     subscriber.close();
