@@ -263,6 +263,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       this.pollAgain = true;
       return;
     }
+    const started = Date.now();
     const fast = this.isFast();
     const resourceEvery = this.nominalTickMs(fast) * (fast ? 1 : RESOURCE_TICKS) * this.plan.othersStretch;
     const check = this.finishedResync;
@@ -282,7 +283,10 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       )
       .finally(() => (this.polling = null));
     await this.polling;
-    const delay = this.pollAgain ? 0 : this.nextDelay();
+    // Periods run from start to start (what the load budget plans), so a slow OAR does not add its
+    // answer time to every period; a failed poll waits its whole backoff.
+    const elapsed = this.failures > 0 ? 0 : Date.now() - started;
+    const delay = this.pollAgain ? 0 : Math.max(0, this.nextDelay() - elapsed);
     this.pollAgain = false;
     this.schedule(delay);
   }
