@@ -105,6 +105,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
   private slowed: { text: string; jobs: number; others: number } | undefined;
   private lastResourcesAt = 0;
   private resyncTimer: NodeJS.Timeout | undefined;
+  /** When the wait for the next periodic full re-read began: it lasts OAR_RESYNC_MS times the budget's stretch then. */
+  private resyncWaitFrom = 0;
   /** The full re-read in flight (beside the polls, never inside one) and how to stop it. */
   private resyncing: { done: Promise<void>; abort: AbortController } | undefined;
   private finishedResync: FinishedResync | undefined;
@@ -182,7 +184,15 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
   private scheduleResync(delayMs: number): void {
     clearTimeout(this.resyncTimer);
     if (this.stopped || !this.lease.isLeader || this.config.OAR_READER === 'full' || this.resyncing) return;
-    this.resyncTimer = setTimeout(() => this.resync(), delayMs);
+    const requested = delayMs === 0;
+    this.resyncTimer = setTimeout(() => this.resyncWhenDue(requested), delayMs);
+  }
+
+  /** The stretch may have grown while waiting (the first re-read's cost is only estimated): wait on. */
+  private resyncWhenDue(requested: boolean): void {
+    const dueAt = this.resyncWaitFrom + this.config.OAR_RESYNC_MS * this.plan.othersStretch;
+    if (requested || Date.now() >= dueAt) return this.resync();
+    this.resyncTimer = setTimeout(() => this.resyncWhenDue(false), dueAt - Date.now());
   }
 
   private resync(): void {
@@ -204,7 +214,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     this.resyncing = { done, abort };
     void done.finally(() => {
       this.resyncing = undefined;
-      this.scheduleResync(this.config.OAR_RESYNC_MS * this.plan.othersStretch);
+      this.resyncWaitFrom = Date.now();
+      this.scheduleResync(this.config.OAR_RESYNC_MS);
     });
   }
 
@@ -238,6 +249,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
         // What another leader published since this process last read is unknown here: start afresh.
         this.incremental = new IncrementalReader(this.oar);
         this.schedule(0);
+        this.resyncWaitFrom = Date.now();
         this.scheduleResync(this.config.OAR_RESYNC_MS);
       } else if (leader) {
         await this.checkPollSoon();
@@ -305,6 +317,10 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     return this.replan();
   }
 
+  private estimatedResyncMs(): number {
+    return this.costs.detail * this.state.current().jobs.length + this.costs.resources;
+  }
+
   /** The next jobs tick's delay within the load budget (and the stretch of the other reads). */
   private replan(): number {
     const fast = this.isFast();
@@ -315,7 +331,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
         ? []
         : [
             { periodMs: resourcesMs, costMs: this.costs.resources },
-            { periodMs: this.config.OAR_RESYNC_MS, costMs: this.costs.resync },
+            // Until one has run, a full re-read costs about every job's details and the resource list.
+            { periodMs: this.config.OAR_RESYNC_MS, costMs: this.costs.resync || this.estimatedResyncMs() },
             // Every listed job's details again within DETAILS_REFRESH_MS.
             { periodMs: DETAILS_REFRESH_MS, costMs: this.costs.detail * this.state.current().jobs.length },
           ];
