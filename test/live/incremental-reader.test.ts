@@ -113,6 +113,36 @@ describe('incremental reader against the real OAR', () => {
     expect(removal?.job).toEqual(expect.objectContaining({ id, state: 'Error' }));
     expect(types(back.incremental)).toContain('node.changed');
   });
+
+  it('checks itself with a full re-read beside its ticks: counts and corrects what it missed, not what changed meanwhile', async () => {
+    const reader = new IncrementalReader(oar());
+    const options = { resources: true, refreshMs: 120_000, tickMs: 2000 };
+    const before = (await reader.read({ nodes: [], jobs: [] }, options)).state;
+    const mark = reader.beginCheck();
+    // Seen by the light job list: the full re-read and the incremental reader both see it, not a difference.
+    const id = Number(/OAR_JOB_ID=(\d+)/.exec(asAlice("oarsub -l /nodes=1/core=1,walltime=00:05:00 'sleep 300'"))![1]);
+    // Not in any light list: a property of node4's two resources, which only a full read sees.
+    execFileSync('oarnodesetting', ['-h', 'node4', '-p', 'besteffort=NO'], { stdio: 'ignore' });
+    try {
+      const full = await new FullReader(oar(), { chunked: true }).readRows(before);
+      const { reading, differences } = await reader.finishCheck(before, full, mark, options);
+      expect(differences).toBe(2);
+      const events = diffCluster(before, reading.state, reading.finals);
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'job.added', job: expect.objectContaining({ id }) }),
+      );
+      const node4 = reading.state.nodes.find((node) => node.name === 'node4')!;
+      expect(node4.resources.map((r) => r.besteffort)).toEqual([false, false]);
+      expect(events).toContainEqual(expect.objectContaining({ type: 'node.changed', node: node4 }));
+      // Corrected: the next check finds nothing.
+      const again = reader.beginCheck();
+      const fullAgain = await new FullReader(oar(), { chunked: true }).readRows(reading.state);
+      expect((await reader.finishCheck(reading.state, fullAgain, again, options)).differences).toBe(0);
+    } finally {
+      execFileSync('oarnodesetting', ['-h', 'node4', '-p', 'besteffort=YES'], { stdio: 'ignore' });
+      asAlice(`oardel ${id}`);
+    }
+  });
 });
 
 /** The job's state from oarstat (the API is down). */

@@ -238,6 +238,22 @@ describe('web app in Chromium (scripted server)', () => {
     await page.locator('oar-stale-banner [role=alert]').waitFor({ state: 'detached' });
   });
 
+  it('says in plain words while oar-live reads OAR less often to spare it, and stops saying it when it no longer does', async () => {
+    const live = await open('/');
+    await page.locator('oar-connection-status', { hasText: 'Live' }).waitFor();
+    const slowed =
+      "OAR answers slowly: oar-live reads jobs every 8 s (instead of 2 s) to keep OAR's API busy with it at most 20 % of the time.";
+    live.socket.emit('changes', batch(2, [{ type: 'source.status', status: 'up', slowed }]));
+    await page.locator('oar-stale-banner [role=status]', { hasText: slowed }).waitFor();
+    await page.locator('oar-connection-status span.warn', { hasText: 'Live, slowed' }).waitFor();
+    expect(await page.locator('oar-connection-status span').getAttribute('title')).toBe(slowed);
+    // Not stale: the loud banner is for data that may be out of date.
+    expect(await page.locator('oar-stale-banner [role=alert]').count()).toBe(0);
+    live.socket.emit('changes', batch(3, [{ type: 'source.status', status: 'up' }]));
+    await page.locator('oar-stale-banner [role=status]').waitFor({ state: 'detached' });
+    await page.locator('oar-connection-status span.ok', { hasText: 'Live' }).waitFor();
+  });
+
   it('events page: live feed, filter by type, pause, export NDJSON', async () => {
     const live = await open('/events');
     live.socket.emit(

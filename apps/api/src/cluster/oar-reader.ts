@@ -13,17 +13,22 @@ import {
   type Resource,
 } from '@oar-live/oar-client';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { diffClusterChunked, type ClusterState } from './differ';
+import type { ClusterState } from './differ';
 import {
+  checkSuspects,
   isFinal,
+  judgeSuspects,
   judgeVanished,
   mergeResources,
-  missedDifferences,
   newResourceIds,
+  noteLightChanges,
   planJobReads,
   summaryOf,
+  type CheckMark,
+  type FullView,
   type KnownJob,
   type LightLists,
+  type Suspects,
   type VanishedRead,
   type ReadProblem,
 } from './reading-rules';
@@ -52,9 +57,9 @@ const FULL_RESOURCE_READS_AT = 50;
 export const FULL_READ_TIMEOUT_MS = 60_000;
 
 /** Reads a vanished job once more, as `oar` (who may read any job). */
-async function readVanished(oar: OarClient, id: number): Promise<VanishedRead> {
+async function readVanished(oar: OarClient, id: number, signal?: AbortSignal): Promise<VanishedRead> {
   try {
-    return { job: await oar.jobs.get(id, { as: 'oar' }) };
+    return { job: await oar.jobs.get(id, { as: 'oar', signal }) };
   } catch (err) {
     if (err instanceof OarNotFoundError) return { notFound: true };
     return { error: (err as Error).message };
@@ -62,12 +67,12 @@ async function readVanished(oar: OarClient, id: number): Promise<VanishedRead> {
 }
 
 /** `jobs/details?ids=…` for these jobs, in chunks (OAR also answers finished ones); only the jobs asked for are kept. */
-async function detailsOf(oar: OarClient, ids: readonly number[]): Promise<Map<number, Job>> {
+async function detailsOf(oar: OarClient, ids: readonly number[], signal?: AbortSignal): Promise<Map<number, Job>> {
   const found = new Map<number, Job>();
   const wanted = new Set(ids);
   for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
     const chunk = ids.slice(i, i + IDS_PER_REQUEST);
-    const call = { limit: READ_PAGE_SIZE, timeoutMs: FULL_READ_TIMEOUT_MS };
+    const call = { limit: READ_PAGE_SIZE, timeoutMs: FULL_READ_TIMEOUT_MS, signal };
     for (const job of await oar.jobs.details({ ids: chunk }, call)) if (wanted.has(job.id)) found.set(job.id, job);
   }
   return found;
@@ -80,8 +85,12 @@ async function buildState(resources: readonly Resource[], jobs: Job[]): Promise<
   return { nodes: buildNodes(resources, jobs), jobs };
 }
 
-interface FullRead extends Reading {
+/** What a full read gives before nodes are built: a full re-read's check needs only these. */
+export interface FullRows extends FullView {
+  jobs: Job[];
+  finals: Map<number, Job>;
   resources: Resource[];
+  problem?: ReadProblem;
 }
 
 export class FullReader {
@@ -95,18 +104,19 @@ export class FullReader {
   ) {}
 
   async read(previous: ClusterState): Promise<Reading> {
-    return this.readWithRows(previous);
+    const { jobs, finals, problem, resources } = await this.readRows(previous);
+    return { state: await buildState(resources, jobs), finals, problem };
   }
 
   /** Reads both lists, then each job that left the list once more for its final state. */
-  async readWithRows(previous: ClusterState): Promise<FullRead> {
-    const call = { limit: this.options.pageSize, timeoutMs: this.options.timeoutMs };
+  async readRows(previous: ClusterState, signal?: AbortSignal): Promise<FullRows> {
+    const call = { limit: this.options.pageSize, timeoutMs: this.options.timeoutMs, signal };
     const finals = new Map<number, Job>();
     let jobs: Job[];
     if (this.options.chunked) {
       const ids = (await this.oar.jobs.list({}, call)).map((job) => job.id);
       jobs = [];
-      for (const job of (await detailsOf(this.oar, ids)).values()) {
+      for (const job of (await detailsOf(this.oar, ids, signal)).values()) {
         if (isFinal(job)) finals.set(job.id, job);
         else jobs.push(job);
       }
@@ -117,14 +127,15 @@ export class FullReader {
     const listed = new Set([...jobs.map((job) => job.id), ...finals.keys()]);
     let problem: ReadProblem | undefined;
     for (const gone of previous.jobs.filter((job) => !listed.has(job.id))) {
-      const verdict = judgeVanished(gone, await readVanished(this.oar, gone.id));
+      const verdict = judgeVanished(gone, await readVanished(this.oar, gone.id, signal));
       if ('final' in verdict) finals.set(gone.id, verdict.final);
       else {
         jobs.push(verdict.still);
         problem ??= verdict.problem;
       }
     }
-    return { state: await buildState(resources, jobs), finals, problem, resources };
+    jobs.sort((a, b) => a.id - b.id);
+    return { jobs, finals, problem, resources };
   }
 }
 
@@ -157,6 +168,11 @@ export class IncrementalReader {
   /** The resource list read in the background, while it runs. */
   private resourceRead: Promise<void> | undefined;
   private resourcesArrived = false;
+  /** Light lists answered so far, and per item the list in which it last changed (a full re-read's check). */
+  private jobLists = 0;
+  private resourceLists = 0;
+  private readonly jobChangedIn = new Map<number, number>();
+  private readonly resourceChangedIn = new Map<number, number>();
 
   /** `clock`: when a job's details were read (ms). */
   constructor(
@@ -171,17 +187,18 @@ export class IncrementalReader {
     this.jobsRead = true;
     const started = Date.now();
     const jobs = await this.readJobs(previous, options, finals);
-    if (!firstJobs) {
-      // The refreshes of unchanged jobs are their own activity for the load budget (per job read).
-      const perJob = jobs.cost.details > 0 ? jobs.cost.detailsMs / jobs.cost.details : 0;
-      onCost?.('jobs', Date.now() - started - perJob * jobs.cost.refreshed);
-      if (jobs.cost.details > 0) onCost?.('detail', perJob);
-    }
-    let resources: { problem?: ReadProblem } | undefined;
+    // The refreshes of unchanged jobs are their own activity for the load budget (per job read).
+    const perJob = jobs.cost.details > 0 ? jobs.cost.detailsMs / jobs.cost.details : 0;
+    if (!firstJobs) onCost?.('jobs', Date.now() - started - perJob * jobs.cost.refreshed);
+    // Told from the first read on: at 1,000 jobs and 0.1 s a job it takes longer than the refresh
+    // bound, and the next tick, finding every job overdue, would read them all again unless the
+    // budget already spaced the refreshes out.
+    if (jobs.cost.details > 0) onCost?.('detail', perJob);
+    let resources: { changed: boolean; problem?: ReadProblem } | undefined;
     if (this.resources.size === 0) resources = await this.readResources();
     else if (options.resources && options.background) this.readResourcesInBackground(onCost);
     else if (options.resources) resources = await this.timed(() => this.readResources(), onCost);
-    const nodesChanged = jobs.changed || resources !== undefined || this.resourcesArrived || !this.nodes;
+    const nodesChanged = jobs.changed || resources?.changed || this.resourcesArrived || !this.nodes;
     this.resourcesArrived = false;
     const jobList = [...this.jobs.values()].map((known) => known.job).sort((a, b) => a.id - b.id);
     if (nodesChanged) this.nodes = (await buildState([...this.resources.values()], jobList)).nodes;
@@ -202,40 +219,85 @@ export class IncrementalReader {
   private readResourcesInBackground(onCost?: CostListener): void {
     this.resourceRead ??= this.timed(() => this.readResources(), onCost)
       .then(
-        () => void (this.resourcesArrived = true),
+        ({ changed }) => void (this.resourcesArrived ||= changed),
         () => undefined,
       )
       .finally(() => (this.resourceRead = undefined));
   }
 
+  /** Marks where a full re-read begins, for finishCheck. */
+  beginCheck(): CheckMark {
+    return { jobLists: this.jobLists, resourceLists: this.resourceLists, at: this.clock() };
+  }
+
   /**
-   * A full re-read checks the incremental state: the incremental reader starts again from what the
-   * full read gave, reads the light lists once more, and `missed` counts the differences between the
-   * published state and the full read that the light lists do not explain (see missedDifferences).
+   * Checks the incremental state against a full re-read that began at `mark` and ran beside the
+   * ticks: one tick reads both light lists (so they are newer than anything the full read saw), the
+   * items on which the two still disagree for no reason the light lists show are read once more,
+   * and what that second read confirms is corrected and counted (checkSuspects, judgeSuspects).
    */
-  async resync(
+  async finishCheck(
     previous: ClusterState,
-    full: FullReader,
+    full: FullRows,
+    mark: CheckMark,
     options: IncrementalOptions,
-  ): Promise<{ reading: Reading; missed: number }> {
+    onCost?: CostListener,
+  ): Promise<{ reading: Reading; differences: number }> {
     await this.resourceRead;
-    const lightBefore = this.light;
-    const fullRead = await full.readWithRows(previous);
-    const now = this.clock();
-    this.jobs = new Map(
-      fullRead.state.jobs.map((job) => [
-        job.id,
-        { summary: lightBefore.jobs.get(job.id) ?? summaryOf(job), job, readAt: now },
-      ]),
+    const tick = await this.read(previous, { ...options, resources: true, background: false }, onCost);
+    const view = {
+      jobs: this.jobs,
+      resources: this.resources,
+      jobChangedIn: this.jobChangedIn,
+      resourceChangedIn: this.resourceChangedIn,
+    };
+    const suspects = checkSuspects(view, full, mark);
+    this.forgetVanished();
+    if (suspects.jobs.length === 0 && suspects.resources.length === 0) return { reading: tick, differences: 0 };
+    const verdict = judgeSuspects(
+      view,
+      full,
+      suspects,
+      await this.readAgain(suspects),
+      this.clock(),
+      options.refreshMs,
     );
-    this.resources = new Map(fullRead.resources.map((row) => [row.id, row]));
-    this.nodes = undefined;
-    const stillThere = { ...previous, jobs: previous.jobs.filter((job) => !fullRead.finals.has(job.id)) };
-    const after = await this.read(stillThere, { ...options, resources: true });
-    const events = await diffClusterChunked(previous, fullRead.state, fullRead.finals);
-    const missed = missedDifferences(events, previous, fullRead.state, lightBefore, this.light);
-    const finals = new Map([...fullRead.finals, ...after.finals]);
-    return { reading: { ...after, finals, problem: after.problem ?? fullRead.problem }, missed };
+    this.jobs = verdict.jobs;
+    this.resources = verdict.resources;
+    const jobList = [...this.jobs.values()].map((known) => known.job).sort((a, b) => a.id - b.id);
+    this.nodes = (await buildState([...this.resources.values()], jobList)).nodes;
+    return {
+      reading: {
+        ...tick,
+        state: { nodes: this.nodes, jobs: jobList },
+        finals: new Map([...tick.finals, ...verdict.finals]),
+      },
+      differences: verdict.differences,
+    };
+  }
+
+  /** The suspects' second read: jobs by ids, resources one by one (a 404 says the resource is gone). */
+  private async readAgain(
+    suspects: Suspects,
+  ): Promise<{ jobs: Map<number, Job>; resources: Map<number, Resource | null> }> {
+    const jobs = await detailsOf(this.oar, suspects.jobs);
+    const resources = new Map<number, Resource | null>();
+    for (const id of suspects.resources) {
+      try {
+        resources.set(id, await this.oar.resources.get(id));
+      } catch (err) {
+        if (!(err instanceof OarNotFoundError)) throw err;
+        resources.set(id, null);
+      }
+    }
+    return { jobs, resources };
+  }
+
+  /** Items out of the light lists need no change number once a check is done (the next check begins later). */
+  private forgetVanished(): void {
+    for (const id of this.jobChangedIn.keys()) if (!this.light.jobs.has(id)) this.jobChangedIn.delete(id);
+    for (const id of this.resourceChangedIn.keys())
+      if (!this.light.resources.has(id)) this.resourceChangedIn.delete(id);
   }
 
   private async readJobs(
@@ -248,6 +310,7 @@ export class IncrementalReader {
     cost: { detailsMs: number; details: number; refreshed: number };
   }> {
     const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE });
+    this.jobLists += 1;
     const now = this.clock();
     const plan = planJobReads(this.jobs, previous.jobs, listed, now, options);
     const detailsStarted = Date.now();
@@ -289,13 +352,15 @@ export class IncrementalReader {
         problem ??= verdict.problem;
       }
     }
+    noteLightChanges(this.jobChangedIn, this.light.jobs, summaries, this.jobLists);
     this.light = { ...this.light, jobs: summaries };
     return { changed, problem, cost };
   }
 
   /** The light resource list; full rows only for resources not seen before. */
-  private async readResources(): Promise<{ problem?: ReadProblem }> {
+  private async readResources(): Promise<{ changed: boolean; problem?: ReadProblem }> {
     const light = await this.oar.resources.list({ limit: READ_PAGE_SIZE });
+    const list = ++this.resourceLists;
     const fresh = newResourceIds(this.resources, light);
     const fetched = new Map<number, Resource>();
     let problem: ReadProblem | undefined;
@@ -318,8 +383,12 @@ export class IncrementalReader {
     }
     const merged = mergeResources(this.resources, light, fetched);
     this.resources = new Map(merged.map((row) => [row.id, row]));
-    this.light = { ...this.light, resources: new Map(light.map((row) => [row.id, row])) };
-    return { problem };
+    const lightRows = new Map(light.map((row) => [row.id, row]));
+    // Building 25,000 resources' nodes takes tens of ms: only when a row changed.
+    const changed =
+      noteLightChanges(this.resourceChangedIn, this.light.resources, lightRows, list) > 0 || fetched.size > 0;
+    this.light = { ...this.light, resources: lightRows };
+    return { changed, problem };
   }
 }
 

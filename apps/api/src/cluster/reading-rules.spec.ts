@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildNodes, type Job, type JobSummary, type Resource } from '@oar-live/oar-client';
+import type { Job, JobSummary, Resource } from '@oar-live/oar-client';
 import { mapJob, mapJobSummary, mapResource, parsePage } from '../../../../libs/oar-client/src/mapping';
-import { diffCluster } from './differ';
 import {
+  checkSuspects,
+  judgeSuspects,
   judgeVanished,
   mergeResources,
-  missedDifferences,
   newResourceIds,
+  noteLightChanges,
   planJobReads,
   summaryOf,
   type KnownJob,
-  type LightLists,
   VANISHED_JOB_MESSAGE,
 } from './reading-rules';
 
@@ -28,6 +28,7 @@ const fullResources: Resource[] = items('resources-full-busy.json').map(mapResou
 const known = (readAt: number, jobs = detailed): Map<number, KnownJob> =>
   new Map(jobs.map((job) => [job.id, { summary: summaryOf(listed.find((s) => s.id === job.id)!), job, readAt }]));
 const refresh = { refreshMs: 120_000, tickMs: 2000 };
+const byId = (rows: Resource[]) => new Map(rows.map((r) => [r.id, r]));
 
 describe('planJobReads', () => {
   it('reads the details of every job it has not seen', () => {
@@ -119,8 +120,6 @@ describe('judgeVanished', () => {
 });
 
 describe('resources from the light list', () => {
-  const byId = (rows: Resource[]) => new Map(rows.map((r) => [r.id, r]));
-
   it('asks for the full rows of the resources it has not seen only', () => {
     expect(newResourceIds(byId(fullResources.slice(2)), lightResources)).toEqual([1, 2]);
   });
@@ -157,41 +156,151 @@ describe('resources from the light list', () => {
   });
 });
 
-describe('missedDifferences', () => {
-  const state = { nodes: buildNodes(fullResources, detailed), jobs: detailed };
-  const light = (jobs: JobSummary[], resources: Resource[]): LightLists => ({
-    jobs: new Map(jobs.map((j) => [j.id, summaryOf(j)])),
-    resources: new Map(resources.map((r) => [r.id, r])),
+describe('checking a full re-read that ran beside the ticks', () => {
+  const [running, waiting] = detailed;
+  const mark = { jobLists: 5, resourceLists: 3, at: 1_000_000 };
+  /** The incremental state: both jobs read before the full re-read began, no item changed since list 2. */
+  const incremental = (changes: { jobs?: [number, number][]; resources?: [number, number][] } = {}) => ({
+    jobs: known(mark.at - 10_000),
+    resources: byId(fullResources),
+    jobChangedIn: new Map([...detailed.map((j): [number, number] => [j.id, 2]), ...(changes.jobs ?? [])]),
+    resourceChangedIn: new Map([
+      ...fullResources.map((r): [number, number] => [r.id, 2]),
+      ...(changes.resources ?? []),
+    ]),
   });
-  const same = light(listed, lightResources);
+  const fullWith = (jobs: Job[], resources = fullResources) => ({ jobs, finals: new Map<number, Job>(), resources });
+  const none = { jobs: new Map<number, Job>(), resources: new Map<number, Resource | null>() };
+  const refreshMs = 120_000;
+  const node4Absent = fullResources.map((r) => (r.node === 'node4' ? { ...r, state: 'Absent' } : r));
+  const node4Ids = fullResources.filter((r) => r.node === 'node4').map((r) => r.id);
 
-  it('counts a difference the light lists did not explain (a message only details carry)', () => {
-    const full = { ...state, jobs: detailed.map((j, i) => (i === 0 ? { ...j, message: 'changed' } : j)) };
-    expect(missedDifferences(diffCluster(state, full), state, full, same, same)).toBe(1);
+  it('suspects nothing when the full re-read agrees', () => {
+    expect(checkSuspects(incremental(), fullWith(detailed), mark)).toEqual({ jobs: [], resources: [] });
   });
 
-  it('does not count a job whose light row changed during the full read', () => {
-    const full = { ...state, jobs: detailed.map((j, i) => (i === 0 ? { ...j, state: 'Finishing' } : j)) };
-    const after = light(
-      listed.map((s) => (s.id === detailed[0].id ? { ...s, state: 'Finishing' } : s)),
-      lightResources,
+  it('does not suspect an item the light lists saw change after the full re-read began', () => {
+    const ended = { ...running, state: 'Finishing' };
+    const changed = {
+      jobs: [[running.id, 6]] as [number, number][],
+      resources: node4Ids.map((id): [number, number] => [id, 4]),
+    };
+    expect(checkSuspects(incremental(changed), fullWith([ended, waiting], node4Absent), mark)).toEqual({
+      jobs: [],
+      resources: [],
+    });
+  });
+
+  it('does not suspect a job whose details the incremental reader read after the full re-read began', () => {
+    const jobs = known(mark.at - 10_000);
+    jobs.get(waiting.id)!.readAt = mark.at + 500;
+    const view = { ...incremental(), jobs };
+    expect(checkSuspects(view, fullWith([running, { ...waiting, message: 'moved' }]), mark).jobs).toEqual([]);
+  });
+
+  it('does not suspect a job no light list ever showed (it came and went while the full read ran)', () => {
+    const passing = { ...waiting, id: 999_999 };
+    expect(checkSuspects(incremental(), fullWith([...detailed, passing]), mark).jobs).toEqual([]);
+  });
+
+  it('suspects a still item on which the two disagree', () => {
+    const full = fullWith([running, { ...waiting, state: 'Hold' }], node4Absent);
+    expect(checkSuspects(incremental(), full, mark)).toEqual({ jobs: [waiting.id], resources: node4Ids });
+  });
+
+  it('counts and corrects what the second read confirms, through the returned state', () => {
+    const held = { ...waiting, state: 'Hold' };
+    const full = fullWith([running, held], node4Absent);
+    const suspects = checkSuspects(incremental(), full, mark);
+    const reads = {
+      jobs: new Map([[waiting.id, held]]),
+      resources: new Map(node4Absent.filter((r) => r.node === 'node4').map((r): [number, Resource] => [r.id, r])),
+    };
+    const verdict = judgeSuspects(incremental(), full, suspects, reads, mark.at + 60_000, refreshMs);
+    expect(verdict.differences).toBe(1 + node4Ids.length);
+    expect(verdict.jobs.get(waiting.id)!.job.state).toBe('Hold');
+    expect(node4Ids.map((id) => verdict.resources.get(id)!.state)).toEqual(node4Ids.map(() => 'Absent'));
+  });
+
+  it('neither counts nor changes what the second read says the incremental state had right (a passing state)', () => {
+    const full = fullWith(detailed, node4Absent);
+    const suspects = checkSuspects(incremental(), full, mark);
+    const reads = {
+      ...none,
+      resources: new Map(fullResources.filter((r) => r.node === 'node4').map((r): [number, Resource] => [r.id, r])),
+    };
+    const verdict = judgeSuspects(incremental(), full, suspects, reads, mark.at + 60_000, refreshMs);
+    expect(verdict.differences).toBe(0);
+    expect([...verdict.resources.values()]).toEqual(fullResources);
+  });
+
+  it('takes a value that changed again without counting it', () => {
+    const full = fullWith([running, { ...waiting, state: 'Hold' }]);
+    const reads = { ...none, jobs: new Map([[waiting.id, { ...waiting, state: 'Running' }]]) };
+    const verdict = judgeSuspects(
+      incremental(),
+      full,
+      { jobs: [waiting.id], resources: [] },
+      reads,
+      mark.at,
+      refreshMs,
     );
-    expect(missedDifferences(diffCluster(state, full), state, full, same, after)).toBe(0);
+    expect(verdict.differences).toBe(0);
+    expect(verdict.jobs.get(waiting.id)!.job.state).toBe('Running');
   });
 
-  it('counts a node state the incremental state missed, not one that changed meanwhile', () => {
-    const absent = fullResources.map((r) => (r.node === 'node4' ? { ...r, state: 'Absent' } : r));
-    const full = { ...state, nodes: buildNodes(absent, detailed) };
-    const events = diffCluster(state, full);
-    expect(missedDifferences(events, state, full, same, same)).toBe(1);
-    const after = light(
-      listed,
-      lightResources.map((r) => (r.node === 'node4' ? { ...r, state: 'Absent' } : r)),
+  it('excuses a field only details carry within the refresh bound, and counts it past the bound', () => {
+    const moved = { ...waiting, message: 'moved in the Gantt' };
+    const full = fullWith([running, moved]);
+    const reads = { ...none, jobs: new Map([[waiting.id, moved]]) };
+    const suspects = { jobs: [waiting.id], resources: [] };
+    const within = judgeSuspects(incremental(), full, suspects, reads, mark.at, refreshMs);
+    expect(within.differences).toBe(0);
+    expect(within.jobs.get(waiting.id)!.job.message).toBe('moved in the Gantt');
+    expect(judgeSuspects(incremental(), full, suspects, reads, mark.at + refreshMs, refreshMs).differences).toBe(1);
+  });
+
+  it('removes a job the second read finds ended, with its final state', () => {
+    const ended = { ...running, state: 'Terminated', exitCode: 0 };
+    const full = { ...fullWith([waiting]), finals: new Map([[running.id, ended]]) };
+    const reads = { ...none, jobs: new Map([[running.id, ended]]) };
+    const verdict = judgeSuspects(
+      incremental(),
+      full,
+      checkSuspects(incremental(), full, mark),
+      reads,
+      mark.at,
+      refreshMs,
     );
-    expect(missedDifferences(events, state, full, same, after)).toBe(0);
+    expect(verdict.differences).toBe(1);
+    expect(verdict.jobs.has(running.id)).toBe(false);
+    expect(verdict.finals.get(running.id)).toEqual(ended);
   });
+});
 
-  it('finds nothing when the full read agrees', () => {
-    expect(missedDifferences(diffCluster(state, state), state, state, same, same)).toBe(0);
+describe('noteLightChanges', () => {
+  it('notes the list in which an item appeared, changed or disappeared, and leaves the others', () => {
+    const changedIn = new Map([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+    ]);
+    const before = new Map([
+      [1, { s: 'a' }],
+      [2, { s: 'b' }],
+      [3, { s: 'c' }],
+    ]);
+    const after = new Map([
+      [1, { s: 'a' }],
+      [2, { s: 'B' }],
+      [4, { s: 'd' }],
+    ]);
+    expect(noteLightChanges(changedIn, before, after, 7)).toBe(3);
+    expect([...changedIn].sort(([a], [b]) => a - b)).toEqual([
+      [1, 1],
+      [2, 7],
+      [3, 7],
+      [4, 7],
+    ]);
   });
 });

@@ -1,11 +1,10 @@
 /**
  * The reading rule of the poller, pure: which jobs and resources to read in detail, what a job that
- * left OAR's list has become, how light rows update known resources, and which differences a full
- * re-read found that the incremental reading should have seen. The OAR requests are in ./oar-reader.
+ * left OAR's list has become, how light rows update known resources, and which disagreements of a
+ * full re-read with the incremental state are differences it missed. The OAR requests are in ./oar-reader.
  */
 import { FINAL_JOB_STATES, type Job, type JobSummary, type Resource } from '@oar-live/oar-client';
-import { jobIdOf, nodeNameOf, type LiveEvent } from '@oar-live/shared';
-import { sameJson, type ClusterState } from './differ';
+import { sameJson } from './differ';
 
 /** The fields OAR's light job list (`GET /jobs`) carries: a change in any of them means "read the details". */
 const SUMMARY_FIELDS = ['id', 'name', 'user', 'queue', 'state', 'submittedAt'] as const satisfies (keyof JobSummary)[];
@@ -141,39 +140,146 @@ export interface LightLists {
 }
 
 /**
- * The differences a full re-read found that the incremental reading missed. `events` turn the state
- * the incremental reader had published (`before`) into the full re-read's (`after`). A difference is
- * counted only when the light lists read just before (`lightBefore`) and just after (`lightAfter`)
- * the full re-read agree on the item: otherwise it changed meanwhile, and the incremental reader sees it too.
+ * Notes in `changedIn` the number `list` of the light list in which each item appeared, changed or
+ * disappeared: what a full re-read running meanwhile may disagree on without any reader being wrong.
+ * Returns how many it noted.
  */
-export function missedDifferences(
-  events: readonly LiveEvent[],
-  before: ClusterState,
-  after: ClusterState,
-  lightBefore: LightLists,
-  lightAfter: LightLists,
+export function noteLightChanges<T>(
+  changedIn: Map<number, number>,
+  before: ReadonlyMap<number, T>,
+  after: ReadonlyMap<number, T>,
+  list: number,
 ): number {
-  const jobStill = (id: number) => sameJson(lightBefore.jobs.get(id), lightAfter.jobs.get(id));
-  const resourceStill = (id: number) => sameJson(lightBefore.resources.get(id), lightAfter.resources.get(id));
-  const nodeStill = (node: { resources: { id: number }[]; jobIds: number[] }) =>
-    node.resources.every((r) => resourceStill(r.id)) && node.jobIds.every(jobStill);
-  const nodesBefore = new Map(before.nodes.map((node) => [node.name, node]));
-  // A node.changed may be a delta (event format 2): the whole node is the full re-read's.
-  const nodesAfter = new Map(after.nodes.map((node) => [node.name, node]));
-  let missed = 0;
-  for (const event of events) {
-    if (event.type === 'node.added' || event.type === 'node.changed') {
-      const name = nodeNameOf(event);
-      const node = 'node' in event ? event.node : nodesAfter.get(name);
-      const old = nodesBefore.get(name);
-      if ((!node || nodeStill(node)) && (!old || nodeStill(old))) missed += 1;
-    } else if (event.type === 'node.removed') {
-      if (nodeStill(event.node)) missed += 1;
-    } else if (event.type === 'job.added' || event.type === 'job.changed') {
-      if (jobStill(jobIdOf(event))) missed += 1;
-    } else if (event.type === 'job.removed') {
-      if (jobStill(event.id)) missed += 1;
-    }
+  let noted = 0;
+  const note = (id: number) => {
+    changedIn.set(id, list);
+    noted += 1;
+  };
+  for (const [id, row] of after) if (!sameJson(before.get(id), row)) note(id);
+  for (const id of before.keys()) if (!after.has(id)) note(id);
+  return noted;
+}
+
+/** Where a full re-read began, in the incremental reader's terms. */
+export interface CheckMark {
+  /** How many light job lists and light resource lists had been answered. */
+  jobLists: number;
+  resourceLists: number;
+  /** When the full re-read began (ms, the incremental reader's clock). */
+  at: number;
+}
+
+/** The incremental reader's state when a full re-read is compared with it. */
+export interface IncrementalView {
+  jobs: ReadonlyMap<number, KnownJob>;
+  resources: ReadonlyMap<number, Resource>;
+  /** Per id, the number of the light list in which it last appeared, changed or disappeared (noteLightChanges). */
+  jobChangedIn: ReadonlyMap<number, number>;
+  resourceChangedIn: ReadonlyMap<number, number>;
+}
+
+/** What a full re-read gave: the unfinished jobs, the final states of those that ended, every resource. */
+export interface FullView {
+  jobs: readonly Job[];
+  finals: ReadonlyMap<number, Job>;
+  resources: readonly Resource[];
+}
+
+/** Items to read once more before a disagreement is counted (checkSuspects). */
+export interface Suspects {
+  jobs: number[];
+  resources: number[];
+}
+
+/**
+ * The items on which a full re-read disagrees with the incremental state although the incremental
+ * reader had no reason to read them again: no light list answered after the re-read began saw them
+ * change, and (jobs) their details were last read before it began. An item the light lists saw
+ * change meanwhile is the incremental reader's: the full read may have caught it before or after the
+ * change. Called after a tick whose job and resource lists were both asked for after the full re-read
+ * ended, so every change the full read could have seen is one those lists could see too.
+ */
+export function checkSuspects(incremental: IncrementalView, full: FullView, mark: CheckMark): Suspects {
+  const fullJobs = new Map<number, Job>([...full.jobs.map((job): [number, Job] => [job.id, job]), ...full.finals]);
+  const still = (changedIn: ReadonlyMap<number, number>, id: number, since: number) => {
+    const list = changedIn.get(id);
+    // Never in a light list the incremental reader read: it lived and ended while the full read ran.
+    return list !== undefined && list <= since;
+  };
+  const jobs = [...new Set([...incremental.jobs.keys(), ...fullJobs.keys()])].filter((id) => {
+    const known = incremental.jobs.get(id);
+    const fresh = fullJobs.get(id);
+    if (!fresh || !still(incremental.jobChangedIn, id, mark.jobLists)) return false;
+    if (!known) return !isFinal(fresh);
+    return known.readAt < mark.at && !sameJson(known.job, fresh);
+  });
+  const fullResources = new Map(full.resources.map((row) => [row.id, row]));
+  const resources = [...new Set([...incremental.resources.keys(), ...fullResources.keys()])].filter(
+    (id) =>
+      still(incremental.resourceChangedIn, id, mark.resourceLists) &&
+      !sameJson(incremental.resources.get(id), fullResources.get(id)),
+  );
+  return { jobs: jobs.sort((a, b) => a - b), resources: resources.sort((a, b) => a - b) };
+}
+
+/** What the suspects' second read gave: a job's details, a resource's row (null: OAR no longer has it). */
+export interface SuspectReads {
+  jobs: ReadonlyMap<number, Job>;
+  resources: ReadonlyMap<number, Resource | null>;
+}
+
+/** The incremental state after the check, the jobs it found ended, and the differences counted. */
+export interface CheckVerdict {
+  jobs: Map<number, KnownJob>;
+  resources: Map<number, Resource>;
+  finals: Map<number, Job>;
+  differences: number;
+}
+
+/**
+ * Each suspect's second read decides. It agrees with the incremental state: the full read caught a
+ * passing state; nothing is counted or changed. Otherwise the item takes the second read's value (the
+ * poller diffs it like any tick, so the event stream stays exact), and it is a difference when the
+ * second read agrees with the full read: the incremental state had missed it. Except a job that
+ * differs only in fields the light list lacks (message, predicted start, …) and whose details the
+ * incremental reader read less than `refreshMs` ago: it promises those within that bound and has not
+ * broken the promise yet. A job the second read did not return stays as it is (the next tick reads it).
+ */
+export function judgeSuspects(
+  incremental: IncrementalView,
+  full: FullView,
+  suspects: Suspects,
+  reads: SuspectReads,
+  now: number,
+  refreshMs: number,
+): CheckVerdict {
+  const jobs = new Map(incremental.jobs);
+  const resources = new Map(incremental.resources);
+  const finals = new Map<number, Job>();
+  const fullJobs = new Map<number, Job>([...full.jobs.map((job): [number, Job] => [job.id, job]), ...full.finals]);
+  let differences = 0;
+  for (const id of suspects.jobs) {
+    const known = jobs.get(id);
+    const reread = reads.jobs.get(id);
+    if (!reread || (known && sameJson(known.job, reread)) || (!known && isFinal(reread))) continue;
+    const withinBound =
+      known !== undefined &&
+      now - known.readAt < refreshMs &&
+      SUMMARY_FIELDS.every((field) => sameJson(known.job[field], reread[field]));
+    if (sameJson(fullJobs.get(id), reread) && !withinBound) differences += 1;
+    if (isFinal(reread)) {
+      jobs.delete(id);
+      finals.set(id, reread);
+    } else jobs.set(id, { summary: known?.summary ?? summaryOf(reread), job: reread, readAt: now });
   }
-  return missed;
+  const fullResources = new Map(full.resources.map((row) => [row.id, row]));
+  for (const id of suspects.resources) {
+    if (!reads.resources.has(id)) continue;
+    const row = reads.resources.get(id) ?? undefined;
+    if (sameJson(resources.get(id), row)) continue;
+    if (sameJson(fullResources.get(id), row)) differences += 1;
+    if (row) resources.set(id, row);
+    else resources.delete(id);
+  }
+  return { jobs, resources, finals, differences };
 }

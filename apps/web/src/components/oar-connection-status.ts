@@ -3,7 +3,7 @@ import { customElement } from 'lit/decorators.js';
 import { LiveController } from '../state/live-controller';
 import { TickController } from './tick-controller';
 
-/** Always-visible connection pill: live, reconnecting, or OAR down — with how old the data is. */
+/** Always-visible connection pill: live (slowed to spare OAR), reconnecting, or OAR down — with how old the data is. */
 @customElement('oar-connection-status')
 export class OarConnectionStatus extends LitElement {
   static override styles = css`
@@ -35,7 +35,7 @@ export class OarConnectionStatus extends LitElement {
     const store = this.live.store;
     if (!store) return null;
     const age = store.staleSeconds();
-    const source = store.snapshot?.source.status;
+    const { status: source, slowed } = store.snapshot?.source ?? {};
     let text = '● Live';
     let tone = 'ok';
     if (store.connection !== 'connected') {
@@ -47,8 +47,11 @@ export class OarConnectionStatus extends LitElement {
     } else if (source === 'degraded') {
       text = '▲ OAR degraded';
       tone = 'warn';
+    } else if (slowed) {
+      text = '● Live, slowed';
+      tone = 'warn';
     }
-    return html`<span class=${tone} role="status" title=${store.connectionError ?? ''}
+    return html`<span class=${tone} role="status" title=${store.connectionError ?? slowed ?? ''}
       >${text}${age !== undefined ? ` · data ${age} s old` : ''}</span
     >`;
   }

@@ -3,7 +3,11 @@ import { customElement } from 'lit/decorators.js';
 import { LiveController } from '../state/live-controller';
 import { TickController } from './tick-controller';
 
-/** A loud banner while the data may be out of date (socket or OAR down), ticking every second. */
+/**
+ * A loud banner while the data may be out of date (socket or OAR down), ticking every second; a
+ * quiet one while oar-live reads OAR less often than configured to spare it (`source.slowed`, a
+ * sentence saying how often it reads): the data is current, but changes show up later.
+ */
 @customElement('oar-stale-banner')
 export class OarStaleBanner extends LitElement {
   static override styles = css`
@@ -16,6 +20,13 @@ export class OarStaleBanner extends LitElement {
       text-align: center;
       border-bottom: 3px solid var(--banner-fg);
     }
+    .slowed {
+      background: none;
+      color: inherit;
+      font-weight: 600;
+      font-size: 1em;
+      border-bottom: 2px solid var(--state-suspected);
+    }
   `;
 
   private readonly live = new LiveController(this);
@@ -23,9 +34,9 @@ export class OarStaleBanner extends LitElement {
 
   override render() {
     const store = this.live.store;
-    if (!store?.stale) return null;
+    const source = store?.snapshot?.source;
+    if (!store?.stale) return source?.slowed ? html`<div class="slowed" role="status">▲ ${source.slowed}</div>` : null;
     const age = store.staleSeconds();
-    const source = store.snapshot?.source;
     const why =
       store.connection !== 'connected'
         ? 'Connection to oar-live lost — reconnecting'

@@ -1,0 +1,137 @@
+/**
+ * What the real-scale benches share: the scaled REAL OAR sandbox (3,125 extra nodes × 8 cores +
+ * node1..4 = 25,008 resources, 1,000 jobs from one `oarsub --array`), job changes made directly with
+ * `oarsub` / `oardel` as alice, and OAR's own measure of its busy time (Apache's %D log).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { get } from 'node:http';
+import { join } from 'node:path';
+import type { IntervalHistogram } from 'node:perf_hooks';
+import type { Batch, SourceStatus } from '@oar-live/shared';
+import { startRedis, removeRedisDir } from '../test/support/redis-server';
+
+export const API = 'http://127.0.0.1:6668/oarapi';
+const SCRIPT = join(__dirname, '..', 'scripts', 'oar-sandbox');
+const TIMED_LOG = '/var/log/apache2/oar-api-timed.log';
+export const EXTRA_NODES = 3125;
+export const CORES = 8;
+export const JOBS = 1000;
+export const CLUSTER = { resources: 8 + EXTRA_NODES * CORES, jobs: JOBS, pollMs: 2000 };
+
+export const waitMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+export const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+};
+
+function sandboxAnswers(): Promise<boolean> {
+  return new Promise((resolve) => {
+    get(`${API}/version.json`, { timeout: 3000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    })
+      .on('error', () => resolve(false))
+      .on('timeout', () => resolve(false));
+  });
+}
+
+const asAlice = (command: string) =>
+  execFileSync('su', ['alice', '-c', command], { cwd: '/home/alice', encoding: 'utf8' });
+export const oarsub = () =>
+  Number(/OAR_JOB_ID=(\d+)/.exec(asAlice("oarsub -l /core=1,walltime=00:10:00 'sleep 600'"))![1]);
+export const oardel = (id: number) => asAlice(`oardel ${id}`);
+/** In a workload a job may end on its own (or by an earlier oardel) before it is cancelled: OAR says so, not a failure. */
+export const cancelIfThere = (id: number) => {
+  try {
+    oardel(id);
+  } catch (err) {
+    if (!/already killed|not the right user|Cannot frag/.test(String(err))) throw err;
+  }
+};
+export const setNodeState = (node: string, state: 'Absent' | 'Alive') =>
+  execFileSync('oarnodesetting', ['-n', '-h', node, '-s', state], { stdio: 'ignore' });
+
+export const timedLogSize = () => statSync(TIMED_LOG).size;
+
+/** Seconds Apache spent on oar-live's requests that started in [from, to] (epoch ms), from the timed log after `offset`. */
+export function apacheBusy(
+  offset: number,
+  from: number,
+  to: number,
+): { busySeconds: number; requests: number; errors: number } {
+  const size = statSync(TIMED_LOG).size;
+  const buffer = Buffer.alloc(size - offset);
+  const fd = openSync(TIMED_LOG, 'r');
+  readSync(fd, buffer, 0, buffer.length, offset);
+  closeSync(fd);
+  let busy = 0;
+  let requests = 0;
+  let errors = 0;
+  for (const line of buffer.toString('utf8').split('\n')) {
+    const match = /^(\d+\.\d+) (\d+) (\d+) ".*" "oar-live"$/.exec(line);
+    if (!match) continue;
+    const startMs = Number(match[1]) * 1000;
+    if (startMs < from || startMs > to) continue;
+    // A request that began before `to` but lasts beyond it counts up to `to` only.
+    busy += Math.min(Number(match[2]) / 1e6, (to - startMs) / 1000);
+    requests += 1;
+    if (Number(match[3]) >= 500) errors += 1;
+  }
+  return { busySeconds: busy, requests, errors };
+}
+
+export const hasEvent = (batches: Batch[], type: string, id: number) =>
+  batches.some((batch) =>
+    batch.events.some((e) => e.type === type && ('id' in e ? e.id === id : 'job' in e && e.job.id === id)),
+  );
+
+/**
+ * Runs `work` in a scaled session (`oar-sandbox scaled-session`: the sandbox lock, the scaled
+ * sandbox, a reset before the lock is released) with a private Redis; `sessionSeconds` bounds it.
+ */
+export async function inScaledSession<T>(sessionSeconds: number, work: () => Promise<T>): Promise<T | object> {
+  if (!(await sandboxAnswers())) return { skipped: 'the OAR sandbox does not answer (scripts/oar-sandbox up)' };
+  const redis = await startRedis();
+  process.env.REDIS_URL = redis.url;
+  const session = spawn(
+    'bash',
+    [SCRIPT, 'scaled-session', '--nodes', String(EXTRA_NODES), '--cores', String(CORES), '--jobs', String(JOBS)],
+    { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, SCALED_SESSION_SECONDS: String(sessionSeconds) } },
+  );
+  const ended = new Promise<number | null>((resolve) => session.once('exit', resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      session.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('scaled') && resolve());
+      void ended.then((code) => reject(new Error(`oar-sandbox scaled-session ended early (${code})`)));
+    });
+    return await work();
+  } finally {
+    session.stdin.end(); // the session resets the sandbox, then releases the lock
+    await ended;
+    await redis.stop();
+    removeRedisDir(redis.dir);
+  }
+}
+
+/**
+ * What a measured stretch cost: OAR's busy share from Apache's log (`apache`) and from oar-live's
+ * own measure (`oarLiveBusyMs`), oar-live's longest event-loop block, and the `slowed` sentence.
+ */
+export function costFigures(
+  apache: ReturnType<typeof apacheBusy>,
+  seconds: number,
+  oarLiveBusyMs: number,
+  loop: IntervalHistogram,
+  source: SourceStatus,
+): Record<string, unknown> {
+  return {
+    oarBusyShareApache: round(apache.busySeconds / seconds),
+    oarRequestsApache: apache.requests,
+    oarErrorsApache: apache.errors,
+    oarBusyShareOarLive: round(oarLiveBusyMs / 1000 / seconds),
+    longestEventLoopBlockMs: round(loop.max / 1e6, 1),
+    slowed: source.slowed ?? null,
+  };
+}
