@@ -8,5 +8,5 @@
 import { runChaos } from '../test/support/chaos';
 
 export async function run(): Promise<object> {
-  return runChaos(Number(process.env.CHAOS_ROUNDS ?? 100), 1);
+  return runChaos(Number(process.env.CHAOS_ROUNDS ?? 100), Number(process.env.CHAOS_SEED ?? 1), true);
 }

@@ -198,7 +198,7 @@ function percentile(sorted: number[], p: number): number {
  * resent on 503 or a dropped connection). After each round every copy must equal the server's
  * snapshot; at the end every accepted submit must be exactly one job in OAR.
  */
-export async function runChaos(rounds: number, seed = 1): Promise<ChaosReport> {
+export async function runChaos(rounds: number, seed = 1, progress = false): Promise<ChaosReport> {
   let random = seed;
   const next = () => (random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const sim: OarSim = await startOarSim({
@@ -329,8 +329,13 @@ export async function runChaos(rounds: number, seed = 1): Promise<ChaosReport> {
         },
         { timeoutMs: 60_000, intervalMs: 100, describe: `round ${round} (${kind}): every client equal to the server` },
       ).catch(() => undefined);
-      if (converged) (recovery[kind] ??= []).push(converged - healed);
-      else {
+      if (converged) {
+        (recovery[kind] ??= []).push(converged - healed);
+        if (progress)
+          process.stderr.write(
+            `chaos round ${round} (${kind}): converged ${Math.round(converged - healed)} ms after the fault\n`,
+          );
+      } else {
         diverged += differing;
         process.stderr.write(`chaos round ${round} (${kind}) did not converge: ${lastDifference}\n`);
       }
