@@ -1,4 +1,4 @@
-import { io } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import { freePort, removeRedisDir, startRedis, type RunningRedis } from '../support/redis-server';
 import { startProcess, terminate, waitForStatus, type Started } from './launcher';
 
@@ -173,12 +173,13 @@ describe('operability of the built API', () => {
     const ownRedis = await startRedis();
     const { api: replica, port } = await startApi({ REDIS_URL: ownRedis.url });
     const replicaBase = `http://127.0.0.1:${port}`;
-    const socket = io(`${replicaBase}/live`, { transports: ['websocket'], reconnection: false });
+    let socket: Socket | undefined;
     try {
       await waitForStatus(`${replicaBase}/api/health`, 200, 60_000);
+      socket = io(`${replicaBase}/live`, { transports: ['websocket'], reconnection: false });
       await new Promise<void>((resolve, reject) => {
-        socket.once('snapshot', () => resolve());
-        socket.once('connect_error', reject);
+        socket!.once('snapshot', () => resolve());
+        socket!.once('connect_error', reject);
       });
       const sse = (await fetch(`${replicaBase}/api/events`)).body!.getReader();
       await sse.read();
@@ -192,12 +193,12 @@ describe('operability of the built API', () => {
       expect(replica.stderr()).not.toContain('exiting anyway');
       await expect(drain(sse)).resolves.toBeUndefined();
     } finally {
-      socket.close();
+      socket?.close();
       if (replica.child.exitCode === null) await terminate(replica);
       await ownRedis.stop();
       removeRedisDir(ownRedis.dir);
     }
-  });
+  }, 120_000);
 
   it('turns 503 when OAR is unreachable', async () => {
     const closedPort = await freePort();
