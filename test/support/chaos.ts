@@ -259,23 +259,34 @@ export async function runChaos(rounds: number, seed = 1, progress = false): Prom
      * docs/operations.md: data loss drops acknowledged operations) is sent again with its key, as a
      * careful client would, only once it made sure (here: in OAR) that it had not run before the loss.
      */
-    const settle = (key: string) =>
-      waitFor(
+    const settle = (key: string) => {
+      let answer = '';
+      return waitFor(
         async () => {
           const res = await fetch(`${urls[0]}/api/operations/${accepted.get(key)}`, {
             headers: { authorization: `Bearer ${await client.token('alice')}` },
           }).catch(() => undefined);
+          answer = `${res?.status}`;
           if (res?.status === 404) {
             if ((await jobsFor(key)) > 0) return true;
             resent += 1;
             await submit(key);
           }
           if (res?.status !== 200) return false;
-          const { state } = (await res.json()) as { state: string };
-          return state === 'succeeded' || state === 'failed';
+          const operation = (await res.json()) as { state: string };
+          answer = JSON.stringify(operation);
+          return operation.state === 'succeeded' || operation.state === 'failed';
         },
-        { timeoutMs: 180_000, intervalMs: 300, describe: `operation for ${key} settled` },
-      );
+        {
+          timeoutMs: 180_000,
+          intervalMs: 300,
+          describe: () => `operation for ${key} settled; last answer ${answer}`,
+        },
+      ).catch(async (err: Error) => {
+        const logs = apis.map((api) => api.output().slice(-3000)).join('\n---\n');
+        throw new Error(`${err.message}; ${key} has ${await jobsFor(key)} OAR jobs; the replicas said:\n${logs}`);
+      });
+    };
     /** The replica that polls OAR: the one whose poll count grows. */
     const pollerIndex = async (): Promise<number> => {
       const polls = async () =>
