@@ -23,6 +23,8 @@ export interface ChaosReport {
   lostMutations: number;
   duplicatedMutations: number;
   duplicatedIn: FaultKind[];
+  /** Each lost submit's fault kind and how its operation ended (e.g. failed: OAR's answer). */
+  lostIn: string[];
   /** Per fault kind: how long from the end of the fault until every client equals the server (ms). */
   recoveryMs: Record<string, { count: number; p50: number; max: number }>;
 }
@@ -189,6 +191,14 @@ function describeDifference(expected: Snapshot, actual: Snapshot | null): string
     : 'equal';
 }
 
+/**
+ * The server's snapshot, parsed as the copies are: under jest, fetch's json() makes objects of
+ * another realm, which isDeepStrictEqual never calls equal to the copies'.
+ */
+async function snapshotOf(url: string): Promise<Snapshot> {
+  return JSON.parse(await (await fetch(`${url}/api/cluster`)).text()) as Snapshot;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
@@ -223,6 +233,8 @@ export async function runChaos(rounds: number, seed = 1, progress = false): Prom
   const recovery: Record<string, number[]> = {};
   let diverged = 0;
   let resent = 0;
+  /** How each submit's operation ended, as last read (for the report of a lost one). */
+  const settledAs = new Map<string, string>();
   try {
     for (const url of urls) copies.push(socketCopy(url), sseCopy(url), watchCopy(url));
     const client = new Client(urls[0]);
@@ -273,8 +285,9 @@ export async function runChaos(rounds: number, seed = 1, progress = false): Prom
             await submit(key);
           }
           if (res?.status !== 200) return false;
-          const operation = (await res.json()) as { state: string };
+          const operation = (await res.json()) as { state: string; error?: { message: string } };
           answer = JSON.stringify(operation);
+          settledAs.set(key, `${operation.state}${operation.error ? ` (${operation.error.message})` : ''}`);
           return operation.state === 'succeeded' || operation.state === 'failed';
         },
         {
@@ -343,8 +356,8 @@ export async function runChaos(rounds: number, seed = 1, progress = false): Prom
       let lastDifference = '';
       const converged = await waitFor(
         async () => {
-          const server = (await (await fetch(`${urls[0]}/api/cluster`)).json()) as Snapshot;
-          const other = (await (await fetch(`${urls[1]}/api/cluster`)).json()) as Snapshot;
+          const server = await snapshotOf(urls[0]);
+          const other = await snapshotOf(urls[1]);
           if (!isDeepStrictEqual(server, other)) {
             lastDifference = `replicas differ: ${describeDifference(server, other)}`;
             return false;
@@ -385,6 +398,9 @@ export async function runChaos(rounds: number, seed = 1, progress = false): Prom
       duplicatedIn: [...accepted.keys()]
         .filter((_, i) => counts[i] > 1)
         .map((key) => FAULT_KINDS[Number(key.split('-')[2]) % FAULT_KINDS.length]),
+      lostIn: [...accepted.keys()]
+        .filter((_, i) => counts[i] === 0)
+        .map((key) => `${FAULT_KINDS[Number(key.split('-')[2]) % FAULT_KINDS.length]}: ${settledAs.get(key)}`),
       recoveryMs: Object.fromEntries(
         Object.entries(recovery).map(([kind, times]) => {
           const sorted = [...times].sort((a, b) => a - b);
