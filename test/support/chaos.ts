@@ -18,9 +18,13 @@ export interface ChaosReport {
   clients: number;
   divergedClients: number;
   acceptedMutations: number;
+  /** Accepted submits whose record Redis lost before they ran, sent again by the client (see settle). */
+  resentAfterDataLoss: number;
   lostMutations: number;
   duplicatedMutations: number;
   duplicatedIn: FaultKind[];
+  /** Each lost submit's fault kind and how its operation ended (e.g. failed: OAR's answer). */
+  lostIn: string[];
   /** Per fault kind: how long from the end of the fault until every client equals the server (ms). */
   recoveryMs: Record<string, { count: number; p50: number; max: number }>;
 }
@@ -187,6 +191,14 @@ function describeDifference(expected: Snapshot, actual: Snapshot | null): string
     : 'equal';
 }
 
+/**
+ * The server's snapshot, parsed as the copies are: under jest, fetch's json() makes objects of
+ * another realm, which isDeepStrictEqual never calls equal to the copies'.
+ */
+async function snapshotOf(url: string): Promise<Snapshot> {
+  return JSON.parse(await (await fetch(`${url}/api/cluster`)).text()) as Snapshot;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
@@ -198,7 +210,7 @@ function percentile(sorted: number[], p: number): number {
  * resent on 503 or a dropped connection). After each round every copy must equal the server's
  * snapshot; at the end every accepted submit must be exactly one job in OAR.
  */
-export async function runChaos(rounds: number, seed = 1): Promise<ChaosReport> {
+export async function runChaos(rounds: number, seed = 1, progress = false): Promise<ChaosReport> {
   let random = seed;
   const next = () => (random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const sim: OarSim = await startOarSim({
@@ -220,6 +232,9 @@ export async function runChaos(rounds: number, seed = 1): Promise<ChaosReport> {
   const accepted = new Map<string, string>();
   const recovery: Record<string, number[]> = {};
   let diverged = 0;
+  let resent = 0;
+  /** How each submit's operation ended, as last read (for the report of a lost one). */
+  const settledAs = new Map<string, string>();
   try {
     for (const url of urls) copies.push(socketCopy(url), sseCopy(url), watchCopy(url));
     const client = new Client(urls[0]);
@@ -245,20 +260,46 @@ export async function runChaos(rounds: number, seed = 1): Promise<ChaosReport> {
         },
         { timeoutMs: 120_000, intervalMs: 300, describe: `submit ${key} accepted` },
       );
-    /** Waits until the operation settled; an operation Redis lost (404) is sent again with its key. */
-    const settle = (key: string) =>
-      waitFor(
+    /** OAR's jobs made for `key` (distinct ids: a job changing state while the pages are read may be listed twice). */
+    const jobsFor = async (key: string) => {
+      const jobs = await oar.jobs.details({ state: JOB_STATES });
+      return new Set(jobs.filter((job) => job.name === key || job.name?.startsWith(`${key}.`)).map((job) => job.id))
+        .size;
+    };
+    /**
+     * Waits until the operation settled. An operation whose record Redis lost with its data (404;
+     * docs/operations.md: data loss drops acknowledged operations) is sent again with its key, as a
+     * careful client would, only once it made sure (here: in OAR) that it had not run before the loss.
+     */
+    const settle = (key: string) => {
+      let answer = '';
+      return waitFor(
         async () => {
           const res = await fetch(`${urls[0]}/api/operations/${accepted.get(key)}`, {
             headers: { authorization: `Bearer ${await client.token('alice')}` },
           }).catch(() => undefined);
-          if (res?.status === 404) await submit(key);
+          answer = `${res?.status}`;
+          if (res?.status === 404) {
+            if ((await jobsFor(key)) > 0) return true;
+            resent += 1;
+            await submit(key);
+          }
           if (res?.status !== 200) return false;
-          const { state } = (await res.json()) as { state: string };
-          return state === 'succeeded' || state === 'failed';
+          const operation = (await res.json()) as { state: string; error?: { message: string } };
+          answer = JSON.stringify(operation);
+          settledAs.set(key, `${operation.state}${operation.error ? ` (${operation.error.message})` : ''}`);
+          return operation.state === 'succeeded' || operation.state === 'failed';
         },
-        { timeoutMs: 180_000, intervalMs: 300, describe: `operation for ${key} settled` },
-      );
+        {
+          timeoutMs: 180_000,
+          intervalMs: 300,
+          describe: () => `operation for ${key} settled; last answer ${answer}`,
+        },
+      ).catch(async (err: Error) => {
+        const logs = apis.map((api) => api.output().slice(-3000)).join('\n---\n');
+        throw new Error(`${err.message}; ${key} has ${await jobsFor(key)} OAR jobs; the replicas said:\n${logs}`);
+      });
+    };
     /** The replica that polls OAR: the one whose poll count grows. */
     const pollerIndex = async (): Promise<number> => {
       const polls = async () =>
@@ -280,7 +321,8 @@ export async function runChaos(rounds: number, seed = 1): Promise<ChaosReport> {
     };
     for (let round = 0; round < rounds; round++) {
       const kind = FAULT_KINDS[round % FAULT_KINDS.length];
-      const flow = Promise.all([0, 1].map((i) => submit(`chaos-${seed}-${round}-${i}`)));
+      const keys = [0, 1].map((i) => `chaos-${seed}-${round}-${i}`);
+      const flow = Promise.all(keys.map(submit));
       switch (kind) {
         case 'kill-poller': {
           const victim = await pollerIndex();
@@ -314,8 +356,8 @@ export async function runChaos(rounds: number, seed = 1): Promise<ChaosReport> {
       let lastDifference = '';
       const converged = await waitFor(
         async () => {
-          const server = (await (await fetch(`${urls[0]}/api/cluster`)).json()) as Snapshot;
-          const other = (await (await fetch(`${urls[1]}/api/cluster`)).json()) as Snapshot;
+          const server = await snapshotOf(urls[0]);
+          const other = await snapshotOf(urls[1]);
           if (!isDeepStrictEqual(server, other)) {
             lastDifference = `replicas differ: ${describeDifference(server, other)}`;
             return false;
@@ -329,30 +371,36 @@ export async function runChaos(rounds: number, seed = 1): Promise<ChaosReport> {
         },
         { timeoutMs: 60_000, intervalMs: 100, describe: `round ${round} (${kind}): every client equal to the server` },
       ).catch(() => undefined);
-      if (converged) (recovery[kind] ??= []).push(converged - healed);
-      else {
+      // Settled before the next fault, so a later data loss cannot take the record of a finished operation.
+      await Promise.all(keys.map(settle));
+      if (converged) {
+        (recovery[kind] ??= []).push(converged - healed);
+        if (progress)
+          process.stderr.write(
+            `chaos round ${round} (${kind}): converged ${Math.round(converged - healed)} ms after the fault\n`,
+          );
+      } else {
         diverged += differing;
         process.stderr.write(`chaos round ${round} (${kind}) did not converge: ${lastDifference}\n`);
       }
     }
-    for (const key of accepted.keys()) await settle(key);
-    const jobs = await oar.jobs.details({ state: JOB_STATES });
-    const counts = [...accepted.keys()].map(
-      // Distinct ids: a job that changes state while the pages are read may be listed twice.
-      (key) =>
-        new Set(jobs.filter((job) => job.name === key || job.name?.startsWith(`${key}.`)).map((job) => job.id)).size,
-    );
+    const counts: number[] = [];
+    for (const key of accepted.keys()) counts.push(await jobsFor(key));
     return {
       rounds,
       clients: copies.length,
       divergedClients: diverged,
       acceptedMutations: accepted.size,
+      resentAfterDataLoss: resent,
       lostMutations: counts.filter((n) => n === 0).length,
       duplicatedMutations: counts.filter((n) => n > 1).length,
       // Which rounds' submits ran twice (the key names the round; rounds cycle through FAULT_KINDS).
       duplicatedIn: [...accepted.keys()]
         .filter((_, i) => counts[i] > 1)
         .map((key) => FAULT_KINDS[Number(key.split('-')[2]) % FAULT_KINDS.length]),
+      lostIn: [...accepted.keys()]
+        .filter((_, i) => counts[i] === 0)
+        .map((key) => `${FAULT_KINDS[Number(key.split('-')[2]) % FAULT_KINDS.length]}: ${settledAs.get(key)}`),
       recoveryMs: Object.fromEntries(
         Object.entries(recovery).map(([kind, times]) => {
           const sorted = [...times].sort((a, b) => a - b);

@@ -82,6 +82,43 @@ describe('web app in Chromium (scripted server)', () => {
     expect(await page.getByRole('button', { name: 'Set Absent' }).count()).toBe(0);
   });
 
+  it.each([
+    ['your login token expired: sign in again', 'You were signed out: your login token expired.'],
+    [
+      'your login was revoked (your password or roles changed, or your account was removed): sign in again',
+      'You were signed out: your login was revoked (your password or roles changed, or your account was removed).',
+    ],
+  ])('a session the server ends (%s) says why in plain words and offers to sign in again', async (reason, said) => {
+    web.api.on('POST', '/api/auth/login', (req) => {
+      const { username } = JSON.parse(req.body);
+      return [200, { token: 'tok-2', expiresAt: '2099-01-01T00:00:00Z', user: { name: username, roles: ['user'] } }];
+    });
+    await signInBeforeLoad(page, 'alice', ['user']);
+    const live = await open('/');
+    await page.getByText('Signed in as').waitFor();
+    expect(live.auth.token).toBe('token-alice');
+
+    live.socket.emit('session.ended', { reason });
+    live.socket.disconnect(true);
+    const notice = page.locator('oar-session-menu [role=alert]');
+    await notice.waitFor();
+    expect(await notice.textContent()).toBe(said);
+    expect(await page.getByText('Signed in as').count()).toBe(0);
+    // It carries on anonymously: the next socket sends no token.
+    const anonymous = await web.server.nextConnection();
+    expect(anonymous.auth.token).toBeUndefined();
+    await expectNoAxeViolations(page);
+
+    await page.getByRole('button', { name: 'Sign in again' }).click();
+    await page.getByLabel('User', { exact: true }).fill('alice');
+    await page.getByLabel('Password').fill('new-password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByText('Signed in as').waitFor();
+    expect(await notice.count()).toBe(0);
+    // Taken in order, so the next test's first connection is its own.
+    while ((await web.server.nextConnection()).auth.token !== 'tok-2');
+  });
+
   it('submit form: validates before sending, shows the oarsub line, follows the operation and shows OAR’s error', async () => {
     await signInBeforeLoad(page, 'alice', ['user']);
     web.api.on('POST', '/api/jobs', () => [202, { operation: operation('op-submit') }]);

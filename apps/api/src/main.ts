@@ -25,10 +25,10 @@ function printBanner(url: string, adminPassword: string | undefined): void {
   process.stdout.write(`\n  ${lines.join('\n  ')}\n\n`);
 }
 
-/** enableShutdownHooks closes the app on a signal; this bounds how long that may take. */
+/** enableShutdownHooks closes the app on a signal (exit code 0); this bounds how long that may take. */
 function exitAfterGraceOnSignal(): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
+    process.once(signal, () => {
       setTimeout(() => {
         console.error(`oar-live: shutdown took over ${SHUTDOWN_GRACE_MS} ms, exiting anyway`);
         process.exit(1);

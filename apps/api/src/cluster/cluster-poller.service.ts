@@ -15,6 +15,7 @@ import {
 } from '@oar-live/oar-client';
 import type { Batch, LiveEvent, Snapshot, SourceStatus } from '@oar-live/shared';
 import { IncomingActions } from '../common/incoming-actions';
+import { settleWithin } from '../common/settle-within';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService, type OarErrorKind } from '../metrics/metrics.service';
@@ -43,6 +44,8 @@ export const FAST_WINDOW_MS = 30_000;
 export const MAX_BACKOFF_MS = 30_000;
 /** Lease renewal / takeover attempt period; the lease lives 4 × this, so fail-over takes ≤ ~5 s. */
 export const LEASE_RENEW_MS = 1000;
+/** Longest shutdown waits for the poll in flight (part of the 3 s SIGTERM budget, README). */
+const SHUTDOWN_POLL_WAIT_MS = 1000;
 /** The incremental reader reads the resource list every this many job ticks (every tick while fast). */
 export const RESOURCE_TICKS = 5;
 /** Every listed job's details are read again at least this often (fields the light list lacks). */
@@ -148,9 +151,12 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     clearTimeout(this.timer);
     clearTimeout(this.leaseTimer);
     this.stopResync();
-    await this.resyncing?.done;
-    await this.polling;
-    await this.lease.release().catch(() => undefined);
+    // With Redis away the poll's append and the release would wait for it to return: neither is
+    // waited for, and the lease expires by itself (its TTL) before another replica takes over.
+    if (this.redis.commands.status !== 'ready') return;
+    await settleWithin(this.resyncing?.done, SHUTDOWN_POLL_WAIT_MS);
+    await settleWithin(this.polling, SHUTDOWN_POLL_WAIT_MS);
+    await settleWithin(this.lease.release(), SHUTDOWN_POLL_WAIT_MS);
   }
 
   get isLeader(): boolean {

@@ -28,7 +28,7 @@ export class JobActions {
     const as = context.data.actor.oarLogin;
     const { sentAt } = context.data;
     if (sentAt) {
-      const earlier = await this.findEarlierSubmit(payload.request, as, sentAt);
+      const earlier = await this.findEarlierSubmit(payload.request, as, sentAt, context.data.operation.id);
       if (earlier !== undefined) {
         await this.recordSubmitted(context, payload, earlier);
         return { result: { jobId: earlier, recoveredFrom: sentAt }, targets: [String(earlier)] };
@@ -42,7 +42,7 @@ export class JobActions {
 
   /** Claims the job for this operation and keeps an uploaded script for its owner (see ClusterAnnotations). */
   private async recordSubmitted(context: ExecutionContext, payload: PayloadOf<'job.submit'>, jobId: number) {
-    await this.store.claimSubmittedJob(jobId);
+    await this.store.claimSubmittedJob(jobId, context.data.operation.id);
     const { script } = payload.request;
     if (script === undefined) return;
     const shown = context.data.operation.input as { script?: { fileName?: string | null } };
@@ -54,18 +54,27 @@ export class JobActions {
   }
 
   /**
-   * The oldest of the user's jobs submitted since `sentAt` (by OAR's clock) that matches the request
-   * and that no other operation claimed. Reads the user's job list and each candidate in full.
+   * The job this operation already claimed (an earlier attempt got OAR's answer, then its process
+   * died or Redis failed before the operation was marked done), else the oldest of the user's jobs
+   * submitted since `sentAt` (by OAR's clock) that matches the request and that no operation
+   * claimed. Reads the user's job list and each unclaimed candidate in full.
    */
-  private async findEarlierSubmit(request: SubmitJobRequest, as: string, sentAt: string): Promise<number | undefined> {
+  private async findEarlierSubmit(
+    request: SubmitJobRequest,
+    as: string,
+    sentAt: string,
+    operationId: string,
+  ): Promise<number | undefined> {
     const before = Date.now();
     const oarTime = Date.parse((await this.oar.version({ as })).serverTime);
     const skewMs = oarTime - (before + Date.now()) / 2;
     const notBefore = Date.parse(sentAt) + skewMs - SUBMISSION_SLACK_MS;
     const listed = await this.oar.jobs.list({ state: JOB_STATES, user: as }, { as });
     const candidates = listed.filter((job) => mayBeTheSubmit(job, request, as, notBefore)).map((job) => job.id);
-    const claimed = await this.store.claimedJobs(candidates);
-    for (const id of candidates.filter((candidate) => !claimed.has(candidate)).sort((a, b) => a - b)) {
+    const claims = await this.store.claimsOf(candidates);
+    const own = candidates.find((id) => claims.get(id) === operationId);
+    if (own !== undefined) return own;
+    for (const id of candidates.filter((candidate) => !claims.has(candidate)).sort((a, b) => a - b)) {
       if (isTheSubmit(await this.oar.jobs.get(id, { as }), request)) return id;
     }
     return undefined;

@@ -141,25 +141,23 @@ export class OperationStore implements OnApplicationShutdown {
     return found;
   }
 
-  /** Records a job oar-live submitted, so a later reconciliation never adopts it for another operation. */
-  async claimSubmittedJob(jobId: number): Promise<void> {
-    const now = Date.now();
-    await this.redis
-      .multi()
-      .zadd(this.submittedKey, now, String(jobId))
-      .zremrangebyscore(this.submittedKey, '-inf', now - RETENTION_SECONDS * 1000)
-      .exec();
+  /**
+   * Records which operation submitted `jobId`, so a later reconciliation adopts it only for that
+   * operation (a retry of the same one finds its own job) and never for another.
+   */
+  async claimSubmittedJob(jobId: number, operationId: string): Promise<void> {
+    await this.redis.set(this.submittedKey(jobId), operationId, 'EX', RETENTION_SECONDS);
   }
 
-  /** Which of `jobIds` oar-live already recorded as submitted by some operation. */
-  async claimedJobs(jobIds: readonly number[]): Promise<Set<number>> {
-    if (jobIds.length === 0) return new Set();
-    const scores = await this.redis.zmscore(this.submittedKey, ...jobIds.map(String));
-    return new Set(jobIds.filter((_, i) => scores[i] !== null));
+  /** The operation that claimed each of `jobIds`, for those oar-live recorded as submitted. */
+  async claimsOf(jobIds: readonly number[]): Promise<Map<number, string>> {
+    if (jobIds.length === 0) return new Map();
+    const owners = await this.redis.mget(jobIds.map((id) => this.submittedKey(id)));
+    return new Map(jobIds.flatMap((id, i) => (owners[i] ? [[id, owners[i]] as const] : [])));
   }
 
-  private get submittedKey(): string {
-    return `${this.prefix}submitted-jobs`;
+  private submittedKey(jobId: number): string {
+    return `${this.prefix}submitted:${jobId}`;
   }
 
   private key(id: string): string {

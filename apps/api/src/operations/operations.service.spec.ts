@@ -18,15 +18,18 @@ const request = (jobIds: number[], idempotencyKey?: string): EnqueueRequest => (
 /**
  * OperationsService over an in-memory store and queue that log their writes. `failCreate`: the store
  * fails as a process dying there would; `workerFirst`: the worker records each job as soon as it is
- * queued, before enqueue's own record (the race a fast worker wins).
+ * queued, before enqueue's own record (the race a fast worker wins); `loseQueueBeforeCreate`: Redis
+ * restarts without its data between the queueing and the record.
  */
-function service(options: { failCreate?: boolean; workerFirst?: boolean } = {}) {
+function service(options: { failCreate?: boolean; workerFirst?: boolean; loseQueueBeforeCreate?: boolean } = {}) {
   const writes: string[] = [];
+  const queued = new Set<string>();
   const records = new Map<string, { operation: Operation; requestHash?: string }>();
   const store = {
     getStored: async (id: string) => records.get(id) ?? null,
     create: async (operation: Operation, requestHash?: string) => {
       if (options.failCreate) throw new Error('the process died here');
+      if (options.loseQueueBeforeCreate && writes.length === 1) queued.clear();
       const stored = records.get(operation.id);
       if (stored) return { ...stored, created: false };
       records.set(operation.id, { operation, requestHash });
@@ -38,8 +41,10 @@ function service(options: { failCreate?: boolean; workerFirst?: boolean } = {}) 
   const queue = {
     add: async (_name: string, data: OperationJobData) => {
       writes.push(`queue ${data.operation.id}`);
+      queued.add(data.operation.id);
       if (options.workerFirst) await operations.ensureStored(data);
     },
+    getJob: async (id: string) => (queued.has(id) ? { id } : undefined),
   };
   const operations = new OperationsService(
     queue as unknown as Queue<OperationJobData>,
@@ -63,6 +68,12 @@ describe('OperationsService.enqueue', () => {
     const operation = await operations.enqueue(request([7]));
     expect(operation).toMatchObject({ state: 'queued', kind: 'job.cancel', user: 'alice', targets: ['7'] });
     expect(writes).toEqual([`queue ${operation.id}`, `record ${operation.id}`]);
+  });
+
+  it('queues again when Redis lost its data between queueing and recording (the record would stay queued for ever)', async () => {
+    const { operations, writes } = service({ loseQueueBeforeCreate: true });
+    const operation = await operations.enqueue(request([7]));
+    expect(writes).toEqual([`queue ${operation.id}`, `record ${operation.id}`, `queue ${operation.id}`]);
   });
 
   it('keeps Idempotency-Key checks when the worker records the operation first', async () => {

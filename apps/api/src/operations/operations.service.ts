@@ -90,6 +90,9 @@ export class OperationsService {
     void this.announcer.announce(operation);
     await this.addJob(operation, request, requestHash);
     const stored = await this.store.create(operation, requestHash);
+    // Redis restarted without its data between the two writes: the record outlived the queue job,
+    // and would stay `queued` for ever. Queue it again (on the Redis that holds the record now).
+    if (stored.created && !(await this.queue.getJob(operation.id))) await this.addJob(operation, request, requestHash);
     // Not created: a twin request with the same key, or the worker, recorded it first.
     return stored.created ? operation : this.sameRequest(stored, requestHash);
   }

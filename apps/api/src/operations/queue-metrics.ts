@@ -28,6 +28,8 @@ export class QueueMetrics implements OnApplicationBootstrap, OnApplicationShutdo
 
   async sample(): Promise<void> {
     try {
+      // Asked while Redis is away, the count would wait in the offline queue, and shutdown's QUIT behind it.
+      if ((await this.queue.client).status !== 'ready') return;
       const counts = await this.queue.getJobCounts(...STATES);
       for (const state of STATES) this.metrics.queueDepth.set({ state }, counts[state] ?? 0);
     } catch (err) {

@@ -102,6 +102,8 @@ export class OarApp extends LitElement {
       token: () => session.token,
       // An expired or revoked token: carry on anonymously (the API decides whether that may read).
       onRefused: (reason) => /token/.test(reason) && session.token && session.signOut(),
+      // Then the server hangs up; the session menu says why and offers to sign in again.
+      onSessionEnded: (reason) => session.signOut(reason),
     });
     this.services = { session, live, api: new ApiClient(session) };
     new ContextProvider(this, { context: servicesContext, initialValue: this.services });

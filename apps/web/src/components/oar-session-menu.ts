@@ -20,7 +20,8 @@ export class OarSessionMenu extends LitElement {
     input {
       width: 8rem;
     }
-    .error {
+    .error,
+    .ended {
       color: var(--danger);
       font-weight: 600;
     }
@@ -52,6 +53,10 @@ export class OarSessionMenu extends LitElement {
     if (user)
       return html`<span>Signed in as <strong>${user.name}</strong> (${user.roles.join(', ')})</span>
         <button @click=${() => session.signOut()}>Sign out</button>`;
+    const ended = session.endedReason;
+    if (!this.open && ended)
+      return html`<span class="ended" role="alert">${sessionEndedSentence(ended)}</span>
+        <button @click=${this.openForm}>Sign in again</button>`;
     if (!this.open) return html`<button @click=${this.openForm}>Sign in</button>`;
     return html`<form @submit=${this.submit} aria-label="Sign in">
       <label>User <input name="username" autocomplete="username" required /></label>
@@ -82,4 +87,12 @@ export class OarSessionMenu extends LitElement {
       this.busy = false;
     }
   }
+}
+
+/**
+ * The server's reason ("your login token expired: sign in again") as the notice says it: the part
+ * before the advice (the button beside it gives that), as a sentence.
+ */
+function sessionEndedSentence(reason: string): string {
+  return `You were signed out: ${reason.replace(/:?\s*sign in again\.?$/i, '')}.`;
 }

@@ -35,6 +35,8 @@ export interface LiveStoreOptions {
   now?: () => number;
   /** The server refused the connection (e.g. an expired token); the store retries by itself after. */
   onRefused?: (reason: string) => void;
+  /** The server ended this signed-in connection (`session.ended`: token expired or revoked), with a sentence saying why. */
+  onSessionEnded?: (reason: string) => void;
   /** First retry delay after a refusal; doubles up to 30 s. */
   retryMs?: number;
 }
@@ -94,6 +96,7 @@ export class LiveStore {
       // A refusal by the server's middleware (origin, token) is not retried by the client itself.
       if (!socket.active) this.retryAfterRefusal(socket, err.message);
     });
+    socket.on('session.ended', ({ reason }: { reason: string }) => this.options.onSessionEnded?.(reason));
     socket.on('snapshot', (snapshot: Snapshot) => this.receiveSnapshot(snapshot));
     socket.on('changes', (batch: Batch) => this.receiveBatch(batch));
   }

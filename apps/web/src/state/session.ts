@@ -17,10 +17,16 @@ const STORAGE_KEY = 'oar-live.session';
 /** Who is signed in. The token lives in localStorage so a kiosk survives a reload. */
 export class Session {
   private current: StoredSession | null;
+  private ended: string | undefined;
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null = null) {
     this.current = readStored(storage);
+  }
+
+  /** Why the last session ended without the user signing out (a sentence from the server), until the next sign-in. */
+  get endedReason(): string | undefined {
+    return this.ended;
   }
 
   get token(): string | undefined {
@@ -45,12 +51,15 @@ export class Session {
 
   signIn(token: string, user: SessionUser): void {
     this.current = { token, user };
+    this.ended = undefined;
     this.storage?.setItem(STORAGE_KEY, JSON.stringify(this.current));
     this.emit();
   }
 
-  signOut(): void {
+  /** `endedReason`: the server ended the session (token expired or revoked), said to the user. */
+  signOut(endedReason?: string): void {
     this.current = null;
+    this.ended = endedReason;
     this.storage?.removeItem(STORAGE_KEY);
     this.emit();
   }
