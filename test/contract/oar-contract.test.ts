@@ -35,6 +35,7 @@ describe('oar-sim answers like the real OAR 2.5.9', () => {
     ['holds and resumes a job', scenarios.holdAndResume],
     ['creates resources, sets their state and deletes them', scenarios.resources],
     ['answers every error case of the recipe the same way', scenarios.errorCases],
+    ['predicts starts in the Gantt: a queue, a dependency, a hold, a job ending early', scenarios.ganttPredictions],
   ])('%s', async (_name, scenario) => {
     expect(await bothSides(scenario)).toEqual([]);
   });
