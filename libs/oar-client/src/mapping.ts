@@ -286,7 +286,9 @@ export function mapJob(body: unknown): Job {
     plannedResourceIds: unlessEmpty(resourceIds(pick(raw, f.plannedResourceIds), true)),
     scheduledStart: toIso(pick(raw, f.scheduledStart), 'scheduled_start'),
     reservation: reservationOf(pick(raw, f.reservation)),
-    dependencies: unlessEmpty(list(pick(raw, f.dependencies), 'dependencies').map((id) => toNumber(id, 'dependencies')!)),
+    dependencies: unlessEmpty(
+      list(pick(raw, f.dependencies), 'dependencies').map((id) => toNumber(id, 'dependencies')!),
+    ),
     types: list(pick(raw, f.types), 'types').map((t) => toText(t, 'types')!),
     project: toText(pick(raw, f.project), 'project'),
     properties: toText(pick(raw, f.properties), 'properties'),

@@ -31,7 +31,11 @@ export class GanttPlan {
    * resources. Whether a request fits only grows with time, so the candidate times (when some
    * resource frees up) are searched by halves: a handful of placements per job at any scale.
    */
-  earliest(query: Omit<PlacementQuery, 'usable' | 'nodes'>, alive: (r: ResourceRow) => boolean, notBefore: number): Slot | null {
+  earliest(
+    query: Omit<PlacementQuery, 'usable' | 'nodes'>,
+    alive: (r: ResourceRow) => boolean,
+    notBefore: number,
+  ): Slot | null {
     const times = [...new Set([notBefore, ...[...this.freeFrom.values()].filter((t) => t > notBefore)])].sort(
       (a, b) => a - b,
     );
@@ -49,7 +53,11 @@ export class GanttPlan {
   }
 
   /** When a dependency lets its dependent start, or null while the dependency has no place in the Gantt. */
-  static afterDependency(dependency: { startTime: number; scheduledStart: number | null; walltime: number | null }): number | null {
+  static afterDependency(dependency: {
+    startTime: number;
+    scheduledStart: number | null;
+    walltime: number | null;
+  }): number | null {
     const start = dependency.startTime || dependency.scheduledStart;
     if (!start || dependency.walltime === null) return null;
     return start + dependency.walltime + 2 * SECURITY_TIME;
