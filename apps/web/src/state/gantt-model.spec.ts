@@ -1,6 +1,33 @@
 import type { Job, Node } from '@oar-live/oar-client';
-import { batch, makeJob, makeNode } from '../../../../test/web/support/live-fixtures';
+import type { Batch, LiveEvent } from '@oar-live/shared';
 import { GanttModel } from './gantt-model';
+
+const makeNode = (name: string, { cores, firstId }: { cores: number; firstId: number }): Node => ({
+  name,
+  state: 'Alive',
+  resources: Array.from({ length: cores }, (_, i) => ({ id: firstId + i, state: 'Alive', jobIds: [] })),
+  jobIds: [],
+  busyCores: 0,
+  totalCores: cores,
+});
+const makeJob = (id: number, patch: Partial<Job>): Job => ({
+  id,
+  name: null,
+  user: 'alice',
+  queue: 'default',
+  state: 'Waiting',
+  command: 'sleep 1',
+  submittedAt: '2026-12-05T03:00:00.000Z',
+  nodes: [],
+  resourceIds: [],
+  ...patch,
+});
+const batch = (seq: number, events: LiveEvent[]): Batch => ({
+  epoch: 'e',
+  seq,
+  at: '2026-12-05T04:00:00.000Z',
+  events,
+});
 
 const nodes: Node[] = [1, 2, 3].map((n) => makeNode(`node${n}`, { cores: 2, firstId: (n - 1) * 2 + 1 }));
 const t = (minutes: number) => new Date(Date.UTC(2026, 11, 5, 4, minutes)).toISOString();
