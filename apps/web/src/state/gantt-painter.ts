@@ -7,6 +7,17 @@
 import type { GanttBar, GanttModel } from './gantt-model';
 import { jobColor } from './node-style';
 
+/** A bar's colour string, built once per job: a few thousand bars are drawn every second. */
+const colorCache = new Map<number, string>();
+function colorOf(jobId: number): string {
+  let color = colorCache.get(jobId);
+  if (color === undefined) {
+    if (colorCache.size > 10_000) colorCache.clear();
+    colorCache.set(jobId, (color = jobColor(jobId)));
+  }
+  return color;
+}
+
 export interface GanttView {
   /** Epoch ms at the left edge of the plot. */
   start: number;
@@ -82,7 +93,7 @@ function drawBar(ctx: CanvasRenderingContext2D, view: GanttView, bar: GanttBar):
   const x0 = Math.max(LABEL_WIDTH, xOf(view, bar.start));
   const x1 = Math.min(view.width, xOf(view, bar.end));
   const width = Math.max(1, x1 - x0);
-  const color = jobColor(bar.jobId);
+  const color = colorOf(bar.jobId);
   ctx.globalAlpha = bar.kind === 'finished' ? 0.45 : bar.kind === 'running' ? 1 : 0.3;
   ctx.fillStyle = color;
   for (const [first, last] of bar.runs) {
