@@ -83,6 +83,7 @@ export class OarGantt extends LitElement {
   private readonly live = new LiveController(this, (change) => this.onStoreChange(change));
   private readonly resizeObserver = new ResizeObserver(() => this.resize());
   private clock = 0;
+  private pastRead = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -151,6 +152,7 @@ export class OarGantt extends LitElement {
     if (snapshot && this.model.rows.length === 0 && snapshot.nodes.length > 0) {
       this.model.setSnapshot(snapshot.nodes, snapshot.jobs);
       this.fitRows();
+      void this.readPast();
     }
     if (changed.has('groupBy')) {
       const nodes = this.live.store?.snapshot?.nodes;
@@ -164,11 +166,29 @@ export class OarGantt extends LitElement {
     const snapshot = this.live.store?.snapshot;
     if (!snapshot) return;
     const rowCount = this.model.rows.length;
-    if (change.kind === 'snapshot') this.model.setSnapshot(snapshot.nodes, snapshot.jobs);
-    else if (change.kind === 'batch') this.model.applyBatch(change.batch, () => snapshot.nodes);
+    if (change.kind === 'snapshot') {
+      this.model.setSnapshot(snapshot.nodes, snapshot.jobs);
+      void this.readPast();
+    } else if (change.kind === 'batch') this.model.applyBatch(change.batch, () => snapshot.nodes);
     else return;
     this.model.forgetBefore(this.view.start - KEEP_FINISHED_MS);
     if (this.model.rows.length !== rowCount) this.fitRows();
+  }
+
+  /** The finished jobs of the last day, read from OAR once; the live feed's job.removed adds later ones. */
+  private async readPast(): Promise<void> {
+    const api = this.live.api;
+    if (this.pastRead || !api) return;
+    this.pastRead = true;
+    try {
+      const to = new Date();
+      const jobs = await api.finishedJobs(new Date(to.getTime() - KEEP_FINISHED_MS), to);
+      for (const job of jobs) if (!this.model.bars.has(job.id)) this.model.finishJob(job);
+      this.draw();
+    } catch {
+      // The past is a nicety: the live part of the Gantt does not depend on it. Retried at the next snapshot.
+      this.pastRead = false;
+    }
   }
 
   private resize(): void {

@@ -52,6 +52,12 @@ export class ApiClient {
     act: (request: NodeActionsRequest) => this.request<AcceptedOperation>('POST', '/api/nodes/actions', request),
   };
 
+  /** The finished jobs that ran in a window (the Gantt's past). */
+  finishedJobs(from: Date, to: Date, signal?: AbortSignal) {
+    const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+    return this.request<Job[]>('GET', `/api/gantt/finished?${query}`, undefined, signal);
+  }
+
   /** How far OAR's predicted starts were from the real ones. */
   predictions(signal?: AbortSignal) {
     return this.request<PredictionAccuracy>('GET', '/api/predictions', undefined, signal);
