@@ -8,6 +8,7 @@
  */
 import type { Job, Node } from '@oar-live/oar-client';
 import type { LiveEvent } from '@oar-live/shared';
+import { round, stats } from './browser-timing';
 import { batch, makeJob, makeNode } from '../test/web/support/live-fixtures';
 import { startScriptedLiveServer } from '../test/web/support/scripted-live-server';
 import { buildWebApp, launchChromium, serveWebApp } from '../test/web/support/web-harness';
@@ -61,13 +62,6 @@ function changeBatch(seq: number) {
   }
   return batch(seq, events);
 }
-
-const stats = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { medianMs: round(at(0.5)), p95Ms: round(at(0.95)), maxMs: round(sorted[sorted.length - 1]) };
-};
-const round = (x: number) => Math.round(x * 100) / 100;
 
 export async function run(): Promise<object> {
   const dist = buildWebApp();

@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LiveController } from '../state/live-controller';
+import { tableStyles } from './table-styles';
 import './oar-gantt';
 import './oar-prediction-accuracy';
 
@@ -10,57 +11,53 @@ const RESOURCE_GROUPINGS = ['cpu', 'host', 'type'];
 /** /gantt: the live Gantt with its grouping, a legend, and how far OAR's predictions were. */
 @customElement('oar-gantt-page')
 export class OarGanttPage extends LitElement {
-  static override styles = css`
-    :host {
-      display: grid;
-      gap: 0.75rem;
-    }
-    h1 {
-      margin: 0;
-      font-size: 1.3rem;
-    }
-    .bar {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.5rem 1.25rem;
-      align-items: center;
-    }
-    oar-gantt {
-      height: 65vh;
-      border: 1px solid var(--border);
-    }
-    .legend span::before {
-      content: '';
-      display: inline-block;
-      width: 1.2rem;
-      height: 0.8rem;
-      margin-right: 0.3rem;
-      vertical-align: middle;
-      background: var(--accent);
-    }
-    .legend .finished::before {
-      opacity: 0.45;
-    }
-    .legend .planned::before {
-      opacity: 0.3;
-      outline: 1px dashed var(--accent);
-    }
-    .legend .reservation::before {
-      opacity: 0.3;
-      outline: 2px solid var(--accent);
-    }
-    .legend .now::before {
-      width: 2px;
-      background: var(--state-dead);
-    }
-    select {
-      font: inherit;
-      background: var(--bg);
-      color: var(--fg);
-      border: 1px solid var(--border);
-      border-radius: 4px;
-    }
-  `;
+  static override styles = [
+    tableStyles,
+    css`
+      :host {
+        display: grid;
+        gap: 0.75rem;
+      }
+      h1 {
+        margin: 0;
+        font-size: 1.3rem;
+      }
+      .bar {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem 1.25rem;
+        align-items: center;
+      }
+      oar-gantt {
+        height: 65vh;
+        border: 1px solid var(--border);
+      }
+      .legend span::before {
+        content: '';
+        display: inline-block;
+        width: 1.2rem;
+        height: 0.8rem;
+        margin-right: 0.3rem;
+        vertical-align: middle;
+        background: var(--accent);
+      }
+      .legend .finished::before {
+        opacity: 0.45;
+      }
+      .legend .planned::before {
+        opacity: 0.3;
+        outline: 1px dashed var(--accent);
+      }
+      .legend .reservation::before {
+        opacity: 0.3;
+        outline: 2px solid var(--accent);
+      }
+      .legend .now::before {
+        width: 2px;
+        background: var(--state-dead);
+      }
+    `,
+  ];
 
   @state() private groupBy = 'node';
   private readonly live = new LiveController(this);
