@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Job } from '@oar-live/oar-client';
-import type { WaitExplanation } from '@oar-live/shared';
+import type { PredictionAccuracy, WaitExplanation } from '@oar-live/shared';
 import type { Page } from 'playwright-core';
 import { Subscriber } from '../live/api';
 import { basicClient, identClient } from '../oar-client/sandbox-clients';
@@ -117,6 +117,15 @@ describe('live Gantt and why-waiting on the real OAR sandbox', () => {
       timeoutMs: 30_000,
     });
     expect(await why(behind.id)).toMatchObject({ waiting: false, reasons: [{ kind: 'not-waiting' }] });
+    // Its first prediction and real start were recorded: it started earlier than predicted.
+    const accuracy = await waitFor(
+      async () => {
+        const answer = (await (await fetch(`${api.url}/api/predictions`)).json()) as PredictionAccuracy;
+        return answer.samples === 1 && answer;
+      },
+      { describe: 'the prediction of the started job recorded' },
+    );
+    expect(accuracy.medianSeconds).toBeLessThan(-60);
     await page.screenshot({ path: join(DOCS, 'web-gantt-started-light.png') });
   });
 

@@ -79,7 +79,7 @@ export class OarGanttPage extends LitElement {
             ${[...properties].map((p) => html`<option value=${p}>${p}</option>`)}
           </select></label
         >
-        <span class="legend" aria-label="Legend">
+        <span class="legend">
           <span class="running">running (to its walltime)</span>
           <span class="finished">finished</span>
           <span class="planned">waiting, at OAR's predicted place and time</span>
