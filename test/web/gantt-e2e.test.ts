@@ -100,6 +100,14 @@ describe('live Gantt and why-waiting on the real OAR sandbox', () => {
     await expectNoAxeViolations(page);
     await page.screenshot({ path: join(DOCS, 'web-gantt-waiting-light.png') });
 
+    // The job detail panel explains it too.
+    await openRoute(page, `${api.url}/jobs`);
+    await page.locator(`oar-job-table tbody tr[data-job-id="${behind.id}"]`).click();
+    const reason = page.locator('oar-job-detail oar-job-why li[data-kind=blocked-by]');
+    await reason.waitFor();
+    expect(await reason.textContent()).toContain(`Job ${blocker.id} (alice, Running) holds`);
+    await openRoute(page, `${api.url}/gantt`);
+
     await oar.jobs.cancel(blocker.id, { as: 'alice' });
     // The change reaches a Socket.IO subscriber and the Gantt: the waiting job starts.
     await subscriber.until(
