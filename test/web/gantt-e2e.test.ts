@@ -40,12 +40,14 @@ describe('live Gantt and why-waiting on the real OAR sandbox', () => {
 
   const job = async (id: number) => (await fetch(`${api.url}/api/jobs/${id}`)).json() as Promise<Job>;
   const why = async (id: number) => (await fetch(`${api.url}/api/jobs/${id}/why`)).json() as Promise<WaitExplanation>;
+  /** The bars the Gantt draws now, on /gantt or on the wall (/wall?view=gantt). */
   const drawn = () =>
     page.evaluate(() => {
-      const gantt = document
-        .querySelector('oar-app')!
-        .shadowRoot!.querySelector('oar-gantt-page')!
-        .shadowRoot!.querySelector('oar-gantt') as unknown as { drawnBars(): DrawnBar[] };
+      const root = document.querySelector('oar-app')!.shadowRoot!;
+      const gantt = (root.querySelector('oar-gantt') ??
+        root.querySelector('oar-gantt-page')!.shadowRoot!.querySelector('oar-gantt')) as unknown as {
+        drawnBars(): DrawnBar[];
+      };
       return gantt.drawnBars();
     });
 
@@ -135,6 +137,18 @@ describe('live Gantt and why-waiting on the real OAR sandbox', () => {
     );
     expect(accuracy.medianSeconds).toBeLessThan(-60);
     await page.screenshot({ path: join(DOCS, 'web-gantt-started-light.png') });
+
+    await openRoute(page, `${api.url}/wall?view=gantt`);
+    const onWall = await waitFor(
+      async () => {
+        const shown = await drawn();
+        return shown.some((bar) => bar.jobId === behind.id && bar.kind === 'running') && shown;
+      },
+      { describe: 'the wall Gantt drawing the started job' },
+    );
+    expect(onWall.find((bar) => bar.jobId === blocker.id)?.kind).toBe('finished');
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: join(DOCS, 'web-gantt-wall.png') });
   });
 
   it('explains a job whose only matching node went Dead as never able to start', async () => {
