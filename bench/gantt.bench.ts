@@ -8,10 +8,8 @@
  */
 import type { Job, Node } from '@oar-live/oar-client';
 import type { LiveEvent } from '@oar-live/shared';
-import { round, stats } from './browser-timing';
+import { openScriptedApp, round, stats } from './browser-bench';
 import { batch, makeJob, makeNode } from '../test/web/support/live-fixtures';
-import { startScriptedLiveServer } from '../test/web/support/scripted-live-server';
-import { buildWebApp, launchChromium, serveWebApp } from '../test/web/support/web-harness';
 
 const NODES = 6250;
 const CORES = 4;
@@ -64,15 +62,8 @@ function changeBatch(seq: number) {
 }
 
 export async function run(): Promise<object> {
-  const dist = buildWebApp();
-  const server = await startScriptedLiveServer((req, res) => {
-    if (!serveWebApp(dist, req, res)) res.writeHead(404).end();
-  });
-  const browser = await launchChromium({ width: 1920, height: 1080 });
+  const { page, close } = await openScriptedApp('/gantt');
   try {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/gantt`);
-    await server.nextConnection();
     await page.waitForFunction(() =>
       document
         .querySelector('oar-app')
@@ -176,7 +167,6 @@ export async function run(): Promise<object> {
       meetsGoals: firstRender.toNextFrameMs <= RENDER_GOAL_MS && batchStats.medianMs <= BATCH_GOAL_MS,
     };
   } finally {
-    await browser.close();
-    await server.stop();
+    await close();
   }
 }

@@ -8,10 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LiveEvent } from '@oar-live/shared';
-import { round, stats } from './browser-timing';
+import { openScriptedApp, round, stats } from './browser-bench';
 import { batch, makeJob, makeNode, makeSnapshot } from '../test/web/support/live-fixtures';
-import { startScriptedLiveServer } from '../test/web/support/scripted-live-server';
-import { SCREENSHOT_DIR, buildWebApp, launchChromium, serveWebApp } from '../test/web/support/web-harness';
+import { SCREENSHOT_DIR } from '../test/web/support/web-harness';
 
 const NODES = 5000;
 const CORES = 4;
@@ -38,15 +37,8 @@ function changeBatch(seq: number): ReturnType<typeof batch> {
 }
 
 export async function run(): Promise<object> {
-  const dist = buildWebApp();
-  const server = await startScriptedLiveServer((req, res) => {
-    if (!serveWebApp(dist, req, res)) res.writeHead(404).end();
-  });
-  const browser = await launchChromium({ width: 1920, height: 1080 });
+  const { page, close } = await openScriptedApp('/wall');
   try {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/wall`);
-    await server.nextConnection();
     await page.waitForFunction(() => document.querySelector('oar-app')?.shadowRoot?.querySelector('oar-wall'));
 
     const snapshot = makeSnapshot(NODES, CORES, 1);
@@ -133,7 +125,6 @@ export async function run(): Promise<object> {
       meetsGoal: batchStats.medianMs <= 50,
     };
   } finally {
-    await browser.close();
-    await server.stop();
+    await close();
   }
 }
