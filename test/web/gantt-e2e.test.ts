@@ -149,7 +149,7 @@ describe('live Gantt and why-waiting on the real OAR sandbox', () => {
     expect(onWall.find((bar) => bar.jobId === blocker.id)?.kind).toBe('finished');
     await expectNoAxeViolations(page);
     await page.screenshot({ path: join(DOCS, 'web-gantt-wall.png') });
-  });
+  }, 300_000);
 
   it('explains a job whose only matching node went Dead as never able to start', async () => {
     const holder = await oar.jobs.submit(
@@ -175,5 +175,5 @@ describe('live Gantt and why-waiting on the real OAR sandbox', () => {
       new RegExp(`^Job ${stuck.id} will never start: no resources of this cluster can ever match its request .*node4`),
     );
     expect((await job(holder.id)).state).toBe('Running');
-  });
+  }, 180_000);
 });
