@@ -160,7 +160,9 @@ describe('live Gantt and why-waiting on the real OAR sandbox', () => {
       { command: 'sleep 5', resources: '/nodes=1/core=2,walltime=00:05:00', property: "host='node4'" },
       { as: 'alice' },
     );
-    await waitFor(async () => (await job(stuck.id)).scheduledStart, { describe: `job ${stuck.id} planned on node4` });
+    await waitFor(async () => (await job(holder.id)).state === 'Running' && (await job(stuck.id)).scheduledStart, {
+      describe: `job ${holder.id} running on node4 and job ${stuck.id} planned behind it`,
+    });
     const admin = basicClient();
     for (const resource of (await admin.resources.full()).filter((r) => r.node === 'node4'))
       await admin.resources.setState(resource.id, 'Dead', { as: 'oar' });
