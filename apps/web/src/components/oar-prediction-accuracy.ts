@@ -1,6 +1,6 @@
 import { Task } from '@lit/task';
 import { LitElement, css, html } from 'lit';
-import { customElement } from 'lit/decorators.js';
+import { customElement, state } from 'lit/decorators.js';
 import { humanDuration, type PredictionAccuracy } from '@oar-live/shared';
 import { LiveController } from '../state/live-controller';
 
@@ -32,11 +32,24 @@ export class OarPredictionAccuracy extends LitElement {
     }
   `;
 
+  /** Read again every minute: jobs start and predictions are recorded all the time. */
+  @state() private minute = 0;
+  private timer = 0;
   private readonly live = new LiveController(this);
   private readonly accuracy = new Task(this, {
     task: async ([api], { signal }) => api?.predictions(signal),
-    args: () => [this.live.api] as const,
+    args: () => [this.live.api, this.minute] as const,
   });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.timer = window.setInterval(() => (this.minute += 1), 60_000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.timer);
+  }
 
   override render() {
     return html`<h2>How far OAR's predictions were</h2>
