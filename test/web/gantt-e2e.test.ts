@@ -164,7 +164,7 @@ describe('live Gantt and why-waiting on the real OAR sandbox', () => {
       describe: `job ${holder.id} running on node4 and job ${stuck.id} planned behind it`,
     });
     const admin = basicClient();
-    for (const resource of (await admin.resources.full()).filter((r) => r.node === 'node4'))
+    for (const resource of (await oar.resources.full()).filter((r) => r.node === 'node4'))
       await admin.resources.setState(resource.id, 'Dead', { as: 'oar' });
     const never = await waitFor(
       async () => {
