@@ -8,9 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LiveEvent } from '@oar-live/shared';
+import { openScriptedApp, round, stats } from './browser-bench';
 import { batch, makeJob, makeNode, makeSnapshot } from '../test/web/support/live-fixtures';
-import { startScriptedLiveServer } from '../test/web/support/scripted-live-server';
-import { SCREENSHOT_DIR, buildWebApp, launchChromium, serveWebApp } from '../test/web/support/web-harness';
+import { SCREENSHOT_DIR } from '../test/web/support/web-harness';
 
 const NODES = 5000;
 const CORES = 4;
@@ -36,23 +36,9 @@ function changeBatch(seq: number): ReturnType<typeof batch> {
   return batch(seq, events);
 }
 
-const stats = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { medianMs: round(at(0.5)), p95Ms: round(at(0.95)), maxMs: round(sorted[sorted.length - 1]) };
-};
-const round = (x: number) => Math.round(x * 100) / 100;
-
 export async function run(): Promise<object> {
-  const dist = buildWebApp();
-  const server = await startScriptedLiveServer((req, res) => {
-    if (!serveWebApp(dist, req, res)) res.writeHead(404).end();
-  });
-  const browser = await launchChromium({ width: 1920, height: 1080 });
+  const { page, close } = await openScriptedApp('/wall');
   try {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}/wall`);
-    await server.nextConnection();
     await page.waitForFunction(() => document.querySelector('oar-app')?.shadowRoot?.querySelector('oar-wall'));
 
     const snapshot = makeSnapshot(NODES, CORES, 1);
@@ -139,7 +125,6 @@ export async function run(): Promise<object> {
       meetsGoal: batchStats.medianMs <= 50,
     };
   } finally {
-    await browser.close();
-    await server.stop();
+    await close();
   }
 }

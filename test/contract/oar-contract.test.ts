@@ -36,6 +36,7 @@ describe('oar-sim answers like the real OAR 2.5.9', () => {
     ['reads the light lists page by page and jobs by ids', scenarios.lightListsAndIds],
     ['creates resources, sets their state and deletes them', scenarios.resources],
     ['answers every error case of the recipe the same way', scenarios.errorCases],
+    ['predicts starts in the Gantt: a queue, a dependency, a hold, a job ending early', scenarios.ganttPredictions],
   ])('%s', async (_name, scenario) => {
     expect(await bothSides(scenario)).toEqual([]);
   });

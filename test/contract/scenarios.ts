@@ -266,3 +266,46 @@ export async function errorCases(s: Session): Promise<void> {
   });
   await s.call('job read anonymously', '/jobs/1.json');
 }
+
+/**
+ * OAR's Gantt: a job filling the cluster, a job behind it, one depending on it and a held one. The
+ * predicted starts, as offsets from the blocker's start, and the planned cores must be the same on
+ * both sides; deleting the blocker (a job ending early) starts the waiting ones.
+ */
+export async function ganttPredictions(s: Session): Promise<void> {
+  const submit = async (name: string, json: Record<string, unknown>) =>
+    (await s.call(name, '/jobs.json', { method: 'POST', user: ALICE, json: { command: 'sleep 60', ...json } }))
+      .body as JobAnswer;
+  const blocker = await submit('submit a job filling the cluster', {
+    resource: '/nodes=4/core=2,walltime=00:10:00',
+    command: 'sleep 600',
+  });
+  await s.waitFor(blocker.id, ALICE, 'Running');
+  const behind = await submit('submit a job behind it', { resource: '/nodes=1/core=1,walltime=00:05:00' });
+  const after = await submit('submit a job depending on it', {
+    resource: '/nodes=1/core=1,walltime=00:05:00',
+    anterior: String(blocker.id),
+  });
+  const held = await submit('submit a held job', { resource: '/nodes=1/core=1,walltime=00:05:00', hold: true });
+  const started = (await s.call('blocker', `/jobs/${blocker.id}.json`, { user: ALICE })).body as {
+    start_time: number;
+  };
+  for (const [what, job] of [
+    ['behind', behind],
+    ['dependent', after],
+  ] as const) {
+    const planned = await s.waitForPlan(job.id, ALICE);
+    s.note(`${what}: predicted start − blocker start`, (planned.scheduled_start as number) - started.start_time);
+    s.note(
+      `${what}: planned cores`,
+      (planned.resources as Array<{ id: number; status: string }>).map((r) => [r.id, r.status]),
+    );
+    await s.call(`${what} job details`, `/jobs/${job.id}/details.json`, { user: ALICE });
+  }
+  await s.call('held job', `/jobs/${held.id}.json`, { user: ALICE });
+  await s.call('delete the blocker', `/jobs/${blocker.id}.json`, { method: 'DELETE', user: ALICE });
+  await s.waitFor(behind.id, ALICE, 'Running');
+  await s.waitFor(after.id, ALICE, 'Running');
+  for (const id of [behind.id, after.id, held.id])
+    await s.call(`delete job ${id}`, `/jobs/${id}.json`, { method: 'DELETE', user: ALICE });
+}

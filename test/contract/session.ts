@@ -97,6 +97,23 @@ export class Session {
     return step;
   }
 
+  /** Records a value this side computed (compared as text with the other side's). */
+  note(name: string, value: unknown): void {
+    this.steps.push({ name, status: 0, contentType: null, body: { text: JSON.stringify(value) } });
+  }
+
+  /** Polls until OAR's Gantt has a place for the job (bounded); returns the job; not recorded. */
+  async waitForPlan(id: number, user: string, timeoutMs = 30000): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await send(`${this.target.url}/jobs/${id}/details.json`, 'GET', { 'X-Remote-Ident': user });
+      const job = parse(res.text) as Record<string, unknown>;
+      if (typeof job.scheduled_start === 'number') return job;
+      if (Date.now() > deadline) throw new Error(`${this.target.name}: job ${id} not planned in time`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
   /** Polls until the job is in `state` (bounded); not recorded. */
   async waitFor(id: number, user: string, state: string, timeoutMs = 60000): Promise<void> {
     const deadline = Date.now() + timeoutMs;

@@ -264,6 +264,24 @@ describe('OarClient over HTTP', () => {
     });
   });
 
+  it("asks for a time window as OAR's from/to epoch seconds", async () => {
+    const { url, seen } = await serve(() => ({
+      status: 200,
+      body: JSON.stringify({ items: [], offset: 0, links: [] }),
+    }));
+    await new OarClient({ baseUrl: url, auth: 'none' }).jobs.details({
+      state: ['Terminated', 'Error'],
+      from: new Date('2026-12-05T03:00:00.500Z'),
+      to: new Date('2026-12-05T04:00:00.500Z'),
+    });
+    const query = seen[0].url.searchParams;
+    expect([query.get('state'), query.get('from'), query.get('to')]).toEqual([
+      'Terminated,Error',
+      String(Date.parse('2026-12-05T03:00:00Z') / 1000),
+      String(Date.parse('2026-12-05T04:00:01Z') / 1000),
+    ]);
+  });
+
   it('refuses ids, node names and signals that cannot be an OAR path', async () => {
     const { url, seen } = await serve(() => ({ status: 200, body: '{}' }));
     const oar = new OarClient({ baseUrl: url, auth: 'ident' });

@@ -19,6 +19,9 @@ export interface JobQuery {
   ids?: readonly number[];
   /** Only this login's jobs (OAR's `user`). */
   user?: string;
+  /** Only jobs overlapping [from, to] (OAR's `from`/`to`, epoch seconds): ended after `from`, began before `to`. */
+  from?: Date;
+  to?: Date;
 }
 
 function listQuery(query: JobQuery): Record<string, string> {
@@ -26,6 +29,8 @@ function listQuery(query: JobQuery): Record<string, string> {
   if (query.state !== undefined) result.state = [query.state].flat().join(',');
   if (query.ids !== undefined) result.ids = query.ids.map((id) => checkId(id, 'job id')).join(':');
   if (query.user !== undefined) result.user = query.user;
+  if (query.from !== undefined) result.from = String(Math.floor(query.from.getTime() / 1000));
+  if (query.to !== undefined) result.to = String(Math.ceil(query.to.getTime() / 1000));
   return result;
 }
 

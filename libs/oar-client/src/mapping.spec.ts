@@ -48,7 +48,7 @@ function expectSame(field: string, actual: unknown, raw: unknown): void {
 }
 
 /** OAR's `status` of a job's node or resource item: bare names and ids are assigned ones. */
-const planned = (item: unknown) => (item as OarRecord).status === 'scheduled';
+const planned = (item: unknown) => ['scheduled', 'reserved'].includes((item as OarRecord).status as string);
 const ofStatus = (list: unknown, wantPlanned: boolean) =>
   ((list as unknown[]) ?? []).filter((item) => planned(item) === wantPlanned);
 const names = (list: unknown, wantPlanned = false) => [
@@ -65,6 +65,8 @@ const JOB_STRUCTURED: Partial<Record<keyof typeof JOB_FIELDS, (raw: OarRecord) =
   plannedNodes: (raw) => orAbsent(names(raw.nodes, true)),
   plannedResourceIds: (raw) => orAbsent(ids(raw.resources, true)),
   scheduledStart: (raw) => (raw.scheduled_start ? iso(raw.scheduled_start as number) : undefined),
+  reservation: (raw) => (raw.reservation === 'None' ? undefined : raw.reservation),
+  dependencies: (raw) => orAbsent(((raw.dependencies as unknown[]) ?? []).map(Number)),
   events: (raw) =>
     ((raw.events as OarRecord[]) ?? []).map((e) => ({
       type: e.type,
@@ -184,7 +186,7 @@ describe('resources', () => {
 
 describe('every recorded OAR response maps into the domain model without loss', () => {
   it('knows every sample', () => {
-    expect(fixtures.length).toBe(83);
+    expect(fixtures.length).toBe(85);
     const kinds = new Set(fixtures.map((f) => f.kind));
     expect([...kinds].sort()).toEqual(
       [
@@ -326,6 +328,20 @@ describe('odd values OAR sends', () => {
       plannedResourceIds: [1, 4, 2, 5, 3, 8, 7, 6],
       scheduledStart: iso(1795553191),
     });
+  });
+
+  it('maps dependencies, an advance reservation and a held job as OAR 2.5.9 lists them', () => {
+    const body = fixtures.find((f) => f.file === 'jobs-details-queue-dependency-reservation-hold.json')!.body;
+    const [blocker, behind, after, reservation, held] = parsePage(body).items.map(mapJob);
+    expect(blocker).toMatchObject({ state: 'Running', resourceIds: [8, 7, 6, 1, 2, 3, 5, 4] });
+    expect(behind).toMatchObject({ state: 'Waiting', plannedResourceIds: [1], scheduledStart: iso(1796443124) });
+    expect(behind.dependencies).toBeUndefined();
+    expect(after).toMatchObject({ dependencies: [1], plannedResourceIds: [2], scheduledStart: iso(1796443183) });
+    // A reservation's slot is promised, not in use: its core must not count as busy.
+    expect(reservation).toMatchObject({ reservation: 'Scheduled', resourceIds: [], plannedResourceIds: [1] });
+    expect(held).toMatchObject({ state: 'Hold', resourceIds: [] });
+    expect(held.scheduledStart).toBeUndefined();
+    expect(held.reservation).toBeUndefined();
   });
 
   it('names the field when a row is not what OAR sends', () => {

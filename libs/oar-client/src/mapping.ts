@@ -53,6 +53,8 @@ export const JOB_FIELDS = {
   plannedNodes: ['nodes'],
   plannedResourceIds: ['resources'],
   scheduledStart: ['scheduled_start'],
+  reservation: ['reservation'],
+  dependencies: ['dependencies'],
   types: ['types'],
   project: ['project'],
   properties: ['properties'],
@@ -226,12 +228,14 @@ function resubmissionTarget(events: JobEvent[]): number | undefined {
 }
 
 /**
- * OAR marks each item of a job's `nodes` and `resources` with `status`: "assigned" (in use) or
- * "scheduled" (only planned in the Gantt, for a job that has not started). Bare names and ids
- * (`assigned_network_address`, `assigned_resources` of /jobs/table) are assigned ones.
+ * OAR marks each item of a job's `nodes` and `resources` with `status`: "assigned" (in use),
+ * "scheduled" (only planned in the Gantt, for a job that has not started) or "reserved" (the slot of
+ * an advance reservation not started yet: planned too). Bare names and ids (`assigned_network_address`,
+ * `assigned_resources` of /jobs/table) are assigned ones.
  */
+const PLANNED_STATUSES: readonly unknown[] = ['scheduled', 'reserved'];
 function isPlanned(item: unknown): boolean {
-  return typeof item === 'object' && item !== null && (item as OarRecord).status === 'scheduled';
+  return typeof item === 'object' && item !== null && PLANNED_STATUSES.includes((item as OarRecord).status);
 }
 
 /** The items of one kind (planned or assigned), as their node names. */
@@ -258,6 +262,12 @@ function unlessEmpty<T>(items: T[]): T[] | undefined {
   return items.length > 0 ? items : undefined;
 }
 
+/** OAR writes "None" for a job that is not an advance reservation. */
+function reservationOf(value: unknown): string | undefined {
+  const text = toText(value, 'reservation');
+  return text === 'None' ? undefined : text;
+}
+
 export function mapJob(body: unknown): Job {
   const raw = record(body, 'job');
   const f = JOB_FIELDS;
@@ -275,6 +285,10 @@ export function mapJob(body: unknown): Job {
     plannedNodes: unlessEmpty(nodeNames(pick(raw, f.plannedNodes), true)),
     plannedResourceIds: unlessEmpty(resourceIds(pick(raw, f.plannedResourceIds), true)),
     scheduledStart: toIso(pick(raw, f.scheduledStart), 'scheduled_start'),
+    reservation: reservationOf(pick(raw, f.reservation)),
+    dependencies: unlessEmpty(
+      list(pick(raw, f.dependencies), 'dependencies').map((id) => toNumber(id, 'dependencies')!),
+    ),
     types: list(pick(raw, f.types), 'types').map((t) => toText(t, 'types')!),
     project: toText(pick(raw, f.project), 'project'),
     properties: toText(pick(raw, f.properties), 'properties'),

@@ -205,6 +205,10 @@ export interface Job {
   plannedResourceIds?: number[];
   /** When OAR's Gantt starts the job (ISO; for a started job, its start). Absent: not scheduled. */
   scheduledStart?: string;
+  /** An advance reservation (`oarsub -r`): "toSchedule" until OAR grants its slot, then "Scheduled". Absent: not one. */
+  reservation?: string;
+  /** Ids of the jobs that must end before this one may start (`oarsub -a`). Absent: none. */
+  dependencies?: number[];
   types?: string[];
   project?: string;
   properties?: string;

@@ -31,6 +31,8 @@ export interface SubmitSpec {
   stdout?: string;
   stderr?: string;
   hold?: boolean;
+  /** `--anterior`: jobs that must end first. */
+  dependencies?: number[];
   initialRequest: string;
 }
 
@@ -109,6 +111,7 @@ export function oarsub(
     startTime: 0,
     stopTime: 0,
     scheduledStart: null,
+    dependencies: spec.dependencies ?? [],
     walltime: null,
     exitCode: null,
     message: jobMessage(request, name, types),
@@ -135,7 +138,7 @@ function admissionRules(request: ResourceRequest, besteffort: boolean): string {
   return lines.map((line) => `[ADMISSION RULE] ${line}\n`).join('');
 }
 
-function jobMessage(request: ResourceRequest, name: string | null, types: string[]): string {
+export function jobMessage(request: ResourceRequest, name: string | null, types: string[]): string {
   const parts = [`R=${requestedCount(request)}`, `W=${formatWalltime(request.walltime)}`, 'J=B'];
   if (name !== null) parts.push(`N=${name}`);
   if (types.length > 0) parts.push(`T=${types.join('|')}`);

@@ -64,6 +64,8 @@ export interface JobRow {
   startTime: number;
   stopTime: number;
   scheduledStart: number | null;
+  /** Ids of the jobs that must end before this one starts (`oarsub --anterior`). */
+  dependencies: number[];
   /** Walltime once the scheduler has placed the job (null before, like OAR's moldable assignment). */
   walltime: number | null;
   exitCode: number | null;

@@ -104,7 +104,7 @@ export class Renderer {
       array_index: inList ? null : 1,
       command: job.command,
       cpuset_name: `${job.owner}_${job.id}`,
-      dependencies: [],
+      dependencies: job.dependencies,
       events: job.events,
       exit_code: job.exitCode,
       id: job.id,

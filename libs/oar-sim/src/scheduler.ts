@@ -5,8 +5,9 @@
  */
 import type { Cluster } from './cluster';
 import { ADMINS } from './cluster';
+import { GanttPlan } from './gantt';
 import { NodeIndex } from './node-index';
-import { oarsub, QUEUES, type SubmitSpec } from './oarsub';
+import { jobMessage, oarsub, QUEUES, type SubmitSpec } from './oarsub';
 import { place, type PlacementQuery } from './placement';
 import type { JobRow, JobState, ResourceRow, ResourceState } from './records';
 import { FINISHED, HOLDS_RESOURCES } from './records';
@@ -40,6 +41,8 @@ export const OAR_CADENCE: StepDelays = {
 const KARMA = ' (Karma=0.000,quota_ok)';
 /** Placement attempts that fail before a pass gives up on the rest of the queue. */
 const FAILED_PLACEMENTS_PER_PASS = 500;
+/** Waiting jobs whose Gantt place a pass computes again (the first ones in queue order); the rest keep theirs. */
+const PLANNED_PER_PASS = 200;
 
 /** A refused oardel/oarhold/oarresume: `status` is the raw wait status the API prints (256 = exit 1). */
 export class CommandError extends Error {
@@ -105,7 +108,12 @@ export class Scheduler {
       throw new CommandError(256, `/!\\ Cannot hold job ${id}: it is in the ${job.state} state.\n`);
     this.cluster.addEvent(job, 'HOLD_WAITING_JOB', `User ${user} launched oarhold on the job ${id}`);
     this.timeline.after(this.delays.holdResume, () => {
-      if (job.state === 'Waiting') this.setState(job, 'Hold');
+      if (job.state !== 'Waiting') return;
+      // A held job leaves the Gantt: its planned cores are free for the others.
+      job.planned = [];
+      job.scheduledStart = null;
+      this.setState(job, 'Hold');
+      this.requestPass();
     });
     return `[${id}] Hold request was sent to the OAR server.\n`;
   }
@@ -157,21 +165,43 @@ export class Scheduler {
     );
     let free = freeByNode.reduce((a, b) => a + b, 0);
     let failures = 0;
+    const later: JobRow[] = [];
     for (const job of waiting) {
       if (failures >= FAILED_PLACEMENTS_PER_PASS) break;
       const needed = requestedCount(job.request);
       const query = { groups: job.request.groups, resources: cluster.resources, matches: job.matches };
-      const ids = needed <= free ? place({ ...query, usable: (r) => this.isFree(r), nodes: freeNodes }) : null;
+      const startable = needed <= free && !this.awaitsDependency(job);
+      const ids = startable ? place({ ...query, usable: (r) => this.isFree(r), nodes: freeNodes }) : null;
       if (ids) {
         free -= ids.length;
         for (const id of ids) freeByNode[layout.nodeOf.get(id)!]--;
         this.launch(job, ids);
         continue;
       }
-      if (needed <= free) failures++;
+      if (startable) failures++;
       if (besteffortRunning && job.queue !== 'besteffort' && this.preempt(job, query)) continue;
-      this.plan(job, { ...query, usable: (r) => r.state === 'Alive', nodes: aliveNodes });
+      later.push(job);
     }
+    this.planAll(later.slice(0, PLANNED_PER_PASS), aliveNodes);
+  }
+
+  /** A dependency (`--anterior`) not finished yet: the job may not start. */
+  private awaitsDependency(job: JobRow): boolean {
+    return job.dependencies.some((id) => {
+      const dependency = this.cluster.job(id);
+      return dependency !== undefined && !FINISHED.has(dependency.state);
+    });
+  }
+
+  /** The Gantt of the jobs that cannot start now, computed again each pass as OAR does: a prediction moves. */
+  private planAll(jobs: JobRow[], nodes: PlacementQuery['nodes']): void {
+    const cluster = this.cluster;
+    const gantt = new GanttPlan();
+    for (const [resource, holder] of cluster.holder) {
+      const running = cluster.job(holder)!;
+      gantt.occupy([resource], running.startTime + (running.walltime ?? 0));
+    }
+    for (const job of jobs) this.plan(job, gantt, nodes);
   }
 
   private isFree(r: ResourceRow): boolean {
@@ -200,21 +230,36 @@ export class Scheduler {
     return true;
   }
 
-  /** A job that cannot start yet gets OAR's planned resources and start date. */
-  private plan(job: JobRow, query: PlacementQuery): void {
-    if (job.walltime !== null) return;
+  /** A job that cannot start yet gets OAR's planned resources and start date (none while a dependency has none). */
+  private plan(job: JobRow, gantt: GanttPlan, nodes: PlacementQuery['nodes']): void {
     const cluster = this.cluster;
-    const ids = place(query);
-    job.walltime = job.request.walltime;
-    job.message = withKarma(job.message);
-    if (ids) {
-      job.planned = ids;
-      job.scheduledStart = ids.reduce((latest, id) => {
-        const holder = cluster.holder.get(id);
-        const running = holder === undefined ? undefined : cluster.job(holder);
-        return running ? Math.max(latest, running.startTime + (running.walltime ?? 0)) : latest;
-      }, cluster.clock.epoch());
+    let notBefore: number | null = cluster.clock.epoch();
+    // OAR's scheduler writes why it could not place a job into its message (oar_sched_gantt_with_timesharing_and_fairsharing).
+    let message = withKarma(jobMessage(job.request, job.name, job.types));
+    for (const id of job.dependencies) {
+      const dependency = cluster.job(id);
+      if (!dependency || FINISHED.has(dependency.state) || notBefore === null) continue;
+      const after = GanttPlan.afterDependency(dependency);
+      notBefore = after === null ? null : Math.max(notBefore, after);
+      if (after === null) message = `Cannot determine scheduling time due to dependency with the job ${id}`;
     }
+    const query = { groups: job.request.groups, resources: cluster.resources, matches: job.matches, nodes };
+    const slot = notBefore === null ? null : gantt.earliest(query, (r) => r.state === 'Alive', notBefore);
+    if (slot) gantt.occupy(slot.ids, slot.start + job.request.walltime);
+    else if (notBefore !== null) message = `Cannot find enough resources for job ${job.id}`;
+    const [planned, scheduledStart] = slot ? [slot.ids, slot.start] : [[], null];
+    if (
+      job.walltime !== null &&
+      job.message === message &&
+      job.scheduledStart === scheduledStart &&
+      planned.length === job.planned.length &&
+      planned.every((id, i) => job.planned[i] === id)
+    )
+      return;
+    job.walltime = job.request.walltime;
+    job.message = message;
+    job.planned = planned;
+    job.scheduledStart = scheduledStart;
     job.rev++;
   }
 

@@ -6,3 +6,5 @@ export * from './duration';
 export * from './api-requests';
 export * from './submit-rules';
 export * from './action-rules';
+export * from './why-waiting';
+export * from './prediction-accuracy';

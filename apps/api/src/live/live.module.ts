@@ -12,5 +12,6 @@ import { SseController } from './sse.controller';
   imports: [ClusterModule],
   controllers: [SseController, ReadsController],
   providers: [LiveFeed, LiveGateway, LiveSessions, FinishedJobs],
+  exports: [FinishedJobs],
 })
 export class LiveModule {}

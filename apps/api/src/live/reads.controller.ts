@@ -30,7 +30,7 @@ const jobQuery = z.strictObject({
   user: z.string().min(1, 'must be a login').optional(),
   queue: z.string().min(1, 'must be a queue name').optional(),
 });
-const jobParams = z.object({
+export const jobParams = z.object({
   id: z
     .string()
     .regex(/^[1-9]\d{0,15}$/, 'must be a positive integer job id')

@@ -15,12 +15,14 @@ import './oar-jobs-page';
 import './oar-nodes-page';
 import './oar-operations-list';
 import './oar-event-feed';
+import './oar-gantt-page';
 
 const ROUTES = [
   { path: '/', title: 'Dashboard' },
   { path: '/wall', title: 'Wall' },
   { path: '/nodes', title: 'Nodes' },
   { path: '/jobs', title: 'Jobs' },
+  { path: '/gantt', title: 'Gantt' },
   { path: '/events', title: 'Events' },
   { path: '/operations', title: 'Operations' },
 ];
@@ -81,6 +83,9 @@ export class OarApp extends LitElement {
       padding: 1rem;
       flex: 1;
     }
+    .wall-gantt {
+      height: 100vh;
+    }
     select {
       font: inherit;
       background: var(--bg);
@@ -133,7 +138,10 @@ export class OarApp extends LitElement {
   }
 
   override render() {
-    if (this.path === '/wall') return html`<oar-wall></oar-wall>`;
+    if (this.path === '/wall')
+      return new URLSearchParams(location.search).get('view') === 'gantt'
+        ? html`<oar-gantt class="wall-gantt"></oar-gantt>`
+        : html`<oar-wall></oar-wall>`;
     const route = ROUTES.find((r) => r.path === this.path);
     document.title = `${route?.title ?? 'Not found'} · oar-live`;
     return html`<header>
@@ -172,6 +180,8 @@ export class OarApp extends LitElement {
         return html`<oar-event-feed></oar-event-feed>`;
       case '/operations':
         return html`<oar-operations-list></oar-operations-list>`;
+      case '/gantt':
+        return html`<oar-gantt-page></oar-gantt-page>`;
       default:
         return html`<h1>Not found</h1>
           <p><a href="/">Back to the dashboard</a></p>`;

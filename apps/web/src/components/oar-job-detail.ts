@@ -6,6 +6,7 @@ import { LiveController } from '../state/live-controller';
 import { formatDuration } from '../state/job-request';
 import { commandOf } from '../state/job-text';
 import { tableStyles } from './table-styles';
+import './oar-job-why';
 
 /**
  * A job's detail panel: the live fields from the store, completed by GET /api/jobs/:id (which
@@ -91,6 +92,17 @@ export class OarJobDetail extends LitElement {
                       ? `; OAR plans to start it at ${new Date(job.scheduledStart).toLocaleString()}`
                       : ''
                   })
+                </dd>`
+            : null
+        }
+        ${
+          job.state === 'Waiting' || job.state === 'Hold'
+            ? html`<dt>Why waiting</dt>
+                <dd data-field="why">
+                  <oar-job-why
+                    .jobId=${job.id}
+                    revision=${`${job.state} ${job.scheduledStart ?? ''} ${job.message ?? ''}`}
+                  ></oar-job-why>
                 </dd>`
             : null
         }

@@ -8,6 +8,8 @@ import type {
   NodeActionsRequest,
   Operation,
   OperationList,
+  PredictionAccuracy,
+  WaitExplanation,
 } from '@oar-live/shared';
 import type { Session } from './session';
 
@@ -36,6 +38,9 @@ export class ApiClient {
 
   readonly jobs = {
     get: (id: number, signal?: AbortSignal) => this.request<Job>('GET', `/api/jobs/${id}`, undefined, signal),
+    /** Why the job waits, in sentences. */
+    why: (id: number, signal?: AbortSignal) =>
+      this.request<WaitExplanation>('GET', `/api/jobs/${id}/why`, undefined, signal),
     /** The uploaded script of a job: its owner and admins only. */
     script: (id: number) => this.request<{ text: string }>('GET', `/api/jobs/${id}/script`),
     submit: (submission: JobSubmission) => this.request<AcceptedOperation>('POST', '/api/jobs', submission),
@@ -46,6 +51,17 @@ export class ApiClient {
     create: (request: CreateNodesRequest) => this.request<AcceptedOperation>('POST', '/api/nodes', request),
     act: (request: NodeActionsRequest) => this.request<AcceptedOperation>('POST', '/api/nodes/actions', request),
   };
+
+  /** The finished jobs that ran in a window (the Gantt's past). */
+  finishedJobs(from: Date, to: Date, signal?: AbortSignal) {
+    const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+    return this.request<Job[]>('GET', `/api/gantt/finished?${query}`, undefined, signal);
+  }
+
+  /** How far OAR's predicted starts were from the real ones. */
+  predictions(signal?: AbortSignal) {
+    return this.request<PredictionAccuracy>('GET', '/api/predictions', undefined, signal);
+  }
 
   readonly operations = {
     list: (signal?: AbortSignal) => this.request<OperationList>('GET', '/api/operations', undefined, signal),

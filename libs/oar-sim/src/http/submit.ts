@@ -112,6 +112,7 @@ export function readSubmission(posted: Record<string, unknown>, owner: string): 
     stdout: first('stdout'),
     stderr: first('stderr'),
     hold: 'hold' in values,
+    dependencies: (values.anterior ?? []).map(Number).filter(Number.isInteger),
     initialRequest: `oarsub${plain.join('')} ${command}`,
   };
   return {

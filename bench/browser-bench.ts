@@ -1,0 +1,35 @@
+/** What the browser benches (web, gantt) share: the app in Chromium at 1920×1080 fed by a scripted live server, and timing summaries. */
+import type { Page } from 'playwright-core';
+import { startScriptedLiveServer } from '../test/web/support/scripted-live-server';
+import { buildWebApp, launchChromium, serveWebApp } from '../test/web/support/web-harness';
+
+/** Opens `path` of the built web app, connected to a scripted live server; `close` stops both. */
+export async function openScriptedApp(path: string): Promise<{ page: Page; close(): Promise<void> }> {
+  const dist = buildWebApp();
+  const server = await startScriptedLiveServer((req, res) => {
+    if (!serveWebApp(dist, req, res)) res.writeHead(404).end();
+  });
+  const browser = await launchChromium({ width: 1920, height: 1080 });
+  const close = async () => {
+    await browser.close();
+    await server.stop();
+  };
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}${path}`);
+    await server.nextConnection();
+    return { page, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+export const round = (x: number) => Math.round(x * 100) / 100;
+
+/** Median, 95th percentile and maximum of a list of milliseconds. */
+export function stats(xs: number[]): { medianMs: number; p95Ms: number; maxMs: number } {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { medianMs: round(at(0.5)), p95Ms: round(at(0.95)), maxMs: round(sorted[sorted.length - 1]) };
+}
