@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Job } from '@oar-live/oar-client';
-import type { PredictionAccuracy, WaitExplanation } from '@oar-live/shared';
+import { jobIdOf, type PredictionAccuracy, type WaitExplanation } from '@oar-live/shared';
 import type { Page } from 'playwright-core';
 import { Subscriber } from '../live/api';
 import { basicClient, identClient } from '../oar-client/sandbox-clients';
@@ -116,7 +116,10 @@ describe('live Gantt and why-waiting on the real OAR sandbox', () => {
       () =>
         subscriber!.batches.some((batch) =>
           batch.events.some(
-            (e) => (e.type === 'job.changed' || e.type === 'job.added') && e.job.id === behind.id && !!e.job.startedAt,
+            (e) =>
+              (e.type === 'job.changed' || e.type === 'job.added') &&
+              jobIdOf(e) === behind.id &&
+              !!('job' in e ? e.job.startedAt : e.set?.startedAt),
           ),
         ),
       `job ${behind.id} starting in the live feed`,

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Job } from '@oar-live/oar-client';
-import { predictionAccuracy, type Batch, type PredictionAccuracy } from '@oar-live/shared';
+import { jobIdOf, predictionAccuracy, type Batch, type PredictionAccuracy } from '@oar-live/shared';
 import type { Subscription } from 'rxjs';
 import { ClusterStateService } from '../cluster/cluster-state.service';
 import { LiveRedis } from '../cluster/redis.provider';
@@ -68,7 +68,7 @@ export class PredictionRecorder implements OnModuleInit, OnModuleDestroy {
     let added = 0;
     for (const event of batch.events) {
       if (event.type !== 'job.added' && event.type !== 'job.changed' && event.type !== 'job.removed') continue;
-      const job: Job | undefined = event.type === 'job.removed' ? event.job : current.get(event.job.id);
+      const job: Job | undefined = event.type === 'job.removed' ? event.job : current.get(jobIdOf(event));
       if (!job) continue;
       if (job.state === 'Waiting' && job.scheduledStart && !job.reservation && !this.awaitingStart.has(job.id)) {
         pipeline.hsetnx(this.key('first'), String(job.id), String(Date.parse(job.scheduledStart)));

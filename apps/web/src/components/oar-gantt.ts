@@ -169,7 +169,7 @@ export class OarGantt extends LitElement {
     if (change.kind === 'snapshot') {
       this.model.setSnapshot(snapshot.nodes, snapshot.jobs);
       void this.readPast();
-    } else if (change.kind === 'batch') this.model.applyBatch(change.batch, () => snapshot.nodes);
+    } else if (change.kind === 'batch') this.model.applyBatch(change.batch, () => snapshot);
     else return;
     this.model.forgetBefore(this.view.start - KEEP_FINISHED_MS);
     if (this.model.rows.length !== rowCount) this.fitRows();

@@ -74,10 +74,17 @@ describe('GanttModel', () => {
         { type: 'job.removed', id: 1, job: { ...running, state: 'Error', stoppedAt: t(1), resourceIds: [] } },
         { type: 'job.changed', job: moved, changed: ['scheduledStart'] },
       ]),
-      () => nodes,
+      () => ({ nodes, jobs: [moved] }),
     );
     expect(m.bars.get(1)).toMatchObject({ kind: 'finished', end: Date.parse(t(1)), runs: [[0, 3]] });
     expect(m.bars.get(2)).toMatchObject({ kind: 'planned', start: Date.parse(t(2)) });
+    // Event format 2: a delta names the job; the bar follows the snapshot's job after the batch.
+    const movedAgain = { ...planned, scheduledStart: t(3) };
+    m.applyBatch(batch(3, [{ type: 'job.changed', id: 2, set: { scheduledStart: t(3) } }]), () => ({
+      nodes,
+      jobs: [movedAgain],
+    }));
+    expect(m.bars.get(2)).toMatchObject({ kind: 'planned', start: Date.parse(t(3)) });
     expect(m.barAt(2, Date.parse(t(0)) + 30_000)?.jobId).toBe(1);
     expect(m.barAt(2, Date.parse(t(3)))?.jobId).toBe(2);
     expect(m.barAt(5, Date.parse(t(3)))).toBeUndefined();
@@ -96,7 +103,7 @@ describe('GanttModel', () => {
     expect(m.bars.get(3)!.runs).toEqual([[3, 3]]);
     const more = [...nodes, makeNode('node4', { cores: 2, firstId: 7 })];
     m.setNodes(nodes, 'node');
-    m.applyBatch(batch(2, [{ type: 'node.added', node: more[3] }]), () => more);
+    m.applyBatch(batch(2, [{ type: 'node.added', node: more[3] }]), () => ({ nodes: more, jobs: [] }));
     expect(m.rows).toHaveLength(8);
   });
 });

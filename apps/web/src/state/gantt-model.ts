@@ -5,7 +5,7 @@
  * only, a node event rebuilds the rows (rare), so a 250-change batch costs 250 small updates.
  */
 import { FINAL_JOB_STATES, withResourceDefaults, type Job, type Node, type NodeResource } from '@oar-live/oar-client';
-import type { Batch } from '@oar-live/shared';
+import type { Batch, LiveEvent } from '@oar-live/shared';
 
 export type BarKind = 'finished' | 'running' | 'planned' | 'reservation';
 
@@ -116,17 +116,33 @@ export class GanttModel {
     for (const job of jobs) this.setJob(job);
   }
 
-  /** Applies one live batch; `nodes` is the snapshot's node list after it (read only if a node changed). */
-  applyBatch(batch: Batch, nodes: () => readonly Node[]): void {
+  /**
+   * Applies one live batch; `after` is the snapshot after it (its nodes read only if a node's
+   * resources changed; its jobs for a job event that carries only a delta, event format 2).
+   */
+  applyBatch(batch: Batch, after: () => { nodes: readonly Node[]; jobs: readonly Job[] }): void {
     let nodesChanged = false;
+    let jobsAfter: Map<number, Job> | undefined;
     for (const event of batch.events) {
-      if (event.type === 'job.added' || event.type === 'job.changed') this.setJob(event.job);
-      else if (event.type === 'job.removed') this.finishJob(event.job);
+      if (event.type === 'job.added' || event.type === 'job.changed') {
+        if ('job' in event) this.setJob(event.job);
+        else {
+          jobsAfter ??= new Map(after().jobs.map((job) => [job.id, job]));
+          const job = jobsAfter.get(event.id);
+          if (job) this.setJob(job);
+        }
+      } else if (event.type === 'job.removed') this.finishJob(event.job);
       else if (event.type === 'node.added' || event.type === 'node.removed') nodesChanged = true;
-      else if (event.type === 'node.changed' && event.changed?.some((f) => f === 'resources' || f === 'name'))
-        nodesChanged = true;
+      else if (event.type === 'node.changed' && this.changesRows(event)) nodesChanged = true;
     }
-    if (nodesChanged) this.setNodes(nodes());
+    if (nodesChanged) this.setNodes(after().nodes);
+  }
+
+  /** Whether a node change adds, removes or renames rows (a resource state change does not). */
+  private changesRows(event: Extract<LiveEvent, { type: 'node.added' | 'node.changed' }>): boolean {
+    if ('node' in event) return event.changed?.some((f) => f === 'resources' || f === 'name') ?? true;
+    if (event.removedResources?.length) return true;
+    return (event.resources ?? []).some((resource) => this.nodeOfResource[resource.id] === undefined);
   }
 
   /** Drops finished bars that ended before `before` (epoch ms): the window keeps its memory bounded. */
