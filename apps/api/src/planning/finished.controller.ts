@@ -18,13 +18,16 @@ const isoTime = (what: string) =>
     .refine((value) => !Number.isNaN(Date.parse(value)), `must be an ISO time (${what})`)
     .transform((value) => new Date(value));
 
+const bothDates = (from: unknown, to: unknown) => from instanceof Date && to instanceof Date;
+
 const windowQuery = z
   .strictObject({
     from: isoTime('the start of the window').describe('ISO time: jobs that ended after it'),
     to: isoTime('the end of the window').describe('ISO time: jobs that began before it'),
   })
-  .refine(({ from, to }) => from < to, { message: 'from must be before to', path: ['to'] })
-  .refine(({ from, to }) => to.getTime() - from.getTime() <= MAX_WINDOW_MS, {
+  // Zod still runs these when a field failed (its value then is the raw string): judge dates only.
+  .refine(({ from, to }) => !bothDates(from, to) || from < to, { message: 'from must be before to', path: ['to'] })
+  .refine(({ from, to }) => !bothDates(from, to) || to.getTime() - from.getTime() <= MAX_WINDOW_MS, {
     message: 'the window must be at most 7 days',
     path: ['to'],
   });
