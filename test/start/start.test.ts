@@ -72,7 +72,14 @@ describe('npm start', () => {
       redis: { status: 'up' },
       stream: { epoch: expect.any(String), seq: expect.any(Number) },
     });
-    const cluster = (await (await fetch(`${base}/api/cluster`)).json()) as { nodes: { name: string }[] };
+    // Health says OAR is up once it answered; the first full picture of the cluster follows its first read.
+    const cluster = await waitFor(
+      async () => {
+        const answer = (await (await fetch(`${base}/api/cluster`)).json()) as { nodes: { name: string }[] };
+        return answer.nodes.length > 0 && answer;
+      },
+      { describe: "the embedded simulator's nodes in /api/cluster" },
+    );
     expect(cluster.nodes).toHaveLength(EMBEDDED_SIM.nodes);
 
     const events: LiveEvent[] = [];
