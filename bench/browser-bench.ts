@@ -1,3 +1,4 @@
+/// <reference lib="dom" /> // page.evaluate callbacks run in the browser
 /** What the browser benches (web, gantt) share: the app in Chromium at 1920×1080 fed by a scripted live server, and timing summaries. */
 import type { Page } from 'playwright-core';
 import { startScriptedLiveServer } from '../test/web/support/scripted-live-server';
@@ -23,6 +24,31 @@ export async function openScriptedApp(path: string): Promise<{ page: Page; close
     await close();
     throw err;
   }
+}
+
+/**
+ * The pure store step alone on the same data, in the same page: a fresh live store of the app's own
+ * class gets `snapshot`, then each batch is timed around `receiveBatch` (the views' share is the rest).
+ */
+export function timeStoreAlone(page: Page, snapshot: unknown, batches: readonly unknown[]): Promise<number[]> {
+  return page.evaluate(
+    ([snap, list]) => {
+      const app = document.querySelector('oar-app') as HTMLElement & {
+        services: { live: { receiveSnapshot(s: unknown): void; receiveBatch(b: unknown): void } };
+      };
+      const Store = app.services.live.constructor as new () => typeof app.services.live;
+      const store = new Store();
+      store.receiveSnapshot(snap);
+      const out: number[] = [];
+      for (const b of list) {
+        const t0 = performance.now();
+        store.receiveBatch(b);
+        out.push(performance.now() - t0);
+      }
+      return out;
+    },
+    [snapshot, batches] as const,
+  );
 }
 
 export const round = (x: number) => Math.round(x * 100) / 100;

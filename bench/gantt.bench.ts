@@ -8,7 +8,7 @@
  */
 import type { Job, Node } from '@oar-live/oar-client';
 import type { LiveEvent } from '@oar-live/shared';
-import { openScriptedApp, round, stats } from './browser-bench';
+import { openScriptedApp, round, stats, timeStoreAlone } from './browser-bench';
 import { batch, makeJob, makeNode } from '../test/web/support/live-fixtures';
 
 const NODES = 6250;
@@ -122,24 +122,7 @@ export async function run(): Promise<object> {
       return out;
     }, batches);
 
-    const applyOnly = await page.evaluate(
-      async ([snap, list]) => {
-        const app = document.querySelector('oar-app') as HTMLElement & {
-          services: { live: { receiveSnapshot(s: unknown): void; receiveBatch(b: unknown): void } };
-        };
-        const Store = app.services.live.constructor as new () => typeof app.services.live;
-        const store = new Store();
-        store.receiveSnapshot(snap);
-        const out: number[] = [];
-        for (const b of list) {
-          const t0 = performance.now();
-          store.receiveBatch(b);
-          out.push(performance.now() - t0);
-        }
-        return out;
-      },
-      [snapshot(), batches] as const,
-    );
+    const applyOnly = await timeStoreAlone(page, snapshot(), batches);
 
     const drawn = await page.evaluate(() => {
       const gantt = document

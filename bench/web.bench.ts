@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LiveEvent } from '@oar-live/shared';
-import { openScriptedApp, round, stats } from './browser-bench';
+import { openScriptedApp, round, stats, timeStoreAlone } from './browser-bench';
 import { batch, makeJob, makeNode, makeSnapshot } from '../test/web/support/live-fixtures';
 import { SCREENSHOT_DIR } from '../test/web/support/web-harness';
 
@@ -77,25 +77,7 @@ export async function run(): Promise<object> {
       return out;
     }, batches);
 
-    // The pure store step alone, on the same data, in the same page (a fresh copy per round).
-    const applyOnly = await page.evaluate(
-      async ([snap, list]) => {
-        const app = document.querySelector('oar-app') as HTMLElement & {
-          services: { live: { snapshot: unknown; receiveSnapshot(s: unknown): void; receiveBatch(b: unknown): void } };
-        };
-        const { LiveStore } = { LiveStore: app.services.live.constructor as new () => typeof app.services.live };
-        const store = new LiveStore();
-        store.receiveSnapshot(snap);
-        const out: number[] = [];
-        for (const b of list) {
-          const t0 = performance.now();
-          store.receiveBatch(b);
-          out.push(performance.now() - t0);
-        }
-        return out;
-      },
-      [snapshot, batches] as const,
-    );
+    const applyOnly = await timeStoreAlone(page, snapshot, batches);
 
     const shown = await page.evaluate(
       () =>
