@@ -21,6 +21,21 @@ function nodeState(resources: NodeResource[]): string {
   return states.sort((a, b) => stateRank(a) - stateRank(b) || a.localeCompare(b)).join('/');
 }
 
+/** Each property with its distinct values over the resources, natural order, joined with "/" (see Node.properties). */
+function nodeProperties(resources: NodeResource[]): Record<string, string> {
+  const values = new Map<string, Set<string>>();
+  for (const resource of resources)
+    for (const [name, value] of Object.entries(resource.properties ?? {})) {
+      const seen = values.get(name) ?? new Set<string>();
+      seen.add(value);
+      values.set(name, seen);
+    }
+  const properties: Record<string, string> = {};
+  for (const name of [...values.keys()].sort())
+    properties[name] = [...values.get(name)!].sort(compareNodeNames).join('/');
+  return properties;
+}
+
 type JobsByResource = Map<number, number[]>;
 
 function addJob(byResource: JobsByResource, resourceIds: readonly number[], jobId: number): void {
@@ -69,6 +84,7 @@ export function buildNodes(resources: readonly Resource[], jobs: readonly Job[])
         jobIds: busy.length > 0 ? sortedUnique(busy.flatMap((r) => r.jobIds)) : [],
         busyCores: busy.length,
         totalCores: rows.length,
+        properties: nodeProperties(rows),
       };
       if (withPlans.length > 0) {
         node.plannedJobIds = sortedUnique(withPlans.flatMap((r) => r.plannedJobIds!));

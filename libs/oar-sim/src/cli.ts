@@ -1,6 +1,6 @@
 /**
  * `npm run oar-sim -- --port 6670 --nodes 4 --cores 2 [--host 127.0.0.1] [--seed N]
- *  [--workload-rate JOBS_PER_MIN] [--time-factor F]`: the simulator on its own.
+ *  [--workload-rate JOBS_PER_MIN] [--time-factor F] [--clusters N]`: the simulator on its own.
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       'workload-rate': { type: 'string' },
       'time-factor': { type: 'string' },
+      clusters: { type: 'string' },
     },
     strict: true,
   });
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
     nodes: numberOption(values, 'nodes', 4),
     coresPerNode: numberOption(values, 'cores', 2),
     timeFactor: numberOption(values, 'time-factor', 1) || 1,
+    clusters: numberOption(values, 'clusters', 0),
     workload: rate > 0 ? { seed: numberOption(values, 'seed', 1), jobsPerMinute: rate } : undefined,
   });
   log.info({ url: sim.url, privUrl: `${sim.url}-priv` }, 'oar-sim listening');

@@ -5,3 +5,4 @@ export * from './duration';
 export * from './api-requests';
 export * from './submit-rules';
 export * from './action-rules';
+export * from './history';

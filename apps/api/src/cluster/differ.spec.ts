@@ -25,14 +25,16 @@ const nodeArb = (index: number): fc.Arbitrary<Node> => {
         .subarray([1, 2, 3], { minLength: 1 })
         .chain((slots) => fc.tuple(...slots.map((slot) => resourceArb(name, index * 10 + slot)))),
       fc.constantFrom('Alive', 'Absent', 'Alive/Absent', 'Dead'),
+      fc.dictionary(fc.constantFrom('cluster', 'switch', 'gpu'), fc.constantFrom('a', 'b', 'a/b')),
     )
-    .map(([resources, state]) => ({
+    .map(([resources, state, properties]) => ({
       name,
       state,
       resources,
       jobIds: [...new Set(resources.flatMap((r) => r.jobIds))].sort((a, b) => a - b),
       busyCores: resources.filter((r) => r.jobIds.length > 0).length,
       totalCores: resources.length,
+      properties,
     }));
 };
 
@@ -106,6 +108,7 @@ describe('diffCluster', () => {
       name: 'node1',
       state,
       resources: [{ id: 1, state, jobIds: [] }],
+      properties: {},
       jobIds: [],
       busyCores: 0,
       totalCores: 1,

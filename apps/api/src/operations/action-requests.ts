@@ -147,6 +147,11 @@ export const operationsQuerySchema = z
     user: z.string().max(64).optional(),
     kind: z.enum(OPERATION_KINDS, { message: `must be one of ${OPERATION_KINDS.join(', ')}` }).optional(),
     state: z.enum(OPERATION_STATES, { message: `must be one of ${OPERATION_STATES.join(', ')}` }).optional(),
+    target: z
+      .string()
+      .regex(/^[\w.-]{1,255}$/, 'must be a job id or a node name')
+      .optional()
+      .describe('only operations acting on this job id or node name'),
     limit: z.coerce.number({ message: 'must be a number from 1 to 1000' }).int().min(1).max(1000).default(100),
   })
   .strict();

@@ -80,6 +80,14 @@ export const tableStyles = css`
   tr.selected {
     background: var(--row-selected);
   }
+  tr.group th {
+    text-align: left;
+    padding-top: 0.6rem;
+    border-bottom: 2px solid var(--border);
+  }
+  td a {
+    color: var(--link);
+  }
   tr.current {
     box-shadow: inset 4px 0 0 var(--accent);
   }

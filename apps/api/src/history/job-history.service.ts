@@ -1,0 +1,119 @@
+import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { FINAL_JOB_STATES, OarClient, type Job } from '@oar-live/oar-client';
+import type { HistoryTotals, JobHistoryPage, JobHistorySummary } from '@oar-live/shared';
+
+/** How long one read of OAR answers for the same window (history is never polled at the live cadence). */
+export const HISTORY_CACHE_MS = 30_000;
+/** Windows kept at once (each a list of finished jobs). */
+const CACHED_WINDOWS = 16;
+/** Jobs per OAR page: OAR takes any limit, and few large pages cost it less than many small ones. */
+const OAR_PAGE = 2000;
+
+export interface HistoryFilter {
+  from: Date;
+  to: Date;
+  user?: string;
+  queue?: string;
+  state?: string;
+  name?: string;
+}
+
+interface Read {
+  at: number;
+  jobs: Promise<Job[]>;
+}
+
+/**
+ * Finished jobs by time window, read from OAR (`GET /jobs/table?state=Terminated,Error&from=&to=`, as
+ * `oar` who may read every job) and kept for HISTORY_CACHE_MS, so paging and summaries of one window
+ * cost OAR one read. OAR filters by window, state and user; queue and name are filtered here (its
+ * API has no such parameter). A window whose `to` is "now" is rounded to the cache period, so
+ * repeated views of the last 24 hours share a read. A Map in insertion order is the whole cache: a
+ * library for 16 short-lived entries would add more than it saves.
+ */
+@Injectable()
+export class JobHistory {
+  private readonly logger = new Logger(JobHistory.name);
+  private readonly reads = new Map<string, Read>();
+
+  constructor(private readonly oar: OarClient) {}
+
+  async page(filter: HistoryFilter, offset: number, limit: number): Promise<JobHistoryPage> {
+    const { jobs, readAt } = await this.matching(filter);
+    return { ...window(filter), total: jobs.length, offset, limit, jobs: jobs.slice(offset, offset + limit), readAt };
+  }
+
+  async summary(filter: HistoryFilter): Promise<JobHistorySummary> {
+    const { jobs, readAt } = await this.matching(filter);
+    return {
+      ...window(filter),
+      total: jobs.length,
+      users: totalsBy(jobs, (job) => job.user),
+      queues: totalsBy(jobs, (job) => job.queue),
+      readAt,
+    };
+  }
+
+  /** The window's finished jobs that pass the filter, the most recently ended first. */
+  private async matching(filter: HistoryFilter): Promise<{ jobs: Job[]; readAt: string }> {
+    const read = this.read(filter.from, filter.to, filter.user);
+    const needle = filter.name?.toLowerCase();
+    const jobs = (await read.jobs).filter(
+      (job) =>
+        (!filter.queue || job.queue === filter.queue) &&
+        (!filter.state || job.state === filter.state) &&
+        (!needle || (job.name ?? '').toLowerCase().includes(needle)),
+    );
+    return { jobs, readAt: new Date(read.at).toISOString() };
+  }
+
+  private read(from: Date, to: Date, user?: string): Read {
+    const now = Date.now();
+    for (const [key, entry] of this.reads) if (now - entry.at > HISTORY_CACHE_MS) this.reads.delete(key);
+    const key = `${user ?? ''}|${from.getTime()}|${to.getTime()}`;
+    const cached = this.reads.get(key);
+    if (cached) return cached;
+    const jobs = this.oar.jobs
+      .table({ state: FINAL_JOB_STATES, from, to, user }, { as: 'oar', limit: OAR_PAGE })
+      .then((found) => found.sort(byEndDescending))
+      .catch((err: unknown) => {
+        this.reads.delete(key);
+        this.logger.warn(`reading finished jobs from OAR: ${(err as Error).message}`);
+        throw new ServiceUnavailableException(
+          'The job history could not be read: OAR did not answer. Try again in a moment.',
+        );
+      });
+    const entry = { at: now, jobs };
+    this.reads.set(key, entry);
+    if (this.reads.size > CACHED_WINDOWS) this.reads.delete(this.reads.keys().next().value!);
+    return entry;
+  }
+}
+
+const window = (filter: HistoryFilter) => ({ from: filter.from.toISOString(), to: filter.to.toISOString() });
+
+const endOf = (job: Job) => job.stoppedAt ?? job.startedAt ?? job.submittedAt;
+
+function byEndDescending(a: Job, b: Job): number {
+  return endOf(b).localeCompare(endOf(a)) || b.id - a.id;
+}
+
+function runSeconds(job: Job): number {
+  if (!job.startedAt || !job.stoppedAt) return 0;
+  return Math.max(0, (Date.parse(job.stoppedAt) - Date.parse(job.startedAt)) / 1000);
+}
+
+/** Totals per key, the busiest (most jobs) first. */
+export function totalsBy(jobs: readonly Job[], keyOf: (job: Job) => string): HistoryTotals[] {
+  const totals = new Map<string, HistoryTotals>();
+  for (const job of jobs) {
+    const key = keyOf(job);
+    const entry = totals.get(key) ?? { key, jobs: 0, terminated: 0, errors: 0, runSeconds: 0 };
+    entry.jobs++;
+    if (job.state === 'Error') entry.errors++;
+    else entry.terminated++;
+    entry.runSeconds += runSeconds(job);
+    totals.set(key, entry);
+  }
+  return [...totals.values()].sort((a, b) => b.jobs - a.jobs || a.key.localeCompare(b.key));
+}
