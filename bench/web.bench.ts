@@ -11,6 +11,7 @@ import type { LiveEvent } from '@oar-live/shared';
 import { batch, makeJob, makeNode, makeSnapshot } from '../test/web/support/live-fixtures';
 import { startScriptedLiveServer } from '../test/web/support/scripted-live-server';
 import { SCREENSHOT_DIR, buildWebApp, launchChromium, serveWebApp } from '../test/web/support/web-harness';
+import { historyPage } from './history-web';
 
 const NODES = 5000;
 const CORES = 4;
@@ -137,6 +138,7 @@ export async function run(): Promise<object> {
       goalMs: 50,
       // The typical batch; p95/max are reported beside it because a shared 2-core machine adds outliers.
       meetsGoal: batchStats.medianMs <= 50,
+      historyPage: await historyPage(),
     };
   } finally {
     await browser.close();

@@ -25,6 +25,8 @@ export interface OarSimOptions {
   workload?: WorkloadOptions;
   /** Jobs that ended before the start, for history reads (default 0; see seedFinishedJobs). */
   finishedJobs?: number;
+  /** Seconds between the ends of those jobs (default 30). */
+  historySpacingSeconds?: number;
 }
 
 export interface OarSim {
@@ -42,7 +44,7 @@ export async function startOarSim(options: OarSimOptions = {}): Promise<OarSim> 
   const timeline = new Timeline(clock);
   const cluster = new Cluster(clock);
   cluster.addNodes(nodes, coresPerNode, options.cpusPerNode ?? 1, 'node', 1, options.clusters ?? 0);
-  if (options.finishedJobs) seedFinishedJobs(cluster, options.finishedJobs);
+  if (options.finishedJobs) seedFinishedJobs(cluster, options.finishedJobs, options.historySpacingSeconds);
   const scheduler = new Scheduler(cluster, timeline, OAR_CADENCE, options.defaultRunSeconds ?? 60);
   const api = new ApiServer({ clock, cluster, scheduler, renderer: new Renderer(cluster) });
   const workload = options.workload

@@ -15,9 +15,15 @@ const windowFields = {
   to: isoDate('end of the window').describe('end of the window (ISO); default: now'),
 };
 
-/** from/to as Dates, checked: from before to, at most MAX_WINDOW_DAYS apart. */
+/** Without `to`, the window ends at the next multiple of this: views of "until now" share one OAR read. */
+export const NOW_STEP_MS = 30_000;
+
+/**
+ * from/to as Dates. No `to`: now, rounded up to NOW_STEP_MS (a window reaching a little into the
+ * future misses no job that just ended, and stays the same, so cached, for that long).
+ */
 export function windowOf(query: { from?: string; to?: string }, now = Date.now()): { from: Date; to: Date } {
-  const to = query.to ? new Date(query.to) : new Date(now);
+  const to = query.to ? new Date(query.to) : new Date(Math.ceil(now / NOW_STEP_MS) * NOW_STEP_MS);
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - DAY_MS);
   return { from, to };
 }
@@ -64,6 +70,13 @@ export const historyQuerySchema = z
   .superRefine(checkWindow);
 
 export const summaryQuerySchema = z.strictObject(windowFields).superRefine(checkWindow);
+
+export const jobIdParams = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,15}$/, 'must be a job id (a positive integer)')
+    .transform(Number),
+});
 
 export const nodeNameParams = z.object({
   name: z.string().regex(/^[\w.-]{1,255}$/, 'must be a node name (letters, digits, _ . -)'),

@@ -27,7 +27,7 @@ interface Read {
  * Finished jobs by time window, read from OAR (`GET /jobs/table?state=Terminated,Error&from=&to=`, as
  * `oar` who may read every job) and kept for HISTORY_CACHE_MS, so paging and summaries of one window
  * cost OAR one read. OAR filters by window, state and user; queue and name are filtered here (its
- * API has no such parameter). A window whose `to` is "now" is rounded to the cache period, so
+ * API has no such parameter). A window without `to` ends at "now" rounded up (windowOf), so
  * repeated views of the last 24 hours share a read. A Map in insertion order is the whole cache: a
  * library for 16 short-lived entries would add more than it saves.
  */

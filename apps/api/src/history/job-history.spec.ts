@@ -1,4 +1,4 @@
-import { OarClient } from '@oar-live/oar-client';
+import { OarClient, type Node } from '@oar-live/oar-client';
 import { startOarSim, type OarSim } from '@oar-live/oar-sim';
 import type { Batch, LiveEvent } from '@oar-live/shared';
 import { historyQuerySchema, summaryQuerySchema, windowOf } from './history-query';
@@ -66,15 +66,23 @@ describe('history query', () => {
     expect(summaryQuerySchema.safeParse({ user: 'x' }).success).toBe(false);
   });
 
-  it('defaults to the 24 hours before now', () => {
-    const { from, to } = windowOf({}, Date.parse('2026-12-05T12:00:00Z'));
-    expect([from.toISOString(), to.toISOString()]).toEqual(['2026-12-04T12:00:00.000Z', '2026-12-05T12:00:00.000Z']);
+  it('defaults to the 24 hours up to now, rounded up to 30 s so repeated views share a read', () => {
+    const { from, to } = windowOf({}, Date.parse('2026-12-05T12:00:07Z'));
+    expect([from.toISOString(), to.toISOString()]).toEqual(['2026-12-04T12:00:30.000Z', '2026-12-05T12:00:30.000Z']);
+    expect(windowOf({}, Date.parse('2026-12-05T12:00:29Z')).to).toEqual(to);
   });
 });
 
 describe('nodeStateChanges', () => {
-  const node = (name: string, state: string) =>
-    ({ name, state, resources: [], jobIds: [], busyCores: 0, totalCores: 0, properties: {} }) as const;
+  const node = (name: string, state: string): Node => ({
+    name,
+    state,
+    resources: [],
+    jobIds: [],
+    busyCores: 0,
+    totalCores: 0,
+    properties: {},
+  });
   const batch = (seq: number, ...events: LiveEvent[]): Batch => ({ epoch: 'e', seq, at: `t${seq}`, events });
 
   it("keeps each state the node went through, once, with the batch's time; removal is null", () => {
