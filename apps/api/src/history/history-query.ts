@@ -30,6 +30,12 @@ export function windowOf(query: { from?: string; to?: string }, now = Date.now()
 
 const checkWindow = (query: { from?: string; to?: string }, ctx: z.RefinementCtx) => {
   const { from, to } = windowOf(query);
+  for (const [key, date] of [
+    ['from', from],
+    ['to', to],
+  ] as const)
+    if (!(date.getTime() >= 0)) ctx.addIssue({ code: 'custom', path: [key], message: 'must be a date after 1970' });
+  if (!(from.getTime() >= 0 && to.getTime() >= 0)) return;
   if (from.getTime() >= to.getTime()) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
   else if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY_MS)
     ctx.addIssue({ code: 'custom', path: ['from'], message: `must be at most ${MAX_WINDOW_DAYS} days before to` });
@@ -70,13 +76,6 @@ export const historyQuerySchema = z
   .superRefine(checkWindow);
 
 export const summaryQuerySchema = z.strictObject(windowFields).superRefine(checkWindow);
-
-export const jobIdParams = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9]\d{0,15}$/, 'must be a job id (a positive integer)')
-    .transform(Number),
-});
 
 export const nodeNameParams = z.object({
   name: z.string().regex(/^[\w.-]{1,255}$/, 'must be a node name (letters, digits, _ . -)'),

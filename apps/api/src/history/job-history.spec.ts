@@ -61,6 +61,9 @@ describe('history query', () => {
     });
     expect(issue({ from: '2026-01-01T00:00:00Z', to: '2026-12-01T00:00:00Z' })?.message).toMatch(/at most 31 days/);
     expect(issue({ to: 'yesterday' })).toMatchObject({ path: ['to'] });
+    expect(issue({ from: '1960-01-01T00:00:00Z', to: '1960-01-02T00:00:00Z' })?.message).toBe(
+      'must be a date after 1970',
+    );
     expect(issue({ limit: '0' })?.message).toBe('must be a number from 1 to 500');
     expect(issue({ state: 'Running' })?.message).toBe('must be Terminated or Error');
     expect(summaryQuerySchema.safeParse({ user: 'x' }).success).toBe(false);

@@ -7,7 +7,7 @@ import { CurrentUser, Roles, RolesGuard } from '../auth/guards';
 import { ClusterStateService } from '../cluster/cluster-state.service';
 import { ApiErrors, ApiParamsOf, ApiQueryOf, openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
-import { jobIdParams } from './history-query';
+import { jobIdParams } from '../common/job-id-params';
 
 const outputQuery = z.strictObject({
   stream: z.enum(['stdout', 'stderr'], { message: 'must be stdout or stderr' }).default('stdout'),

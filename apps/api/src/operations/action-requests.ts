@@ -135,12 +135,7 @@ export const nodeActionsSchema = z
 export const nodeNameParam = nodeName;
 
 /** Decimal digits only: Number() would also read 0x10, 1e3 and +12 as ids. */
-export const jobIdParams = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9]\d{0,15}$/, 'must be a job id (a positive integer)')
-    .transform(Number),
-});
+export { jobIdParams } from '../common/job-id-params';
 
 export const operationsQuerySchema = z
   .object({
