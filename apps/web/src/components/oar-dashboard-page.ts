@@ -6,9 +6,10 @@ import {
   matchesProperty,
   parsePropertyFilter,
   propertyNames,
-  propertyValues,
+  propertyChoices,
 } from '../state/node-properties';
 import { readUrlState, writeUrlState } from '../state/url-state';
+import { filterSelect } from './sortable-table';
 import { RUNNING_STATES, WAITING_STATES, summarize } from '../state/cluster-summary';
 import { LiveController } from '../state/live-controller';
 import './oar-summary';
@@ -95,28 +96,15 @@ export class OarDashboardPage extends LitElement {
   private propertyControls(nodes: readonly Node[]) {
     const names = propertyNames(nodes);
     if (names.length === 0) return null;
-    const choices = names.flatMap((name) => propertyValues(nodes, name).map((value) => `${name}=${value}`));
-    const pick = (key: 'group' | 'property') => (e: Event) => {
-      const value = (e.target as HTMLSelectElement).value;
+    const choices = propertyChoices(nodes);
+    const pick = (key: 'group' | 'property') => (value: string) => {
       if (key === 'group') this.groupBy = value;
       else this.propertyFilter = value;
       writeUrlState({ [key]: value });
     };
     return html`<div class="controls">
-      <label
-        >Property
-        <select @change=${pick('property')}>
-          <option value="" ?selected=${!this.propertyFilter}>All</option>
-          ${choices.map((c) => html`<option ?selected=${c === this.propertyFilter}>${c}</option>`)}
-        </select></label
-      >
-      <label
-        >Group by
-        <select @change=${pick('group')}>
-          <option value="" ?selected=${!this.groupBy}>Nothing</option>
-          ${names.map((n) => html`<option ?selected=${n === this.groupBy}>${n}</option>`)}
-        </select></label
-      >
+      ${filterSelect('Property', choices, this.propertyFilter, pick('property'))}
+      ${filterSelect('Group by', names, this.groupBy, pick('group'), 'Nothing')}
     </div>`;
   }
 }

@@ -8,7 +8,7 @@ import { formatDuration } from '../state/job-request';
 import { jobTimings } from '../state/job-timings';
 import { readUrlState, writeUrlState } from '../state/url-state';
 import { jobHref, jobLink, userLink } from './links';
-import { tableStyles } from './table-styles';
+import { pageStyles, tableStyles } from './table-styles';
 
 const PAGE_SIZE = 50;
 const FILTERS = ['user', 'queue', 'state', 'name', 'from', 'to'] as const;
@@ -33,19 +33,8 @@ const fromLocalInput = (value: string) => (value ? new Date(value).toISOString()
 export class OarHistoryPage extends LitElement {
   static override styles = [
     tableStyles,
+    pageStyles,
     css`
-      :host {
-        display: grid;
-        gap: 1rem;
-      }
-      h1,
-      h2 {
-        margin: 0 0 0.4rem;
-        font-size: 1.25rem;
-      }
-      h2 {
-        font-size: 1.05rem;
-      }
       form {
         display: flex;
         flex-wrap: wrap;

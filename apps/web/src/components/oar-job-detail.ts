@@ -5,7 +5,7 @@ import type { Job } from '@oar-live/oar-client';
 import { LiveController } from '../state/live-controller';
 import { formatDuration } from '../state/job-request';
 import { commandOf } from '../state/job-text';
-import { tableStyles } from './table-styles';
+import { fieldListStyles, tableStyles } from './table-styles';
 import { jobHref, joined, nodeLink, userLink } from './links';
 
 /**
@@ -17,6 +17,7 @@ import { jobHref, joined, nodeLink, userLink } from './links';
 export class OarJobDetail extends LitElement {
   static override styles = [
     tableStyles,
+    fieldListStyles,
     css`
       :host {
         display: block;
@@ -30,23 +31,6 @@ export class OarJobDetail extends LitElement {
         font-size: 1.1rem;
         display: flex;
         justify-content: space-between;
-      }
-      dl {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: 0.2rem 1rem;
-        margin: 0;
-      }
-      dt {
-        color: var(--muted);
-      }
-      dd {
-        margin: 0;
-        overflow-wrap: anywhere;
-      }
-      pre {
-        margin: 0;
-        white-space: pre-wrap;
       }
     `,
   ];

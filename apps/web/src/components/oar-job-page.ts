@@ -8,7 +8,7 @@ import { commandOf } from '../state/job-text';
 import { jobTimings } from '../state/job-timings';
 import { TickController } from './tick-controller';
 import { jobLink, joined, nodeLink, operationLink, userLink } from './links';
-import { tableStyles } from './table-styles';
+import { fieldListStyles, pageStyles, tableStyles } from './table-styles';
 
 const when = (iso?: string) => (iso ? new Date(iso).toLocaleString() : '—');
 
@@ -30,40 +30,10 @@ interface Section {
 export class OarJobPage extends LitElement {
   static override styles = [
     tableStyles,
+    pageStyles,
+    fieldListStyles,
     css`
-      :host {
-        display: grid;
-        gap: 1rem;
-      }
-      h1 {
-        margin: 0;
-        font-size: 1.35rem;
-      }
-      section {
-        border: 1px solid var(--border-soft);
-        border-radius: 6px;
-        padding: 0.5rem 0.9rem 0.75rem;
-      }
-      h2 {
-        font-size: 1.05rem;
-        margin: 0.2rem 0 0.5rem;
-      }
-      dl {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: 0.2rem 1rem;
-        margin: 0;
-      }
-      dt {
-        color: var(--muted);
-      }
-      dd {
-        margin: 0;
-        overflow-wrap: anywhere;
-      }
       pre {
-        margin: 0;
-        white-space: pre-wrap;
         max-height: 24rem;
         overflow: auto;
       }

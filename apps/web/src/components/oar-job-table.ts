@@ -6,6 +6,7 @@ import { formatDuration } from '../state/job-request';
 import { commandOf } from '../state/job-text';
 import { jobColor } from '../state/node-style';
 import { DataTable, type Column } from './data-table';
+import { filterSelect } from './sortable-table';
 import { jobLink, joined, nodeLink, userLink } from './links';
 
 export interface JobActionDetail {
@@ -159,13 +160,7 @@ export class OarJobTable extends DataTable<Job, number> {
   }
 
   private filterSelect(key: 'state' | 'user' | 'queue', label: string, values: string[]) {
-    return html`<label
-      >${label}
-      <select @change=${(e: Event) => this.setFilter(key, (e.target as HTMLSelectElement).value)}>
-        <option value="" ?selected=${!this.filters[key]}>All</option>
-        ${values.map((v) => html`<option ?selected=${v === this.filters[key]}>${v}</option>`)}
-      </select></label
-    >`;
+    return filterSelect(label, values, this.filters[key], (value) => this.setFilter(key, value));
   }
 
   private setFilter(key: keyof JobFilters, value: string) {

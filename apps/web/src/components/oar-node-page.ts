@@ -1,12 +1,12 @@
 import { Task } from '@lit/task';
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { withResourceDefaults, type Job, type Node, type NodeResource } from '@oar-live/oar-client';
 import { nodeStateIn, type NodeStateChange } from '@oar-live/shared';
 import { LiveController } from '../state/live-controller';
 import { stateStyle } from '../state/node-style';
 import { jobLink, joined, userLink } from './links';
-import { tableStyles } from './table-styles';
+import { fieldListStyles, pageStyles, tableStyles } from './table-styles';
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
@@ -31,41 +31,7 @@ const RESOURCE_COLUMNS: Array<[label: string, value: (r: ReturnType<typeof withR
  */
 @customElement('oar-node-page')
 export class OarNodePage extends LitElement {
-  static override styles = [
-    tableStyles,
-    css`
-      :host {
-        display: grid;
-        gap: 1rem;
-      }
-      h1 {
-        margin: 0;
-        font-size: 1.35rem;
-      }
-      h2 {
-        font-size: 1.05rem;
-        margin: 0.2rem 0 0.5rem;
-      }
-      section {
-        border: 1px solid var(--border-soft);
-        border-radius: 6px;
-        padding: 0.5rem 0.9rem 0.75rem;
-        overflow-x: auto;
-      }
-      dl {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: 0.2rem 1rem;
-        margin: 0;
-      }
-      dt {
-        color: var(--muted);
-      }
-      dd {
-        margin: 0;
-      }
-    `,
-  ];
+  static override styles = [tableStyles, pageStyles, fieldListStyles];
 
   @property() name = '';
   private readonly live = new LiveController(this);

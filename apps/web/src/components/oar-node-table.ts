@@ -8,9 +8,10 @@ import {
   parsePropertyFilter,
   propertyNames,
   propertyOf,
-  propertyValues,
+  propertyChoices,
 } from '../state/node-properties';
 import { DataTable, type Column } from './data-table';
+import { filterSelect } from './sortable-table';
 import { jobLink, joined, nodeHref } from './links';
 
 export interface NodeActionDetail {
@@ -119,35 +120,17 @@ export class OarNodeTable extends DataTable<Node, string> {
   private propertyControls() {
     const names = propertyNames(this.nodes);
     if (names.length === 0 && !this.propertyFilter && !this.groupBy) return null;
-    const choices = names.flatMap((name) => propertyValues(this.nodes, name).map((value) => `${name}=${value}`));
-    return html`<label
-        >Property
-        <select @change=${(e: Event) => this.setFilter('propertyFilter', (e.target as HTMLSelectElement).value)}>
-          <option value="" ?selected=${!this.propertyFilter}>All</option>
-          ${choices.map((c) => html`<option ?selected=${c === this.propertyFilter}>${c}</option>`)}
-        </select></label
-      >
-      <label
-        >Group by
-        <select @change=${(e: Event) => this.setFilter('groupBy', (e.target as HTMLSelectElement).value)}>
-          <option value="" ?selected=${!this.groupBy}>Nothing</option>
-          ${names.map((n) => html`<option ?selected=${n === this.groupBy}>${n}</option>`)}
-        </select></label
-      >`;
+    const choices = propertyChoices(this.nodes);
+    return html`${filterSelect('Property', choices, this.propertyFilter, (v) => this.setFilter('propertyFilter', v))}
+    ${filterSelect('Group by', names, this.groupBy, (v) => this.setFilter('groupBy', v), 'Nothing')}`;
   }
 
   override render() {
     const selected = this.selectedShown();
     return html`<div class="toolbar" role="search">
-        <label
-          >State
-          <select @change=${(e: Event) => this.setFilter('stateFilter', (e.target as HTMLSelectElement).value)}>
-            <option value="" ?selected=${!this.stateFilter}>All</option>
-            ${[...new Set(this.nodes.map((n) => n.state))]
-              .sort()
-              .map((s) => html`<option ?selected=${s === this.stateFilter}>${s}</option>`)}
-          </select></label
-        >
+        ${filterSelect('State', [...new Set(this.nodes.map((n) => n.state))].sort(), this.stateFilter, (v) =>
+          this.setFilter('stateFilter', v),
+        )}
         <label
           >Search
           <input

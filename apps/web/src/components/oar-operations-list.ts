@@ -6,6 +6,7 @@ import { readUrlState, writeUrlState } from '../state/url-state';
 import { jobLink, nodeLink, operationHref, userLink } from './links';
 import { LiveController } from '../state/live-controller';
 import { tableStyles } from './table-styles';
+import { filterSelect } from './sortable-table';
 
 const FILTERS = ['id', 'user', 'kind', 'state'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
@@ -97,13 +98,7 @@ export class OarOperationsList extends LitElement {
   }
 
   private select(key: 'user' | 'kind' | 'state', label: string, values: string[]) {
-    return html`<label
-      >${label}
-      <select @change=${(e: Event) => this.setFilter(key, (e.target as HTMLSelectElement).value)}>
-        <option value="" ?selected=${!this.filters[key]}>All</option>
-        ${values.map((v) => html`<option ?selected=${v === this.filters[key]}>${v}</option>`)}
-      </select></label
-    >`;
+    return filterSelect(label, values, this.filters[key], (value) => this.setFilter(key, value));
   }
 
   private setFilter(key: keyof Filters, value: string) {

@@ -17,6 +17,11 @@ export function propertyValues(nodes: readonly Node[], property: string): string
   return [...values].sort(new Intl.Collator('en', { numeric: true }).compare);
 }
 
+/** Every `name=value` a property filter can take over the nodes (what its picker offers). */
+export function propertyChoices(nodes: readonly Node[]): string[] {
+  return propertyNames(nodes).flatMap((name) => propertyValues(nodes, name).map((value) => `${name}=${value}`));
+}
+
 /** What a node without the property is grouped under. */
 export const NO_VALUE = '(none)';
 
