@@ -168,7 +168,7 @@ describe("operator's cockpit in Chromium (real API and Redis, oar-sim)", () => {
     await history.getByLabel('User').fill('bob');
     await history.getByLabel('State').selectOption('Error');
     await history.getByRole('button', { name: 'Search' }).click();
-    await history.locator('[data-field=total]', { hasText: '20 finished jobs' }).waitFor();
+    await history.locator('[data-field=total]', { hasText: '40 finished jobs' }).waitFor(); // every 10th job is bob's and ends in Error
     expect(search().get('user')).toBe('bob');
     expect(search().get('state')).toBe('Error');
     const states = await history.locator('tbody [data-col=state]').allTextContents();
