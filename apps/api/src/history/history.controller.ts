@@ -76,6 +76,7 @@ export class HistoryController {
   })
   @ApiParamsOf(nodeNameParams)
   @ApiOkResponse({ schema: openApiSchema(nodeHistorySchema) })
+  @ApiErrors([400, 'the name is not a node name'])
   async node(
     @Param(new ZodValidationPipe(nodeNameParams)) { name }: z.infer<typeof nodeNameParams>,
   ): Promise<NodeStateHistory> {

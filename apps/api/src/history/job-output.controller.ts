@@ -1,4 +1,14 @@
-import { Controller, ForbiddenException, Get, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  ForbiddenException,
+  Get,
+  Logger,
+  NotFoundException,
+  Param,
+  Query,
+  ServiceUnavailableException,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OarClient, OarHttpError, type Job } from '@oar-live/oar-client';
 import { z } from 'zod';
@@ -38,6 +48,8 @@ export function outputPath(job: Job, stream: 'stdout' | 'stderr'): string | unde
 @UseGuards(RolesGuard)
 @Roles('user')
 export class JobOutputController {
+  private readonly logger = new Logger(JobOutputController.name);
+
   constructor(
     private readonly oar: OarClient,
     private readonly state: ClusterStateService,
@@ -73,7 +85,7 @@ export class JobOutputController {
     return { file, text };
   }
 
-  /** OAR's 404 and 403 as sentences; other failures go to the error filter (503 with a sentence). */
+  /** OAR's 404 and 403 as sentences; any other failure is a 503 with a sentence (the detail is logged). */
   private async fromOar<T>(read: () => Promise<T>, notFound: string): Promise<T> {
     try {
       return await read();
@@ -81,7 +93,10 @@ export class JobOutputController {
       if (err instanceof OarHttpError && err.status === 404) throw new NotFoundException(notFound);
       if (err instanceof OarHttpError && err.status === 403)
         throw new ForbiddenException('OAR may not read that file with the rights of the job owner');
-      throw err;
+      this.logger.warn(`reading from OAR for a job's output: ${(err as Error).message}`);
+      throw new ServiceUnavailableException(
+        'The job or its output could not be read: OAR did not answer. Try again in a moment.',
+      );
     }
   }
 }
