@@ -22,9 +22,10 @@ describe("operator's cockpit on the real OAR sandbox", () => {
   const run = Date.now().toString(36);
 
   beforeAll(async () => {
-    ({ api, browser, page } = await startSandboxE2e([
-      { name: 'alice', password: 'alice-cockpit-pw', roles: ['user'], oarLogin: 'alice' },
-    ]));
+    ({ api, browser, page } = await startSandboxE2e(
+      [{ name: 'alice', password: 'alice-cockpit-pw', roles: ['user'], oarLogin: 'alice' }],
+      { axe: true },
+    ));
   }, 180_000);
 
   afterAll(() => stopSandboxE2e({ api, browser }), 60_000);

@@ -33,7 +33,7 @@ describe("operator's cockpit in Chromium (real API and Redis, oar-sim)", () => {
     api = await startApiProcess(sim.url, [
       { name: 'alice', password: 'alice-cockpit-pw', roles: ['user'], oarLogin: 'alice' },
     ]);
-    browser = await launchChromium();
+    browser = await launchChromium(undefined, { bypassCSP: true }); // axe-core comes in as an inline script
     page = await browser.context.newPage();
     page.setDefaultTimeout(30_000);
     ({ id: running } = await oar.jobs.submit(
@@ -58,12 +58,13 @@ describe("operator's cockpit in Chromium (real API and Redis, oar-sim)", () => {
     await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
   }
 
-  /** Focusable elements (Tab stops) inside each body row of the table `selector`. */
+  /** Focusable elements (Tab stops) inside each body row of the table `selector` (in some shadow root). */
   const tabStopsPerRow = (selector: string) =>
     page.evaluate((sel) => {
       const deep = (root: Document | ShadowRoot): Element[] =>
         Array.from(root.querySelectorAll('*')).flatMap((el) => [el, ...(el.shadowRoot ? deep(el.shadowRoot) : [])]);
-      const table = deep(document).find((el) => el.matches(sel))!;
+      const table = deep(document).find((el) => el.matches(sel));
+      if (!table) throw new Error(`no ${sel} on the page`);
       return Array.from(table.querySelectorAll('tbody tr:not(.group)')).map(
         (row) =>
           [row, ...Array.from(row.querySelectorAll('a, button, input, select, [tabindex]'))].filter(
@@ -93,7 +94,7 @@ describe("operator's cockpit in Chromium (real API and Redis, oar-sim)", () => {
     await waitFor(async () => (await table.locator('tbody tr[data-node]').count()) === 3, {
       describe: 'the 3 nodes of cluster2',
     });
-    expect(await tabStopsPerRow('oar-node-table table')).toEqual([1, 1, 1]);
+    expect(await tabStopsPerRow('table[aria-label=Nodes]')).toEqual([1, 1, 1]);
     // The link is the view: opened fresh, it shows the same filter.
     await go(`/nodes?${search()}`);
     await waitFor(async () => (await table.locator('tbody tr[data-node]').count()) === 3, {
@@ -118,7 +119,7 @@ describe("operator's cockpit in Chromium (real API and Redis, oar-sim)", () => {
     const job = page.locator('oar-job-page');
     await job.getByRole('heading', { name: `Job ${running} · cockpit-run` }).waitFor();
     await job.locator('[data-field=state]', { hasText: 'Running' }).waitFor();
-    expect(await job.locator('[data-field=remaining]').textContent()).toMatch(/of 2:00:00/);
+    expect(await job.locator('[data-field=remaining]').textContent()).toMatch(/of 02:00:00/);
     const node = (await apiJob(running)).nodes[0];
     await job.locator('[data-field=nodes]').getByRole('link', { name: node }).waitFor();
     await job.locator('[data-field=all-fields]', { hasText: 'wantedResources' }).waitFor();
@@ -165,8 +166,8 @@ describe("operator's cockpit in Chromium (real API and Redis, oar-sim)", () => {
     await screenshot('history');
     expect(await tabStopsPerRow('table[aria-label="Finished jobs"]')).toEqual(new Array(50).fill(1));
 
-    await history.getByLabel('User').fill('bob');
-    await history.getByLabel('State').selectOption('Error');
+    await history.getByRole('textbox', { name: 'User' }).fill('bob');
+    await history.getByRole('combobox', { name: 'State' }).selectOption('Error');
     await history.getByRole('button', { name: 'Search' }).click();
     await history.locator('[data-field=total]', { hasText: '40 finished jobs' }).waitFor(); // every 10th job is bob's and ends in Error
     expect(search().get('user')).toBe('bob');
@@ -217,7 +218,7 @@ describe("operator's cockpit in Chromium (real API and Redis, oar-sim)", () => {
 
   it('focus: the job detail takes it and gives it back on Esc; sign-in and Submit move it to the work', async () => {
     await go('/jobs');
-    expect(await tabStopsPerRow('oar-job-table table')).toEqual([1]);
+    expect(await tabStopsPerRow('table[aria-label=Jobs]')).toEqual([1]);
     const row = page.locator(`oar-job-table tr[data-job-id="${running}"]`);
     await row.focus();
     await page.keyboard.press('Enter');
@@ -232,7 +233,7 @@ describe("operator's cockpit in Chromium (real API and Redis, oar-sim)", () => {
     expect(await focused()).toBe('h1 Jobs');
     // Signed in, the table rows get a checkbox each, and stay one Tab stop.
     await page.locator('oar-job-table input[type=checkbox]').first().waitFor();
-    expect(await tabStopsPerRow('oar-job-table table')).toEqual([1]);
+    expect(await tabStopsPerRow('table[aria-label=Jobs]')).toEqual([1]);
     await row.focus();
     await page.keyboard.press(' ');
     expect(await page.locator(`oar-job-table tr[data-job-id="${running}"] input`).isChecked()).toBe(true);
