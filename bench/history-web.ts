@@ -1,9 +1,10 @@
 /// <reference lib="dom" /> // page.evaluate callbacks run in the browser
 /**
  * The history page (/history) in Debian's Chromium against the real API (own process, its own Redis)
- * reading oar-sim with 10,000 finished jobs in the last 24 hours: time from navigation to the first
- * rows shown (goal ≤ 1 s), cold (the API reads OAR) and warm (its 30 s cache answers), side by side
- * with the API request alone.
+ * reading oar-sim with 10,000 finished jobs in the last 24 hours: time from a click on History (the
+ * app open) to the first rows shown, OAR not yet read for the window (goal ≤ 1 s), and to the
+ * per-user totals (the whole window); a fresh page load of /history with the window cached; side by
+ * side, the API's first page alone for a window it has not read.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -26,29 +27,42 @@ export async function historyPage(): Promise<object> {
   const browser = await launchChromium();
   try {
     const page = await browser.context.newPage();
-    const firstRows = async () => {
-      const t0 = Date.now();
-      await page.goto(`${api.url}/history`);
+    const rowsShown = async () => {
       await page.locator('oar-history-page tbody tr').first().waitFor({ timeout: 60_000 });
-      const ms = Date.now() - t0;
       const total = await page.locator('oar-history-page [data-field=total]').textContent();
       if (!total?.includes(`${JOBS} finished jobs`)) throw new Error(`the page does not list ${JOBS} jobs: ${total}`);
-      return ms;
     };
-    const cold = await firstRows();
-    const warm = await firstRows();
-    const t0 = Date.now();
+    const totalsShown = () =>
+      page.locator('oar-history-page table[aria-label="Finished jobs per user"]').waitFor({ timeout: 60_000 });
+    // In the app (already open on the dashboard), a click on History; OAR not read yet for this window.
+    await page.goto(`${api.url}/`);
+    await page.locator('oar-dashboard-page').waitFor();
+    let t0 = Date.now();
+    await page.locator('oar-app nav a', { hasText: 'History' }).click();
+    await rowsShown();
+    const inAppColdMs = Date.now() - t0;
+    await totalsShown();
+    const inAppTotalsMs = Date.now() - t0;
+    // A fresh load of /history (the bundle, the live connection, then the rows), the window now cached.
+    t0 = Date.now();
+    await page.goto(`${api.url}/history`);
+    await rowsShown();
+    const pageLoadWarmMs = Date.now() - t0;
+    await totalsShown();
+    // The API alone, for a window it has not read (an explicit `to`): the first page only.
+    t0 = Date.now();
     const answer = await fetch(`${api.url}/api/history/jobs?to=${encodeURIComponent(new Date().toISOString())}`);
     await answer.json();
-    const apiColdMs = Date.now() - t0;
+    const apiFirstPageColdMs = Date.now() - t0;
     return {
       finishedJobs: JOBS,
-      firstRowsColdMs: cold,
-      firstRowsWarmMs: warm,
-      apiOnlyColdMs: apiColdMs,
-      pageShareOfCold: round(1 - apiColdMs / cold),
+      firstRowsInAppColdMs: inAppColdMs,
+      totalsInAppColdMs: inAppTotalsMs,
+      firstRowsPageLoadWarmMs: pageLoadWarmMs,
+      apiFirstPageColdMs,
+      apiShareOfInAppCold: round(apiFirstPageColdMs / inAppColdMs),
       goalMs: 1000,
-      meetsGoal: cold <= 1000,
+      meetsGoal: inAppColdMs <= 1000,
     };
   } finally {
     await browser.close();

@@ -8,6 +8,8 @@ import {
   mapNodeName,
   mapResource,
   mapSubmitted,
+  pageQuery,
+  parsePage,
   toOarSubmitBody,
 } from './mapping';
 import type { Job, JobState, JobSummary, Resource } from './model';
@@ -51,6 +53,16 @@ export class OarJobs {
   /** `GET /jobs` (all pages): summaries of the unfinished jobs, or of those in `state`. */
   async list(query: JobQuery = {}, call?: ListOptions): Promise<JobSummary[]> {
     return this.oar.all('jobs', mapJobSummary, { ...call, query: listQuery(query) });
+  }
+
+  /** How many jobs `GET /jobs` lists for `query`: OAR's `total`, read with a one-item page. */
+  async count(query: JobQuery = {}, call?: CallOptions): Promise<number> {
+    const page = await this.oar.request(
+      { path: 'jobs', query: { ...listQuery(query), ...pageQuery(1, 0) } },
+      parsePage,
+      call,
+    );
+    return page.total ?? page.items.length;
   }
 
   /** `GET /jobs/details` (all pages): full jobs with their nodes and resources. */

@@ -1,5 +1,5 @@
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
-import { FINAL_JOB_STATES, OarClient, type Job } from '@oar-live/oar-client';
+import { FINAL_JOB_STATES, OarClient, type Job, type JobState } from '@oar-live/oar-client';
 import type { HistoryTotals, JobHistoryPage, JobHistorySummary } from '@oar-live/shared';
 
 /** How long one read of OAR answers for the same window (history is never polled at the live cadence). */
@@ -8,6 +8,8 @@ export const HISTORY_CACHE_MS = 30_000;
 const CACHED_WINDOWS = 16;
 /** Jobs per OAR page: OAR takes any limit, and few large pages cost it less than many small ones. */
 const OAR_PAGE = 2000;
+/** The first window `newest` asks OAR for; it grows fourfold until it holds a page. */
+const FIRST_SPAN_MS = 3600_000;
 
 export interface HistoryFilter {
   from: Date;
@@ -39,6 +41,12 @@ export class JobHistory {
   constructor(private readonly oar: OarClient) {}
 
   async page(filter: HistoryFilter, offset: number, limit: number): Promise<JobHistoryPage> {
+    if (offset === 0 && !filter.queue && !filter.name && !this.cached(filter)) {
+      const newest = await this.newest(filter, limit);
+      // The other pages and the summary will want the whole window: read it now, after this answer.
+      setImmediate(() => this.read(filter.from, filter.to, filter.user).jobs.catch(() => undefined));
+      return { ...window(filter), ...newest, offset, limit, jobs: newest.jobs.slice(0, limit) };
+    }
     const { jobs, readAt } = await this.matching(filter);
     return { ...window(filter), total: jobs.length, offset, limit, jobs: jobs.slice(offset, offset + limit), readAt };
   }
@@ -67,10 +75,48 @@ export class JobHistory {
     return { jobs, readAt: new Date(read.at).toISOString() };
   }
 
+  /**
+   * The first page without reading the whole window (10,000 jobs cost OAR and oar-live seconds): OAR
+   * is asked for the jobs that ended in the window's last hour, then 4, 16 … hours, until that holds
+   * `wanted` of them (every other job of the window ended before these), and for the window's count.
+   * A job that never started is placed by its submission time, as OAR's window does.
+   */
+  private async newest(filter: HistoryFilter, wanted: number): Promise<{ jobs: Job[]; total: number; readAt: string }> {
+    const query = {
+      state: filter.state ? [filter.state as JobState] : FINAL_JOB_STATES,
+      to: filter.to,
+      user: filter.user,
+    };
+    const readAt = new Date().toISOString();
+    try {
+      const total = await this.oar.jobs.count({ ...query, from: filter.from }, { as: 'oar' });
+      for (let span = FIRST_SPAN_MS; ; span *= 4) {
+        const from = new Date(Math.max(filter.from.getTime(), filter.to.getTime() - span));
+        const jobs = await this.oar.jobs.table({ ...query, from }, { as: 'oar', limit: OAR_PAGE });
+        if (jobs.length >= Math.min(wanted, total) || from.getTime() === filter.from.getTime())
+          return { jobs: jobs.sort(byEndDescending), total, readAt };
+      }
+    } catch (err) {
+      throw this.unavailable(err);
+    }
+  }
+
+  private cached(filter: HistoryFilter): boolean {
+    const entry = this.reads.get(keyOf(filter.from, filter.to, filter.user));
+    return entry !== undefined && Date.now() - entry.at <= HISTORY_CACHE_MS;
+  }
+
+  private unavailable(err: unknown): ServiceUnavailableException {
+    this.logger.warn(`reading finished jobs from OAR: ${(err as Error).message}`);
+    return new ServiceUnavailableException(
+      'The job history could not be read: OAR did not answer. Try again in a moment.',
+    );
+  }
+
   private read(from: Date, to: Date, user?: string): Read {
     const now = Date.now();
     for (const [key, entry] of this.reads) if (now - entry.at > HISTORY_CACHE_MS) this.reads.delete(key);
-    const key = `${user ?? ''}|${from.getTime()}|${to.getTime()}`;
+    const key = keyOf(from, to, user);
     const cached = this.reads.get(key);
     if (cached) return cached;
     const jobs = this.oar.jobs
@@ -78,10 +124,7 @@ export class JobHistory {
       .then((found) => found.sort(byEndDescending))
       .catch((err: unknown) => {
         this.reads.delete(key);
-        this.logger.warn(`reading finished jobs from OAR: ${(err as Error).message}`);
-        throw new ServiceUnavailableException(
-          'The job history could not be read: OAR did not answer. Try again in a moment.',
-        );
+        throw this.unavailable(err);
       });
     const entry = { at: now, jobs };
     this.reads.set(key, entry);
@@ -89,6 +132,8 @@ export class JobHistory {
     return entry;
   }
 }
+
+const keyOf = (from: Date, to: Date, user?: string) => `${user ?? ''}|${from.getTime()}|${to.getTime()}`;
 
 const window = (filter: HistoryFilter) => ({ from: filter.from.toISOString(), to: filter.to.toISOString() });
 

@@ -1,4 +1,4 @@
-import { Task } from '@lit/task';
+import { Task, TaskStatus } from '@lit/task';
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { Job } from '@oar-live/oar-client';
@@ -58,15 +58,14 @@ export class OarHistoryPage extends LitElement {
     args: () => [this.live.api, this.query({ limit: String(PAGE_SIZE), offset: String(this.offset) })] as const,
   });
 
+  /** Asked once the page's rows are in: the totals need the whole window, the first rows do not. */
   private readonly summary = new Task(this, {
-    task: async ([api, query], { signal }) =>
-      api ? api.history.summary(new URLSearchParams(query), signal) : undefined,
+    task: async ([api, query, rowsIn], { signal }) =>
+      api && rowsIn ? api.history.summary(new URLSearchParams(query), signal) : undefined,
     args: () => {
       const { from, to } = this.filters;
-      return [
-        this.live.api,
-        new URLSearchParams(Object.entries({ from, to }).filter(([, v]) => v)).toString(),
-      ] as const;
+      const query = new URLSearchParams(Object.entries({ from, to }).filter(([, v]) => v)).toString();
+      return [this.live.api, query, this.page.status === TaskStatus.COMPLETE] as const;
     },
   });
 
