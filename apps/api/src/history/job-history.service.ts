@@ -44,7 +44,7 @@ export class JobHistory {
     if (offset === 0 && !filter.queue && !filter.name && !this.cached(filter)) {
       const newest = await this.newest(filter, limit);
       // The other pages and the summary will want the whole window: read it now, after this answer.
-      setImmediate(() => this.read(filter.from, filter.to, filter.user).jobs.catch(() => undefined));
+      setImmediate(() => void this.read(filter.from, filter.to, filter.user).jobs.catch(() => undefined));
       return { ...window(filter), ...newest, offset, limit, jobs: newest.jobs.slice(0, limit) };
     }
     const { jobs, readAt } = await this.matching(filter);
