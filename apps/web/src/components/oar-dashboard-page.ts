@@ -10,6 +10,7 @@ import {
 } from '../state/node-properties';
 import { readUrlState, writeUrlState } from '../state/url-state';
 import { filterSelect } from './sortable-table';
+import { tableStyles } from './table-styles';
 import { RUNNING_STATES, WAITING_STATES, summarize } from '../state/cluster-summary';
 import { LiveController } from '../state/live-controller';
 import './oar-summary';
@@ -23,35 +24,25 @@ import './oar-state-legend';
  */
 @customElement('oar-dashboard-page')
 export class OarDashboardPage extends LitElement {
-  static override styles = css`
-    :host {
-      display: grid;
-      gap: 1rem;
-    }
-    .jobs {
-      display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr));
-      gap: 1rem;
-    }
-    h2,
-    h3 {
-      font-size: 1rem;
-      margin: 0 0 0.4rem;
-    }
-    .controls {
-      display: flex;
-      gap: 1rem;
-      flex-wrap: wrap;
-      margin-bottom: 0.5rem;
-    }
-    select {
-      font: inherit;
-      background: var(--bg);
-      color: var(--fg);
-      border: 1px solid var(--border);
-      border-radius: 4px;
-    }
-  `;
+  static override styles = [
+    tableStyles,
+    css`
+      :host {
+        display: grid;
+        gap: 1rem;
+      }
+      .jobs {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr));
+        gap: 1rem;
+      }
+      h2,
+      h3 {
+        font-size: 1rem;
+        margin: 0 0 0.4rem;
+      }
+    `,
+  ];
 
   private readonly live = new LiveController(this);
   @state() private groupBy = readUrlState().get('group') ?? '';
@@ -102,7 +93,7 @@ export class OarDashboardPage extends LitElement {
       else this.propertyFilter = value;
       writeUrlState({ [key]: value });
     };
-    return html`<div class="controls">
+    return html`<div class="toolbar">
       ${filterSelect('Property', choices, this.propertyFilter, pick('property'))}
       ${filterSelect('Group by', names, this.groupBy, pick('group'), 'Nothing')}
     </div>`;
