@@ -11,6 +11,7 @@ import type { LiveEvent } from '@oar-live/shared';
 import { openScriptedApp, round, stats, timeStoreAlone } from './browser-bench';
 import { batch, makeJob, makeNode, makeSnapshot } from '../test/web/support/live-fixtures';
 import { SCREENSHOT_DIR } from '../test/web/support/web-harness';
+import { historyPage } from './history-web';
 
 const NODES = 5000;
 const CORES = 4;
@@ -105,6 +106,7 @@ export async function run(): Promise<object> {
       goalMs: 50,
       // The typical batch; p95/max are reported beside it because a shared 2-core machine adds outliers.
       meetsGoal: batchStats.medianMs <= 50,
+      historyPage: await historyPage(),
     };
   } finally {
     await close();

@@ -3,6 +3,7 @@ import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { ConfigModule } from './config/config.module';
 import { HealthModule } from './health/health.module';
+import { HistoryModule } from './history/history.module';
 import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OarModule } from './oar/oar.module';
@@ -21,6 +22,7 @@ import { PlanningModule } from './planning/planning.module';
     LiveModule,
     OperationsModule,
     PlanningModule,
+    HistoryModule,
   ],
 })
 export class AppModule {}

@@ -8,3 +8,4 @@ export * from './submit-rules';
 export * from './action-rules';
 export * from './why-waiting';
 export * from './prediction-accuracy';
+export * from './history';
