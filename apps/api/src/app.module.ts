@@ -7,6 +7,7 @@ import { LiveModule } from './live/live.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OarModule } from './oar/oar.module';
 import { OperationsModule } from './operations/operations.module';
+import { UtilisationModule } from './utilisation/utilisation.module';
 
 /** One module per capability (docs/architecture.md). */
 @Module({
@@ -19,6 +20,7 @@ import { OperationsModule } from './operations/operations.module';
     OarModule,
     LiveModule,
     OperationsModule,
+    UtilisationModule,
   ],
 })
 export class AppModule {}

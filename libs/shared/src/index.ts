@@ -5,3 +5,5 @@ export * from './duration';
 export * from './api-requests';
 export * from './submit-rules';
 export * from './action-rules';
+export * from './cluster-summary';
+export * from './utilisation';

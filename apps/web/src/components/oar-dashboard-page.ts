@@ -1,11 +1,12 @@
 import { LitElement, css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
-import { RUNNING_STATES, WAITING_STATES, summarize } from '../state/cluster-summary';
+import { RUNNING_STATES, WAITING_STATES, summarize } from '@oar-live/shared';
 import { LiveController } from '../state/live-controller';
 import './oar-summary';
 import './oar-node-grid';
 import './oar-job-list';
 import './oar-state-legend';
+import './oar-utilisation-chart';
 
 /** `/`: summary, node grid, running and waiting jobs. */
 @customElement('oar-dashboard-page')
@@ -24,6 +25,9 @@ export class OarDashboardPage extends LitElement {
       font-size: 1rem;
       margin: 0 0 0.4rem;
     }
+    oar-utilisation-chart {
+      height: 14rem;
+    }
   `;
 
   private readonly live = new LiveController(this);
@@ -37,6 +41,10 @@ export class OarDashboardPage extends LitElement {
         <h2>Nodes</h2>
         <oar-state-legend></oar-state-legend>
         <oar-node-grid .nodes=${snapshot.nodes} .tileSize=${tileSizeFor(snapshot.nodes.length)} flash></oar-node-grid>
+      </section>
+      <section aria-label="Utilisation over time">
+        <h2>Utilisation</h2>
+        <oar-utilisation-chart hours="24"></oar-utilisation-chart>
       </section>
       <div class="jobs">
         <oar-job-list

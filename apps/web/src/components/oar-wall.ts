@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement } from 'lit/decorators.js';
-import { RUNNING_STATES, WAITING_STATES, summarize } from '../state/cluster-summary';
+import { RUNNING_STATES, WAITING_STATES, summarize } from '@oar-live/shared';
 import { LiveController } from '../state/live-controller';
 import { applyTheme } from '../state/theme';
 import './oar-node-grid';

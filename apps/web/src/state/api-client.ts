@@ -8,6 +8,7 @@ import type {
   NodeActionsRequest,
   Operation,
   OperationList,
+  UtilisationColumns,
 } from '@oar-live/shared';
 import type { Session } from './session';
 
@@ -51,6 +52,11 @@ export class ApiClient {
     list: (signal?: AbortSignal) => this.request<OperationList>('GET', '/api/operations', undefined, signal),
     /** One operation with its per-target results (live events carry only its progress). */
     get: (id: string) => this.request<Operation>('GET', `/api/operations/${encodeURIComponent(id)}`),
+  };
+
+  readonly utilisation = {
+    /** Cores and jobs once a minute over the last `hours`. */
+    get: (hours: number) => this.request<UtilisationColumns>('GET', `/api/utilisation?hours=${hours}`),
   };
 
   async login(username: string, password: string): Promise<void> {
