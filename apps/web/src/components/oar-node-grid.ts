@@ -78,7 +78,16 @@ export class OarNodeGrid extends LitElement {
   private drawn = new Map<string, Node>();
   private indexByName = new Map<string, number>();
   private flashUntil = new Map<string, number>();
-  private layout: GridLayout & { dpr: number } = { tile: 0, gap: 0, cols: 0, rows: 0, width: 0, height: 0, dpr: 1 };
+  private layout: GridLayout & { dpr: number } = {
+    tile: 0,
+    tileHeight: 0,
+    gap: 0,
+    cols: 0,
+    rows: 0,
+    width: 0,
+    height: 0,
+    dpr: 1,
+  };
   private colors = new Map<string, string>();
   private frame = 0;
   private resizeObserver = new ResizeObserver(() => this.fullRedraw());
@@ -213,11 +222,17 @@ export class OarNodeGrid extends LitElement {
     this.drawn.set(node.name, node);
     const { x, y } = tileOrigin(this.layout, index);
     const flashUntil = this.flashUntil.get(node.name) ?? 0;
-    paintTile(ctx, node, x, y, this.layout.tile, this.layout.gap, {
-      color: (name) => this.color(name),
-      flash: flashUntil > now ? (flashUntil - now) / FLASH_MS : 0,
-      focused: index === this.focusIndex,
-    });
+    const { tile: width, tileHeight: height, gap } = this.layout;
+    paintTile(
+      ctx,
+      node,
+      { x, y, width, height, gap },
+      {
+        color: (name) => this.color(name),
+        flash: flashUntil > now ? (flashUntil - now) / FLASH_MS : 0,
+        focused: index === this.focusIndex,
+      },
+    );
   }
 
   private onPointerMove(event: PointerEvent): void {

@@ -106,7 +106,12 @@ const coreFills = (ctx: RecordingContext) => ctx.calls.filter((c) => c.op === 'f
 describe('grid painter', () => {
   it('clips every stroke to the tile (gap included) and leaves the context as it found it', () => {
     const ctx = new RecordingContext();
-    paintTile(ctx, node('n1', [{ jobId: 7 }, {}]), 120, 60, 60, 4, look({ flash: 1, focused: true }));
+    paintTile(
+      ctx,
+      node('n1', [{ jobId: 7 }, {}]),
+      { x: 120, y: 60, width: 60, height: 60, gap: 4 },
+      look({ flash: 1, focused: true }),
+    );
     const [save, rect, clip, clear] = ctx.calls;
     expect([save.op, rect.op, clip.op, clear.op]).toEqual(['save', 'rect', 'clip', 'clearRect']);
     expect(rect.args).toEqual([120, 60, 60, 60]);
@@ -125,18 +130,23 @@ describe('grid painter', () => {
 
   it('colours each core by its job, free cores and unavailable ones by theme colour', () => {
     const ctx = new RecordingContext();
-    paintTile(ctx, node('n1', [{ jobId: 7 }, {}, { state: 'Dead' }]), 0, 0, 40, 2, look());
+    paintTile(
+      ctx,
+      node('n1', [{ jobId: 7 }, {}, { state: 'Dead' }]),
+      { x: 0, y: 0, width: 40, height: 40, gap: 2 },
+      look(),
+    );
     const fills = coreFills(ctx).map((c) => c.fill);
     expect(fills).toEqual([jobColor(7), 'free', 'off']);
   });
 
   it('draws the state border in the state colour and its icon shape', () => {
     const alive = new RecordingContext();
-    paintTile(alive, node('n1', [{}]), 0, 0, 40, 2, look());
+    paintTile(alive, node('n1', [{}]), { x: 0, y: 0, width: 40, height: 40, gap: 2 }, look());
     expect(alive.calls.find((c) => c.op === 'strokeRect')?.stroke).toBe('alive');
     expect(alive.calls.filter((c) => c.op === 'fill' && c.fill === 'alive')).toHaveLength(1); // the disc
     const dead = new RecordingContext();
-    paintTile(dead, node('n2', [{}], 'Dead'), 0, 0, 40, 2, look());
+    paintTile(dead, node('n2', [{}], 'Dead'), { x: 0, y: 0, width: 40, height: 40, gap: 2 }, look());
     expect(dead.calls.find((c) => c.op === 'strokeRect')?.stroke).toBe('dead');
     expect(dead.calls.filter((c) => c.op === 'arc')).toHaveLength(0); // a cross, not a disc
     expect(stateShape('Alive/Absent')).toBe('half');
@@ -144,10 +154,10 @@ describe('grid painter', () => {
 
   it('writes the name only on tiles large enough to read it, shrinking the font to fit', () => {
     const small = new RecordingContext();
-    paintTile(small, node('node1', [{}]), 0, 0, 40, 2, look());
+    paintTile(small, node('node1', [{}]), { x: 0, y: 0, width: 40, height: 40, gap: 2 }, look());
     expect(small.calls.some((c) => c.op === 'fillText')).toBe(false);
     const large = new RecordingContext();
-    paintTile(large, node('a-very-long-node-name', [{}]), 0, 0, 100, 6, look());
+    paintTile(large, node('a-very-long-node-name', [{}]), { x: 0, y: 0, width: 100, height: 100, gap: 6 }, look());
     const name = large.calls.find((c) => c.op === 'fillText');
     expect(name?.text).toBe('a-very-long-node-name');
     expect(name?.fill).toBe('fg');
@@ -157,7 +167,7 @@ describe('grid painter', () => {
 
   it('hatches a core planned for a waiting job in that job’s colour, clipped to the cell', () => {
     const ctx = new RecordingContext();
-    paintTile(ctx, node('n1', [{ planned: 9 }]), 0, 0, 40, 2, look());
+    paintTile(ctx, node('n1', [{ planned: 9 }]), { x: 0, y: 0, width: 40, height: 40, gap: 2 }, look());
     const strokes = ctx.calls.filter((c) => c.op === 'stroke');
     expect(strokes.some((c) => c.stroke === jobColor(9))).toBe(true);
     expect(ctx.maxDepth).toBe(2); // the cell's clip nests inside the tile's
@@ -165,19 +175,29 @@ describe('grid painter', () => {
 
   it('rings a changed tile in the flash colour, fading with the given opacity, and a focused one in the focus colour', () => {
     const ctx = new RecordingContext();
-    paintTile(ctx, node('n1', [{}]), 0, 0, 40, 2, look({ flash: 0.5, focused: true }));
+    paintTile(
+      ctx,
+      node('n1', [{}]),
+      { x: 0, y: 0, width: 40, height: 40, gap: 2 },
+      look({ flash: 0.5, focused: true }),
+    );
     const strokes = ctx.calls.filter((c) => c.op === 'strokeRect');
     expect(strokes.find((c) => c.stroke === 'flash')?.alpha).toBe(0.5);
     expect(strokes.some((c) => c.stroke === 'focus')).toBe(true);
     const still = new RecordingContext();
-    paintTile(still, node('n1', [{}]), 0, 0, 40, 2, look());
+    paintTile(still, node('n1', [{}]), { x: 0, y: 0, width: 40, height: 40, gap: 2 }, look());
     expect(still.calls.some((c) => c.stroke === 'flash' || c.stroke === 'focus')).toBe(false);
     expect(still.globalAlpha).toBe(1);
   });
 
   it('labels cores with their job id when the cells are large enough, and picks out a highlighted job', () => {
     const big = new RecordingContext();
-    paintTile(big, node('n1', [{ jobId: 42 }, { jobId: 43 }]), 0, 0, 300, 10, look({ highlightJob: 42 }));
+    paintTile(
+      big,
+      node('n1', [{ jobId: 42 }, { jobId: 43 }]),
+      { x: 0, y: 0, width: 300, height: 300, gap: 10 },
+      look({ highlightJob: 42 }),
+    );
     expect(big.calls.filter((c) => c.op === 'fillText').map((c) => c.text)).toEqual(['n1', '42', '43']);
     const fills = big.calls.filter((c) => c.op === 'fillRect' && (c.fill === jobColor(42) || c.fill === jobColor(43)));
     expect(fills.map((c) => [c.fill, c.alpha])).toEqual([
@@ -185,7 +205,7 @@ describe('grid painter', () => {
       [jobColor(43), 0.25],
     ]);
     const tiny = new RecordingContext();
-    paintTile(tiny, node('n1', [{ jobId: 42 }, { jobId: 43 }]), 0, 0, 30, 2, look());
+    paintTile(tiny, node('n1', [{ jobId: 42 }, { jobId: 43 }]), { x: 0, y: 0, width: 30, height: 30, gap: 2 }, look());
     expect(tiny.calls.some((c) => c.op === 'fillText')).toBe(false);
   });
 });

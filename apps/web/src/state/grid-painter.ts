@@ -72,48 +72,59 @@ export interface TileLook {
 /** Smallest core cell that gets its job's id written in it (CSS px): readable text needs room. */
 const LABEL_MIN_CELL = 26;
 
+/** Where a tile goes: its top-left corner, its size including the gap, and the gap (right and below). */
+export interface TileBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  gap: number;
+}
+
 /**
- * Paints `node` in the tile whose top-left corner is (x, y), `tile` px apart with `gap` px between.
- * Everything is clipped to the tile's own square (gap included), so a stroke never leaves a sliver on
- * a neighbour that is not redrawn.
+ * Paints `node` in `box`. Everything is clipped to the tile's own box (gap included), so a stroke
+ * never leaves a sliver on a neighbour that is not redrawn.
  */
-export function paintTile(ctx: Paint2D, node: Node, x: number, y: number, tile: number, gap: number, look: TileLook) {
-  const size = tile - gap;
+export function paintTile(ctx: Paint2D, node: Node, box: TileBox, look: TileLook): void {
+  const { x, y } = box;
+  const w = box.width - box.gap;
+  const h = box.height - box.gap;
+  const size = Math.min(w, h);
   ctx.save();
   ctx.beginPath();
-  ctx.rect(x, y, tile, tile);
+  ctx.rect(x, y, box.width, box.height);
   ctx.clip();
-  ctx.clearRect(x, y, tile, tile);
+  ctx.clearRect(x, y, box.width, box.height);
   ctx.fillStyle = look.color('--tile-bg');
-  ctx.fillRect(x, y, size, size);
+  ctx.fillRect(x, y, w, h);
   const stateColor = look.color(stateStyle(node.state).colorVar);
   const border = Math.min(4, Math.max(1, Math.round(size * 0.04)));
   ctx.strokeStyle = stateColor;
   ctx.lineWidth = border;
-  ctx.strokeRect(x + border / 2, y + border / 2, size - border, size - border);
+  ctx.strokeRect(x + border / 2, y + border / 2, w - border, h - border);
 
   const header = size >= 44 ? Math.round(size * 0.26) : Math.round(size * 0.34);
   const icon = Math.max(4, header - border * 2);
   paintShape(ctx, stateShape(node.state), x + border + 1, y + border + 1, icon, stateColor);
   if (size >= 44)
     paintName(ctx, node.name, x + border + icon + 4, y + border + 1 + icon / 2, header, {
-      room: size - icon - border * 2 - 6,
+      room: w - icon - border * 2 - 6,
       color: look.color('--fg'),
     });
-  paintCores(ctx, node, x + border + 1, y + header + border, size - 2 * border - 2, size - header - 2 * border, look);
+  paintCores(ctx, node, x + border + 1, y + header + border, w - 2 * border - 2, h - header - 2 * border, look);
 
   if (look.flash > 0) {
     const width = Math.max(2, border * 1.5);
     ctx.globalAlpha = Math.min(1, look.flash);
     ctx.strokeStyle = look.color('--flash');
     ctx.lineWidth = width;
-    ctx.strokeRect(x + width / 2, y + width / 2, size - width, size - width);
+    ctx.strokeRect(x + width / 2, y + width / 2, w - width, h - width);
     ctx.globalAlpha = 1;
   }
   if (look.focused) {
     ctx.strokeStyle = look.color('--focus');
     ctx.lineWidth = 3;
-    ctx.strokeRect(x + 1.5, y + 1.5, size - 3, size - 3);
+    ctx.strokeRect(x + 1.5, y + 1.5, w - 3, h - 3);
   }
   ctx.restore();
 }
