@@ -124,6 +124,8 @@ export interface Node {
    * no such text: oar-live stores it and shows it while the node stays in that state.
    */
   stateReason?: string;
+  /** The site's own properties of the node's resources (OAR's custom columns, e.g. `cluster`). Absent: none. */
+  properties?: Record<string, string>;
 }
 
 export interface JobEvent {

@@ -6,6 +6,7 @@ import { focusAfterKey, gridLayout, tileAt, tileOrigin, type GridLayout } from '
 import { PAINT_COLOR_VARS, paintTile, stateShape, type Shape } from '../state/grid-painter';
 
 const FLASH_MS = 1500;
+type Pointed = { index: number; x: number; y: number };
 
 /** What a tile shows for a node: the same facts the canvas draws, for tests and assistive text. */
 export interface TileAppearance {
@@ -70,8 +71,10 @@ export class OarNodeGrid extends LitElement {
   @property({ type: Boolean }) fit = false;
   /** Flash tiles that changed (the wall). */
   @property({ type: Boolean }) flash = false;
+  /** A job to pick out (the wall's legend): its cores keep their colour and show its id, others dim. */
+  @property({ type: Number }) highlightJob?: number;
 
-  @state() private pointed?: { index: number; x: number; y: number };
+  @state() private pointed?: Pointed;
   @state() private focusIndex = -1;
   @query('canvas') private canvas!: HTMLCanvasElement;
 
@@ -143,8 +146,21 @@ export class OarNodeGrid extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     if (changed.has('tileSize') || changed.has('fit') || !this.sameLayout()) return this.fullRedraw();
+    if (changed.has('highlightJob')) return this.fullRedraw();
     if (changed.has('nodes')) this.redrawChanged();
-    else if (changed.has('focusIndex')) this.fullRedraw();
+    if (changed.has('focusIndex') || changed.has('pointed')) {
+      // The tile under the pointer or the focus shows its cores' job ids: redraw it and the one it left.
+      const before = [changed.get('focusIndex') as number | undefined, (changed.get('pointed') as Pointed)?.index];
+      this.redrawTiles([...before, this.focusIndex, this.pointed?.index]);
+    }
+  }
+
+  private redrawTiles(indexes: (number | undefined)[]): void {
+    const ctx = this.canvas.getContext('2d')!;
+    const now = performance.now();
+    for (const index of new Set(indexes))
+      if (index !== undefined && index >= 0 && index < this.nodes.length)
+        this.drawTile(ctx, this.nodes[index], index, now);
   }
 
   private sameLayout(): boolean {

@@ -170,7 +170,14 @@ export class OarUtilisationChart extends LitElement {
         legend: { show: false },
         cursor: { show: false },
         scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-        axes: [axis, { ...axis, size: fontPx * 4 }],
+        // Room for two lines of time labels below, and for "20,000" beside.
+        axes: [
+          { ...axis, size: fontPx * 3.4 },
+          {
+            ...axis,
+            size: (_u, values) => fontPx * (1.2 + 0.62 * Math.max(1, ...(values ?? []).map((v) => String(v).length))),
+          },
+        ],
         series: [
           {},
           ...series.map((s) => ({

@@ -208,4 +208,15 @@ describe('grid painter', () => {
     paintTile(tiny, node('n1', [{ jobId: 42 }, { jobId: 43 }]), { x: 0, y: 0, width: 30, height: 30, gap: 2 }, look());
     expect(tiny.calls.some((c) => c.op === 'fillText')).toBe(false);
   });
+
+  it('writes the job ids on a small tile only while it is pointed at or focused', () => {
+    const busy = node('n1', [{ jobId: 42 }]);
+    const box = { x: 0, y: 0, width: 40, height: 40, gap: 2 };
+    const idle = new RecordingContext();
+    paintTile(idle, busy, box, look());
+    expect(idle.calls.some((c) => c.op === 'fillText')).toBe(false);
+    const pointed = new RecordingContext();
+    paintTile(pointed, busy, box, look({ labelJobs: true }));
+    expect(pointed.calls.filter((c) => c.op === 'fillText').map((c) => c.text)).toEqual(['42']);
+  });
 });

@@ -65,12 +65,16 @@ export interface TileLook {
   /** Opacity of the flash ring, 0 (none) to 1 (just changed). */
   flash: number;
   focused: boolean;
+  /** Write each busy core's job id in it even on a small tile (the tile under the pointer or focus). */
+  labelJobs?: boolean;
   /** A job to pick out: its cores keep their colour and get its id; the other jobs' cores are dimmed. */
   highlightJob?: number;
 }
 
 /** Smallest core cell that gets its job's id written in it (CSS px): readable text needs room. */
 const LABEL_MIN_CELL = 26;
+/** Under the pointer or focus, or for the highlighted job, smaller text is fine: the eye is on it. */
+const LABEL_MIN_FOCUSED = 10;
 
 /** Where a tile goes: its top-left corner, its size including the gap, and the gap (right and below). */
 export interface TileBox {
@@ -158,7 +162,7 @@ function paintCores(ctx: Paint2D, node: Node, x: number, y: number, w: number, h
   const cw = w / cols;
   const ch = h / rows;
   const pad = cw > 6 && ch > 6 ? 1 : 0;
-  const labelled = Math.min(cw, ch) >= LABEL_MIN_CELL;
+  const labelled = Math.min(cw, ch) >= (look.labelJobs ? LABEL_MIN_FOCUSED : LABEL_MIN_CELL);
   node.resources.forEach((resource, i) => {
     const jobId = resource.jobIds[0];
     const cellX = x + (i % cols) * cw;
@@ -174,7 +178,7 @@ function paintCores(ctx: Paint2D, node: Node, x: number, y: number, w: number, h
       const stripes = jobId !== undefined ? look.color('--tile-bg') : jobColor(plannedJob);
       hatch(ctx, cellX, cellY, cw - pad, ch - pad, stripes);
     }
-    if (jobId !== undefined && (labelled || jobId === look.highlightJob) && Math.min(cw, ch) >= 10)
+    if (jobId !== undefined && (labelled || (jobId === look.highlightJob && Math.min(cw, ch) >= LABEL_MIN_FOCUSED)))
       paintCellLabel(ctx, String(jobId), cellX + (cw - pad) / 2, cellY + (ch - pad) / 2, cw - pad, ch - pad);
   });
 }
