@@ -118,6 +118,14 @@ describe('wall in Chromium', () => {
     expect(await px('oar-wall-legend li')).toBeGreaterThanOrEqual(20);
     expect(await px('oar-wall-ticker h2')).toBeGreaterThanOrEqual(16);
     expect(await px('oar-utilisation-chart figcaption')).toBeGreaterThanOrEqual(18);
+    // The whole legend shows: none of it is cut off at the bottom of the side panel.
+    const [legendBottom, sideBottom] = await page
+      .locator('oar-wall aside')
+      .evaluate((aside) => [
+        aside.querySelector('oar-wall-legend')!.getBoundingClientRect().bottom,
+        aside.getBoundingClientRect().bottom,
+      ]);
+    expect(legendBottom).toBeLessThanOrEqual(sideBottom);
     await expectNoAxeViolations(page);
     await screenshot(`wall-${count}-nodes-1920x1080`);
   });
@@ -171,11 +179,13 @@ describe('wall in Chromium', () => {
     await expectNoAxeViolations(page);
   });
 
-  it('shows the queue: how many wait and for how long the oldest has', async () => {
-    await openWall(cluster(12));
+  it('shows the queue: how many wait and for how long the oldest has (high-contrast theme)', async () => {
+    await openWall(cluster(200), '?theme=contrast');
     const stat = (label: string) => page.locator('oar-wall .stat', { hasText: label }).locator('.value').textContent();
     await expect(stat('jobs waiting')).resolves.toBe('2');
     await expect(stat('longest wait')).resolves.toBe('1 h 05 min');
+    await expectNoAxeViolations(page);
+    await screenshot('wall-contrast-200-nodes-1920x1080');
   });
 
   it('tells the latest events in words, newest first', async () => {

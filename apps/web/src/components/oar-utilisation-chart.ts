@@ -170,11 +170,13 @@ export class OarUtilisationChart extends LitElement {
         legend: { show: false },
         cursor: { show: false },
         scales: { y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-        // Room for two lines of time labels below, and for "20,000" beside.
+        // Room for two lines of time labels below and for "20,000" beside; ticks spaced for the font
+        // (uPlot's defaults are for 12 px text: at 4K the labels would overlap).
         axes: [
-          { ...axis, size: fontPx * 3.4 },
+          { ...axis, size: fontPx * 3.4, space: fontPx * 5 },
           {
             ...axis,
+            space: fontPx * 2.2,
             size: (_u, values) => fontPx * (1.2 + 0.62 * Math.max(1, ...(values ?? []).map((v) => String(v).length))),
           },
         ],
@@ -183,7 +185,7 @@ export class OarUtilisationChart extends LitElement {
           ...series.map((s) => ({
             label: s.label,
             stroke: color(s.colorVar),
-            width: 2,
+            width: Math.max(2, fontPx / 8),
             dash: s.dash,
             points: { show: false },
           })),

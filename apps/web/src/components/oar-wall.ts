@@ -15,8 +15,9 @@ import './oar-wall-ticker';
 import type { TickerLine } from './oar-wall-ticker';
 import { TickController } from './tick-controller';
 
-/** Jobs and users in the legend; lines in the ticker; feed entries read back to find them. */
-const LEGEND_ROWS = 10;
+/** Jobs and users in the legend (what fits beside the grid at 16:9); lines in the ticker; feed entries read back to find them. */
+const LEGEND_JOBS = 8;
+const LEGEND_USERS = 4;
 const TICKER_ROWS = 8;
 const TICKER_SCAN = 400;
 
@@ -115,10 +116,10 @@ export class OarWall extends LitElement {
       font-size: 0.85em;
     }
     oar-wall-legend {
-      flex: 3 1 0;
+      flex: none;
     }
     oar-wall-ticker {
-      flex: 2 1 0;
+      flex: 1 1 0;
     }
     oar-utilisation-chart {
       grid-area: chart;
@@ -161,7 +162,7 @@ export class OarWall extends LitElement {
       </div>
       <aside @highlight=${(e: CustomEvent<number | undefined>) => (this.highlightJob = e.detail ?? undefined)}>
         <oar-state-legend></oar-state-legend>
-        <oar-wall-legend .legend=${runningLegend(jobs, LEGEND_ROWS)}></oar-wall-legend>
+        <oar-wall-legend .legend=${runningLegend(jobs, LEGEND_JOBS, LEGEND_USERS)}></oar-wall-legend>
         <oar-wall-ticker .lines=${this.tickerLines()}></oar-wall-ticker>
       </aside>
       <oar-utilisation-chart hours="24"></oar-utilisation-chart>`;

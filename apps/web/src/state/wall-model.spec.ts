@@ -45,6 +45,7 @@ describe('wall model', () => {
       { user: 'alice', jobs: 1, cores: 2 },
     ]);
     expect(legend.moreUsers).toBe(1);
+    expect(runningLegend(jobs, 2, 1).users).toEqual([{ user: 'bob', jobs: 2, cores: 5 }]);
   });
 
   it('counts the waiting jobs and finds the one waiting longest', () => {

@@ -28,8 +28,8 @@ export interface Legend {
   moreUsers: number;
 }
 
-/** The `limit` running jobs and users holding the most cores. */
-export function runningLegend(jobs: readonly Job[], limit: number): Legend {
+/** The `limit` running jobs and `userLimit` users holding the most cores. */
+export function runningLegend(jobs: readonly Job[], limit: number, userLimit = limit): Legend {
   const running = jobs.filter((job) => RUNNING_STATES.has(job.state));
   const byCores = running
     .map((job) => ({
@@ -51,8 +51,8 @@ export function runningLegend(jobs: readonly Job[], limit: number): Legend {
   return {
     jobs: byCores.slice(0, limit),
     moreJobs: Math.max(0, byCores.length - limit),
-    users: userList.slice(0, limit),
-    moreUsers: Math.max(0, userList.length - limit),
+    users: userList.slice(0, userLimit),
+    moreUsers: Math.max(0, userList.length - userLimit),
   };
 }
 
