@@ -115,7 +115,7 @@ export const configSchema = z.object({
     )
     .pipe(z.array(z.url({ message: 'must be comma-separated http(s) origins', protocol: /^https?$/ })))
     .optional(),
-  /** How many days of the once-a-minute utilisation samples Redis keeps (about 60 kB a day). */
+  /** How many days of the once-a-minute utilisation samples Redis keeps (about 50 kB a day). */
   OAR_LIVE_UTILISATION_DAYS: z.coerce
     .number({ message: 'must be an integer number of days from 1 to 366' })
     .int('must be an integer number of days from 1 to 366')
