@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { wallPanelStyles } from './wall-panel-styles';
 import type { Legend } from '../state/wall-model';
 
 /**
@@ -10,62 +11,40 @@ import type { Legend } from '../state/wall-model';
  */
 @customElement('oar-wall-legend')
 export class OarWallLegend extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      min-height: 0;
-      overflow: hidden;
-    }
-    h2 {
-      font-size: 0.8em;
-      text-transform: uppercase;
-      letter-spacing: 0.06em;
-      color: var(--muted);
-      margin: 0.6em 0 0.2em;
-    }
-    ul {
-      list-style: none;
-      margin: 0;
-      padding: 0;
-    }
-    li {
-      display: flex;
-      align-items: center;
-      gap: 0.4em;
-      white-space: nowrap;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      line-height: 1.35;
-    }
-    button {
-      all: unset;
-      display: flex;
-      align-items: center;
-      gap: 0.4em;
-      min-width: 0;
-      cursor: default;
-      border-radius: 3px;
-    }
-    button:focus-visible {
-      outline: 3px solid var(--focus);
-      outline-offset: 1px;
-    }
-    .swatch {
-      flex: none;
-      width: 1em;
-      height: 1em;
-      border-radius: 2px;
-      border: 1px solid var(--border);
-    }
-    .num {
-      font-variant-numeric: tabular-nums;
-      font-weight: 700;
-    }
-    .more,
-    .none {
-      color: var(--muted);
-    }
-  `;
+  static override styles = [
+    wallPanelStyles,
+    css`
+      li {
+        display: flex;
+        align-items: center;
+        gap: 0.4em;
+      }
+      button {
+        all: unset;
+        display: flex;
+        align-items: center;
+        gap: 0.4em;
+        min-width: 0;
+        cursor: default;
+        border-radius: 3px;
+      }
+      button:focus-visible {
+        outline: 3px solid var(--focus);
+        outline-offset: 1px;
+      }
+      .swatch {
+        flex: none;
+        width: 1em;
+        height: 1em;
+        border-radius: 2px;
+        border: 1px solid var(--border);
+      }
+      .num {
+        font-variant-numeric: tabular-nums;
+        font-weight: 700;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) legend: Legend = { jobs: [], moreJobs: 0, users: [], moreUsers: 0 };
 

@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { wallPanelStyles } from './wall-panel-styles';
 
 export interface TickerLine {
   /** ISO time of the batch the event came in. */
@@ -10,39 +11,16 @@ export interface TickerLine {
 /** The wall's latest events in plain words, newest first. */
 @customElement('oar-wall-ticker')
 export class OarWallTicker extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      min-height: 0;
-      overflow: hidden;
-    }
-    h2 {
-      font-size: 0.8em;
-      text-transform: uppercase;
-      letter-spacing: 0.06em;
-      color: var(--muted);
-      margin: 0.6em 0 0.2em;
-    }
-    ol {
-      list-style: none;
-      margin: 0;
-      padding: 0;
-    }
-    li {
-      white-space: nowrap;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      line-height: 1.35;
-    }
-    time {
-      color: var(--muted);
-      font-variant-numeric: tabular-nums;
-      margin-right: 0.4em;
-    }
-    .none {
-      color: var(--muted);
-    }
-  `;
+  static override styles = [
+    wallPanelStyles,
+    css`
+      time {
+        color: var(--muted);
+        font-variant-numeric: tabular-nums;
+        margin-right: 0.4em;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) lines: readonly TickerLine[] = [];
 
