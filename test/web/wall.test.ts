@@ -219,6 +219,28 @@ describe('wall in Chromium', () => {
     );
   });
 
+  it('says when no utilisation has been recorded yet', async () => {
+    const snapshot = cluster(12);
+    const none: UtilisationColumns = {
+      ...utilisation(0),
+      at: [],
+      coresBusy: [],
+      coresFree: [],
+      coresUnavailable: [],
+      jobsRunning: [],
+      jobsWaiting: [],
+    };
+    web.api.on('GET', '/api/utilisation', () => [200, none]);
+    await page.goto(`${web.server.url}/wall`);
+    (await web.server.nextConnection()).socket.emit('snapshot', snapshot);
+    const plot = page.locator('oar-utilisation-chart .plot').first();
+    await plot.waitFor();
+    expect(await plot.getAttribute('aria-label')).toBe(
+      'No samples in the last 24 hours yet: oar-live records one a minute.',
+    );
+    await expectNoAxeViolations(page);
+  });
+
   it('groups the nodes by a property with ?group=', async () => {
     await openWall(cluster(40), '?group=cluster');
     const headings = await page.locator('oar-wall .group h2').allTextContents();
