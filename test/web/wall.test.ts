@@ -355,5 +355,7 @@ describe('dashboard accessibility at 200 nodes', () => {
     await page.locator('oar-utilisation-chart .plot canvas').first().waitFor();
     await expectNoAxeViolations(page);
     expect(web.pageErrors).toEqual([]);
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'dashboard-200-nodes.png'), fullPage: true });
   });
 });
