@@ -77,6 +77,8 @@ export class OarUtilisationChart extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.timer = setInterval(() => void this.load(), REFRESH_MS);
+    // Back on the page (its charts were destroyed on leaving): fetch and draw again at once.
+    if (this.hasUpdated) void this.load();
   }
 
   override disconnectedCallback(): void {
