@@ -8,6 +8,7 @@ import { batch, makeJob, makeNode, makeSnapshot } from './support/live-fixtures'
 import { expectNoAxeViolations } from './support/axe';
 import { startWebFixture, type WebFixture } from './support/web-fixture';
 import { SCREENSHOT_DIR } from './support/web-harness';
+import type { TileAppearance } from '../../apps/web/src/components/oar-node-grid';
 import { waitFor } from '../support/wait-for';
 
 /** 24 hours of samples, a minute apart, ending now: busy cores rise through the day. */
@@ -101,6 +102,14 @@ describe('wall in Chromium', () => {
       [name, index] as const,
     );
 
+  /** How the wall's (first) grid painted node `name`. */
+  const tile = (name: string) =>
+    page.evaluate((n) => {
+      const wall = document.querySelector('oar-app')!.shadowRoot!.querySelector('oar-wall')!.shadowRoot!;
+      const grid = wall.querySelector('oar-node-grid') as unknown as { tileAppearance(n: string): TileAppearance };
+      return grid.tileAppearance(n);
+    }, name);
+
   it.each([
     [4, 0.9],
     [200, 0.8],
@@ -162,20 +171,38 @@ describe('wall in Chromium', () => {
     await expect(legend.locator('li', { hasText: /cores, \d+\s+jobs?/ }).count()).resolves.toBe(3);
     // Keyboard: focusing a job in the legend picks it out on the grid; leaving clears it.
     await first.focus();
-    await waitFor(async () => (await gridProperty('highlightJob')) === 3, {
+    await waitFor(async () => (await tile('node7'))?.highlightJob === 3, {
       describe: 'job 3 picked out',
       intervalMs: 20,
     });
     await first.blur();
-    await waitFor(async () => (await gridProperty('highlightJob')) === undefined, {
+    await waitFor(async () => (await tile('node7'))?.highlightJob === undefined, {
       describe: 'no job picked out',
       intervalMs: 20,
     });
     await first.hover();
-    await waitFor(async () => (await gridProperty('highlightJob')) === 3, {
+    await waitFor(async () => (await tile('node1'))?.highlightJob === 3, {
       describe: 'job 3 picked out on hover',
       intervalMs: 20,
     });
+    await expectNoAxeViolations(page);
+  });
+
+  it('writes the job ids on the cores of the tile under the pointer or the keyboard focus', async () => {
+    await openWall(cluster(5000));
+    expect((await tile('node3'))?.jobIdsShown).toBe(false);
+    const canvas = page.locator('oar-wall oar-node-grid canvas').first();
+    await canvas.focus();
+    await page.keyboard.press('ArrowRight'); // tile 0 (node1)
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight'); // node3, running job 3
+    await waitFor(async () => (await tile('node3'))?.jobIdsShown, { describe: 'job ids on node3', intervalMs: 20 });
+    expect((await tile('node2'))?.jobIdsShown).toBe(false);
+    await page.keyboard.press('ArrowRight');
+    await waitFor(async () => (await tile('node3'))?.jobIdsShown === false, { describe: 'node3 left', intervalMs: 20 });
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + 2, box.y + 2); // node1
+    await waitFor(async () => (await tile('node1'))?.jobIdsShown, { describe: 'job ids on node1', intervalMs: 20 });
     await expectNoAxeViolations(page);
   });
 

@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Node } from '@oar-live/oar-client';
 import { stateStyle } from '../state/node-style';
 import { focusAfterKey, gridLayout, tileAt, tileOrigin, type GridLayout } from '../state/grid-layout';
-import { PAINT_COLOR_VARS, paintTile, stateShape, type Shape } from '../state/grid-painter';
+import { PAINT_COLOR_VARS, paintTile, stateShape, type Shape, type TileLook } from '../state/grid-painter';
 
 const FLASH_MS = 1500;
 type Pointed = { index: number; x: number; y: number };
@@ -17,6 +17,10 @@ export interface TileAppearance {
   totalCores: number;
   /** Cores drawn hatched: planned for a Waiting job (busy or not). */
   hatchedCores: number;
+  /** Its busy cores carry their job's id (the tile is pointed at or focused), where they have room for it. */
+  jobIdsShown: boolean;
+  /** The job picked out on the grid, whose cores alone keep full colour. */
+  highlightJob?: number;
 }
 
 /**
@@ -79,6 +83,7 @@ export class OarNodeGrid extends LitElement {
   @query('canvas') private canvas!: HTMLCanvasElement;
 
   private drawn = new Map<string, Node>();
+  private drawnLooks = new Map<string, TileLook>();
   private indexByName = new Map<string, number>();
   private flashUntil = new Map<string, number>();
   private layout: GridLayout & { dpr: number } = {
@@ -132,7 +137,8 @@ export class OarNodeGrid extends LitElement {
   /** The appearance of a node's tile as drawn, or undefined when it is not in the grid. */
   tileAppearance(name: string): TileAppearance | undefined {
     const node = this.drawn.get(name);
-    if (!node) return undefined;
+    const look = this.drawnLooks.get(name);
+    if (!node || !look) return undefined;
     const style = stateStyle(node.state);
     return {
       state: node.state,
@@ -141,6 +147,8 @@ export class OarNodeGrid extends LitElement {
       busyCores: node.busyCores,
       totalCores: node.totalCores,
       hatchedCores: node.resources.filter((r) => r.plannedJobIds).length,
+      jobIdsShown: look.labelJobs ?? false,
+      highlightJob: look.highlightJob,
     };
   }
 
@@ -178,6 +186,7 @@ export class OarNodeGrid extends LitElement {
     this.indexByName = new Map(this.nodes.map((n, i) => [n.name, i]));
     const previous = this.drawn;
     this.drawn = new Map();
+    this.drawnLooks = new Map();
     const now = performance.now();
     this.nodes.forEach((node, i) => {
       const before = previous.get(node.name);
@@ -237,18 +246,21 @@ export class OarNodeGrid extends LitElement {
   private drawTile(ctx: CanvasRenderingContext2D, node: Node, index: number, now: number): void {
     this.drawn.set(node.name, node);
     const { x, y } = tileOrigin(this.layout, index);
-    const flashUntil = this.flashUntil.get(node.name) ?? 0;
     const { tile: width, tileHeight: height, gap } = this.layout;
-    paintTile(
-      ctx,
-      node,
-      { x, y, width, height, gap },
-      {
-        color: (name) => this.color(name),
-        flash: flashUntil > now ? (flashUntil - now) / FLASH_MS : 0,
-        focused: index === this.focusIndex,
-      },
-    );
+    const look = this.lookOf(node.name, index, now);
+    this.drawnLooks.set(node.name, look);
+    paintTile(ctx, node, { x, y, width, height, gap }, look);
+  }
+
+  private lookOf(name: string, index: number, now: number): TileLook {
+    const flashUntil = this.flashUntil.get(name) ?? 0;
+    return {
+      color: (cssVar) => this.color(cssVar),
+      flash: flashUntil > now ? (flashUntil - now) / FLASH_MS : 0,
+      focused: index === this.focusIndex,
+      labelJobs: index === this.focusIndex || index === this.pointed?.index,
+      highlightJob: this.highlightJob,
+    };
   }
 
   private onPointerMove(event: PointerEvent): void {
