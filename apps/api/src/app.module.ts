@@ -9,6 +9,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OarModule } from './oar/oar.module';
 import { OperationsModule } from './operations/operations.module';
 import { PlanningModule } from './planning/planning.module';
+import { UtilisationModule } from './utilisation/utilisation.module';
 
 /** One module per capability (docs/architecture.md). */
 @Module({
@@ -23,6 +24,7 @@ import { PlanningModule } from './planning/planning.module';
     OperationsModule,
     PlanningModule,
     HistoryModule,
+    UtilisationModule,
   ],
 })
 export class AppModule {}

@@ -9,3 +9,5 @@ export * from './action-rules';
 export * from './why-waiting';
 export * from './prediction-accuracy';
 export * from './history';
+export * from './cluster-summary';
+export * from './utilisation';

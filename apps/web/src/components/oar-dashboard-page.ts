@@ -11,12 +11,13 @@ import {
 import { readUrlState, writeUrlState } from '../state/url-state';
 import { filterSelect } from './sortable-table';
 import { tableStyles } from './table-styles';
-import { RUNNING_STATES, WAITING_STATES, summarize } from '../state/cluster-summary';
+import { RUNNING_STATES, WAITING_STATES, summarize } from '@oar-live/shared';
 import { LiveController } from '../state/live-controller';
 import './oar-summary';
 import './oar-node-grid';
 import './oar-job-list';
 import './oar-state-legend';
+import './oar-utilisation-chart';
 
 /**
  * `/`: summary, node grid, running and waiting jobs. The grid can be filtered by a site property
@@ -41,6 +42,9 @@ export class OarDashboardPage extends LitElement {
         font-size: 1rem;
         margin: 0 0 0.4rem;
       }
+      oar-utilisation-chart {
+        height: 14rem;
+      }
     `,
   ];
 
@@ -57,6 +61,10 @@ export class OarDashboardPage extends LitElement {
         <h2>Nodes</h2>
         <oar-state-legend></oar-state-legend>
         ${this.propertyControls(snapshot.nodes)} ${this.grids(snapshot.nodes)}
+      </section>
+      <section aria-label="Utilisation over time">
+        <h2>Utilisation</h2>
+        <oar-utilisation-chart hours="24"></oar-utilisation-chart>
       </section>
       <div class="jobs">
         <oar-job-list

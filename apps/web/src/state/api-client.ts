@@ -13,6 +13,7 @@ import type {
   OperationList,
   PredictionAccuracy,
   WaitExplanation,
+  UtilisationColumns,
 } from '@oar-live/shared';
 import type { Session } from './session';
 
@@ -88,6 +89,11 @@ export class ApiClient {
       ),
     /** One operation with its per-target results (live events carry only its progress). */
     get: (id: string) => this.request<Operation>('GET', `/api/operations/${encodeURIComponent(id)}`),
+  };
+
+  readonly utilisation = {
+    /** Cores and jobs once a minute over the last `hours`. */
+    get: (hours: number) => this.request<UtilisationColumns>('GET', `/api/utilisation?hours=${hours}`),
   };
 
   async login(username: string, password: string): Promise<void> {
