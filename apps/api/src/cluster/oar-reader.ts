@@ -14,6 +14,7 @@ import {
 } from '@oar-live/oar-client';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ClusterState } from './differ';
+import { NodeBuilder } from './node-builder';
 import {
   checkSuspects,
   isFinal,
@@ -164,6 +165,7 @@ export class IncrementalReader {
   private resources = new Map<number, Resource>();
   private light: LightLists = { jobs: new Map(), resources: new Map() };
   private nodes: ClusterState['nodes'] | undefined;
+  private readonly nodeBuilder = new NodeBuilder();
   private jobsRead = false;
   /** The resource list read in the background, while it runs. */
   private resourceRead: Promise<void> | undefined;
@@ -201,7 +203,7 @@ export class IncrementalReader {
     const nodesChanged = jobs.changed || resources?.changed || this.resourcesArrived || !this.nodes;
     this.resourcesArrived = false;
     const jobList = [...this.jobs.values()].map((known) => known.job).sort((a, b) => a.id - b.id);
-    if (nodesChanged) this.nodes = (await buildState([...this.resources.values()], jobList)).nodes;
+    if (nodesChanged) this.nodes = await this.nodeBuilder.build([...this.resources.values()], jobList);
     return { state: { nodes: this.nodes!, jobs: jobList }, finals, problem: jobs.problem ?? resources?.problem };
   }
 
@@ -265,7 +267,7 @@ export class IncrementalReader {
     this.jobs = verdict.jobs;
     this.resources = verdict.resources;
     const jobList = [...this.jobs.values()].map((known) => known.job).sort((a, b) => a.id - b.id);
-    this.nodes = (await buildState([...this.resources.values()], jobList)).nodes;
+    this.nodes = await this.nodeBuilder.build([...this.resources.values()], jobList);
     return {
       reading: {
         ...tick,

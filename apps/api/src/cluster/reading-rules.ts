@@ -123,6 +123,11 @@ export function mergeResources(
   for (const row of light) {
     const full = known.get(row.id) ?? fetched.get(row.id);
     if (!full) continue;
+    // The row itself when the light fields agree: no copy, and the nodes built from it are kept (NodeBuilder).
+    if (LIGHT_RESOURCE_FIELDS.every((field) => full[field] === row[field])) {
+      merged.push(full);
+      continue;
+    }
     const next: Record<string, unknown> = { ...full };
     for (const field of LIGHT_RESOURCE_FIELDS) {
       if (row[field] === undefined) delete next[field];
