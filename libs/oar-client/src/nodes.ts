@@ -8,6 +8,21 @@ import {
   type Resource,
 } from './model';
 
+/** Each property with its distinct values over the resources, natural order, joined with "/" (see Node.properties). */
+function nodeProperties(resources: NodeResource[]): Record<string, string> {
+  const values = new Map<string, Set<string>>();
+  for (const resource of resources)
+    for (const [name, value] of Object.entries(resource.properties ?? {})) {
+      const seen = values.get(name) ?? new Set<string>();
+      seen.add(value);
+      values.set(name, seen);
+    }
+  const properties: Record<string, string> = {};
+  for (const name of [...values.keys()].sort())
+    properties[name] = [...values.get(name)!].sort(compareNodeNames).join('/');
+  return properties;
+}
+
 type JobsByResource = Map<number, number[]>;
 
 /** Per resource id, the ids (ascending) of the unfinished jobs assigned to it and of the jobs only planned on it. */
@@ -57,7 +72,7 @@ export function buildNode(name: string, rows: readonly Resource[], on: JobsOnRes
       return row;
     })
     .sort((a, b) => a.id - b.id);
-  return { name, resources, ...nodeSummary(resources) };
+  return { name, resources, ...nodeSummary(resources), properties: nodeProperties(resources) };
 }
 
 /**
