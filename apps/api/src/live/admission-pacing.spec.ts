@@ -53,25 +53,3 @@ describe('AdmissionPacing', () => {
     expect(admitted).toEqual([0, 1, 2, 3]);
   });
 });
-
-describe('AdmissionPacing of Socket.IO connects', () => {
-  it("counts the work a connection's next tick does (Socket.IO connects a socket there) in the slice", async () => {
-    let clockMs = 0;
-    const pacing = new AdmissionPacing(
-      () => 5,
-      () => clockMs,
-    );
-    const connected: number[] = [];
-    for (let i = 0; i < 4; i++)
-      pacing.admit(() =>
-        process.nextTick(() => {
-          connected.push(i);
-          clockMs += 3; // each connect takes 3 ms, after the call that let it in
-        }),
-      );
-    await nextTurn();
-    expect(connected).toEqual([0, 1]);
-    await nextTurn();
-    expect(connected).toEqual([0, 1, 2, 3]);
-  });
-});

@@ -4,19 +4,16 @@ import type { IncomingMessage } from 'node:http';
 type Verdict = (err: string | null | undefined, success: boolean) => void;
 
 /**
- * Lets new Socket.IO connections in a time slice at a time: their WebSocket upgrade (engine.io's
- * `allowRequest`, before the upgrade and the Engine.IO handshake) and their Socket.IO connect (the
- * namespace middleware's `next`). 500 wall displays reconnecting at once after a network blip
- * arrive within a few event-loop turns, and upgrading them all in one turn (~1 ms each: the HTTP
- * upgrade answer, the compression negotiation, the engine.io and Socket.IO sockets) held the event
- * loop for over a second; their connects, arriving together too, held it ~100 ms. Socket.IO connects
- * a socket on the tick after `next` (writing its CONNECT packet, running handleConnection), so each
- * admission's clock check waits for the next tick, after that work. Connections are admitted in the
- * order they came; each turn admits at least one. Hand-written: engine.io and Socket.IO offer the
- * hooks, not the pacing.
+ * Lets new Socket.IO connections through (engine.io's `allowRequest`, which runs before the
+ * WebSocket upgrade and the Engine.IO handshake) a time slice at a time: 500 wall displays
+ * reconnecting at once after a network blip arrive within a few event-loop turns, and upgrading
+ * them all in one turn (~1 ms each: the HTTP upgrade answer, the compression negotiation, the
+ * engine.io and Socket.IO sockets) held the event loop for over a second. Connections are admitted
+ * in the order they came; each turn admits at least one. Hand-written: engine.io offers the hook,
+ * not the pacing.
  */
 export class AdmissionPacing {
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: Verdict[] = [];
   private scheduled = false;
 
   constructor(
@@ -25,13 +22,10 @@ export class AdmissionPacing {
   ) {}
 
   /** engine.io's `allowRequest` option. */
-  readonly allowRequest = (_req: IncomingMessage, verdict: Verdict): void => this.admit(() => verdict(null, true));
-
-  /** Runs `enter` (what lets one connection in) in its turn. */
-  admit(enter: () => void): void {
-    this.waiting.push(enter);
+  readonly allowRequest = (_req: IncomingMessage, verdict: Verdict): void => {
+    this.waiting.push(verdict);
     this.schedule();
-  }
+  };
 
   private schedule(): void {
     if (this.scheduled) return;
@@ -42,11 +36,8 @@ export class AdmissionPacing {
   private admitSlice(): void {
     this.scheduled = false;
     const started = this.now();
-    const admitNext = (): void => {
-      this.waiting.shift()!();
-      if (this.waiting.length === 0) return;
-      process.nextTick(() => (this.now() - started < this.sliceMs() ? admitNext() : this.schedule()));
-    };
-    if (this.waiting.length > 0) admitNext();
+    do this.waiting.shift()!(null, true);
+    while (this.waiting.length > 0 && this.now() - started < this.sliceMs());
+    if (this.waiting.length > 0) this.schedule();
   }
 }
