@@ -78,7 +78,7 @@ export function* diffSteps(
     const after = newNodes.get(name);
     if (!before) yield { type: 'node.added', node: after! };
     else if (!after) yield { type: 'node.removed', name, node: before };
-    else {
+    else if (before !== after) {
       const event = change(NODE_FORMS, before, after);
       if (event) yield event;
     }

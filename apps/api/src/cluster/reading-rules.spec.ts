@@ -128,6 +128,14 @@ describe('resources from the light list', () => {
     expect(mergeResources(byId(fullResources), lightResources)).toEqual(fullResources);
   });
 
+  it('keeps the object of a row the light list did not change, and makes a new one for a changed row', () => {
+    const light = lightResources.map((r) => (r.id === 3 ? { ...r, state: 'Absent' } : r));
+    const known = byId(fullResources);
+    const merged = mergeResources(known, light);
+    expect(merged.find((r) => r.id === 1)).toBe(known.get(1));
+    expect(merged.find((r) => r.id === 3)).not.toBe(known.get(3));
+  });
+
   it('takes state, node and availableUpto from the light row, the rest from the full row', () => {
     const light = lightResources.map((r) => (r.id === 3 ? { ...r, state: 'Absent', availableUpto: 0 } : r));
     const merged = mergeResources(byId(fullResources), light);

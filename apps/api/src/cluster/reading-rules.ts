@@ -123,6 +123,11 @@ export function mergeResources(
   for (const row of light) {
     const full = known.get(row.id) ?? fetched.get(row.id);
     if (!full) continue;
+    // Unchanged: the same object (the reader builds again only the nodes of rows that are not).
+    if (known.has(row.id) && LIGHT_RESOURCE_FIELDS.every((field) => full[field] === row[field])) {
+      merged.push(full);
+      continue;
+    }
     const next: Record<string, unknown> = { ...full };
     for (const field of LIGHT_RESOURCE_FIELDS) {
       if (row[field] === undefined) delete next[field];
