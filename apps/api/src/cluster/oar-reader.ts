@@ -25,6 +25,7 @@ import {
   newResourceIds,
   noteLightChanges,
   planJobReads,
+  refreshSlice,
   summaryOf,
   type CheckMark,
   type FullView,
@@ -151,7 +152,7 @@ export interface IncrementalOptions {
   background?: boolean;
   /** Every listed job's details are read again at least this often (ms). */
   refreshMs: number;
-  /** The period of the jobs tick (ms), to spread those refreshes evenly. */
+  /** The period of the jobs tick (ms; the load budget's when it is longer), to spread those refreshes evenly. */
   tickMs: number;
 }
 
@@ -177,6 +178,8 @@ export class IncrementalReader {
   private jobLists = 0;
   private resourceLists = 0;
   private readonly jobChangedIn = new Map<number, number>();
+  /** Unchanged jobs owed a refresh of their details (refreshSlice). */
+  private refreshesOwed = 0;
   private readonly resourceChangedIn = new Map<number, number>();
 
   /** `clock`: when a job's details were read (ms). */
@@ -359,7 +362,12 @@ export class IncrementalReader {
     const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE });
     this.jobLists += 1;
     const now = this.clock();
-    const plan = planJobReads(this.jobs, previous.jobs, listed, now, options);
+    const refresh = refreshSlice(this.refreshesOwed, listed.length, options);
+    this.refreshesOwed = refresh.owed;
+    const plan = planJobReads(this.jobs, previous.jobs, listed, now, {
+      refreshMs: options.refreshMs,
+      slice: refresh.slice,
+    });
     const detailsStarted = Date.now();
     const detailed = await detailsOf(this.oar, plan.details);
     const cost = { detailsMs: Date.now() - detailsStarted, details: plan.details.length, refreshed: plan.refreshed };
