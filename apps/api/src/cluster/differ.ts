@@ -72,7 +72,13 @@ export function* diffSteps(
 ): Generator<LiveEvent | typeof TICK> {
   const oldNodes = new Map(previous.nodes.map((n) => [n.name, n]));
   const newNodes = new Map(next.nodes.map((n) => [n.name, n]));
-  const nodeNames = [...new Set([...oldNodes.keys(), ...newNodes.keys()])].sort(compareNodeNames);
+  // Both lists are in canonical order: with the same names, that order is the merged one. Sorting
+  // 3,000 names with the collator took a blocking 20-100 ms each poll.
+  const sameNames =
+    previous.nodes.length === next.nodes.length && previous.nodes.every((n, i) => n.name === next.nodes[i].name);
+  const nodeNames = sameNames
+    ? next.nodes.map((n) => n.name)
+    : [...new Set([...oldNodes.keys(), ...newNodes.keys()])].sort(compareNodeNames);
   for (const name of nodeNames) {
     const before = oldNodes.get(name);
     const after = newNodes.get(name);
