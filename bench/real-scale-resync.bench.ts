@@ -21,6 +21,7 @@ import {
   cancelIfThere,
   CLUSTER,
   costFigures,
+  idleLoopFloor,
   inScaledSession,
   JOBS,
   oarsub,
@@ -54,6 +55,7 @@ async function workloadWithResyncs(): Promise<Record<string, unknown>> {
     for (const started = Date.now(); state.current().jobs.length < JOBS; await waitMs(250)) {
       if (Date.now() - started > FIRST_READ_MS) throw new Error(`no first read in ${FIRST_READ_MS / 1000} s`);
     }
+    const floor = await idleLoopFloor();
     const loop = monitorEventLoopDelay({ resolution: 10 });
     const logOffset = timedLogSize();
     const busyBefore = metrics.oarBusy.totalMs;
@@ -103,6 +105,7 @@ async function workloadWithResyncs(): Promise<Record<string, unknown>> {
     const added = await Promise.all(seen);
     const latencies = added.filter((s): s is number => s !== null);
     loop.disable();
+    const floorMs = await floor.stop();
     const to = Date.now();
     const workloadSeconds = (to - from) / 1000;
     const apache = apacheBusy(logOffset, from, to);
@@ -122,7 +125,7 @@ async function workloadWithResyncs(): Promise<Record<string, unknown>> {
       submittedNeverSeen: added.length - latencies.length,
       submitLatencyP50Seconds: round(quantile(latencies, 0.5)),
       submitLatencyP99Seconds: round(quantile(latencies, 0.99)),
-      ...costFigures(apache, workloadSeconds, busyMs, loop, state.current().source),
+      ...costFigures(apache, workloadSeconds, busyMs, loop, state.current().source, floorMs),
     };
   } finally {
     await subscriber.close();

@@ -195,9 +195,23 @@ export async function inScaledSession<T>(sessionSeconds: number, work: () => Pro
   }
 }
 
+/** Starts the host's floor (./real-scale-idle-loop.js) before a measured stretch; `stop` gives its longest block (ms). */
+export async function idleLoopFloor(): Promise<{ stop(): Promise<number> }> {
+  const idle = fork(join(__dirname, 'real-scale-idle-loop.js'), { stdio: 'inherit' });
+  await new Promise((resolve) => idle.once('message', resolve));
+  return {
+    stop: () =>
+      new Promise((resolve) => {
+        idle.once('message', (message: { maxMs: number }) => resolve(message.maxMs));
+        idle.send('stop');
+      }),
+  };
+}
+
 /**
  * What a measured stretch cost: OAR's busy share from Apache's log (`apache`) and from oar-live's
- * own measure (`oarLiveBusyMs`), oar-live's longest event-loop block, and the `slowed` sentence.
+ * own measure (`oarLiveBusyMs`), oar-live's longest event-loop block beside an idle process's
+ * (`floorMs`, idleLoopFloor), and the `slowed` sentence.
  */
 export function costFigures(
   apache: ReturnType<typeof apacheBusy>,
@@ -205,6 +219,7 @@ export function costFigures(
   oarLiveBusyMs: number,
   loop: IntervalHistogram,
   source: SourceStatus,
+  floorMs: number,
 ): Record<string, unknown> {
   return {
     oarBusyShareApache: round(apache.busySeconds / seconds),
@@ -212,6 +227,8 @@ export function costFigures(
     oarErrorsApache: apache.errors,
     oarBusyShareOarLive: round(oarLiveBusyMs / 1000 / seconds),
     longestEventLoopBlockMs: round(loop.max / 1e6, 1),
+    // The same measure in an idle Node process over the same stretch: what the host's load alone gives.
+    idleProcessLongestBlockMs: round(floorMs, 1),
     slowed: source.slowed ?? null,
   };
 }

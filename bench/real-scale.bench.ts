@@ -19,6 +19,7 @@ import {
   apacheBusy,
   CLUSTER,
   costFigures,
+  idleLoopFloor,
   inScaledSession,
   JOBS,
   oardel,
@@ -76,6 +77,7 @@ async function measureReader(reader: 'full' | 'incremental', rounds: number): Pr
       };
     }
     const firstReadSeconds = (Date.now() - loadStarted) / 1000;
+    const floor = await idleLoopFloor();
     const loop = monitorEventLoopDelay({ resolution: 10 });
     const logOffset = timedLogSize();
     const from = Date.now();
@@ -103,6 +105,7 @@ async function measureReader(reader: 'full' | 'incremental', rounds: number): Pr
       oardelToOarstat.push((oarstatAt - deleted) / 1000);
     }
     loop.disable();
+    const floorMs = await floor.stop();
     const to = Date.now();
     const seconds = (to - from) / 1000;
     const apache = apacheBusy(logOffset, from, to);
@@ -121,7 +124,7 @@ async function measureReader(reader: 'full' | 'incremental', rounds: number): Pr
       oardelLatencySeconds: cancel.map((s) => round(s, 2)),
       oardelAfterOarstatSeconds: cancelAfterOarstat.map((s) => round(s, 2)),
       oardelToOarstatFinalSeconds: oardelToOarstat.map((s) => round(s, 2)),
-      ...costFigures(apache, seconds, metrics.oarBusy.totalMs - busyBefore, loop, state.current().source),
+      ...costFigures(apache, seconds, metrics.oarBusy.totalMs - busyBefore, loop, state.current().source, floorMs),
       oarBusyRatioGauge: round(metrics.oarBusy.share(Date.now())),
     };
   } finally {
