@@ -230,11 +230,10 @@ export class IncrementalReader {
     this.dirtyNodes.clear();
     const rows = [...this.resources.values()].filter((row) => dirty.has(row.node));
     const rebuilt = buildNodes(rows, jobList);
-    const namesBefore = this.nodesByName.size;
-    let kept = 0;
-    for (const name of dirty) if (this.nodesByName.delete(name)) kept += 1;
+    const existed = new Set([...dirty].filter((name) => this.nodesByName.has(name)));
+    for (const name of dirty) this.nodesByName.delete(name);
     for (const node of rebuilt) this.nodesByName.set(node.name, node);
-    const sameNames = kept === rebuilt.length && this.nodesByName.size === namesBefore;
+    const sameNames = rebuilt.length === existed.size && rebuilt.every((node) => existed.has(node.name));
     this.nodes = sameNames
       ? this.nodes.map((node) => this.nodesByName.get(node.name)!)
       : [...this.nodesByName.values()].sort((a, b) => compareNodeNames(a.name, b.name));
