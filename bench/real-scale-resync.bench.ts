@@ -35,9 +35,9 @@ import {
 
 const WORKLOAD_MS = 600_000;
 /** The incremental reader's first read reads every job's details once. */
-const FIRST_READ_MS = 240_000;
+const FIRST_READ_MS = 400_000;
 /** The check after the workload waits for the full re-read in flight then (at 1,000 jobs: a minute or two). */
-const LAST_RESYNC_MS = 180_000;
+const LAST_RESYNC_MS = 120_000;
 
 async function workloadWithResyncs(): Promise<Record<string, unknown>> {
   const api = await startApi({
@@ -135,6 +135,6 @@ async function workloadWithResyncs(): Promise<Record<string, unknown>> {
 
 export async function run(): Promise<object> {
   const started = Date.now();
-  const result = await inScaledSession(1020, workloadWithResyncs);
+  const result = await inScaledSession(1200, workloadWithResyncs);
   return { cluster: CLUSTER, ...result, scaledSessionSeconds: round((Date.now() - started) / 1000, 1) };
 }
