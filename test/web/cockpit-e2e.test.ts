@@ -60,7 +60,7 @@ describe("operator's cockpit on the real OAR sandbox", () => {
     await history.locator(`tbody tr[data-job-id="${id}"]`, { hasText: 'Terminated' }).waitFor();
     await history.locator('[data-field=total]', { hasText: '1 finished jobs' }).waitFor();
     await expectNoAxeViolations(page);
-  });
+  }, 150_000);
 
   it("a node's page shows the node's cores and the job running on them", async () => {
     const { id } = await oar.jobs.submit(
@@ -85,5 +85,5 @@ describe("operator's cockpit on the real OAR sandbox", () => {
     await expectNoAxeViolations(page);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'sandbox-node-page.png'), fullPage: true });
     await oar.jobs.cancel(id, { as: 'alice' });
-  });
+  }, 150_000);
 });

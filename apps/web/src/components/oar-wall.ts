@@ -4,7 +4,8 @@ import type { Node } from '@oar-live/oar-client';
 import { RUNNING_STATES, summarize } from '@oar-live/shared';
 import { LiveController } from '../state/live-controller';
 import { applyTheme } from '../state/theme';
-import { formatWait, groupNodes, queueSummary, runningLegend, tickerLine, type NodeGroup } from '../state/wall-model';
+import { formatWait, queueSummary, runningLegend, tickerLine } from '../state/wall-model';
+import { groupByProperty, NO_VALUE, type NodeGroup } from '../state/node-properties';
 import './oar-node-grid';
 import './oar-stale-banner';
 import './oar-connection-status';
@@ -158,7 +159,7 @@ export class OarWall extends LitElement {
         <time class="clock">${new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
       </header>
       <div class="nodes">
-        ${this.group ? groupNodes(nodes, this.group).map((g) => this.groupView(g)) : this.grid(nodes)}
+        ${this.group ? groupByProperty(nodes, this.group).map((g) => this.groupView(g)) : this.grid(nodes)}
       </div>
       <aside @highlight=${(e: CustomEvent<number | undefined>) => (this.highlightJob = e.detail ?? undefined)}>
         <oar-state-legend></oar-state-legend>
@@ -173,7 +174,7 @@ export class OarWall extends LitElement {
   }
 
   private groupView(group: NodeGroup) {
-    const title = group.value === undefined ? `No ${this.group}` : `${this.group} ${group.value}`;
+    const title = group.value === NO_VALUE ? `No ${this.group}` : `${this.group} ${group.value}`;
     return html`<section class="group" style="flex-grow:${group.nodes.length}" aria-label=${title}>
       <h2>${title} · ${group.nodes.length} ${group.nodes.length === 1 ? 'node' : 'nodes'}</h2>
       ${this.grid(group.nodes)}

@@ -43,8 +43,14 @@ export function matchesProperty(node: Node, filter: { name: string; value: strin
   return !filter || propertyOf(node, filter.name) === filter.value;
 }
 
-/** Nodes by the value of `property`, groups in natural value order, nodes in their given order. */
-export function groupByProperty(nodes: readonly Node[], property: string): Array<{ value: string; nodes: Node[] }> {
+/** The nodes that share one value of a property (NO_VALUE: those without it). */
+export interface NodeGroup {
+  value: string;
+  nodes: Node[];
+}
+
+/** Nodes by the value of `property`, groups in natural value order (NO_VALUE last), nodes in their given order. */
+export function groupByProperty(nodes: readonly Node[], property: string): NodeGroup[] {
   const groups = new Map<string, Node[]>();
   for (const node of nodes) {
     const value = propertyOf(node, property);

@@ -1,5 +1,5 @@
 import type { Job, Node } from '@oar-live/oar-client';
-import { formatWait, groupNodes, queueSummary, runningLegend, tickerLine } from './wall-model';
+import { formatWait, queueSummary, runningLegend, tickerLine } from './wall-model';
 import { jobColor } from './node-style';
 
 const job = (id: number, patch: Partial<Job> = {}): Job => ({
@@ -61,20 +61,6 @@ describe('wall model', () => {
 
   it('says a wait the way people say it', () => {
     expect([45, 720, 3900, 200_000].map(formatWait)).toEqual(['45 s', '12 min', '1 h 05 min', '2 d 7 h']);
-  });
-
-  it('groups nodes by a property in natural order, the nodes without it last', () => {
-    const nodes = [
-      node('a', { cluster: 'c10' }),
-      node('b'),
-      node('c', { cluster: 'c2' }),
-      node('d', { cluster: 'c10' }),
-    ];
-    expect(groupNodes(nodes, 'cluster').map((g) => [g.value, g.nodes.map((n) => n.name)])).toEqual([
-      ['c2', ['c']],
-      ['c10', ['a', 'd']],
-      [undefined, ['b']],
-    ]);
   });
 
   it('tells starts, ends and node states in plain words, and leaves out field changes', () => {

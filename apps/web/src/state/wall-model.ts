@@ -3,7 +3,7 @@
  * and their users (in the grid's colours), the queue, nodes grouped by a property, and the ticker's
  * lines. Pure, so its spec needs no browser.
  */
-import type { Job, Node } from '@oar-live/oar-client';
+import type { Job } from '@oar-live/oar-client';
 import { RUNNING_STATES, WAITING_STATES, type WholeEvent } from '@oar-live/shared';
 import { jobColor } from './node-style';
 
@@ -82,27 +82,6 @@ export function formatWait(seconds: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
-}
-
-export interface NodeGroup {
-  /** The property's value; undefined for the nodes without it. */
-  value?: string;
-  nodes: Node[];
-}
-
-/** Nodes by the value of `property`, values in natural order, the nodes without it last. */
-export function groupNodes(nodes: readonly Node[], property: string): NodeGroup[] {
-  const groups = new Map<string | undefined, Node[]>();
-  for (const node of nodes) {
-    const value = node.properties?.[property];
-    const list = groups.get(value);
-    if (list) list.push(node);
-    else groups.set(value, [node]);
-  }
-  const collator = new Intl.Collator('en', { numeric: true });
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a === undefined ? 1 : b === undefined ? -1 : collator.compare(a, b)))
-    .map(([value, list]) => ({ value, nodes: list }));
 }
 
 /**
