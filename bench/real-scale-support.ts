@@ -3,12 +3,13 @@
  * node1..4 = 25,008 resources, 1,000 jobs from one `oarsub --array`), job changes made directly with
  * `oarsub` / `oardel` as alice, and OAR's own measure of its busy time (Apache's %D log).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import type { IntervalHistogram } from 'node:perf_hooks';
-import type { Batch, SourceStatus } from '@oar-live/shared';
+import { Worker } from 'node:worker_threads';
+import type { SourceStatus } from '@oar-live/shared';
 import { startRedis, removeRedisDir } from '../test/support/redis-server';
 
 export const API = 'http://127.0.0.1:6668/oarapi';
@@ -37,21 +38,57 @@ function sandboxAnswers(): Promise<boolean> {
   });
 }
 
-const asAlice = (command: string) =>
-  execFileSync('su', ['alice', '-c', command], { cwd: '/home/alice', encoding: 'utf8' });
-export const oarsub = () =>
-  Number(/OAR_JOB_ID=(\d+)/.exec(asAlice("oarsub -l /core=1,walltime=00:10:00 'sleep 600'"))![1]);
-export const oardel = (id: number) => asAlice(`oardel ${id}`);
+/**
+ * oarsub / oardel / oarstat take 0.5-3 s each on the loaded host: run synchronously they blocked the
+ * bench's thread, where oar-live's event loop is measured, and even spawned from it each spawn did
+ * (see ./real-scale-commands.js, which runs them).
+ */
+let commands: ChildProcess | undefined;
+let nextCommand = 0;
+const pending = new Map<number, { resolve: (stdout: string) => void; reject: (err: Error) => void }>();
+function run(file: string, args: string[], cwd = '/'): Promise<string> {
+  if (!commands) {
+    commands = fork(join(__dirname, 'real-scale-commands.js'), { stdio: 'inherit' });
+    commands.on('message', ({ id, stdout, error }: { id: number; stdout?: string; error?: string }) => {
+      const waiter = pending.get(id)!;
+      pending.delete(id);
+      if (error === undefined) waiter.resolve(stdout!);
+      else waiter.reject(new Error(error));
+    });
+  }
+  const id = nextCommand++;
+  commands.send({ id, file, args, cwd });
+  return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+}
+/** Ends the commands' process (at the end of a scaled session). */
+function stopCommands(): void {
+  commands?.disconnect();
+  commands = undefined;
+}
+const asAlice = (command: string) => run('su', ['alice', '-c', command], '/home/alice');
+export const oarsub = async () =>
+  Number(/OAR_JOB_ID=(\d+)/.exec(await asAlice("oarsub -l /core=1,walltime=00:10:00 'sleep 600'"))![1]);
+export const oardel = async (id: number) => asAlice(`oardel ${id}`);
 /** In a workload a job may end on its own (or by an earlier oardel) before it is cancelled: OAR says so, not a failure. */
-export const cancelIfThere = (id: number) => {
+export const cancelIfThere = async (id: number) => {
   try {
-    oardel(id);
+    await oardel(id);
   } catch (err) {
     if (!/already killed|not the right user|Cannot frag/.test(String(err))) throw err;
   }
 };
-export const setNodeState = (node: string, state: 'Absent' | 'Alive') =>
-  execFileSync('oarnodesetting', ['-n', '-h', node, '-s', state], { stdio: 'ignore' });
+/** The job's state as `oarstat -s` says it (OAR's own view, read from its database, not its API). */
+export const oarstatState = async (id: number) => /: (\w+)/.exec(await run('oarstat', ['-s', '-j', String(id)]))?.[1];
+/** When (epoch ms) `oarstat` first showed the job in a final state, asked every `everyMs`. */
+export async function whenOarstatShowsFinal(id: number, everyMs = 250): Promise<number> {
+  for (;;) {
+    const asked = Date.now();
+    if (['Error', 'Terminated'].includes((await oarstatState(id)) ?? '')) return asked;
+    await waitMs(everyMs);
+  }
+}
+export const setNodeState = async (node: string, state: 'Absent' | 'Alive') =>
+  run('oarnodesetting', ['-n', '-h', node, '-s', state]);
 
 export const timedLogSize = () => statSync(TIMED_LOG).size;
 
@@ -82,10 +119,51 @@ export function apacheBusy(
   return { busySeconds: busy, requests, errors };
 }
 
-export const hasEvent = (batches: Batch[], type: string, id: number) =>
-  batches.some((batch) =>
-    batch.events.some((e) => e.type === type && ('id' in e ? e.id === id : 'job' in e && e.job.id === id)),
-  );
+/**
+ * A Socket.IO subscriber in a worker thread (./real-scale-subscriber.js): what it receives is
+ * timed there, and parsing a 25,000-resource snapshot does not block the thread oar-live runs in.
+ */
+export class WorkerSubscriber {
+  private readonly worker: Worker;
+  /** `type:id` → when the subscriber received that job event first (epoch ms). */
+  private readonly received = new Map<string, number>();
+  private waiters: (() => void)[] = [];
+  snapshots = 0;
+
+  constructor(url: string) {
+    this.worker = new Worker(join(__dirname, 'real-scale-subscriber.js'), { workerData: { url } });
+    this.worker.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'snapshot') this.snapshots += 1;
+      else
+        for (const e of message.events)
+          if (!this.received.has(`${e.type}:${e.id}`)) this.received.set(`${e.type}:${e.id}`, message.at);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+  }
+
+  /** When the subscriber received `type` for job `id` (epoch ms); fails after `timeoutMs`. */
+  receivedAt(type: string, id: number, timeoutMs: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${type} of job ${id}`)), timeoutMs);
+      const check = () => {
+        const at = this.received.get(`${type}:${id}`);
+        if (at === undefined) return void this.waiters.push(check);
+        clearTimeout(timer);
+        resolve(at);
+      };
+      check();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.worker.postMessage('close');
+    await this.worker.terminate();
+  }
+}
+
+type WorkerMessage =
+  | { kind: 'snapshot'; at: number; jobs: number }
+  | { kind: 'events'; at: number; events: { type: string; id: number }[] };
 
 /**
  * Runs `work` in a scaled session (`oar-sandbox scaled-session`: the sandbox lock, the scaled
@@ -106,8 +184,10 @@ export async function inScaledSession<T>(sessionSeconds: number, work: () => Pro
       session.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('scaled') && resolve());
       void ended.then((code) => reject(new Error(`oar-sandbox scaled-session ended early (${code})`)));
     });
+    await run('true', []); // forks the commands' process before anything is measured
     return await work();
   } finally {
+    stopCommands();
     session.stdin.end(); // the session resets the sandbox, then releases the lock
     await ended;
     await redis.stop();
@@ -115,9 +195,23 @@ export async function inScaledSession<T>(sessionSeconds: number, work: () => Pro
   }
 }
 
+/** Starts the host's floor (./real-scale-idle-loop.js) before a measured stretch; `stop` gives its longest block (ms). */
+export async function idleLoopFloor(): Promise<{ stop(): Promise<number> }> {
+  const idle = fork(join(__dirname, 'real-scale-idle-loop.js'), { stdio: 'inherit' });
+  await new Promise((resolve) => idle.once('message', resolve));
+  return {
+    stop: () =>
+      new Promise((resolve) => {
+        idle.once('message', (message: { maxMs: number }) => resolve(message.maxMs));
+        idle.send('stop');
+      }),
+  };
+}
+
 /**
  * What a measured stretch cost: OAR's busy share from Apache's log (`apache`) and from oar-live's
- * own measure (`oarLiveBusyMs`), oar-live's longest event-loop block, and the `slowed` sentence.
+ * own measure (`oarLiveBusyMs`), oar-live's longest event-loop block beside an idle process's
+ * (`floorMs`, idleLoopFloor), and the `slowed` sentence.
  */
 export function costFigures(
   apache: ReturnType<typeof apacheBusy>,
@@ -125,6 +219,7 @@ export function costFigures(
   oarLiveBusyMs: number,
   loop: IntervalHistogram,
   source: SourceStatus,
+  floorMs: number,
 ): Record<string, unknown> {
   return {
     oarBusyShareApache: round(apache.busySeconds / seconds),
@@ -132,6 +227,8 @@ export function costFigures(
     oarErrorsApache: apache.errors,
     oarBusyShareOarLive: round(oarLiveBusyMs / 1000 / seconds),
     longestEventLoopBlockMs: round(loop.max / 1e6, 1),
+    // The same measure in an idle Node process over the same stretch: what the host's load alone gives.
+    idleProcessLongestBlockMs: round(floorMs, 1),
     slowed: source.slowed ?? null,
   };
 }

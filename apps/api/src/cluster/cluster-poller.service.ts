@@ -465,7 +465,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       resources: due.resources,
       background: due.background,
       refreshMs: DETAILS_REFRESH_MS * this.plan.othersStretch,
-      tickMs: this.nominalTickMs(),
+      // The refreshes are owed per real tick: a budget-slowed tick owes more each.
+      tickMs: Math.max(this.nominalTickMs(), this.plan.jobsPeriodMs),
     };
     const onCost = (part: 'jobs' | 'resources' | 'detail', ms: number) => {
       this.costs[part] = nextMean(this.costs[part], ms);

@@ -47,7 +47,7 @@ const JOB_FORMS: ChangeForms<Job, JobDelta> = {
  * gives back exactly `after` (a node delta leaves out the fields that follow from the resources).
  */
 function change<T extends object, D>(forms: ChangeForms<T, D>, before: T, after: T): LiveEvent | undefined {
-  // The reader keeps the objects of unchanged nodes (NodeBuilder): most of 5,000 are the same.
+  // The reader keeps the objects of unchanged nodes (buildDirtyNodes): most of 5,000 are the same.
   if (before === after) return undefined;
   const changed = changedFields(before, after);
   if (changed.length === 0) return undefined;
@@ -74,13 +74,19 @@ export function* diffSteps(
 ): Generator<LiveEvent | typeof TICK> {
   const oldNodes = new Map(previous.nodes.map((n) => [n.name, n]));
   const newNodes = new Map(next.nodes.map((n) => [n.name, n]));
-  const nodeNames = [...new Set([...oldNodes.keys(), ...newNodes.keys()])].sort(compareNodeNames);
+  // Both lists are in canonical order: with the same names, that order is the merged one. Sorting
+  // 3,000 names with the collator took a blocking 20-100 ms each poll.
+  const sameNames =
+    previous.nodes.length === next.nodes.length && previous.nodes.every((n, i) => n.name === next.nodes[i].name);
+  const nodeNames = sameNames
+    ? next.nodes.map((n) => n.name)
+    : [...new Set([...oldNodes.keys(), ...newNodes.keys()])].sort(compareNodeNames);
   for (const name of nodeNames) {
     const before = oldNodes.get(name);
     const after = newNodes.get(name);
     if (!before) yield { type: 'node.added', node: after! };
     else if (!after) yield { type: 'node.removed', name, node: before };
-    else {
+    else if (before !== after) {
       const event = change(NODE_FORMS, before, after);
       if (event) yield event;
     }

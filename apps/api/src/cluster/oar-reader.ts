@@ -6,16 +6,16 @@
  */
 import {
   buildNodes,
+  compareNodeNames,
   OarNotFoundError,
   type Job,
   type JobSummary,
+  type Node,
   type OarClient,
   type Resource,
 } from '@oar-live/oar-client';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { turnPacer } from '../common/turn-pacer';
 import type { ClusterState } from './differ';
-import { NodeBuilder } from './node-builder';
 import {
   checkSuspects,
   isFinal,
@@ -25,6 +25,7 @@ import {
   newResourceIds,
   noteLightChanges,
   planJobReads,
+  refreshSlice,
   sameLightRow,
   summaryOf,
   type CheckMark,
@@ -79,22 +80,6 @@ async function detailsOf(oar: OarClient, ids: readonly number[], signal?: AbortS
     for (const job of await oar.jobs.details({ ids: chunk }, call)) if (wanted.has(job.id)) found.set(job.id, job);
   }
   return found;
-}
-
-/** Rows of a 25,000-resource list handled between two looks at the clock (a few ms of work). */
-const ROWS_PER_SLICE = 2500;
-
-/**
- * Runs `step` on `items` a slice at a time, giving the event loop a turn whenever a time slice is
- * used up: the rows of the last page arrive in one turn, and merging 25,000 of them there held the
- * loop for tens of ms.
- */
-async function inSlices<T>(items: readonly T[], step: (slice: readonly T[]) => void): Promise<void> {
-  const pace = turnPacer();
-  for (let i = 0; i < items.length; i += ROWS_PER_SLICE) {
-    step(items.slice(i, i + ROWS_PER_SLICE));
-    await pace();
-  }
 }
 
 async function buildState(resources: readonly Resource[], jobs: Job[]): Promise<ClusterState> {
@@ -168,7 +153,7 @@ export interface IncrementalOptions {
   background?: boolean;
   /** Every listed job's details are read again at least this often (ms). */
   refreshMs: number;
-  /** The period of the jobs tick (ms), to spread those refreshes evenly. */
+  /** The period of the jobs tick (ms; the load budget's when it is longer), to spread those refreshes evenly. */
   tickMs: number;
 }
 
@@ -182,16 +167,20 @@ export class IncrementalReader {
   private jobs = new Map<number, KnownJob>();
   private resources = new Map<number, Resource>();
   private light: LightLists = { jobs: new Map(), resources: new Map() };
-  private nodes: ClusterState['nodes'] | undefined;
-  private readonly nodeBuilder = new NodeBuilder();
+  private nodes: Node[] | undefined;
+  /** The built nodes by name, and the names of those to build again (a row or a job on it changed). */
+  private nodesByName = new Map<string, Node>();
+  private readonly dirtyNodes = new Set<string>();
+  private allNodesDirty = true;
   private jobsRead = false;
   /** The resource list read in the background, while it runs. */
   private resourceRead: Promise<void> | undefined;
-  private resourcesArrived = false;
   /** Light lists answered so far, and per item the list in which it last changed (a full re-read's check). */
   private jobLists = 0;
   private resourceLists = 0;
   private readonly jobChangedIn = new Map<number, number>();
+  /** Unchanged jobs owed a refresh of their details (refreshSlice). */
+  private refreshesOwed = 0;
   private readonly resourceChangedIn = new Map<number, number>();
 
   /** `clock`: when a job's details were read (ms). */
@@ -214,15 +203,56 @@ export class IncrementalReader {
     // bound, and the next tick, finding every job overdue, would read them all again unless the
     // budget already spaced the refreshes out.
     if (jobs.cost.details > 0) onCost?.('detail', perJob);
-    let resources: { changed: boolean; problem?: ReadProblem } | undefined;
+    let resources: { problem?: ReadProblem } | undefined;
     if (this.resources.size === 0) resources = await this.readResources();
     else if (options.resources && options.background) this.readResourcesInBackground(onCost);
     else if (options.resources) resources = await this.timed(() => this.readResources(), onCost);
-    const nodesChanged = jobs.changed || resources?.changed || this.resourcesArrived || !this.nodes;
-    this.resourcesArrived = false;
     const jobList = [...this.jobs.values()].map((known) => known.job).sort((a, b) => a.id - b.id);
-    if (nodesChanged) this.nodes = await this.nodeBuilder.build([...this.resources.values()], jobList);
-    return { state: { nodes: this.nodes!, jobs: jobList }, finals, problem: jobs.problem ?? resources?.problem };
+    const nodes = await this.buildDirtyNodes(jobList);
+    return { state: { nodes, jobs: jobList }, finals, problem: jobs.problem ?? resources?.problem };
+  }
+
+  /**
+   * The nodes with only those built again whose rows or jobs changed: building all 25,000
+   * resources' nodes on each job change blocked the event loop for 100 ms and more on a loaded host,
+   * and the garbage of 25,000 new rows a tick made long collections. Unchanged nodes stay the same
+   * objects (the diff then passes over them at once).
+   */
+  private async buildDirtyNodes(jobList: Job[]): Promise<Node[]> {
+    if (this.allNodesDirty || !this.nodes) {
+      this.nodes = (await buildState([...this.resources.values()], jobList)).nodes;
+      this.nodesByName = new Map(this.nodes.map((node) => [node.name, node]));
+      this.allNodesDirty = false;
+      this.dirtyNodes.clear();
+      return this.nodes;
+    }
+    if (this.dirtyNodes.size === 0) return this.nodes;
+    const dirty = new Set(this.dirtyNodes);
+    this.dirtyNodes.clear();
+    const rows = [...this.resources.values()].filter((row) => dirty.has(row.node));
+    const rebuilt = buildNodes(rows, jobList);
+    const existed = new Set([...dirty].filter((name) => this.nodesByName.has(name)));
+    for (const name of dirty) this.nodesByName.delete(name);
+    for (const node of rebuilt) this.nodesByName.set(node.name, node);
+    const sameNames = rebuilt.length === existed.size && rebuilt.every((node) => existed.has(node.name));
+    this.nodes = sameNames
+      ? this.nodes.map((node) => this.nodesByName.get(node.name)!)
+      : [...this.nodesByName.values()].sort((a, b) => compareNodeNames(a.name, b.name));
+    return this.nodes;
+  }
+
+  /** Marks the nodes under both assignments (current and planned) of a job that changed them; says whether it did. */
+  private noteAssignment(before: Job | undefined, after: Job | undefined): boolean {
+    if (before && after && sameIds(before.resourceIds, after.resourceIds)) {
+      if (sameIds(before.plannedResourceIds ?? [], after.plannedResourceIds ?? [])) return false;
+    }
+    for (const job of [before, after]) {
+      for (const id of [...(job?.resourceIds ?? []), ...(job?.plannedResourceIds ?? [])]) {
+        const node = this.resources.get(id)?.node;
+        if (node !== undefined) this.dirtyNodes.add(node);
+      }
+    }
+    return true;
   }
 
   private async timed<T>(read: () => Promise<T>, onCost?: CostListener): Promise<T> {
@@ -239,7 +269,7 @@ export class IncrementalReader {
   private readResourcesInBackground(onCost?: CostListener): void {
     this.resourceRead ??= this.timed(() => this.readResources(), onCost)
       .then(
-        ({ changed }) => void (this.resourcesArrived ||= changed),
+        () => undefined,
         () => undefined,
       )
       .finally(() => (this.resourceRead = undefined));
@@ -284,12 +314,13 @@ export class IncrementalReader {
     );
     this.jobs = verdict.jobs;
     this.resources = verdict.resources;
+    this.allNodesDirty = true;
     const jobList = [...this.jobs.values()].map((known) => known.job).sort((a, b) => a.id - b.id);
-    this.nodes = await this.nodeBuilder.build([...this.resources.values()], jobList);
+    const nodes = await this.buildDirtyNodes(jobList);
     return {
       reading: {
         ...tick,
-        state: { nodes: this.nodes, jobs: jobList },
+        state: { nodes, jobs: jobList },
         finals: new Map([...tick.finals, ...verdict.finals]),
       },
       differences: verdict.differences,
@@ -325,21 +356,24 @@ export class IncrementalReader {
     options: IncrementalOptions,
     finals: Map<number, Job>,
   ): Promise<{
-    changed: boolean;
     problem?: ReadProblem;
     cost: { detailsMs: number; details: number; refreshed: number };
   }> {
     const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE });
     this.jobLists += 1;
     const now = this.clock();
-    const plan = planJobReads(this.jobs, previous.jobs, listed, now, options);
+    const refresh = refreshSlice(this.refreshesOwed, listed.length, options);
+    this.refreshesOwed = refresh.owed;
+    const plan = planJobReads(this.jobs, previous.jobs, listed, now, {
+      refreshMs: options.refreshMs,
+      slice: refresh.slice,
+    });
     const detailsStarted = Date.now();
     const detailed = await detailsOf(this.oar, plan.details);
     const cost = { detailsMs: Date.now() - detailsStarted, details: plan.details.length, refreshed: plan.refreshed };
     const before = new Map(
       [...previous.jobs, ...[...this.jobs.values()].map((known) => known.job)].map((j) => [j.id, j]),
     );
-    let changed = false;
     const vanished = [...plan.vanished];
     const summaries = new Map<number, JobSummary>();
     const asked = new Set(plan.details);
@@ -351,9 +385,10 @@ export class IncrementalReader {
       if (!job) vanished.push(summary.id);
       else if (isFinal(job)) {
         finals.set(job.id, job);
-        changed = this.jobs.delete(job.id) || changed;
+        this.noteAssignment(this.jobs.get(job.id)?.job, undefined);
+        this.jobs.delete(job.id);
       } else {
-        changed ||= !sameAssignment(this.jobs.get(job.id)?.job, job);
+        this.noteAssignment(this.jobs.get(job.id)?.job, job);
         this.jobs.set(job.id, { summary: summaryOf(summary), job, readAt: now });
       }
     }
@@ -364,21 +399,21 @@ export class IncrementalReader {
       const verdict = judgeVanished(last, await readVanished(this.oar, id));
       if ('final' in verdict) {
         finals.set(id, verdict.final);
+        this.noteAssignment(this.jobs.get(id)?.job, undefined);
         this.jobs.delete(id);
-        changed = true;
       } else {
-        changed ||= !sameAssignment(this.jobs.get(id)?.job, verdict.still);
+        this.noteAssignment(this.jobs.get(id)?.job, verdict.still);
         this.jobs.set(id, { summary: summaryOf(verdict.still), job: verdict.still, readAt: now });
         problem ??= verdict.problem;
       }
     }
     noteLightChanges(this.jobChangedIn, this.light.jobs, summaries, this.jobLists);
     this.light = { ...this.light, jobs: summaries };
-    return { changed, problem, cost };
+    return { problem, cost };
   }
 
   /** The light resource list; full rows only for resources not seen before. */
-  private async readResources(): Promise<{ changed: boolean; problem?: ReadProblem }> {
+  private async readResources(): Promise<{ problem?: ReadProblem }> {
     const light = await this.oar.resources.list({ limit: READ_PAGE_SIZE });
     const list = ++this.resourceLists;
     const fresh = newResourceIds(this.resources, light);
@@ -401,26 +436,28 @@ export class IncrementalReader {
         }
       }
     }
-    const merged: Resource[] = [];
-    await inSlices(light, (rows) => merged.push(...mergeResources(this.resources, rows, fetched)));
-    const resources = new Map<number, Resource>();
-    await inSlices(merged, (rows) => rows.forEach((row) => resources.set(row.id, row)));
-    this.resources = resources;
-    const lightRows = new Map<number, Resource>();
-    await inSlices(light, (rows) => rows.forEach((row) => lightRows.set(row.id, row)));
-    // Building 25,000 resources' nodes takes tens of ms: only when a row changed.
-    const changed =
-      noteLightChanges(this.resourceChangedIn, this.light.resources, lightRows, list, sameLightRow) > 0 ||
-      fetched.size > 0;
+    // Each pass over 25,000 rows takes tens of ms on a loaded host: one pass a turn.
+    await nextTurn();
+    const merged = mergeResources(this.resources, light, fetched);
+    const before = this.resources;
+    this.resources = new Map(merged.map((row) => [row.id, row]));
+    await nextTurn();
+    // mergeResources keeps an unchanged row's object: a new object is a changed (or new) row.
+    for (const row of merged) {
+      const old = before.get(row.id);
+      if (old === row) continue;
+      this.dirtyNodes.add(row.node);
+      if (old) this.dirtyNodes.add(old.node);
+    }
+    for (const [id, old] of before) if (!this.resources.has(id)) this.dirtyNodes.add(old.node);
+    await nextTurn();
+    const lightRows = new Map(light.map((row) => [row.id, row]));
+    noteLightChanges(this.resourceChangedIn, this.light.resources, lightRows, list, sameLightRow);
     this.light = { ...this.light, resources: lightRows };
-    return { changed, problem };
+    return { problem };
   }
 }
 
-/** Whether the nodes built from these jobs stay the same: same resources, and both unfinished. */
-function sameAssignment(before: Job | undefined, after: Job): boolean {
-  if (!before) return false;
-  const a = before.resourceIds;
-  const b = after.resourceIds;
+function sameIds(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);
 }

@@ -11,6 +11,8 @@ import {
   noteLightChanges,
   planJobReads,
   sameLightRow,
+  REFRESH_BATCH,
+  refreshSlice,
   summaryOf,
   type KnownJob,
   VANISHED_JOB_MESSAGE,
@@ -28,7 +30,7 @@ const fullResources: Resource[] = items('resources-full-busy.json').map(mapResou
 
 const known = (readAt: number, jobs = detailed): Map<number, KnownJob> =>
   new Map(jobs.map((job) => [job.id, { summary: summaryOf(listed.find((s) => s.id === job.id)!), job, readAt }]));
-const refresh = { refreshMs: 120_000, tickMs: 2000 };
+const refresh = { refreshMs: 120_000, slice: 1 };
 const byId = (rows: Resource[]) => new Map(rows.map((r) => [r.id, r]));
 
 describe('planJobReads', () => {
@@ -55,7 +57,7 @@ describe('planJobReads', () => {
   it('reads the details of a job whose state changed in the light list', () => {
     const now = 1_000_000;
     const moved = listed.map((s, i) => (i === 1 ? { ...s, state: 'Finishing' } : s));
-    const plan = planJobReads(known(now), detailed, moved, now, { refreshMs: 1e12, tickMs: 0 });
+    const plan = planJobReads(known(now), detailed, moved, now, { refreshMs: 1e12, slice: 0 });
     expect(plan.details).toEqual([listed[1].id]);
   });
 
@@ -63,7 +65,7 @@ describe('planJobReads', () => {
     const now = 1_000_000;
     const jobs = known(now);
     jobs.get(detailed[1].id)!.readAt = now - refresh.refreshMs;
-    const plan = planJobReads(jobs, detailed, listed, now, { refreshMs: refresh.refreshMs, tickMs: 0 });
+    const plan = planJobReads(jobs, detailed, listed, now, { refreshMs: refresh.refreshMs, slice: 0 });
     expect(plan.details).toEqual([detailed[1].id]);
   });
 
@@ -73,8 +75,12 @@ describe('planJobReads', () => {
       many.map((s) => [s.id, { summary: s, job: { ...detailed[0], id: s.id }, readAt: 0 }]),
     );
     const lastRead = new Map<number, number>();
-    for (let now = 0; now <= 240_000; now += refresh.tickMs) {
-      for (const id of planJobReads(jobs, [], many, now, refresh).details) {
+    const period = { refreshMs: refresh.refreshMs, tickMs: 2000 };
+    let owed = 0;
+    for (let now = 0; now <= 240_000; now += period.tickMs) {
+      const next = refreshSlice(owed, many.length, period);
+      owed = next.owed;
+      for (const id of planJobReads(jobs, [], many, now, { ...refresh, slice: next.slice }).details) {
         jobs.get(id)!.readAt = now;
         const before = lastRead.get(id);
         if (before !== undefined) expect(now - before).toBeLessThanOrEqual(refresh.refreshMs);
@@ -87,6 +93,30 @@ describe('planJobReads', () => {
   it('calls vanished every job published or known that the list no longer has', () => {
     const plan = planJobReads(known(0, [detailed[0]]), [detailed[1]], [], 0, refresh);
     expect(plan.vanished).toEqual([detailed[0].id, detailed[1].id].sort((a, b) => a - b));
+  });
+});
+
+describe('refreshSlice', () => {
+  const period = { refreshMs: 100_000, tickMs: 2000 };
+
+  it('owes the fraction of a tick and reads nothing until a batch is owed', () => {
+    // 100 jobs, 2 s ticks, 100 s bound: 2 owed a tick, a batch after 3 ticks.
+    let owed = 0;
+    const slices: number[] = [];
+    for (let tick = 0; tick < 6; tick++) {
+      const next = refreshSlice(owed, 100, period);
+      slices.push(next.slice);
+      owed = next.owed;
+    }
+    expect(slices).toEqual([0, 0, REFRESH_BATCH + 1, 0, 0, REFRESH_BATCH + 1]);
+    expect(owed).toBe(0);
+  });
+
+  it('with fewer jobs than a batch, reads them all once all are owed, never more than are listed', () => {
+    expect(refreshSlice(0, 2, { refreshMs: 4000, tickMs: 2000 })).toEqual({ slice: 0, owed: 1 });
+    expect(refreshSlice(1, 2, { refreshMs: 4000, tickMs: 2000 })).toEqual({ slice: 2, owed: 0 });
+    expect(refreshSlice(0, 2, { refreshMs: 1000, tickMs: 60_000 })).toEqual({ slice: 2, owed: 0 });
+    expect(refreshSlice(0, 0, period)).toEqual({ slice: 0, owed: 0 });
   });
 });
 
@@ -127,6 +157,14 @@ describe('resources from the light list', () => {
 
   it('the light rows of known resources give exactly the full read when nothing else changed', () => {
     expect(mergeResources(byId(fullResources), lightResources)).toEqual(fullResources);
+  });
+
+  it('keeps the object of a row the light list did not change, and makes a new one for a changed row', () => {
+    const light = lightResources.map((r) => (r.id === 3 ? { ...r, state: 'Absent' } : r));
+    const known = byId(fullResources);
+    const merged = mergeResources(known, light);
+    expect(merged.find((r) => r.id === 1)).toBe(known.get(1));
+    expect(merged.find((r) => r.id === 3)).not.toBe(known.get(3));
   });
 
   it('takes state, node and availableUpto from the light row, the rest from the full row', () => {

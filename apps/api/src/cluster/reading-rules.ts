@@ -36,18 +36,37 @@ export interface JobReadPlan {
   refreshed: number;
 }
 
+/** Unchanged jobs are read again this many at a time (at least): each request costs OAR 0.1 s and more besides its jobs. */
+export const REFRESH_BATCH = 5;
+
+/**
+ * How many unchanged jobs to read again this tick, so that every one of `listed` jobs is read once per
+ * `refreshMs`: `listed × tickMs / refreshMs` more are owed each tick, and they are read once a batch
+ * (REFRESH_BATCH, or every listed job if fewer) is owed; the fraction left stays owed. Reading at least
+ * one each tick made the refreshes cost OAR 3 times what the load budget planned for them.
+ */
+export function refreshSlice(
+  owed: number,
+  listed: number,
+  refresh: { refreshMs: number; tickMs: number },
+): { slice: number; owed: number } {
+  const total = Math.min(listed, owed + (listed * refresh.tickMs) / refresh.refreshMs);
+  const slice = total > 0 && total >= Math.min(REFRESH_BATCH, listed) ? Math.floor(total) : 0;
+  return { slice, owed: total - slice };
+}
+
 /**
  * Which jobs to read in detail this tick. Fields only the details carry (`message`, predicted start,
  * …) change without a change in the light list, so every listed job is also re-read at least once per
- * `refreshMs`: each tick takes the `ceil(listed × tickMs / refreshMs)` least recently read ones, plus
- * any read longer than `refreshMs` ago.
+ * `refreshMs`: each tick takes the `slice` least recently read ones (refreshSlice), plus any read
+ * longer than `refreshMs` ago.
  */
 export function planJobReads(
   known: ReadonlyMap<number, KnownJob>,
   previous: readonly Pick<Job, 'id'>[],
   listed: readonly JobSummary[],
   now: number,
-  refresh: { refreshMs: number; tickMs: number },
+  refresh: { refreshMs: number; slice: number },
 ): JobReadPlan {
   const details: number[] = [];
   const unchanged: KnownJob[] = [];
@@ -56,7 +75,7 @@ export function planJobReads(
     if (!seen || !sameJson(seen.summary, summaryOf(summary))) details.push(summary.id);
     else unchanged.push(seen);
   }
-  const slice = Math.ceil((listed.length * refresh.tickMs) / refresh.refreshMs);
+  const { slice } = refresh;
   unchanged.sort((a, b) => a.readAt - b.readAt);
   let refreshed = 0;
   unchanged.forEach((seen, i) => {
@@ -123,7 +142,7 @@ export function mergeResources(
   for (const row of light) {
     const full = known.get(row.id) ?? fetched.get(row.id);
     if (!full) continue;
-    // The row itself when the light fields agree: no copy, and the nodes built from it are kept (NodeBuilder).
+    // The row itself when the light fields agree: no copy, and the reader keeps the nodes built from it.
     if (LIGHT_RESOURCE_FIELDS.every((field) => full[field] === row[field])) {
       merged.push(full);
       continue;
