@@ -4,8 +4,9 @@ import { waitFor } from '../support/wait-for';
 import { jobInState, sandboxOar, useApiOnSandbox } from './harness';
 
 /**
- * Node actions on the real OAR sandbox. Nodes created here have no sshd: a job placed on one would
- * fail and be resubmitted by OAR, so no job is submitted while they exist and they are retired here.
+ * Node actions on the real OAR sandbox. Nodes created here are this host, reached on the sandbox's
+ * loopback node sshd like node1..node4 (scripts/oar-sandbox): OAR's node check finds them up, so
+ * their states are the ones set here, as on a cluster whose new nodes answer. They are retired here.
  */
 describe('node actions', () => {
   const oar = sandboxOar();

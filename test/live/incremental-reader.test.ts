@@ -86,7 +86,7 @@ describe('incremental reader against the real OAR', () => {
     const node4Resources = (await oar().resources.ofNode('node4')).map((r) => ({ id: r.id, set: { state: 'Absent' } }));
     expect(absent.incremental).toEqual([{ type: 'node.changed', name: 'node4', resources: node4Resources }]);
 
-    // A new node (no sshd behind it: created Absent, so OAR never starts a job there), then removed.
+    // A new node (set Absent at once, so OAR never starts a job there), then removed.
     const [created] = await oar().resources.create({ node: 'node9', cpu: 9, core: 99, cpuset: 0 }, { as: 'oar' });
     await oar().resources.setState(created, 'Absent', { as: 'oar' });
     await waitFor(async () => (await oar().resources.get(created)).state === 'Absent');

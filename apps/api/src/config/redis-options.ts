@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import Redis, { type RedisOptions } from 'ioredis';
 import type { AppConfig } from './app-config';
 
@@ -24,7 +25,30 @@ export function redisUrl(config: Pick<AppConfig, 'REDIS_URL'>): string {
 }
 
 export function createRedis(config: Pick<AppConfig, 'REDIS_URL'>, use: RedisConnectionUse): Redis {
-  return new Redis(redisUrl(config), { connectionName: `oar-live:${use}`, ...CONNECTIONS[use] });
+  const redis = new Redis(redisUrl(config), { connectionName: `oar-live:${use}`, ...CONNECTIONS[use] });
+  reportOutages(redis, use);
+  return redis;
+}
+
+const logger = new Logger('Redis');
+
+/**
+ * A connection without an 'error' listener makes ioredis print "[ioredis] Unhandled error event" and
+ * a stack to stderr at every failed reconnect while Redis is away: one warning per outage instead,
+ * and a line when the connection is back. The callers see the failures in their commands' rejections.
+ */
+function reportOutages(redis: Redis, use: RedisConnectionUse): void {
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn(`connection oar-live:${use} lost, reconnecting: ${err.message}`);
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.log(`connection oar-live:${use} is back`);
+  });
 }
 
 /** Every key oar-live writes starts with REDIS_KEY_PREFIX, then the part of oar-live that owns it. */
