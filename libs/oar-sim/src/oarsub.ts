@@ -143,8 +143,17 @@ function admissionRules(request: ResourceRequest, besteffort: boolean): string {
 }
 
 /** OAR's message before the scheduler's additions; J= is the job kind (B batch, R reservation). */
-export function jobMessage(request: ResourceRequest, name: string | null, types: string[], reservation = false): string {
-  const parts = [`R=${requestedCount(request)}`, `W=${formatWalltime(request.walltime)}`, `J=${reservation ? 'R' : 'B'}`];
+export function jobMessage(
+  request: ResourceRequest,
+  name: string | null,
+  types: string[],
+  reservation = false,
+): string {
+  const parts = [
+    `R=${requestedCount(request)}`,
+    `W=${formatWalltime(request.walltime)}`,
+    `J=${reservation ? 'R' : 'B'}`,
+  ];
   if (name !== null) parts.push(`N=${name}`);
   if (types.length > 0) parts.push(`T=${types.join('|')}`);
   return parts.join(',');
