@@ -94,10 +94,7 @@ export function jobRoutes(router: Router, api: SimApi): void {
     .on('POST', '/jobs', (req) => {
       if (!req.login) throw permissionDenied('A suitable authentication must be done before posting jobs');
       const posted = readPosted(req, 'Job');
-      const { spec, oarcmd, unknownOption } = readSubmission(
-        Array.isArray(posted) ? {} : posted,
-        req.login,
-      );
+      const { spec, oarcmd, unknownOption } = readSubmission(Array.isArray(posted) ? {} : posted, req.login);
       if (!UNIX_USERS.has(req.login)) throw oardodoUnknownUser();
       const fail = (status: number, output: string) =>
         new OarHttpError(
