@@ -114,7 +114,10 @@ describe('GanttModel', () => {
       properties: { switch: n === 0 ? 'sw1/sw2' : 'sw2' },
       resources: node.resources.map((r, i) => ({
         ...r,
-        properties: n === 0 && i === 0 ? { switch: 'sw1' } : n === 2 ? {} : { switch: 'sw2' },
+        properties: (n === 0 && i === 0 ? { switch: 'sw1' } : n === 2 ? {} : { switch: 'sw2' }) as Record<
+          string,
+          string
+        >,
       })),
     }));
     m.setNodes(onSwitches, 'switch');
