@@ -37,6 +37,8 @@ describe('oar-sim answers like the real OAR 2.5.9', () => {
     ['creates resources, sets their state and deletes them', scenarios.resources],
     ['answers every error case of the recipe the same way', scenarios.errorCases],
     ['predicts starts in the Gantt: a queue, a dependency, a hold, a job ending early', scenarios.ganttPredictions],
+    ['accepts, starts and refuses advance reservations', scenarios.reservations],
+    ['backfills: a later job takes a gap, never delays an earlier one', scenarios.backfilling],
   ])('%s', async (_name, scenario) => {
     expect(await bothSides(scenario)).toEqual([]);
   });

@@ -3,6 +3,7 @@
  * the real OAR sandbox and oar-sim side by side and compares the recorded steps (./compare.ts).
  * Both targets start clean (8 Alive resources node1..node4 × 2 cores, no jobs, ids from 1).
  */
+import { sqlDate } from '@oar-live/oar-sim';
 import type { Session } from './session';
 
 const ALICE = 'alice';
@@ -308,4 +309,123 @@ export async function ganttPredictions(s: Session): Promise<void> {
   await s.waitFor(after.id, ALICE, 'Running');
   for (const id of [behind.id, after.id, held.id])
     await s.call(`delete job ${id}`, `/jobs/${id}.json`, { method: 'DELETE', user: ALICE });
+}
+
+type JobDetails = Record<string, unknown> & { resources: Array<{ id: number; status: string }> };
+/** The cores and their status, by id (OAR lists them in no particular order). */
+const cores = (job: JobDetails) => job.resources.map((r) => [r.id, r.status]).sort(([a], [b]) => Number(a) - Number(b));
+/** "This reservation could run at <date>": the date as seconds after `from`. */
+const couldRunAfter = (message: string, from: number) =>
+  Date.parse(`${/could run at (.+)$/.exec(message)?.[1]?.replace(' ', 'T')}Z`) / 1000 - from;
+
+/**
+ * Advance reservations (`oarsub -r`): one accepted, Waiting with its cores "reserved" until its
+ * date, then Running; one refused behind a job filling the cluster ("could run at" its end);
+ * one too old; a date oarsub cannot read.
+ */
+export async function reservations(s: Session): Promise<void> {
+  const reserve = (name: string, at: string, json: Record<string, unknown> = {}, messageMayDiffer = false) =>
+    s.call(name, '/jobs.json', {
+      method: 'POST',
+      user: ALICE,
+      json: { command: 'sleep 3', reservation: at, ...json },
+      messageMayDiffer,
+    });
+  const at = Math.floor(Date.now() / 1000) + 20;
+  const accepted = (
+    await reserve('reserve a core in 20 s', sqlDate(at), {
+      resource: '/nodes=1/core=1,walltime=00:05:00',
+      name: 'resa',
+    })
+  ).body as JobAnswer;
+  await s.waitFor(accepted.id, ALICE, 'Waiting');
+  const booked = (await s.call('accepted reservation', `/jobs/${accepted.id}/details.json`, { user: ALICE }))
+    .body as JobDetails;
+  s.note('reservation: reservation, scheduled start − date', [
+    booked.reservation,
+    (booked.scheduled_start as number) - at,
+  ]);
+  s.note('reservation: cores', cores(booked));
+  // Almighty runs the scheduler when something happens, at the latest every 60 s: on an idle OAR a
+  // reservation starts up to a minute after its date, its walltime shortened to end on time
+  // (REDUCE_RESERVATION_WALLTIME, W= in its message). The sim starts it on the dot.
+  await s.waitFor(accepted.id, ALICE, 'Running', 120000);
+  const late = { messageMayDiffer: true, eventsMayDiffer: ['REDUCE_RESERVATION_WALLTIME'] };
+  const started = (await s.call('reservation running', `/jobs/${accepted.id}.json`, { user: ALICE, ...late })).body as {
+    start_time: number;
+    message: string;
+  };
+  s.note('reservation: started at or after its date, message', [
+    started.start_time >= at,
+    started.message.replace(/W=[\d:]+/, 'W=…'),
+  ]);
+  await s.waitFor(accepted.id, ALICE, 'Terminated');
+  await s.call('reservation ended', `/jobs/${accepted.id}.json`, { user: ALICE, nullable: GANTT, ...late });
+
+  await s.call('a reservation date oarsub cannot read', '/jobs.json', {
+    method: 'POST',
+    user: ALICE,
+    json: { command: 'sleep 3', reservation: 'tomorrow' },
+  });
+  await reserve('a reservation ended long ago', '2020-01-01 00:00:00');
+  const fill = (
+    await s.call('submit a job filling the cluster', '/jobs.json', {
+      method: 'POST',
+      user: ALICE,
+      json: { resource: '/nodes=4/core=2,walltime=00:10:00', command: 'sleep 600', name: 'fill' },
+    })
+  ).body as JobAnswer;
+  await s.waitFor(fill.id, ALICE, 'Running');
+  const filled = (await s.call('filling job', `/jobs/${fill.id}.json`, { user: ALICE })).body as { start_time: number };
+  const refused = await reserve(
+    'reserve a core the filling job holds',
+    sqlDate(Math.floor(Date.now() / 1000) + 60),
+    { resource: '/nodes=1/core=1,walltime=00:05:00', name: 'resa2' },
+    true,
+  );
+  const refusedId = Number(/OAR_JOB_ID=(\d+)/.exec((refused.body as { message: string }).message)?.[1]);
+  const error = (
+    await s.call('refused reservation', `/jobs/${refusedId}/details.json`, { user: ALICE, messageMayDiffer: true })
+  ).body as JobDetails;
+  s.note('refused: reservation, cores', [error.reservation, cores(error)]);
+  s.note('refused: could run at − filling job start', couldRunAfter(error.message as string, filled.start_time));
+  await s.call('delete the filling job', `/jobs/${fill.id}.json`, { method: 'DELETE', user: ALICE });
+  await s.follow('filling job to the end', fill.id, ALICE, GANTT);
+}
+
+/**
+ * Conservative backfilling: half the cluster busy for 10 min and a quarter for 3 min, a job needing
+ * the whole cluster planned behind them; a later short job starts at once on a free core, a later
+ * long one waits after the big one (starting it now would delay it), and a later job needing half
+ * the cluster for 2 min is planned in the gap the 3-min job leaves before the big one.
+ */
+export async function backfilling(s: Session): Promise<void> {
+  const submit = async (name: string, resource: string, command: string) =>
+    (await s.call(name, '/jobs.json', { method: 'POST', user: ALICE, json: { resource, command, name } }))
+      .body as JobAnswer;
+  const details = async (name: string, id: number) =>
+    (await s.call(name, `/jobs/${id}/details.json`, { user: ALICE })).body as JobDetails;
+  const half = await submit('half', '/nodes=2/core=2,walltime=00:10:00', 'sleep 600');
+  await s.waitFor(half.id, ALICE, 'Running');
+  const quarter = await submit('quarter', '/nodes=1/core=2,walltime=00:03:00', 'sleep 180');
+  await s.waitFor(quarter.id, ALICE, 'Running');
+  const big = await submit('big', '/nodes=4/core=2,walltime=00:05:00', 'sleep 60');
+  await s.waitForPlan(big.id, ALICE);
+  const short = await submit('short', '/nodes=1/core=1,walltime=00:02:00', 'sleep 2');
+  await s.follow('the short job starts at once', short.id, ALICE, GANTT);
+  const long = await submit('long', '/nodes=1/core=1,walltime=00:20:00', 'sleep 60');
+  await s.waitForPlan(long.id, ALICE);
+  const gap = await submit('gap', '/nodes=2/core=2,walltime=00:02:00', 'sleep 60');
+  await s.waitForPlan(gap.id, ALICE);
+  const [halfJob, quarterJob] = [await details('half', half.id), await details('quarter', quarter.id)];
+  const bigJob = await details('big is planned', big.id);
+  const longJob = await details('the long job waits', long.id);
+  const gapJob = await details('the gap job waits', gap.id);
+  const start = (job: JobDetails) => (job.scheduled_start ?? job.start_time) as number;
+  s.note('running cores', [cores(halfJob), cores(quarterJob)]);
+  s.note('big: start − half start, cores', [start(bigJob) - start(halfJob), cores(bigJob)]);
+  s.note('long: start − big start, cores', [start(longJob) - start(bigJob), cores(longJob)]);
+  s.note('gap: start − quarter start, cores', [start(gapJob) - start(quarterJob), cores(gapJob)]);
+  for (const job of [gap, long, big, quarter, half])
+    await s.call(`delete job ${job.id}`, `/jobs/${job.id}.json`, { method: 'DELETE', user: ALICE });
 }

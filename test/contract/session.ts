@@ -23,6 +23,8 @@ export interface Step {
   nullable?: string[];
   /** Error messages known to differ in wording (listed in libs/oar-sim/README.md). */
   messageMayDiffer?: boolean;
+  /** Event types one side may have and the other not (timing: a late reservation start). */
+  eventsMayDiffer?: string[];
 }
 
 export interface CallOptions {
@@ -39,6 +41,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
   nullable?: string[];
   messageMayDiffer?: boolean;
+  eventsMayDiffer?: string[];
 }
 
 const FINAL = new Set(['Terminated', 'Error']);
@@ -71,6 +74,7 @@ export class Session {
       body: parse(res.text),
       nullable: options.nullable,
       messageMayDiffer: options.messageMayDiffer,
+      eventsMayDiffer: options.eventsMayDiffer,
     };
     this.steps.push(step);
     return step;

@@ -33,6 +33,8 @@ export interface SubmitSpec {
   hold?: boolean;
   /** `--anterior`: jobs that must end first. */
   dependencies?: number[];
+  /** `--reservation`: the start date as given ("2027-03-25 17:32:12", the server's time zone, UTC). */
+  reservation?: string;
   initialRequest: string;
 }
 
@@ -45,6 +47,7 @@ export function oarsub(
 ): { job: JobRow; output: string } {
   const queue = spec.queue ?? 'default';
   const request = parseResourceRequest(spec.resource);
+  const reservationStart = spec.reservation === undefined ? undefined : parseReservationDate(spec.reservation);
   if (queue === 'admin' && !ADMINS.has(spec.owner))
     throw new RequestError(
       254,
@@ -108,13 +111,14 @@ export function oarsub(
     stdoutFile: output(spec.stdout, 'stdout'),
     stderrFile: output(spec.stderr, 'stderr'),
     submissionTime: cluster.clock.epoch(),
-    startTime: 0,
+    startTime: reservationStart ?? 0,
     stopTime: 0,
     scheduledStart: null,
+    reservation: reservationStart === undefined ? 'None' : 'toSchedule',
     dependencies: spec.dependencies ?? [],
     walltime: null,
     exitCode: null,
-    message: jobMessage(request, name, types),
+    message: jobMessage(request, name, types, reservationStart !== undefined),
     events: [],
     assigned: [],
     planned: [],
@@ -138,9 +142,36 @@ function admissionRules(request: ResourceRequest, besteffort: boolean): string {
   return lines.map((line) => `[ADMISSION RULE] ${line}\n`).join('');
 }
 
-export function jobMessage(request: ResourceRequest, name: string | null, types: string[]): string {
-  const parts = [`R=${requestedCount(request)}`, `W=${formatWalltime(request.walltime)}`, 'J=B'];
+/** OAR's message before the scheduler's additions; J= is the job kind (B batch, R reservation). */
+export function jobMessage(
+  request: ResourceRequest,
+  name: string | null,
+  types: string[],
+  reservation = false,
+): string {
+  const parts = [
+    `R=${requestedCount(request)}`,
+    `W=${formatWalltime(request.walltime)}`,
+    `J=${reservation ? 'R' : 'B'}`,
+  ];
   if (name !== null) parts.push(`N=${name}`);
   if (types.length > 0) parts.push(`T=${types.join('|')}`);
   return parts.join(',');
+}
+
+/** oarsub's check of `-r`: a "YYYY-MM-DD hh:mm:ss" date (UTC, the sandbox's zone), else exit 7. */
+function parseReservationDate(text: string): number {
+  const m = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{1,2}):(\d{1,2})\s*$/m.exec(text);
+  if (!m)
+    throw new RequestError(
+      7,
+      '[ERROR] Syntax error near the -r or --reservation option. The reservation date synstax is : "2027-03-25 17:32:12".\n',
+    );
+  const [year, month, day, hours, minutes, seconds] = m.slice(1).map(Number);
+  return Date.UTC(year, month - 1, day, hours, minutes, seconds) / 1000;
+}
+
+/** A date as OAR prints it in messages (local_to_sql; the sandbox's zone is UTC). */
+export function sqlDate(epoch: number): string {
+  return new Date(epoch * 1000).toISOString().slice(0, 19).replace('T', ' ');
 }

@@ -66,6 +66,12 @@ export interface JobRow {
   startTime: number;
   stopTime: number;
   scheduledStart: number | null;
+  /**
+   * OAR's `reservation` column: 'None' for a batch job; an advance reservation (`oarsub -r`) is
+   * 'toSchedule' until the scheduler decides, then 'Scheduled' (accepted or not). Its start date is
+   * `startTime` from the submission on, as OAR stores it.
+   */
+  reservation: 'None' | 'toSchedule' | 'Scheduled';
   /** Ids of the jobs that must end before this one starts (`oarsub --anterior`). */
   dependencies: number[];
   /** Walltime once the scheduler has placed the job (null before, like OAR's moldable assignment). */

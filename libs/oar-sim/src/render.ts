@@ -55,7 +55,7 @@ export class Renderer {
 
   /** Rows of GET /jobs/<id>/resources. */
   jobResources(job: JobRow, base: string): { resources: object[]; nodes: object[] } {
-    const status = job.assigned.length > 0 ? 'assigned' : 'scheduled';
+    const status = job.assigned.length > 0 ? 'assigned' : job.reservation === 'Scheduled' ? 'reserved' : 'scheduled';
     const ids = job.assigned.length > 0 ? job.assigned : job.planned;
     const rows = ids.map((id) => this.cluster.resource(id)).filter((r) => r !== undefined);
     const resources = rows.map((r) => ({ ...this.fullResource(r, base), cpuset: String(r.cpuset), status }));
@@ -118,7 +118,7 @@ export class Renderer {
       project: job.project,
       properties: job.properties,
       queue: job.queue,
-      reservation: 'None',
+      reservation: job.reservation,
       resubmit_job_id: inList ? null : 0,
       scheduled_start: job.scheduledStart,
       start_time: job.startTime,
@@ -155,7 +155,7 @@ export class Renderer {
       project: job.project,
       properties: job.properties,
       queue_name: job.queue,
-      reservation: 'None',
+      reservation: job.reservation,
       start_time: job.startTime,
       state: job.state,
       stderr_file: template(job.stderrFile),

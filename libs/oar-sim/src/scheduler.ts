@@ -5,13 +5,13 @@
  */
 import type { Cluster } from './cluster';
 import { ADMINS } from './cluster';
-import { GanttPlan } from './gantt';
+import { GanttPlan, SECURITY_TIME } from './gantt';
 import { NodeIndex } from './node-index';
-import { jobMessage, oarsub, QUEUES, type SubmitSpec } from './oarsub';
+import { jobMessage, oarsub, QUEUES, sqlDate, type SubmitSpec } from './oarsub';
 import { place, type PlacementQuery } from './placement';
 import type { JobRow, JobState, ResourceRow, ResourceState } from './records';
 import { FINISHED, HOLDS_RESOURCES } from './records';
-import { requestedCount } from './resource-request';
+import { formatWalltime, RequestError, requestedCount } from './resource-request';
 import type { Timeline } from './timeline';
 
 /** Simulated seconds per step, as measured on the real sandbox (recipe: ~1 s per state step). */
@@ -70,7 +70,46 @@ export class Scheduler {
   submit(spec: SubmitSpec): { job: JobRow; output: string } {
     const submitted = oarsub(this.cluster, this.nodes, spec, this.defaultRunSeconds);
     this.requestPass();
-    return submitted;
+    if (submitted.job.reservation === 'None') return submitted;
+    return { job: submitted.job, output: this.decideReservation(submitted.job, submitted.output) };
+  }
+
+  /**
+   * oarsub -r waits for the scheduler's verdict (oar_meta_sched's check_reservation_jobs): the
+   * reservation is accepted on the resources of its request free from its start to its end in the
+   * Gantt of running jobs and earlier reservations (Alive, Absent or Suspected ones: they may be
+   * back by then), else refused, the job in Error and oarsub exiting 10. Returns oarsub's output.
+   */
+  private decideReservation(job: JobRow, submitted: string): string {
+    const now = this.cluster.clock.epoch();
+    const walltime = job.request.walltime;
+    job.reservation = 'Scheduled';
+    const start = Math.max(job.startTime, now);
+    const query = { groups: job.request.groups, resources: this.cluster.resources, matches: job.matches };
+    const slot =
+      now >= job.startTime + walltime
+        ? undefined
+        : this.ganttOfHeldAndReserved(now).earliest(query, (r) => r.state !== 'Dead', start, walltime);
+    const asked = `${submitted}Reservation mode: waiting validation...\n`;
+    if (slot?.start === start) {
+      job.planned = slot.ids;
+      job.scheduledStart = start;
+      job.walltime = walltime;
+      job.rev++;
+      this.timeline.at(start, () => this.pass());
+      return `${asked}Reservation valid --> OK\n`;
+    }
+    job.message =
+      slot === undefined
+        ? 'Reservation too old'
+        : slot === null
+          ? 'This reservation cannot run'
+          : `This reservation could run at ${sqlDate(slot.start)}`;
+    // As OAR records it: stopped when it would have started, if that is still ahead.
+    job.stopTime = Math.max(now, job.startTime);
+    this.setState(job, 'Error');
+    this.cluster.release(job);
+    throw new RequestError(10, `${asked}Reservation not valid --> KO (${job.message})\n`);
   }
 
   /** oardel. Returns oardel's output. */
@@ -152,8 +191,10 @@ export class Scheduler {
 
   private pass(): void {
     const cluster = this.cluster;
+    const now = cluster.clock.epoch();
+    this.startReservations(now);
     const waiting = [...cluster.unfinished.values()]
-      .filter((j) => j.state === 'Waiting')
+      .filter((j) => j.state === 'Waiting' && j.reservation === 'None')
       .sort((a, b) => QUEUES[b.queue] - QUEUES[a.queue] || a.id - b.id);
     const layout = this.nodes.layout();
     const freeByNode = this.nodes.count((r) => this.isFree(r));
@@ -163,26 +204,55 @@ export class Scheduler {
     const besteffortRunning = [...cluster.unfinished.values()].some(
       (j) => j.queue === 'besteffort' && HOLDS_RESOURCES.has(j.state),
     );
+    // Conservative backfilling: each job, in queue order, takes the earliest place that delays no
+    // job before it (running, reserved or planned); it starts now only if that place is now.
+    const gantt = this.ganttOfHeldAndReserved(now);
     let free = freeByNode.reduce((a, b) => a + b, 0);
     let failures = 0;
-    const later: JobRow[] = [];
+    let planned = 0;
     for (const job of waiting) {
       if (failures >= FAILED_PLACEMENTS_PER_PASS) break;
       const needed = requestedCount(job.request);
       const query = { groups: job.request.groups, resources: cluster.resources, matches: job.matches };
       const startable = needed <= free && !this.awaitsDependency(job);
-      const ids = startable ? place({ ...query, usable: (r) => this.isFree(r), nodes: freeNodes }) : null;
+      const end = now + job.request.walltime;
+      const usable = (r: ResourceRow) => this.isFree(r) && gantt.freeDuring(r.id, now, end + SECURITY_TIME + 1);
+      const ids = startable ? place({ ...query, usable, nodes: freeNodes }) : null;
       if (ids) {
         free -= ids.length;
         for (const id of ids) freeByNode[layout.nodeOf.get(id)!]--;
+        gantt.occupy(ids, now, end);
         this.launch(job, ids);
         continue;
       }
       if (startable) failures++;
       if (besteffortRunning && job.queue !== 'besteffort' && this.preempt(job, query)) continue;
-      later.push(job);
+      if (planned++ < PLANNED_PER_PASS) this.plan(job, gantt, aliveNodes);
     }
-    this.planAll(later.slice(0, PLANNED_PER_PASS), aliveNodes);
+  }
+
+  /** Accepted reservations whose start time has come start on their resources once these are free. */
+  private startReservations(now: number): void {
+    for (const job of this.cluster.unfinished.values()) {
+      if (job.state !== 'Waiting' || job.reservation !== 'Scheduled' || job.startTime > now) continue;
+      if (now > job.startTime + (job.walltime ?? 0)) {
+        job.message = "Reservation expired and couldn't be started.";
+        this.end(job, 'Error');
+      } else if (job.planned.every((id) => this.cluster.holder.get(id) === undefined)) this.launch(job, job.planned);
+    }
+  }
+
+  /** What holds resources whatever the queue: running jobs and accepted reservations. */
+  private ganttOfHeldAndReserved(now: number): GanttPlan {
+    const gantt = new GanttPlan(now);
+    for (const job of this.cluster.unfinished.values()) {
+      if (HOLDS_RESOURCES.has(job.state)) {
+        const held = job.assigned.filter((id) => this.cluster.holder.get(id) === job.id);
+        gantt.occupy(held, job.startTime, job.startTime + (job.walltime ?? 0));
+      } else if (job.state === 'Waiting' && job.reservation === 'Scheduled')
+        gantt.occupy(job.planned, job.startTime, job.startTime + (job.walltime ?? 0));
+    }
+    return gantt;
   }
 
   /** A dependency (`--anterior`) not finished yet: the job may not start. */
@@ -191,17 +261,6 @@ export class Scheduler {
       const dependency = this.cluster.job(id);
       return dependency !== undefined && !FINISHED.has(dependency.state);
     });
-  }
-
-  /** The Gantt of the jobs that cannot start now, computed again each pass as OAR does: a prediction moves. */
-  private planAll(jobs: JobRow[], nodes: PlacementQuery['nodes']): void {
-    const cluster = this.cluster;
-    const gantt = new GanttPlan();
-    for (const [resource, holder] of cluster.holder) {
-      const running = cluster.job(holder)!;
-      gantt.occupy([resource], running.startTime + (running.walltime ?? 0));
-    }
-    for (const job of jobs) this.plan(job, gantt, nodes);
   }
 
   private isFree(r: ResourceRow): boolean {
@@ -244,8 +303,9 @@ export class Scheduler {
       if (after === null) message = `Cannot determine scheduling time due to dependency with the job ${id}`;
     }
     const query = { groups: job.request.groups, resources: cluster.resources, matches: job.matches, nodes };
-    const slot = notBefore === null ? null : gantt.earliest(query, (r) => r.state === 'Alive', notBefore);
-    if (slot) gantt.occupy(slot.ids, slot.start + job.request.walltime);
+    const walltime = job.request.walltime;
+    const slot = notBefore === null ? null : gantt.earliest(query, (r) => r.state === 'Alive', notBefore, walltime);
+    if (slot) gantt.occupy(slot.ids, slot.start, slot.start + walltime);
     else if (notBefore !== null) message = `Cannot find enough resources for job ${job.id}`;
     const [planned, scheduledStart] = slot ? [slot.ids, slot.start] : [[], null];
     if (
@@ -268,15 +328,26 @@ export class Scheduler {
     for (const id of ids) this.cluster.holder.set(id, job.id);
     job.assigned = ids;
     job.planned = [];
-    job.walltime = job.request.walltime;
+    if (job.reservation === 'None') {
+      job.walltime = job.request.walltime;
+      job.message = withKarma(job.message);
+    } else if (now > job.startTime) this.shortenLateReservation(job, now);
     job.startTime = now;
     job.scheduledStart = now;
-    job.message = withKarma(job.message);
     this.setState(job, 'toLaunch');
     this.step(job, this.delays.toLaunch, () => {
       this.setState(job, 'Launching');
       this.step(job, this.delays.launching, () => this.run(job));
     });
+  }
+
+  /** A reservation started late still ends when it was booked to (OAR's REDUCE_RESERVATION_WALLTIME). */
+  private shortenLateReservation(job: JobRow, now: number): void {
+    const booked = job.walltime ?? job.request.walltime;
+    const walltime = booked - (now - job.startTime);
+    this.cluster.addEvent(job, 'REDUCE_RESERVATION_WALLTIME', `Change walltime from ${booked} to ${walltime}`);
+    job.message = job.message.replace(/W=\d+:\d+:\d+/, `W=${formatWalltime(walltime)}`);
+    job.walltime = walltime;
   }
 
   private run(job: JobRow): void {

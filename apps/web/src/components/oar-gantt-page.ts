@@ -1,11 +1,12 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { LiveController } from '../state/live-controller';
+import { propertyNames } from '../state/node-properties';
 import { tableStyles } from './table-styles';
 import './oar-gantt';
 import './oar-prediction-accuracy';
 
-/** Resource fields every OAR resource has, offered as groupings besides the node. */
+/** Resource fields every OAR resource has, offered as groupings besides the node and the site's properties. */
 const RESOURCE_GROUPINGS = ['cpu', 'host', 'type'];
 
 /** /gantt: the live Gantt with its grouping, a legend, and how far OAR's predictions were. */
@@ -63,10 +64,7 @@ export class OarGanttPage extends LitElement {
   private readonly live = new LiveController(this);
 
   override render() {
-    const nodes = this.live.store?.snapshot?.nodes ?? [];
-    const properties = new Set(RESOURCE_GROUPINGS);
-    for (const node of nodes.slice(0, 50))
-      for (const key of Object.keys((node as { properties?: object }).properties ?? {})) properties.add(key);
+    const properties = new Set([...propertyNames(this.live.store?.snapshot?.nodes ?? []), ...RESOURCE_GROUPINGS]);
     return html`<div class="bar">
         <h1>Gantt</h1>
         <label

@@ -7,6 +7,8 @@ import {
   plotWidth,
   rowAt,
   timeAt,
+  xOf,
+  yOf,
   type GanttColors,
   type GanttView,
 } from '../state/gantt-painter';
@@ -144,6 +146,17 @@ export class OarGantt extends LitElement {
     return [...this.model.bars.values()]
       .filter((bar) => bar.end >= this.view.start && bar.start <= end && bar.runs.length > 0)
       .map(({ jobId, kind, start, end: stop }) => ({ jobId, kind, start, end: stop }));
+  }
+
+  /** Where a job's bar is drawn (the middle of its first rows, canvas pixels), for tests; undefined off screen. */
+  barPoint(jobId: number): { x: number; y: number } | undefined {
+    const bar = this.model.bars.get(jobId);
+    const [first, last] = bar?.runs[0] ?? [];
+    if (!bar || first === undefined || last === undefined) return undefined;
+    const [from, to] = [Math.max(bar.start, this.view.start), Math.min(bar.end, this.view.start + this.view.span)];
+    const y = (yOf(this.view, first) + yOf(this.view, last + 1)) / 2;
+    if (from > to || y < AXIS_HEIGHT || y > this.view.height) return undefined;
+    return { x: (xOf(this.view, from) + xOf(this.view, to)) / 2, y };
   }
 
   protected override updated(changed: PropertyValues): void {

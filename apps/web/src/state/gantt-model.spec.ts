@@ -106,4 +106,25 @@ describe('GanttModel', () => {
     m.applyBatch(batch(2, [{ type: 'node.added', node: more[3] }]), () => ({ nodes: more, jobs: [] }));
     expect(m.rows).toHaveLength(8);
   });
+
+  it("groups rows by a site property each resource holds itself (a node's cores on two switches split)", () => {
+    const m = model();
+    const onSwitches = nodes.map((node, n) => ({
+      ...node,
+      properties: { switch: n === 0 ? 'sw1/sw2' : 'sw2' },
+      resources: node.resources.map((r, i) => ({
+        ...r,
+        properties: (n === 0 && i === 0 ? { switch: 'sw1' } : n === 2 ? {} : { switch: 'sw2' }) as Record<
+          string,
+          string
+        >,
+      })),
+    }));
+    m.setNodes(onSwitches, 'switch');
+    expect(m.groups.map((g) => [g.label, g.rowCount])).toEqual([
+      ['switch=sw1', 1],
+      ['switch=sw2', 3],
+      ['switch=(none)', 2],
+    ]);
+  });
 });

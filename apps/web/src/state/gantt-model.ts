@@ -6,6 +6,7 @@
  */
 import { FINAL_JOB_STATES, withResourceDefaults, type Job, type Node, type NodeResource } from '@oar-live/oar-client';
 import type { Batch, LiveEvent } from '@oar-live/shared';
+import { NO_VALUE } from './node-properties';
 
 export type BarKind = 'finished' | 'running' | 'planned' | 'reservation';
 
@@ -68,7 +69,9 @@ export class GanttModel {
           const members = byGroup.get(label) ?? byGroup.set(label, []).get(label)!;
           members.push([resource.id, node.name]);
         }
-      const labels = [...byGroup.keys()].sort(new Intl.Collator('en', { numeric: true }).compare);
+      const collator = new Intl.Collator('en', { numeric: true });
+      const valueless = (label: string) => Number(label.endsWith(`=${NO_VALUE}`));
+      const labels = [...byGroup.keys()].sort((a, b) => valueless(a) - valueless(b) || collator.compare(a, b));
       for (const label of labels) {
         const firstRow = this.rows.length;
         for (const [id, node] of byGroup.get(label)!) this.addRow(id, node);
@@ -202,10 +205,10 @@ export class GanttModel {
 /** Which bar a pointer names where bars overlap: what is in use first. */
 const KIND_RANK: Record<BarKind, number> = { running: 0, finished: 1, reservation: 2, planned: 3 };
 
+/** The row's group: its node, or `property=value` from the resource's own site properties or OAR columns. */
 function groupLabel(node: Node, resource: NodeResource, groupBy: GroupBy): string {
   if (groupBy === 'node') return node.name;
-  const properties = (node as Node & { properties?: Record<string, unknown> }).properties;
-  const value =
-    properties?.[groupBy] ?? (withResourceDefaults(resource, node.name) as unknown as Record<string, unknown>)[groupBy];
-  return `${groupBy}=${value ?? '—'}`;
+  const columns = withResourceDefaults(resource, node.name) as unknown as Record<string, unknown>;
+  const value = resource.properties?.[groupBy] ?? columns[groupBy];
+  return `${groupBy}=${value ?? NO_VALUE}`;
 }

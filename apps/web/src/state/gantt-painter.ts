@@ -56,8 +56,8 @@ export function rowAt(view: GanttView, y: number): number {
   return Math.floor(view.firstRow + (y - AXIS_HEIGHT) / view.rowHeight);
 }
 
-const xOf = (view: GanttView, t: number) => LABEL_WIDTH + ((t - view.start) / view.span) * plotWidth(view);
-const yOf = (view: GanttView, row: number) => AXIS_HEIGHT + (row - view.firstRow) * view.rowHeight;
+export const xOf = (view: GanttView, t: number) => LABEL_WIDTH + ((t - view.start) / view.span) * plotWidth(view);
+export const yOf = (view: GanttView, row: number) => AXIS_HEIGHT + (row - view.firstRow) * view.rowHeight;
 
 export function drawGantt(
   ctx: CanvasRenderingContext2D,

@@ -94,10 +94,7 @@ export function jobRoutes(router: Router, api: SimApi): void {
     .on('POST', '/jobs', (req) => {
       if (!req.login) throw permissionDenied('A suitable authentication must be done before posting jobs');
       const posted = readPosted(req, 'Job');
-      const { spec, oarcmd, unknownOption, reservation } = readSubmission(
-        Array.isArray(posted) ? {} : posted,
-        req.login,
-      );
+      const { spec, oarcmd, unknownOption } = readSubmission(Array.isArray(posted) ? {} : posted, req.login);
       if (!UNIX_USERS.has(req.login)) throw oardodoUnknownUser();
       const fail = (status: number, output: string) =>
         new OarHttpError(
@@ -106,7 +103,6 @@ export function jobRoutes(router: Router, api: SimApi): void {
           `Oarsub command exited with status ${status}: ${output}\nCmd:\n${oarcmd}`,
         );
       if (unknownOption) throw fail(1, `Unknown option: ${unknownOption}\n`);
-      if (reservation) throw fail(5, `[ADMISSION RULE] Advance reservations are not simulated by oar-sim\n`);
       let job: JobRow;
       let output: string;
       try {

@@ -44,8 +44,6 @@ export interface Submission {
   oarcmd: string;
   /** Set when an option oarsub does not know was posted. */
   unknownOption?: string;
-  /** Advance reservations are not simulated: the route refuses them. */
-  reservation?: string;
 }
 
 export function readSubmission(posted: Record<string, unknown>, owner: string): Submission {
@@ -113,13 +111,13 @@ export function readSubmission(posted: Record<string, unknown>, owner: string): 
     stderr: first('stderr'),
     hold: 'hold' in values,
     dependencies: (values.anterior ?? []).map(Number).filter(Number.isInteger),
+    reservation: first('reservation'),
     initialRequest: `oarsub${plain.join('')} ${command}`,
   };
   return {
     spec,
     oarcmd: script === undefined ? oarcmd : `${oarcmd} ${command}`,
     unknownOption,
-    reservation: first('reservation'),
   };
 }
 
