@@ -210,7 +210,12 @@ function percentile(sorted: number[], p: number): number {
  * resent on 503 or a dropped connection). After each round every copy must equal the server's
  * snapshot; at the end every accepted submit must be exactly one job in OAR.
  */
-export async function runChaos(rounds: number, seed = 1, progress = false): Promise<ChaosReport> {
+export async function runChaos(
+  rounds: number,
+  seed = 1,
+  progress = false,
+  kinds: readonly FaultKind[] = FAULT_KINDS,
+): Promise<ChaosReport> {
   let random = seed;
   const next = () => (random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const sim: OarSim = await startOarSim({
@@ -320,7 +325,7 @@ export async function runChaos(rounds: number, seed = 1, progress = false): Prom
       );
     };
     for (let round = 0; round < rounds; round++) {
-      const kind = FAULT_KINDS[round % FAULT_KINDS.length];
+      const kind = kinds[round % kinds.length];
       const keys = [0, 1].map((i) => `chaos-${seed}-${round}-${i}`);
       const flow = Promise.all(keys.map(submit));
       switch (kind) {
