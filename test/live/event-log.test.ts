@@ -11,6 +11,7 @@ import {
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { diffCluster, type ClusterState } from '../../apps/api/src/cluster/differ';
 import { EMPTY_SOURCE, LeaseLostError } from '../../apps/api/src/cluster/event-log.service';
+import { waitFor } from '../support/wait-for';
 import { openLog, testJob, uniquePrefix } from './support';
 
 const job = (id: number, state: string): Job => testJob(id, { state });
@@ -103,6 +104,36 @@ describe('EventLogService (real Redis)', () => {
     } finally {
       await reader.close();
       await writer.close();
+    }
+  });
+
+  it('reloads the stored snapshot when a batch does not apply to this process’s copy, instead of ending the process', async () => {
+    const prefix = uniquePrefix('event-log');
+    const { log, state, close } = await openLog(prefix);
+    try {
+      await log.append([added(1)]);
+      await waitFor(() => state.current().seq === 1, { describe: 'batch 1 held' });
+      // This copy lost job 1 (as a replica's did after Redis lost its data, chaos campaign); the
+      // stored history still has it, and the next batch is a delta on it.
+      state.replace({ ...state.current(), jobs: [] });
+      const running = job(1, 'Running');
+      const batch = await log.append(
+        [{ type: 'job.changed', id: 1, set: { state: 'Running' } }],
+        undefined,
+        {},
+        {
+          nodes: [],
+          jobs: [running],
+        },
+      );
+      // Before: applyBatch's RangeError escaped ingest through appended$ (rxjs rethrows it
+      // asynchronously): an uncaught exception, the process ended.
+      const reloaded = await waitFor(() => state.current().seq === batch!.seq && state.current(), {
+        describe: 'the stored snapshot reloaded',
+      });
+      expect(reloaded.jobs).toEqual([running]);
+    } finally {
+      await close();
     }
   });
 

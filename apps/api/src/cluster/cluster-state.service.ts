@@ -147,7 +147,18 @@ export class ClusterStateService implements OnModuleInit, OnModuleDestroy {
       void this.reload();
       return;
     }
-    this.setSnapshot(applyBatch(this.snapshot, batch));
+    let next: Snapshot;
+    try {
+      next = applyBatch(this.snapshot, batch);
+    } catch (err) {
+      // A delta on an item this copy lacks: the copy left the stored history (seen once after Redis
+      // lost its data). The stored snapshot holds whole items: reload it. Thrown from here, the
+      // error would end the process (appended$ has no error path).
+      this.logger.warn(`${(err as Error).message}: reloading the snapshot`);
+      void this.reload();
+      return;
+    }
+    this.setSnapshot(next);
     this.recentBatches.push(batch);
     this.forgetOldBatches();
     this.batches$.next(batch);
