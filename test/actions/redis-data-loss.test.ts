@@ -1,4 +1,5 @@
 import { JOB_STATES, OarClient } from '@oar-live/oar-client';
+import Redis from 'ioredis';
 import { startOarSim, type OarSim } from '@oar-live/oar-sim';
 import type { Operation } from '@oar-live/shared';
 import { removeRedisDir, startRedis, type RunningRedis } from '../support/redis-server';
@@ -17,12 +18,14 @@ let meter: MutationMeter;
 let redis: RunningRedis;
 let api: ApiProcess;
 let client: Client;
+let env: Record<string, string>;
 
 beforeAll(async () => {
   sim = await startOarSim({ host: '127.0.0.1', port: 0, nodes: 2, coresPerNode: 2, defaultRunSeconds: 2 });
   meter = await startMutationMeter(sim.url);
   redis = await startRedis();
-  api = await startApiProcess(apiEnv('data-loss', { OAR_API_URL: meter.url, REDIS_URL: redis.url }));
+  env = apiEnv('data-loss', { OAR_API_URL: meter.url, REDIS_URL: redis.url });
+  api = await startApiProcess(env);
   client = new Client(api.url);
   await client.token('alice');
 }, 120_000);
@@ -51,12 +54,17 @@ async function submit(name: string): Promise<string> {
   return (res.body as { operation: Operation }).operation.id;
 }
 
-/** Once the worker's OAR call is held: Redis loses its data (restarted empty, same port), then the call goes on. */
-async function loseRedisDataDuring(held: HeldRequest, operationId: string): Promise<void> {
-  await held.arrived;
+/** Redis restarted without its data, on the same port. */
+async function loseRedisData(): Promise<void> {
   await redis.stop();
   removeRedisDir(redis.dir);
   redis = await startRedis({ port: redis.port });
+}
+
+/** Once the worker's OAR call is held: Redis loses its data (restarted empty, same port), then the call goes on. */
+async function loseRedisDataDuring(held: HeldRequest, operationId: string): Promise<void> {
+  await held.arrived;
+  await loseRedisData();
   // The API reads the empty Redis: the operation's record is gone.
   await waitFor(async () => (await client.request('GET', `/api/operations/${operationId}`)).status === 404, {
     describe: 'the operation record gone with Redis’s data',
@@ -91,4 +99,19 @@ describe('a submit running when Redis loses its data', () => {
     expect(operation).toMatchObject({ state: 'succeeded', result: { jobId: expect.any(Number) } });
     expect(await jobIdsNamed('lost-in-flight')).toEqual([(operation.result as { jobId: number }).jobId]);
   }, 120_000);
+
+  it('the queue’s global concurrency of 1 (one OAR mutation at a time across replicas) is set again', async () => {
+    await loseRedisData();
+    const reader = new Redis(redis.url);
+    try {
+      // Before: set once at boot only; the empty Redis had none, and every replica's worker ran at once.
+      const concurrency = await waitFor(
+        async () => await reader.hget(`${env.REDIS_KEY_PREFIX}bull:oar-operations:meta`, 'concurrency'),
+        { describe: 'the global concurrency in the new Redis' },
+      );
+      expect(concurrency).toBe('1');
+    } finally {
+      reader.disconnect();
+    }
+  }, 60_000);
 });
