@@ -11,15 +11,15 @@ import { OPERATIONS_QUEUE, type OperationJobData, type Outcome } from './operati
 import { ProgressTally } from './operation-progress';
 import { OperationsService } from './operations.service';
 
+/** How long a worker's hold on its queue job lasts unless renewed (BullMQ renews it at half). */
+const LOCK_DURATION_MS = 15_000;
+
 /**
  * The worker: one queue job at a time per process (concurrency 1), and one across all processes
  * through the queue's global concurrency (set by OperationsWorkerStart, operations.module.ts). A queue
  * job whose worker died is taken again after its lock expires (stalled), so a crash mid-operation
  * resumes it. ("Queue job" is BullMQ's unit of work, one per operation; "job" alone is an OAR job.)
  */
-/** How long a worker's hold on its queue job lasts unless renewed (BullMQ renews it at half). */
-const LOCK_DURATION_MS = 15_000;
-
 @Processor(OPERATIONS_QUEUE, {
   autorun: false,
   concurrency: 1,
@@ -101,13 +101,13 @@ export class OperationsProcessor extends WorkerHost {
   /**
    * This attempt lost its queue job before sending anything OAR does not undo (see QueueJobLost).
    * Gone from Redis (restarted without its data): queued again from this worker's copy, intent
-   * included, so the next attempt looks in OAR first if an earlier one may have sent it. Still there:
-   * another worker took it over (this one stalled) and carries it on.
+   * included, so the next attempt looks in OAR first if an earlier one may have sent it. There
+   * again: another worker took it over (this one stalled), or the client sent it again; that one runs.
    */
   private async handBack(data: OperationJobData, attempts: number): Promise<void> {
     const id = data.operation.id;
     if (await this.operations.isQueued(id)) {
-      this.logger.warn(`operation ${id}: another worker took it over; this attempt stops before calling OAR`);
+      this.logger.warn(`operation ${id}: its queue job is held or queued anew; this attempt stops before calling OAR`);
       return;
     }
     await this.operations.transition(data, 'queued', attempts);
