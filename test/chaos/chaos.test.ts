@@ -16,6 +16,7 @@ describe('chaos campaign, short form', () => {
     expect(report).toMatchObject({
       rounds: 12,
       divergedClients: 0,
+      crashedReplicas: 0,
       acceptedMutations: 24,
       lostMutations: 0,
       duplicatedMutations: 0,

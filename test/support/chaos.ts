@@ -26,6 +26,8 @@ export interface ChaosReport {
   rounds: number;
   clients: number;
   divergedClients: number;
+  /** Replica processes that exited on their own (a fault must never end one). */
+  crashedReplicas: number;
   acceptedMutations: number;
   /** Accepted submits whose record Redis lost before they ran, sent again by the client (see settle). */
   resentAfterDataLoss: number;
@@ -289,7 +291,25 @@ export async function runChaos(
   const env = apiEnv('chaos', { OAR_API_URL: proxy.url, REDIS_URL: redis.url, OAR_POLL_MS: '300' });
   const ports = [await freePort(), await freePort()];
   const apis: ApiProcess[] = [];
-  for (const port of ports) apis.push(await startApiProcess(env, port, { compiled: true }));
+  /** Replicas the campaign ends itself (kill -9, the end); any other exit is a crash, reported. */
+  const ended = new Set<ApiProcess>();
+  let crashed = 0;
+  const startReplica = async (port: number) => {
+    const api = await startApiProcess(env, port, { compiled: true });
+    api.child.once('exit', (code, signal) => {
+      if (ended.has(api)) return;
+      crashed += 1;
+      process.stderr.write(
+        `chaos: the replica on port ${port} exited (${code ?? signal}):\n${api.output().slice(-4000)}\n`,
+      );
+    });
+    return api;
+  };
+  const endReplica = (api: ApiProcess, how: 'kill' | 'stop') => {
+    ended.add(api);
+    return api[how]();
+  };
+  for (const port of ports) apis.push(await startReplica(port));
   const urls = apis.map((api) => api.url);
   const copies: Copy[] = [];
   const oar = new OarClient({ baseUrl: sim.url, auth: 'ident' });
@@ -397,13 +417,17 @@ export async function runChaos(
     };
     for (let round = 0; round < rounds; round++) {
       const kind = kinds[round % kinds.length];
+      // A replica that crashed (reported) is started again, so one crash does not fail every later round.
+      for (const [i, api] of apis.entries())
+        if (!ended.has(api) && (api.child.exitCode !== null || api.child.signalCode !== null))
+          apis[i] = await startReplica(ports[i]);
       const keys = [0, 1].map((i) => `chaos-${seed}-${round}-${i}`);
       const flow = Promise.all(keys.map(submit));
       switch (kind) {
         case 'kill-poller': {
           const victim = await pollerIndex();
-          await apis[victim].kill();
-          apis[victim] = await startApiProcess(env, ports[victim], { compiled: true });
+          await endReplica(apis[victim], 'kill');
+          apis[victim] = await startReplica(ports[victim]);
           break;
         }
         case 'redis-restart':
@@ -477,6 +501,7 @@ export async function runChaos(
       rounds,
       clients: copies.length,
       divergedClients: diverged,
+      crashedReplicas: crashed,
       acceptedMutations: accepted.size,
       resentAfterDataLoss: resent,
       lostMutations: counts.filter((n) => n === 0).length,
@@ -491,7 +516,7 @@ export async function runChaos(
     };
   } finally {
     for (const copy of copies) copy.close();
-    for (const api of apis) await api.stop();
+    for (const api of apis) await endReplica(api, 'stop');
     await redis.stop();
     removeRedisDir(redis.dir);
     await proxy.close();
