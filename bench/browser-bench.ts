@@ -1,14 +1,19 @@
 /// <reference lib="dom" /> // page.evaluate callbacks run in the browser
 /** What the browser benches (web, gantt) share: the app in Chromium at 1920×1080 fed by a scripted live server, and timing summaries. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Page } from 'playwright-core';
 import { startScriptedLiveServer } from '../test/web/support/scripted-live-server';
 import { buildWebApp, launchChromium, serveWebApp } from '../test/web/support/web-harness';
 
 /** Opens `path` of the built web app, connected to a scripted live server; `close` stops both. */
-export async function openScriptedApp(path: string): Promise<{ page: Page; close(): Promise<void> }> {
+export async function openScriptedApp(
+  path: string,
+  /** Answers the API requests the page makes besides the live stream; false when it does not. */
+  api: (req: IncomingMessage, res: ServerResponse) => boolean = () => false,
+): Promise<{ page: Page; close(): Promise<void> }> {
   const dist = buildWebApp();
   const server = await startScriptedLiveServer((req, res) => {
-    if (!serveWebApp(dist, req, res)) res.writeHead(404).end();
+    if (!serveWebApp(dist, req, res) && !api(req, res)) res.writeHead(404).end();
   });
   const browser = await launchChromium({ width: 1920, height: 1080 });
   const close = async () => {

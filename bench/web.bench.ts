@@ -1,16 +1,18 @@
 /// <reference lib="dom" /> // page.evaluate callbacks run in the browser
 /**
- * The wall (/wall) with 5,000 nodes in Debian's Chromium at 1920×1080: time to first render of a
- * synthetic snapshot, and scripting time to apply one 250-change batch (goal ≤ 50 ms), measured in
- * the page around the store call until the wall and its canvas grid have finished updating.
+ * The wall (/wall) with 5,000 nodes in Debian's Chromium at 1920×1080, with its legend of running
+ * jobs, its ticker and its 24 h utilisation chart: time to first render of a synthetic snapshot, and
+ * scripting time to apply one 250-change batch (goal ≤ 50 ms at p95), measured in the page around the
+ * store call until the wall, its legend, ticker and canvas grid have finished updating.
  * Side by side: the same batch applied by the pure applyBatch alone, to show the UI's share.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LiveEvent } from '@oar-live/shared';
+import type { LiveEvent, UtilisationColumns } from '@oar-live/shared';
 import { openScriptedApp, round, stats, timeStoreAlone } from './browser-bench';
 import { batch, makeJob, makeNode, makeSnapshot } from '../test/web/support/live-fixtures';
 import { SCREENSHOT_DIR } from '../test/web/support/web-harness';
+import { historyPage } from './history-web';
 
 const NODES = 5000;
 const CORES = 4;
@@ -36,10 +38,32 @@ function changeBatch(seq: number): ReturnType<typeof batch> {
   return batch(seq, events);
 }
 
+/** 24 hours of minute samples, so the wall draws its chart as it would after a day. */
+function dayOfUtilisation(totalCores: number): UtilisationColumns {
+  const end = Math.floor(Date.now() / 60_000) * 60;
+  const at = Array.from({ length: 1440 }, (_, i) => end - (1439 - i) * 60);
+  const busy = at.map((_, i) => Math.round(totalCores * (0.5 + 0.4 * Math.sin(i / 200))));
+  return {
+    periodSeconds: 60,
+    at,
+    coresBusy: busy,
+    coresFree: busy.map((b) => totalCores - b),
+    coresUnavailable: at.map(() => Math.round(totalCores * 0.02)),
+    jobsRunning: busy.map((b) => Math.round(b / CORES)),
+    jobsWaiting: at.map((_, i) => Math.round(50 + 40 * Math.cos(i / 150))),
+  };
+}
+
 export async function run(): Promise<object> {
-  const { page, close } = await openScriptedApp('/wall');
+  const utilisation = JSON.stringify(dayOfUtilisation(NODES * CORES));
+  const { page, close } = await openScriptedApp('/wall', (req, res) => {
+    if (!req.url?.startsWith('/api/utilisation')) return false;
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(utilisation);
+    return true;
+  });
   try {
     await page.waitForFunction(() => document.querySelector('oar-app')?.shadowRoot?.querySelector('oar-wall'));
+    await page.locator('oar-utilisation-chart .plot canvas').first().waitFor();
 
     const snapshot = makeSnapshot(NODES, CORES, 1);
     const firstRender = await page.evaluate(async (snap) => {
@@ -64,13 +88,15 @@ export async function run(): Promise<object> {
         services: { live: { receiveBatch(b: unknown): void } };
       };
       const wall = app.shadowRoot!.querySelector('oar-wall') as Updatable;
-      const grid = wall.shadowRoot!.querySelector('oar-node-grid') as Updatable;
+      const parts = ['oar-node-grid', 'oar-wall-legend', 'oar-wall-ticker'].map(
+        (tag) => wall.shadowRoot!.querySelector(tag) as Updatable,
+      );
       const out: number[] = [];
       for (const b of list) {
         const t0 = performance.now();
         app.services.live.receiveBatch(b);
         await wall.updateComplete;
-        await grid.updateComplete;
+        for (const part of parts) await part.updateComplete;
         out.push(performance.now() - t0);
         await new Promise(requestAnimationFrame); // let the flash frame run between batches, as live
       }
@@ -89,6 +115,10 @@ export async function run(): Promise<object> {
         ).textContent,
     );
     if (!shown?.endsWith(`/${NODES}`)) throw new Error(`the wall does not show ${NODES} nodes: ${shown}`);
+    const told = await page.locator('oar-wall-ticker li').count();
+    const named = await page.locator('oar-wall-legend li button').count();
+    if (told === 0 || named === 0)
+      throw new Error(`the wall's ticker (${told} lines) or legend (${named} jobs) is empty`);
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOT_DIR, `wall-${NODES}-nodes-1920x1080.png`) });
     const batchStats = stats(timings);
@@ -103,8 +133,9 @@ export async function run(): Promise<object> {
       storeOnlyApplyBatch250: storeStats,
       uiShareOfBatchMedian: round((batchStats.medianMs - storeStats.medianMs) / batchStats.medianMs),
       goalMs: 50,
-      // The typical batch; p95/max are reported beside it because a shared 2-core machine adds outliers.
-      meetsGoal: batchStats.medianMs <= 50,
+      // The wall's goal holds for nearly every batch, not only the typical one: p95, measured side by side.
+      meetsGoal: batchStats.p95Ms <= 50,
+      historyPage: await historyPage(),
     };
   } finally {
     await close();

@@ -13,7 +13,7 @@ import { uniquePrefix } from './support';
 const root = join(__dirname, '..', '..');
 const node = (name: string): LiveEvent => ({
   type: 'node.added',
-  node: { name, state: 'Alive', resources: [], jobIds: [], busyCores: 0, totalCores: 0 },
+  node: { name, state: 'Alive', resources: [], jobIds: [], busyCores: 0, totalCores: 0, properties: {} },
 });
 
 let redis: Redis;

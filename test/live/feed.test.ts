@@ -17,6 +17,7 @@ const node = (name: string, state = 'Alive'): Node => ({
   state,
   resources: [{ id: 1, state, jobIds: [] }],
   jobIds: [],
+  properties: {},
   busyCores: 0,
   totalCores: 1,
 });

@@ -61,11 +61,11 @@ describe('web elements in Chromium', () => {
       expect(looks.map((l) => l?.shape)).toEqual(['circle', 'ring', 'cross', 'triangle']);
       expect(new Set(looks.map((l) => l?.color)).size).toBe(4);
       expect(looks[0]!.busyCores).toBe(2);
-      // The first core cell of node1 is painted with job 7's colour.
+      // The first core cell of node1 is painted with job 7's colour (read above the job id written in it).
       const pixel = await page.evaluate(() => {
         const canvas = document.getElementById('subject')!.shadowRoot!.querySelector('canvas')!;
         const dpr = devicePixelRatio;
-        const data = canvas.getContext('2d')!.getImageData(Math.round(20 * dpr), Math.round(50 * dpr), 1, 1).data;
+        const data = canvas.getContext('2d')!.getImageData(Math.round(20 * dpr), Math.round(27 * dpr), 1, 1).data;
         return [data[0], data[1], data[2]];
       });
       const expected = await page.evaluate(() => {

@@ -44,6 +44,22 @@ export class OarClient {
     return this.request({ path: 'whoami' }, mapWhoami, call);
   }
 
+  /**
+   * `GET /media/<path>?tail=<lines>`: the last lines of a file on the cluster, read as `call.as` (OAR
+   * runs `tail` as that user, so only what they may read). oarapi.pl pastes the path into a shell
+   * command, so only plain absolute paths (letters, digits, `_ . -` between slashes, no `..`) are sent.
+   */
+  tailFile(path: string, lines: number, call?: CallOptions): Promise<string> {
+    if (!/^(\/[\w.-]+)+$/.test(path) || path.split('/').includes('..'))
+      throw new OarRequestError(
+        `file path must be absolute and plain ([\\w.-] between slashes), got ${JSON.stringify(path)}`,
+      );
+    if (!Number.isInteger(lines) || lines < 1)
+      throw new OarRequestError(`lines must be a positive integer, got ${lines}`);
+    const request = { path: `media${path}`, query: { tail: String(lines) }, text: true };
+    return this.request(request, (body) => body as string, call);
+  }
+
   /** Sends one request and maps its body; a body of the wrong shape becomes an OarProtocolError. */
   async request<T>(request: HttpRequest, map: (body: unknown) => T, call?: CallOptions): Promise<T> {
     const body = await this.http.send(request, call);

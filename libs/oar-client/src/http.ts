@@ -20,6 +20,8 @@ export interface HttpRequest {
   query?: Record<string, string>;
   /** Sent as JSON; a string is taken as JSON text already serialised. */
   body?: unknown;
+  /** The answer is a file's text (`/media/…`), not JSON: the path gets no ".json" and the text comes back as is. */
+  text?: boolean;
 }
 
 export class OarHttp {
@@ -42,8 +44,8 @@ export class OarHttp {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  url(path: string, query: Record<string, string> = {}): URL {
-    const url = /^[a-z]+:\/\//i.test(path) ? new URL(path) : new URL(`${path}.json`, this.baseUrl);
+  url(path: string, query: Record<string, string> = {}, suffix = '.json'): URL {
+    const url = /^[a-z]+:\/\//i.test(path) ? new URL(path) : new URL(`${path}${suffix}`, this.baseUrl);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
     return url;
   }
@@ -57,7 +59,7 @@ export class OarHttp {
 
   /** Sends one request and returns its parsed JSON body. */
   async send(request: HttpRequest, call: CallOptions = {}): Promise<unknown> {
-    const url = this.url(request.path, request.query);
+    const url = this.url(request.path, request.query, request.text ? '' : '.json');
     const method = request.method ?? 'GET';
     const label = `${method} ${url.pathname}${url.search}`;
     const headers: Record<string, string> = {
@@ -91,6 +93,7 @@ export class OarHttp {
       const { title, message } = parseErrorBody(text, status);
       throw oarHttpError(status, title, message, label);
     }
+    if (request.text) return text;
     try {
       return JSON.parse(text);
     } catch {

@@ -8,6 +8,8 @@ import {
   mapNodeName,
   mapResource,
   mapSubmitted,
+  pageQuery,
+  parsePage,
   toOarSubmitBody,
 } from './mapping';
 import type { Job, JobState, JobSummary, Resource } from './model';
@@ -19,9 +21,22 @@ export interface JobQuery {
   ids?: readonly number[];
   /** Only this login's jobs (OAR's `user`). */
   user?: string;
-  /** Only jobs overlapping [from, to] (OAR's `from`/`to`, epoch seconds): ended after `from`, began before `to`. */
+  /**
+   * A time window (OAR's `from`/`to`, epoch seconds): jobs that ended at or after `from` (or still
+   * run then), and started before `to`; a job that never started counts by its submission time.
+   */
   from?: Date;
   to?: Date;
+}
+
+/**
+ * OAR pastes `from`/`to` into its SQL as they come: only whole epoch seconds are ever sent, rounded
+ * outwards (`from` down, `to` up) so the window never loses a job at its edges.
+ */
+function epochSeconds(date: Date, what: 'from' | 'to'): string {
+  const ms = date.getTime();
+  if (!Number.isFinite(ms) || ms < 0) throw new OarRequestError(`${what} must be a valid date after 1970`);
+  return String((what === 'from' ? Math.floor : Math.ceil)(ms / 1000));
 }
 
 function listQuery(query: JobQuery): Record<string, string> {
@@ -29,8 +44,8 @@ function listQuery(query: JobQuery): Record<string, string> {
   if (query.state !== undefined) result.state = [query.state].flat().join(',');
   if (query.ids !== undefined) result.ids = query.ids.map((id) => checkId(id, 'job id')).join(':');
   if (query.user !== undefined) result.user = query.user;
-  if (query.from !== undefined) result.from = String(Math.floor(query.from.getTime() / 1000));
-  if (query.to !== undefined) result.to = String(Math.ceil(query.to.getTime() / 1000));
+  if (query.from !== undefined) result.from = epochSeconds(query.from, 'from');
+  if (query.to !== undefined) result.to = epochSeconds(query.to, 'to');
   return result;
 }
 
@@ -43,14 +58,28 @@ export class OarJobs {
     return this.oar.all('jobs', mapJobSummary, { ...call, query: listQuery(query) });
   }
 
+  /** How many jobs `GET /jobs` lists for `query`: OAR's `total`, read with a one-item page. */
+  async count(query: JobQuery = {}, call?: CallOptions): Promise<number> {
+    const page = await this.oar.request(
+      { path: 'jobs', query: { ...listQuery(query), ...pageQuery(1, 0) } },
+      parsePage,
+      call,
+    );
+    return page.total ?? page.items.length;
+  }
+
   /** `GET /jobs/details` (all pages): full jobs with their nodes and resources. */
   async details(query: JobQuery = {}, call?: ListOptions): Promise<Job[]> {
     return this.oar.all('jobs/details', mapJob, { ...call, query: listQuery(query) });
   }
 
-  /** `GET /jobs/table` (all pages): OAR's raw jobs table rows of the unfinished jobs (it has no state filter). */
-  async table(call?: ListOptions): Promise<Job[]> {
-    return this.oar.all('jobs/table', mapJob, call);
+  /**
+   * `GET /jobs/table` (all pages): OAR's raw jobs table rows (times, walltime, exit code, command,
+   * message; no events or resources) of the unfinished jobs, or of those `query` selects: the cheap
+   * way to read finished jobs by time window (`/jobs/details` costs OAR several queries a job).
+   */
+  async table(query: JobQuery = {}, call?: ListOptions): Promise<Job[]> {
+    return this.oar.all('jobs/table', mapJob, { ...call, query: listQuery(query) });
   }
 
   /** `GET /jobs/<id>` (needs a login): also finished jobs. */

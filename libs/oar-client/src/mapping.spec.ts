@@ -95,6 +95,12 @@ function expectLosslessJob(raw: OarRecord, summaryOnly: boolean): void {
   }
 }
 
+/** The site's columns of a recorded row (the fixtures' sandbox added cluster, switch, gpu), non-null, as text. */
+function sitePropertiesOf(raw: OarRecord): Record<string, string> | undefined {
+  const site = Object.entries(raw).filter(([k, v]) => ['cluster', 'switch', 'gpu'].includes(k) && v !== null);
+  return site.length ? Object.fromEntries(site.map(([k, v]) => [k, String(v)])) : undefined;
+}
+
 /** Lossless once the left-out fields are filled in again (the model leaves defaults out). */
 function expectLosslessResource(raw: OarRecord): void {
   const resource = mapResource(raw);
@@ -104,6 +110,7 @@ function expectLosslessResource(raw: OarRecord): void {
     const actual = (sent ? filled : resource)[field as keyof typeof resource];
     if (field === 'jobIds') expect(actual).toEqual([]);
     else if (field === 'plannedJobIds') expect(actual).toBeUndefined();
+    else if (field === 'properties') expect({ properties: actual }).toEqual({ properties: sitePropertiesOf(raw) });
     else expectSame(field, actual, oarValue(raw, oarNames));
   }
 }
@@ -186,7 +193,7 @@ describe('resources', () => {
 
 describe('every recorded OAR response maps into the domain model without loss', () => {
   it('knows every sample', () => {
-    expect(fixtures.length).toBe(85);
+    expect(fixtures.length).toBe(87);
     const kinds = new Set(fixtures.map((f) => f.kind));
     expect([...kinds].sort()).toEqual(
       [

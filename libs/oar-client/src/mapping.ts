@@ -84,9 +84,43 @@ export const RESOURCE_FIELDS = {
   drain: ['drain'],
   besteffort: ['besteffort'],
   type: ['type'],
+  properties: [],
   jobIds: [],
   plannedJobIds: [],
 } as const satisfies Record<keyof Resource, readonly string[]>;
+
+/**
+ * What a resource row holds besides the site's properties: the columns OAR itself defines (its
+ * `resources` table schema), the ones RESOURCE_FIELDS maps, and what oarapi.pl adds to each row.
+ */
+const NOT_SITE_PROPERTIES: ReadonlySet<string> = new Set([
+  ...Object.values(RESOURCE_FIELDS).flat(),
+  'resource_id',
+  'state_num',
+  'finaud_decision',
+  'next_finaud_decision',
+  'suspended_jobs',
+  'scheduler_priority',
+  'deploy',
+  'expiry_date',
+  'desktop_computing',
+  'last_job_date',
+  'last_available_upto',
+  'links',
+  'api_timestamp',
+  'uri',
+  'status',
+]);
+
+/** The site properties of a resource row, as text; null (a property this row has no value for) is left out. */
+function siteProperties(raw: OarRecord): Record<string, string> | undefined {
+  let properties: Record<string, string> | undefined;
+  for (const [name, value] of Object.entries(raw)) {
+    if (NOT_SITE_PROPERTIES.has(name) || value === null || value === undefined) continue;
+    (properties ??= {})[name] = toText(value, name)!;
+  }
+  return properties;
+}
 
 function record(value: unknown, what: string): OarRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -176,6 +210,7 @@ export function mapResource(body: unknown): Resource {
     drain: toYesNo(pick(raw, f.drain)),
     besteffort: toYesNo(pick(raw, f.besteffort)),
     type: toText(pick(raw, f.type), 'type'),
+    properties: siteProperties(raw),
   };
   const defaults: Partial<Resource> = resourceDefaults(node);
   for (const [field, value] of Object.entries(optional) as [keyof typeof optional, unknown][]) {

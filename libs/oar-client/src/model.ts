@@ -70,6 +70,11 @@ export interface Resource {
   besteffort?: boolean;
   /** Absent: "default". */
   type?: string;
+  /**
+   * The site's own properties (columns an admin added with `oarproperty`: `cluster`, `switch`, `gpu` …),
+   * as text, from the full resource rows (`/resources/full`, `/resources/<id>`). Absent: none.
+   */
+  properties?: Record<string, string>;
   /** Ids of the unfinished jobs this resource is assigned to (in use now, or being launched). */
   jobIds: number[];
   /**
@@ -115,6 +120,13 @@ export interface Node {
   /** Cores (resources) in use by at least one job. */
   busyCores: number;
   totalCores: number;
+  /**
+   * The site properties of the node's resources (see Resource.properties). A property its resources
+   * disagree on (a node whose cores sit on two switches) holds every distinct value, in natural order,
+   * joined with "/" like a mixed state (e.g. "sw1/sw2"); resources without it are left out.
+   * buildNodes always sets it (`{}` when the site has none); a snapshot kept by an older oar-live lacks it.
+   */
+  properties?: Record<string, string>;
   /** Waiting jobs OAR has planned on the node's cores. Absent: none. */
   plannedJobIds?: number[];
   /** Idle cores a Waiting job is planned on (disjoint from busyCores). Absent: no job is planned on the node. */

@@ -63,6 +63,26 @@ describe('buildNodes', () => {
     expect(nodes.map((n) => n.state)).toEqual(['Alive/Absent', 'Suspected/Dead/Weird']);
   });
 
+  it("keeps the site's own resource properties and joins the values a node's cores disagree on", () => {
+    // Recorded after `oarproperty -a cluster -c; -a switch -c; -a gpu` and oarnodesetting: node4's two
+    // cores are on switches sw2 and sw3, and node4 has no gpu value (NULL).
+    const resources = parsePage(fixture('resources-full-site-properties.json')).items.map(mapResource);
+    expect(resources.find((r) => r.id === 1)!.properties).toEqual({ cluster: 'alpha', switch: 'sw1', gpu: '0' });
+    const nodes = buildNodes(resources, []);
+    expect(Object.fromEntries(nodes.map((n) => [n.name, n.properties]))).toEqual({
+      node1: { cluster: 'alpha', gpu: '0', switch: 'sw1' },
+      node2: { cluster: 'alpha', gpu: '0', switch: 'sw1' },
+      node3: { cluster: 'beta', gpu: '1', switch: 'sw2' },
+      node4: { cluster: 'beta', switch: 'sw2/sw3' },
+    });
+  });
+
+  it('gives nodes of a site without properties of its own an empty set (host, cpu, core are OAR fields)', () => {
+    const resources = parsePage(fixture('resources-full-busy.json')).items.map(mapResource);
+    expect(resources.every((r) => r.properties === undefined)).toBe(true);
+    expect(buildNodes(resources, []).map((n) => n.properties)).toEqual([{}, {}, {}, {}]);
+  });
+
   it('orders nodes by natural name and ignores finished jobs', () => {
     const nodes = buildNodes(
       [resource(3, 'node10'), resource(1, 'node2'), resource(2, 'node2')],

@@ -8,6 +8,21 @@ import {
   type Resource,
 } from './model';
 
+/** Each property with its distinct values over the resources, natural order, joined with "/" (see Node.properties). */
+function nodeProperties(resources: NodeResource[]): Record<string, string> {
+  const values = new Map<string, Set<string>>();
+  for (const resource of resources)
+    for (const [name, value] of Object.entries(resource.properties ?? {})) {
+      const seen = values.get(name) ?? new Set<string>();
+      seen.add(value);
+      values.set(name, seen);
+    }
+  const properties: Record<string, string> = {};
+  for (const name of [...values.keys()].sort())
+    properties[name] = [...values.get(name)!].sort(compareNodeNames).join('/');
+  return properties;
+}
+
 type JobsByResource = Map<number, number[]>;
 
 function addJob(byResource: JobsByResource, resourceIds: readonly number[], jobId: number): void {
@@ -45,6 +60,6 @@ export function buildNodes(resources: readonly Resource[], jobs: readonly Job[])
     .sort(([a], [b]) => compareNodeNames(a, b))
     .map(([name, rows]) => {
       rows.sort((a, b) => a.id - b.id);
-      return { name, resources: rows, ...nodeSummary(rows) };
+      return { name, resources: rows, ...nodeSummary(rows), properties: nodeProperties(rows) };
     });
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run oar-sim -- --port 6670 --nodes 4 --cores 2 [--host 127.0.0.1] [--seed N]
- *  [--workload-rate JOBS_PER_MIN] [--time-factor F] [--costs none|measured]`: the simulator on its
- *  own (`--costs measured`: it answers as slowly as the real OAR, see cost-model.ts).
+ *  [--workload-rate JOBS_PER_MIN] [--time-factor F] [--costs none|measured] [--clusters N]`: the
+ *  simulator on its own (`--costs measured`: it answers as slowly as the real OAR, see cost-model.ts).
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       'workload-rate': { type: 'string' },
       'time-factor': { type: 'string' },
       costs: { type: 'string', default: 'none' },
+      clusters: { type: 'string' },
     },
     strict: true,
   });
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     nodes: numberOption(values, 'nodes', 4),
     coresPerNode: numberOption(values, 'cores', 2),
     timeFactor: numberOption(values, 'time-factor', 1) || 1,
+    clusters: numberOption(values, 'clusters', 0),
     workload: rate > 0 ? { seed: numberOption(values, 'seed', 1), jobsPerMinute: rate } : undefined,
     costs: values.costs === 'measured' ? MEASURED_COSTS : NO_COSTS,
   });

@@ -59,8 +59,12 @@ export class Cluster {
     return this.jobs.get(id);
   }
 
-  /** `nodes` × `cpus` × `cores` rows named node1…nodeN, like oar_resources_add. */
-  addNodes(nodes: number, coresPerNode: number, cpusPerNode = 1, prefix = 'node', firstIndex = 1): void {
+  /**
+   * `nodes` × `cpus` × `cores` rows named node1…nodeN, like oar_resources_add. With `clusters`, the
+   * nodes are split in that many consecutive groups and each row gets the site property `cluster`
+   * (cluster1…), as a site would add with `oarproperty -a cluster -c`.
+   */
+  addNodes(nodes: number, coresPerNode: number, cpusPerNode = 1, prefix = 'node', firstIndex = 1, clusters = 0): void {
     const coresPerCpu = Math.max(1, Math.floor(coresPerNode / cpusPerNode));
     let cpu = this.resources.reduce((m, r) => Math.max(m, r.cpu ?? 0), 0);
     let core = this.resources.reduce((m, r) => Math.max(m, r.core ?? 0), 0);
@@ -69,7 +73,9 @@ export class Cluster {
       for (let c = 0; c < coresPerNode; c++) {
         if (c % coresPerCpu === 0) cpu++;
         core++;
-        this.insertResource({ network_address: name, host: name, cpu, core, cpuset: c % coresPerCpu });
+        const id = this.insertResource({ network_address: name, host: name, cpu, core, cpuset: c % coresPerCpu });
+        if (clusters > 0)
+          this.resourceIndex.get(id)!.site = { cluster: `cluster${1 + Math.floor((n * clusters) / nodes)}` };
       }
     }
   }

@@ -23,6 +23,8 @@ export interface ResourceRow {
   type: string;
   available_upto: number;
   last_job_date: number;
+  /** Columns a site added with `oarproperty` (e.g. `cluster`); absent: the sandbox's columns only. */
+  site?: Record<string, string>;
   /** Bumped on every change: invalidates the cached JSON of this row. */
   rev: number;
 }

@@ -94,6 +94,7 @@ export class Renderer {
       state_num: STATE_NUM[r.state],
       suspended_jobs: 'NO',
       type: r.type,
+      ...r.site,
     };
   }
 

@@ -8,6 +8,7 @@ import { Renderer } from './render';
 import { OAR_CADENCE, Scheduler } from './scheduler';
 import { Timeline } from './timeline';
 import { Workload, type WorkloadOptions } from './workload';
+import { seedFinishedJobs } from './history';
 
 export interface OarSimOptions {
   host?: string;
@@ -16,6 +17,8 @@ export interface OarSimOptions {
   nodes?: number;
   coresPerNode?: number;
   cpusPerNode?: number;
+  /** Split the nodes in this many groups with the site property `cluster` (default 0: no site property, as the sandbox). */
+  clusters?: number;
   /** Simulated seconds per real second (default 1: OAR's own pace). */
   timeFactor?: number;
   /** Run time of commands the simulator cannot interpret (simulated seconds, default 60). */
@@ -23,6 +26,10 @@ export interface OarSimOptions {
   workload?: WorkloadOptions;
   /** How long answers take (cost-model.ts): NO_COSTS (default) or MEASURED_COSTS, the real OAR's. */
   costs?: CostModel;
+  /** Jobs that ended before the start, for history reads (default 0; see seedFinishedJobs). */
+  finishedJobs?: number;
+  /** Seconds between the ends of those jobs (default 30). */
+  historySpacingSeconds?: number;
 }
 
 export interface OarSim {
@@ -39,7 +46,8 @@ export async function startOarSim(options: OarSimOptions = {}): Promise<OarSim> 
   const clock = new SimClock(options.timeFactor ?? 1);
   const timeline = new Timeline(clock);
   const cluster = new Cluster(clock);
-  cluster.addNodes(nodes, coresPerNode, options.cpusPerNode ?? 1);
+  cluster.addNodes(nodes, coresPerNode, options.cpusPerNode ?? 1, 'node', 1, options.clusters ?? 0);
+  if (options.finishedJobs) seedFinishedJobs(cluster, options.finishedJobs, options.historySpacingSeconds);
   const scheduler = new Scheduler(cluster, timeline, OAR_CADENCE, options.defaultRunSeconds ?? 60);
   const api = new ApiServer({
     clock,

@@ -37,7 +37,7 @@ const NAMES = ['node1', 'node2', 'node10', 'node02', 'Node3', 'gpu-1', 'gpu-10',
 
 const nodeArb: fc.Arbitrary<Node> = fc
   .record({ name: fc.constantFrom(...NAMES), state: fc.constantFrom('Alive', 'Absent', 'Dead') })
-  .map(({ name, state }) => ({ name, state, resources: [], jobIds: [], busyCores: 0, totalCores: 0 }));
+  .map(({ name, state }) => ({ name, state, resources: [], jobIds: [], busyCores: 0, totalCores: 0, properties: {} }));
 
 const jobArb: fc.Arbitrary<Job> = fc
   .record({ id: fc.integer({ min: 1, max: 12 }), state: fc.constantFrom('Waiting', 'Running') })
@@ -99,10 +99,19 @@ describe('applyBatch', () => {
         jobIds: [],
         busyCores: 0,
         totalCores: 0,
+        properties: {},
       })),
       jobs: [],
     });
-    const node: Node = { name: 'node2', state: 'Alive', resources: [], jobIds: [], busyCores: 0, totalCores: 0 };
+    const node: Node = {
+      name: 'node2',
+      state: 'Alive',
+      resources: [],
+      jobIds: [],
+      busyCores: 0,
+      totalCores: 0,
+      properties: {},
+    };
     const next = applyBatch(snapshot, { epoch: 'e1', seq: 2, at: 'y', events: [{ type: 'node.added', node }] });
     expect(next.nodes.map((n) => n.name)).toEqual(['node1', 'node2', 'node10']);
     expect([...next.nodes].sort((a, b) => compareNodeNames(a.name, b.name))).toEqual(next.nodes);

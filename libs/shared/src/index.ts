@@ -8,3 +8,6 @@ export * from './submit-rules';
 export * from './action-rules';
 export * from './why-waiting';
 export * from './prediction-accuracy';
+export * from './history';
+export * from './cluster-summary';
+export * from './utilisation';

@@ -4,7 +4,14 @@ import type { Batch, LiveEvent, Snapshot } from '@oar-live/shared';
 /** A node as the API would send it: `cores` resources, the first `busy` of them running `jobId`. */
 export function makeNode(
   name: string,
-  opts: { state?: string; cores?: number; busy?: number; jobId?: number; firstId?: number } = {},
+  opts: {
+    state?: string;
+    cores?: number;
+    busy?: number;
+    jobId?: number;
+    firstId?: number;
+    properties?: Record<string, string>;
+  } = {},
 ): Node {
   const cores = opts.cores ?? 2;
   const state = opts.state ?? 'Alive';
@@ -24,6 +31,7 @@ export function makeNode(
     jobIds: busyCores && opts.jobId !== undefined ? [opts.jobId] : [],
     busyCores,
     totalCores: cores,
+    properties: opts.properties ?? {},
   };
 }
 

@@ -15,13 +15,14 @@ export interface SandboxE2e {
 
 /**
  * What every end-to-end browser test starts from: a clean OAR sandbox, the web app built, the real API
- * in its own process with `users`, and one Chromium page. Run under the sandbox lock.
+ * in its own process with `users`, and one Chromium page (`axe`: one that lets axe-core in despite
+ * the API's CSP). Run under the sandbox lock.
  */
-export async function startSandboxE2e(users: ApiUser[]): Promise<SandboxE2e> {
+export async function startSandboxE2e(users: ApiUser[], { axe = false } = {}): Promise<SandboxE2e> {
   resetOarSandbox();
   execFileSync('npm', ['run', 'build', '-w', 'apps/web'], { cwd: root, stdio: 'ignore' });
   const api = await startApiProcess(process.env.OAR_SANDBOX_URL!, users);
-  const browser = await launchChromium();
+  const browser = await launchChromium(undefined, { bypassCSP: axe });
   const page = await browser.context.newPage();
   page.setDefaultTimeout(60_000);
   return { api, browser, page };

@@ -63,13 +63,20 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Debian's Chromium, headless, with a fresh profile directory that is removed afterwards. */
-export async function launchChromium(viewport = { width: 1280, height: 900 }): Promise<Browser> {
+/**
+ * Debian's Chromium, headless, with a fresh profile directory that is removed afterwards.
+ * `bypassCSP`: for pages the real API serves (its CSP refuses the inline script that brings axe-core).
+ */
+export async function launchChromium(
+  viewport = { width: 1280, height: 900 },
+  { bypassCSP = false } = {},
+): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'oar-live-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     viewport,
+    bypassCSP,
     acceptDownloads: true,
     args: [
       '--headless',

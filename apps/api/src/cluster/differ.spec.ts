@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { nodeSummary, type Job, type Node, type Resource } from '@oar-live/oar-client';
-import { applyBatch, canonicalSnapshot, type Snapshot } from '@oar-live/shared';
+import { applyBatch, canonicalSnapshot, changedFields, type Snapshot } from '@oar-live/shared';
 import { diffCluster, diffClusterChunked, sameJson, type ClusterState } from './differ';
 
 const resourceArb = (node: string, id: number): fc.Arbitrary<Resource> =>
@@ -13,6 +13,7 @@ const resourceArb = (node: string, id: number): fc.Arbitrary<Resource> =>
       core: fc.integer({ min: 0, max: 3 }),
       drain: fc.boolean(),
       jobIds: fc.uniqueArray(fc.integer({ min: 1, max: 8 }), { maxLength: 2 }),
+      properties: fc.dictionary(fc.constantFrom('cluster', 'switch', 'gpu'), fc.constantFrom('a', 'b')),
     },
     { requiredKeys: ['id', 'node', 'state', 'jobIds'] },
   );
@@ -27,10 +28,11 @@ const nodeArb = (index: number): fc.Arbitrary<Node> => {
       // Mostly a node as buildNodes makes it (summary from its resources), sometimes one whose state
       // does not follow from them, which a delta cannot carry.
       fc.option(fc.constantFrom('Alive', 'Absent', 'Alive/Absent', 'Dead'), { freq: 3 }),
+      fc.dictionary(fc.constantFrom('cluster', 'switch', 'gpu'), fc.constantFrom('a', 'b', 'a/b')),
     )
-    .map(([resources, state]) => {
+    .map(([resources, state, properties]) => {
       const rows = resources.map(({ node: _node, ...row }) => row);
-      return { name, resources: rows, ...nodeSummary(rows), ...(state !== null && { state }) };
+      return { name, resources: rows, ...nodeSummary(rows), properties, ...(state !== null && { state }) };
     });
 };
 
@@ -104,6 +106,7 @@ describe('diffCluster', () => {
       name: 'node1',
       state,
       resources: [{ id: 1, state, jobIds: [] }],
+      properties: {},
       jobIds: [],
       busyCores: 0,
       totalCores: 1,
@@ -150,12 +153,15 @@ describe('diffCluster', () => {
     fc.assert(
       fc.property(stateArb, stateArb, (a, b) => {
         for (const event of diffCluster(a, b)) {
+          // The whole form as it would be sent: the item and the names of its changed fields.
           if (event.type === 'node.changed' && !('node' in event)) {
-            const node = b.nodes.find((n) => n.name === event.name);
-            expect(JSON.stringify(event).length).toBeLessThan(JSON.stringify({ type: event.type, node }).length);
+            const [before, node] = [a, b].map((state) => state.nodes.find((n) => n.name === event.name)!);
+            const whole = { type: event.type, node, changed: changedFields(before, node) };
+            expect(JSON.stringify(event).length).toBeLessThan(JSON.stringify(whole).length);
           } else if (event.type === 'job.changed' && !('job' in event)) {
-            const job = b.jobs.find((j) => j.id === event.id);
-            expect(JSON.stringify(event).length).toBeLessThan(JSON.stringify({ type: event.type, job }).length);
+            const [before, job] = [a, b].map((state) => state.jobs.find((j) => j.id === event.id)!);
+            const whole = { type: event.type, job, changed: changedFields(before, job) };
+            expect(JSON.stringify(event).length).toBeLessThan(JSON.stringify(whole).length);
           }
         }
       }),

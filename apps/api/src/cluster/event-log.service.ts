@@ -316,6 +316,12 @@ export class EventLogService {
     });
   }
 
+  /** The batches the log still holds (its retention window), oldest first, at most `limit`: newest kept. */
+  async recentBatches(limit = 5000): Promise<Batch[]> {
+    const entries = (await this.redis.commands.xrevrange(this.keys.stream, '+', '-', 'COUNT', limit)) as StreamEntry[];
+    return entries.reverse().map(batchOfEntry);
+  }
+
   /**
    * Every batch of `epoch` after `since`, in order, when the log still holds them all; null when
    * the stream is another epoch, `since` is older than the window or ahead of the log, or the replay

@@ -41,6 +41,7 @@ export const nodeSchema = z.looseObject({
   state: z.string(),
   resources: z.array(z.looseObject({ id: z.number().int(), state: z.string() })),
   jobIds: z.array(z.number().int()),
+  properties: z.record(z.string(), z.string()).describe("the site's own resource properties (cluster, switch …)"),
 });
 
 export const jobSchema = z.looseObject({

@@ -115,6 +115,13 @@ export const configSchema = z.object({
     )
     .pipe(z.array(z.url({ message: 'must be comma-separated http(s) origins', protocol: /^https?$/ })))
     .optional(),
+  /** How many days of the once-a-minute utilisation samples Redis keeps (about 50 kB a day). */
+  OAR_LIVE_UTILISATION_DAYS: z.coerce
+    .number({ message: 'must be an integer number of days from 1 to 366' })
+    .int('must be an integer number of days from 1 to 366')
+    .min(1, 'must be an integer number of days from 1 to 366')
+    .max(366, 'must be an integer number of days from 1 to 366')
+    .default(30),
   /** `npm start` only: where its private redis-server keeps its AOF (relative to the repository). */
   OAR_LIVE_DATA_DIR: z.string().min(1, 'must be a directory path').default('.data'),
   /** `npm start` only: the 127.0.0.1 port where it looks for a Redis (unset → 6379) and else starts its own (unset → a free port). */

@@ -23,6 +23,7 @@ describe('Redis options from the configuration', () => {
       live: 'site-a:live:',
       operations: 'site-a:ops:',
       bull: 'site-a:bull',
+      utilisation: 'site-a:utilisation',
     });
   });
 });

@@ -30,7 +30,12 @@ export function createRedis(config: Pick<AppConfig, 'REDIS_URL'>, use: RedisConn
 /** Every key oar-live writes starts with REDIS_KEY_PREFIX, then the part of oar-live that owns it. */
 export function redisKeyPrefixes(config: RedisConfig) {
   const prefix = config.REDIS_KEY_PREFIX;
-  return { live: `${prefix}live:`, operations: `${prefix}ops:`, bull: `${prefix}bull` };
+  return {
+    live: `${prefix}live:`,
+    operations: `${prefix}ops:`,
+    bull: `${prefix}bull`,
+    utilisation: `${prefix}utilisation`,
+  };
 }
 
 /** How long a graceful QUIT may take at shutdown before the connection is dropped. */

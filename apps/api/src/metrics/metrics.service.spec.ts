@@ -14,6 +14,7 @@ const node = (name: string, state: string, resources: Resource[]): Node => ({
   jobIds: [...new Set(resources.flatMap((r) => r.jobIds))],
   busyCores: resources.filter((r) => r.jobIds.length > 0).length,
   totalCores: resources.length,
+  properties: {},
 });
 const job = (id: number, state: string, queue: string): Job => ({
   id,

@@ -135,18 +135,18 @@ export const nodeActionsSchema = z
 export const nodeNameParam = nodeName;
 
 /** Decimal digits only: Number() would also read 0x10, 1e3 and +12 as ids. */
-export const jobIdParams = z.object({
-  id: z
-    .string()
-    .regex(/^[1-9]\d{0,15}$/, 'must be a job id (a positive integer)')
-    .transform(Number),
-});
+export { jobIdParams } from '../common/job-id-params';
 
 export const operationsQuerySchema = z
   .object({
     user: z.string().max(64).optional(),
     kind: z.enum(OPERATION_KINDS, { message: `must be one of ${OPERATION_KINDS.join(', ')}` }).optional(),
     state: z.enum(OPERATION_STATES, { message: `must be one of ${OPERATION_STATES.join(', ')}` }).optional(),
+    target: z
+      .string()
+      .regex(/^[\w.-]{1,255}$/, 'must be a job id or a node name')
+      .optional()
+      .describe('only operations acting on this job id or node name'),
     limit: z.coerce.number({ message: 'must be a number from 1 to 1000' }).int().min(1).max(1000).default(100),
   })
   .strict();

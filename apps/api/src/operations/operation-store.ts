@@ -14,6 +14,8 @@ export interface OperationQuery {
   user?: string;
   kind?: string;
   state?: OperationState;
+  /** Only operations acting on this target (a job id, a node name). */
+  target?: string;
   limit: number;
 }
 
@@ -143,6 +145,7 @@ export class OperationStore implements OnApplicationShutdown {
         if (query.user && operation.user !== query.user) continue;
         if (query.kind && operation.kind !== query.kind) continue;
         if (query.state && operation.state !== query.state) continue;
+        if (query.target && !operation.targets.includes(query.target)) continue;
         found.push(operation);
         if (found.length === query.limit) break;
       }

@@ -1,5 +1,6 @@
 import { LitElement, html, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { readUrlState, writeUrlState } from '../state/url-state';
 import {
   keepOrder,
   pageOf,
@@ -29,6 +30,8 @@ export abstract class DataTable<T, K> extends LitElement {
   /** Offer selection and bulk actions. */
   @property({ type: Boolean }) canAct = false;
   @property({ type: Number }) pageSize = 50;
+  /** Keep the sort (and the subclass's filters) in the page's URL: the page's own table, not an embedded one. */
+  @property({ type: Boolean, attribute: 'url-state' }) urlState = false;
 
   @state() sortKey = '';
   @state() sortDir: SortDir = 'asc';
@@ -45,15 +48,40 @@ export abstract class DataTable<T, K> extends LitElement {
   protected abstract rowLabel(row: T): string;
   /** One `<tr>`, starting with `selectCell(row)`. */
   protected abstract row(row: T): TemplateResult;
+  /** The group a row is shown under (rows are kept together by group, headed by it); none by default. */
+  protected groupOf?(row: T): string;
+  /** The filters as URL parameters, and back (when `urlState`). */
+  protected filtersToUrl(): Record<string, string> {
+    return {};
+  }
+  protected filtersFromUrl(_params: URLSearchParams): void {}
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.urlState) return;
+    const params = readUrlState();
+    const sort = params.get('sort');
+    if (sort && this.columns.some((c) => c.key === sort)) this.sortKey = sort;
+    const dir = params.get('dir');
+    if (dir === 'asc' || dir === 'desc') this.sortDir = dir;
+    this.filtersFromUrl(params);
+  }
+
+  /** Writes the sort and filters to the URL (after a change, when `urlState`). */
+  protected saveUrlState(): void {
+    if (this.urlState) writeUrlState({ sort: this.sortKey, dir: this.sortDir, ...this.filtersToUrl() });
+  }
 
   /** Rows after filtering and sorting, in display order (all pages). */
   visibleRows(): T[] {
     const column = this.columns.find((c) => c.key === this.sortKey) ?? this.columns[0];
-    const sorted = sortRows(
+    let sorted = sortRows(
       this.rowsIn().filter((row) => this.passesFilters(row)),
       column.value,
       this.sortDir,
     );
+    const groupOf = this.groupOf?.bind(this);
+    if (groupOf) sorted = sortRows(sorted, groupOf, 'asc'); // stable: sorted by the column within each group
     return keepOrder(sorted, (row) => this.keyOf(row), this.frozenOrder);
   }
 
@@ -94,6 +122,7 @@ export abstract class DataTable<T, K> extends LitElement {
   protected filtersChanged(): void {
     this.page = 0;
     this.frozenOrder = undefined;
+    this.saveUrlState();
   }
 
   protected renderTable(label: string) {
@@ -117,7 +146,16 @@ export abstract class DataTable<T, K> extends LitElement {
           </tr>
         </thead>
         <tbody @pointerenter=${() => (this.frozenOrder = this.shownOrder)} @pointerleave=${this.unfreeze}>
-          ${rows.map((row) => this.row(row))}
+          ${rows.map((row, i) => {
+            const group = this.groupOf?.(row);
+            const heading =
+              group !== undefined && (i === 0 || this.groupOf!(rows[i - 1]) !== group)
+                ? html`<tr class="group">
+                    <th scope="rowgroup" colspan=${this.columns.length + (this.canAct ? 1 : 0)}>${group}</th>
+                  </tr>`
+                : null;
+            return html`${heading}${this.row(row)}`;
+          })}
         </tbody>
       </table>
       ${visible.length === 0 ? html`<p class="muted">No ${this.noun} match.</p>` : null}
@@ -132,6 +170,7 @@ export abstract class DataTable<T, K> extends LitElement {
     return html`<td>
       <input
         type="checkbox"
+        tabindex="-1"
         aria-label=${`Select ${this.rowLabel(row)}`}
         .checked=${this.selected.has(key)}
         @click=${(e: Event) => e.stopPropagation()}
@@ -140,10 +179,27 @@ export abstract class DataTable<T, K> extends LitElement {
     </td>`;
   }
 
+  /**
+   * Each row is one Tab stop (its checkbox and links are not): Enter opens the row (`open`), Space
+   * ticks it when acting is allowed.
+   */
+  protected rowKeys(row: T, open: () => void) {
+    return (event: KeyboardEvent) => {
+      if (event.target !== event.currentTarget) return;
+      if (event.key === 'Enter') open();
+      else if (event.key === ' ' && this.canAct && this.selectable(row)) {
+        event.preventDefault();
+        const key = this.keyOf(row);
+        this.selected = toggled(this.selected, [key], !this.selected.has(key));
+      }
+    };
+  }
+
   private sortBy(key: string) {
     this.sortDir = this.sortKey === key && this.sortDir === 'asc' ? 'desc' : 'asc';
     this.sortKey = key;
     this.frozenOrder = undefined;
+    this.saveUrlState();
   }
 
   private readonly unfreeze = () => {

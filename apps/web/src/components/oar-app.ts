@@ -1,6 +1,7 @@
 import { ContextProvider } from '@lit/context';
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { ApiClient } from '../state/api-client';
 import { LiveStore } from '../state/live-store';
 import { servicesContext, type Services } from '../state/services';
@@ -16,6 +17,9 @@ import './oar-nodes-page';
 import './oar-operations-list';
 import './oar-event-feed';
 import './oar-gantt-page';
+import './oar-job-page';
+import './oar-node-page';
+import './oar-history-page';
 
 const ROUTES = [
   { path: '/', title: 'Dashboard' },
@@ -23,14 +27,28 @@ const ROUTES = [
   { path: '/nodes', title: 'Nodes' },
   { path: '/jobs', title: 'Jobs' },
   { path: '/gantt', title: 'Gantt' },
+  { path: '/history', title: 'History' },
   { path: '/events', title: 'Events' },
   { path: '/operations', title: 'Operations' },
 ];
 
+/** Pages of one thing: `/jobs/75`, `/nodes/node8` (a node name is URL-encoded). */
+const JOB_PAGE = /^\/jobs\/([1-9]\d{0,15})$/;
+const NODE_PAGE = /^\/nodes\/([^/]+)$/;
+
+/** A path segment as written in the URL bar; a malformed escape is taken literally (no page has that name). */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /**
  * The application shell: creates the shared services (live store, session, REST client), provides
- * them through @lit/context, and routes with the History API. A six-route table did not justify a
- * router dependency.
+ * them through @lit/context, and routes with the History API. A seven-route table and two patterns
+ * did not justify a router dependency.
  */
 @customElement('oar-app')
 export class OarApp extends LitElement {
@@ -96,6 +114,8 @@ export class OarApp extends LitElement {
   `;
 
   @state() private path = location.pathname;
+  /** Changes with each navigation: a page is made anew for each URL, so it reads its filters from it. */
+  @state() private navigation = 0;
   @state() private theme: string;
   /** Public so tests and the benchmark can drive the store of a running app. */
   readonly services: Services;
@@ -143,13 +163,12 @@ export class OarApp extends LitElement {
         ? html`<oar-gantt class="wall-gantt"></oar-gantt>`
         : html`<oar-wall></oar-wall>`;
     const route = ROUTES.find((r) => r.path === this.path);
-    document.title = `${route?.title ?? 'Not found'} · oar-live`;
+    const current = route ?? ROUTES.find((r) => r.path !== '/' && this.path.startsWith(`${r.path}/`));
+    document.title = `${this.pageTitle() ?? route?.title ?? 'Not found'} · oar-live`;
     return html`<header>
         <a class="brand" href="/">oar-live</a>
         <nav aria-label="Pages">
-          ${ROUTES.map(
-            (r) => html`<a href=${r.path} aria-current=${r.path === this.path ? 'page' : 'false'}>${r.title}</a>`,
-          )}
+          ${ROUTES.map((r) => html`<a href=${r.path} aria-current=${r === current ? 'page' : 'false'}>${r.title}</a>`)}
         </nav>
         <span class="spacer"></span>
         <oar-connection-status></oar-connection-status>
@@ -162,13 +181,35 @@ export class OarApp extends LitElement {
             <option value="contrast">High contrast</option>
           </select></label
         >
-        <oar-session-menu></oar-session-menu>
+        <oar-session-menu @signed-in=${this.focusPage}></oar-session-menu>
       </header>
       <oar-stale-banner></oar-stale-banner>
-      <main>${this.page()}</main>`;
+      <main tabindex="-1">${keyed(this.navigation, this.page())}</main>`;
+  }
+
+  /** The focus on the page's heading (else its main area): after signing in, the work goes on there. */
+  private async focusPage() {
+    await this.updateComplete;
+    const main = this.renderRoot.querySelector<HTMLElement>('main');
+    const page = main?.firstElementChild as (HTMLElement & { updateComplete?: Promise<unknown> }) | null;
+    await page?.updateComplete;
+    const heading = page?.shadowRoot?.querySelector<HTMLElement>('h1');
+    if (heading) heading.tabIndex = -1;
+    (heading ?? main)?.focus();
+  }
+
+  private pageTitle(): string | undefined {
+    const job = JOB_PAGE.exec(this.path);
+    if (job) return `Job ${job[1]}`;
+    const node = NODE_PAGE.exec(this.path);
+    return node ? `Node ${decoded(node[1])}` : undefined;
   }
 
   private page() {
+    const job = JOB_PAGE.exec(this.path);
+    if (job) return html`<oar-job-page .jobId=${Number(job[1])}></oar-job-page>`;
+    const node = NODE_PAGE.exec(this.path);
+    if (node) return html`<oar-node-page .name=${decoded(node[1])}></oar-node-page>`;
     switch (this.path) {
       case '/':
         return html`<oar-dashboard-page></oar-dashboard-page>`;
@@ -182,6 +223,8 @@ export class OarApp extends LitElement {
         return html`<oar-operations-list></oar-operations-list>`;
       case '/gantt':
         return html`<oar-gantt-page></oar-gantt-page>`;
+      case '/history':
+        return html`<oar-history-page></oar-history-page>`;
       default:
         return html`<h1>Not found</h1>
           <p><a href="/">Back to the dashboard</a></p>`;
@@ -190,6 +233,7 @@ export class OarApp extends LitElement {
 
   private readonly onPopState = () => {
     this.path = location.pathname;
+    this.navigation++;
   };
 
   private readonly onLinkClick = (event: MouseEvent) => {
@@ -200,6 +244,7 @@ export class OarApp extends LitElement {
     event.preventDefault();
     history.pushState(null, '', href);
     this.path = location.pathname;
+    this.navigation++;
   };
 
   private onTheme(event: Event) {

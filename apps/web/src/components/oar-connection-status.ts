@@ -1,5 +1,5 @@
 import { LitElement, css, html } from 'lit';
-import { customElement } from 'lit/decorators.js';
+import { customElement, property } from 'lit/decorators.js';
 import { LiveController } from '../state/live-controller';
 import { TickController } from './tick-controller';
 
@@ -28,6 +28,9 @@ export class OarConnectionStatus extends LitElement {
     }
   `;
 
+  /** Leave out the data's age (the wall tells it in its stale banner, and its header has no room). */
+  @property({ type: Boolean }) brief = false;
+
   private readonly live = new LiveController(this);
   protected readonly tick = new TickController(this);
 
@@ -52,7 +55,7 @@ export class OarConnectionStatus extends LitElement {
       tone = 'warn';
     }
     return html`<span class=${tone} role="status" title=${store.connectionError ?? slowed ?? ''}
-      >${text}${age !== undefined ? ` · data ${age} s old` : ''}</span
+      >${text}${age !== undefined && !this.brief ? ` · data ${age} s old` : ''}</span
     >`;
   }
 }

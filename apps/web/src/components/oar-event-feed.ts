@@ -4,14 +4,19 @@ import { LIVE_EVENT_TYPES, type WholeEvent } from '@oar-live/shared';
 import type { FeedEntry } from '../state/live-store';
 import { LiveController } from '../state/live-controller';
 import { tableStyles } from './table-styles';
+import { jobLink, nodeLink, operationLink } from './links';
+import { readUrlState, writeUrlState } from '../state/url-state';
 
-/** `/events`: the live event feed, newest first; filter by type, pause, export as NDJSON. */
+/**
+ * `/events`: the live event feed, newest first; filter by type (kept in the URL: `?hide=job.changed`),
+ * pause, export as NDJSON. Each event links to the node, job or operation it is about.
+ */
 @customElement('oar-event-feed')
 export class OarEventFeed extends LitElement {
   static override styles = tableStyles;
 
   private readonly live = new LiveController(this);
-  @state() private hiddenTypes = new Set<string>();
+  @state() private hiddenTypes = new Set<string>(readUrlState().get('hide')?.split(',').filter(Boolean) ?? []);
   /** The feed as it was when paused; undefined while live. */
   @state() private paused?: FeedEntry[];
   private readonly limit = 500;
@@ -74,6 +79,7 @@ export class OarEventFeed extends LitElement {
     if (next.has(type)) next.delete(type);
     else next.add(type);
     this.hiddenTypes = next;
+    writeUrlState({ hide: [...next].sort().join(',') });
   }
 
   private togglePause() {
@@ -94,21 +100,26 @@ export class OarEventFeed extends LitElement {
   }
 }
 
-export function describeEvent(event: WholeEvent): string {
+/** One event in words, the node, job or operation it is about as a link to its page. */
+export function describeEvent(event: WholeEvent) {
   switch (event.type) {
     case 'node.added':
     case 'node.changed':
-      return `${event.node.name} ${event.node.state}${event.changed ? ` (${event.changed.join(', ')})` : ''}`;
+      return html`${nodeLink(event.node.name)}
+      ${event.node.state}${event.changed ? ` (${event.changed.join(', ')})` : ''}`;
     case 'node.removed':
-      return `${event.name} removed`;
+      return html`${nodeLink(event.name)} removed`;
     case 'job.added':
     case 'job.changed':
-      return `job ${event.job.id} ${event.job.state}${event.changed ? ` (${event.changed.join(', ')})` : ''}`;
+      return html`job ${jobLink(event.job.id)}
+      ${event.job.state}${event.changed ? ` (${event.changed.join(', ')})` : ''}`;
     case 'job.removed':
-      return `job ${event.id} ended ${event.job.state}${event.job.exitCode != null ? `, exit ${event.job.exitCode}` : ''}`;
+      return html`job ${jobLink(event.id)} ended
+      ${event.job.state}${event.job.exitCode != null ? `, exit ${event.job.exitCode}` : ''}`;
     case 'source.status':
       return `OAR ${event.status}${event.error ? `: ${event.error}` : ''}`;
     case 'operation.updated':
-      return `${event.operation.kind} ${event.operation.state}${event.operation.error ? `: ${event.operation.error.message}` : ''}`;
+      return html`${operationLink(event.operation.id)} ${event.operation.kind}
+      ${event.operation.state}${event.operation.error ? `: ${event.operation.error.message}` : ''}`;
   }
 }

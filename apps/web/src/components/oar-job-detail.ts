@@ -5,17 +5,20 @@ import type { Job } from '@oar-live/oar-client';
 import { LiveController } from '../state/live-controller';
 import { formatDuration } from '../state/job-request';
 import { commandOf } from '../state/job-text';
-import { tableStyles } from './table-styles';
+import { fieldListStyles, tableStyles } from './table-styles';
+import { jobHref, joined, nodeLink, userLink } from './links';
 import './oar-job-why';
 
 /**
  * A job's detail panel: the live fields from the store, completed by GET /api/jobs/:id (which
- * carries OAR's event list) through @lit/task.
+ * carries OAR's event list) through @lit/task. It takes the focus when it opens (or shows another
+ * job), so keyboard and screen-reader users land in it; Esc closes it.
  */
 @customElement('oar-job-detail')
 export class OarJobDetail extends LitElement {
   static override styles = [
     tableStyles,
+    fieldListStyles,
     css`
       :host {
         display: block;
@@ -29,23 +32,6 @@ export class OarJobDetail extends LitElement {
         font-size: 1.1rem;
         display: flex;
         justify-content: space-between;
-      }
-      dl {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: 0.2rem 1rem;
-        margin: 0;
-      }
-      dt {
-        color: var(--muted);
-      }
-      dd {
-        margin: 0;
-        overflow-wrap: anywhere;
-      }
-      pre {
-        margin: 0;
-        white-space: pre-wrap;
       }
     `,
   ];
@@ -61,18 +47,45 @@ export class OarJobDetail extends LitElement {
     args: () => [this.job?.id, this.job?.state] as const,
   });
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.setAttribute('role', 'region');
+    this.tabIndex = -1;
+    this.addEventListener('keydown', this.onKey);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('keydown', this.onKey);
+  }
+
+  protected override updated(changed: Map<string, unknown>): void {
+    if (changed.has('job') && this.job?.id !== (changed.get('job') as Job | undefined)?.id) {
+      this.setAttribute('aria-label', `Job ${this.job?.id} details`);
+      this.focus();
+    }
+  }
+
+  private readonly onKey = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      this.close();
+    }
+  };
+
   override render() {
     if (!this.job) return null;
     const job = { ...this.details.value, ...this.job, events: this.details.value?.events ?? this.job.events };
     return html`<h2>
         <span>Job ${job.id}${job.name ? ` · ${job.name}` : ''}</span>
+        <a href=${jobHref(job.id)}>Open the job's page</a>
         <button @click=${this.close} aria-label="Close details">✕</button>
       </h2>
       <dl>
         <dt>State</dt>
         <dd data-field="state">${job.state}</dd>
         <dt>User / queue</dt>
-        <dd>${job.user} / ${job.queue}</dd>
+        <dd>${userLink(job.user)} / ${job.queue}</dd>
         <dt>Command</dt>
         <dd data-field="command">
           <pre>${commandOf(job)}</pre>
@@ -81,12 +94,12 @@ export class OarJobDetail extends LitElement {
         <dt>Resources</dt>
         <dd>${job.wantedResources ?? ''} ${job.resourceIds.length ? `(ids ${job.resourceIds.join(', ')})` : ''}</dd>
         <dt>Nodes</dt>
-        <dd>${job.nodes.join(', ') || '—'}</dd>
+        <dd>${job.nodes.length ? joined(job.nodes, (n) => nodeLink(n)) : '—'}</dd>
         ${
           job.plannedNodes?.length
             ? html`<dt>Planned on</dt>
                 <dd data-field="planned">
-                  ${job.plannedNodes.join(', ')} (not
+                  ${joined(job.plannedNodes, (n) => nodeLink(n))} (not
                   started${
                     job.scheduledStart
                       ? `; OAR plans to start it at ${new Date(job.scheduledStart).toLocaleString()}`

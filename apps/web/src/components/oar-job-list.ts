@@ -22,6 +22,10 @@ export class OarJobList extends LitElement {
       max-height: 18rem;
       overflow: auto;
     }
+    ul:focus-visible {
+      outline: 3px solid var(--focus);
+      outline-offset: 2px;
+    }
     li {
       display: grid;
       grid-template-columns: 1rem 4rem 1fr auto;
@@ -49,7 +53,8 @@ export class OarJobList extends LitElement {
       ${
         this.jobs.length === 0
           ? html`<p class="muted">None</p>`
-          : html`<ul>
+          : // Focusable so a keyboard can scroll a long list (axe: scrollable-region-focusable).
+            html`<ul tabindex="0" aria-label=${`${this.heading} jobs`}>
               ${this.jobs.slice(0, this.limit).map(
                 (job) =>
                   html`<li data-job-id=${job.id}>

@@ -6,6 +6,8 @@ import { formatDuration } from '../state/job-request';
 import { commandOf } from '../state/job-text';
 import { jobColor } from '../state/node-style';
 import { DataTable, type Column } from './data-table';
+import { filterSelect } from './sortable-table';
+import { jobLink, joined, nodeLink, userLink } from './links';
 
 export interface JobActionDetail {
   action: JobAction;
@@ -84,9 +86,21 @@ export class OarJobTable extends DataTable<Job, number> {
     );
   }
 
+  protected override filtersToUrl() {
+    const { state, user, queue, text } = this.filters;
+    return { state, user, queue, q: text };
+  }
+
+  protected override filtersFromUrl(params: URLSearchParams): void {
+    const get = (key: string) => params.get(key) ?? '';
+    this.filters = { state: get('state'), user: get('user'), queue: get('queue'), text: get('q') };
+  }
+
   override render() {
     const selected = this.selectedShown();
-    const distinct = (key: 'state' | 'user' | 'queue') => [...new Set(this.jobs.map((j) => j[key]))].sort();
+    // The filter's own value stays offered while no job has it (a shared link, a job that just ended).
+    const distinct = (key: 'state' | 'user' | 'queue') =>
+      [...new Set([...this.jobs.map((j) => j[key]), this.filters[key]].filter(Boolean))].sort();
     return html`<div class="toolbar" role="search">
         ${this.filterSelect('state', 'State', distinct('state'))} ${this.filterSelect('user', 'User', distinct('user'))}
         ${this.filterSelect('queue', 'Queue', distinct('queue'))}
@@ -124,29 +138,29 @@ export class OarJobTable extends DataTable<Job, number> {
       class="${selected ? 'selected' : ''} ${job.id === this.currentId ? 'current' : ''}"
       aria-selected=${selected}
       tabindex="0"
-      @click=${() => this.open(job)}
-      @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.open(job)}
+      aria-label=${`Job ${job.id}${job.name ? ` ${job.name}` : ''}, ${job.user}, ${job.state}`}
+      @click=${(e: MouseEvent) => !(e.target as Element).closest('a') && this.open(job)}
+      @keydown=${this.rowKeys(job, () => this.open(job))}
     >
       ${this.selectCell(job)}
-      <td><span style="color:${jobColor(job.id)}" aria-hidden="true">■</span> ${job.id}</td>
+      <td><span style="color:${jobColor(job.id)}" aria-hidden="true">■</span> ${jobLink(job.id, true)}</td>
       <td>${job.name ?? ''}</td>
-      <td>${job.user}</td>
+      <td>${userLink(job.user, true)}</td>
       <td>${job.queue}</td>
       <td data-col="state">${job.state}</td>
       <td>${job.submittedAt ? new Date(job.submittedAt).toLocaleString() : ''}</td>
       <td>${formatDuration(job.walltime)}</td>
-      <td class="wrap">${job.nodes.join(', ')}</td>
+      <td class="wrap">${joined(job.nodes, (name) => nodeLink(name, true))}</td>
     </tr>`;
   }
 
+  /** Puts the focus on a job's row, when it is shown. */
+  focusRow(id: number): void {
+    this.renderRoot.querySelector<HTMLElement>(`tr[data-job-id="${id}"]`)?.focus();
+  }
+
   private filterSelect(key: 'state' | 'user' | 'queue', label: string, values: string[]) {
-    return html`<label
-      >${label}
-      <select @change=${(e: Event) => this.setFilter(key, (e.target as HTMLSelectElement).value)}>
-        <option value="" ?selected=${!this.filters[key]}>All</option>
-        ${values.map((v) => html`<option ?selected=${v === this.filters[key]}>${v}</option>`)}
-      </select></label
-    >`;
+    return filterSelect(label, values, this.filters[key], (value) => this.setFilter(key, value));
   }
 
   private setFilter(key: keyof JobFilters, value: string) {

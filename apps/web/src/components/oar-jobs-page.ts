@@ -75,6 +75,7 @@ export class OarJobsPage extends LitElement {
       ${this.tracker.render()}
       <div class="layout ${open ? 'with-detail' : ''}">
         <oar-job-table
+          url-state
           .jobs=${jobs}
           ?canAct=${canSubmit}
           .actor=${session?.actor ?? null}
@@ -82,9 +83,17 @@ export class OarJobsPage extends LitElement {
           @job-open=${(e: CustomEvent<Job>) => (this.openId = e.detail.id)}
           @job-action=${this.onAction}
         ></oar-job-table>
-        ${open ? html`<oar-job-detail .job=${open} @close=${() => (this.openId = undefined)}></oar-job-detail>` : null}
+        ${open ? html`<oar-job-detail .job=${open} @close=${this.onClose}></oar-job-detail>` : null}
       </div>
       <oar-confirm-dialog></oar-confirm-dialog>`;
+  }
+
+  /** Back to the row the panel was opened from: where the user's work continues. */
+  private async onClose() {
+    const id = this.openId;
+    this.openId = undefined;
+    await this.updateComplete;
+    if (id !== undefined) this.table.focusRow(id);
   }
 
   /** Confirmed with its impact, sent for the allowed jobs only; the selection is then cleared. */

@@ -1,12 +1,12 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Node } from '@oar-live/oar-client';
-import { jobColor, stateStyle } from '../state/node-style';
-import { bestSquare, focusAfterKey, gridLayout, tileAt, tileOrigin, type GridLayout } from '../state/grid-layout';
+import { stateStyle } from '../state/node-style';
+import { focusAfterKey, gridLayout, tileAt, tileOrigin, type GridLayout } from '../state/grid-layout';
+import { PAINT_COLOR_VARS, paintTile, stateShape, type Shape, type TileLook } from '../state/grid-painter';
 
 const FLASH_MS = 1500;
-type Shape = 'circle' | 'ring' | 'triangle' | 'cross' | 'half';
-const SHAPES: Record<string, Shape> = { Alive: 'circle', Absent: 'ring', Suspected: 'triangle', Dead: 'cross' };
+type Pointed = { index: number; x: number; y: number };
 
 /** What a tile shows for a node: the same facts the canvas draws, for tests and assistive text. */
 export interface TileAppearance {
@@ -17,6 +17,10 @@ export interface TileAppearance {
   totalCores: number;
   /** Cores drawn hatched: planned for a Waiting job (busy or not). */
   hatchedCores: number;
+  /** Its busy cores carry their job's id (the tile is pointed at or focused), where they have room for it. */
+  jobIdsShown: boolean;
+  /** The job picked out on the grid, whose cores alone keep full colour. */
+  highlightJob?: number;
 }
 
 /**
@@ -71,15 +75,27 @@ export class OarNodeGrid extends LitElement {
   @property({ type: Boolean }) fit = false;
   /** Flash tiles that changed (the wall). */
   @property({ type: Boolean }) flash = false;
+  /** A job to pick out (the wall's legend): its cores keep their colour and show its id, others dim. */
+  @property({ type: Number }) highlightJob?: number;
 
-  @state() private pointed?: { index: number; x: number; y: number };
+  @state() private pointed?: Pointed;
   @state() private focusIndex = -1;
   @query('canvas') private canvas!: HTMLCanvasElement;
 
   private drawn = new Map<string, Node>();
+  private drawnLooks = new Map<string, TileLook>();
   private indexByName = new Map<string, number>();
   private flashUntil = new Map<string, number>();
-  private layout: GridLayout & { dpr: number } = { tile: 0, gap: 0, cols: 0, rows: 0, width: 0, height: 0, dpr: 1 };
+  private layout: GridLayout & { dpr: number } = {
+    tile: 0,
+    tileHeight: 0,
+    gap: 0,
+    cols: 0,
+    rows: 0,
+    width: 0,
+    height: 0,
+    dpr: 1,
+  };
   private colors = new Map<string, string>();
   private frame = 0;
   private resizeObserver = new ResizeObserver(() => this.fullRedraw());
@@ -121,22 +137,38 @@ export class OarNodeGrid extends LitElement {
   /** The appearance of a node's tile as drawn, or undefined when it is not in the grid. */
   tileAppearance(name: string): TileAppearance | undefined {
     const node = this.drawn.get(name);
-    if (!node) return undefined;
+    const look = this.drawnLooks.get(name);
+    if (!node || !look) return undefined;
     const style = stateStyle(node.state);
     return {
       state: node.state,
-      shape: SHAPES[node.state] ?? 'half',
+      shape: stateShape(node.state),
       color: this.color(style.colorVar),
       busyCores: node.busyCores,
       totalCores: node.totalCores,
       hatchedCores: node.resources.filter((r) => r.plannedJobIds).length,
+      jobIdsShown: look.labelJobs ?? false,
+      highlightJob: look.highlightJob,
     };
   }
 
   protected override updated(changed: PropertyValues): void {
     if (changed.has('tileSize') || changed.has('fit') || !this.sameLayout()) return this.fullRedraw();
+    if (changed.has('highlightJob')) return this.fullRedraw();
     if (changed.has('nodes')) this.redrawChanged();
-    else if (changed.has('focusIndex')) this.fullRedraw();
+    if (changed.has('focusIndex') || changed.has('pointed')) {
+      // The tile under the pointer or the focus shows its cores' job ids: redraw it and the one it left.
+      const before = [changed.get('focusIndex') as number | undefined, (changed.get('pointed') as Pointed)?.index];
+      this.redrawTiles([...before, this.focusIndex, this.pointed?.index]);
+    }
+  }
+
+  private redrawTiles(indexes: (number | undefined)[]): void {
+    const ctx = this.canvas.getContext('2d')!;
+    const now = performance.now();
+    for (const index of new Set(indexes))
+      if (index !== undefined && index >= 0 && index < this.nodes.length)
+        this.drawTile(ctx, this.nodes[index], index, now);
   }
 
   private sameLayout(): boolean {
@@ -154,6 +186,7 @@ export class OarNodeGrid extends LitElement {
     this.indexByName = new Map(this.nodes.map((n, i) => [n.name, i]));
     const previous = this.drawn;
     this.drawn = new Map();
+    this.drawnLooks = new Map();
     const now = performance.now();
     this.nodes.forEach((node, i) => {
       const before = previous.get(node.name);
@@ -203,20 +236,7 @@ export class OarNodeGrid extends LitElement {
   private readColors(): void {
     const computed = getComputedStyle(this);
     this.colors.clear();
-    for (const name of [
-      '--state-alive',
-      '--state-absent',
-      '--state-suspected',
-      '--state-dead',
-      '--state-mixed',
-      '--tile-bg',
-      '--core-free',
-      '--core-off',
-      '--fg',
-      '--flash',
-      '--focus',
-    ])
-      this.colors.set(name, computed.getPropertyValue(name).trim() || '#888');
+    for (const name of PAINT_COLOR_VARS) this.colors.set(name, computed.getPropertyValue(name).trim() || '#888');
   }
 
   private color(name: string): string {
@@ -225,77 +245,22 @@ export class OarNodeGrid extends LitElement {
 
   private drawTile(ctx: CanvasRenderingContext2D, node: Node, index: number, now: number): void {
     this.drawn.set(node.name, node);
-    const { tile, gap } = this.layout;
     const { x, y } = tileOrigin(this.layout, index);
-    const size = tile - gap;
-    const style = stateStyle(node.state);
-    const stateColor = this.color(style.colorVar);
-    ctx.clearRect(x, y, tile, tile);
-    ctx.fillStyle = this.color('--tile-bg');
-    ctx.fillRect(x, y, size, size);
-    const border = Math.min(4, Math.max(1, Math.round(size * 0.04)));
-    ctx.strokeStyle = stateColor;
-    ctx.lineWidth = border;
-    ctx.strokeRect(x + border / 2, y + border / 2, size - border, size - border);
-
-    const header = size >= 44 ? Math.round(size * 0.26) : Math.round(size * 0.34);
-    const icon = Math.max(4, header - border * 2);
-    drawShape(ctx, SHAPES[node.state] ?? 'half', x + border + 1, y + border + 1, icon, stateColor);
-    if (size >= 44) {
-      ctx.fillStyle = this.color('--fg');
-      const room = size - icon - border * 2 - 6;
-      let fontPx = Math.round(header * 0.7);
-      ctx.font = `600 ${fontPx}px system-ui, sans-serif`;
-      const width = ctx.measureText(node.name).width;
-      if (width > room) {
-        // A smaller font reads better than the squeezed glyphs fillText's maxWidth would draw.
-        fontPx = Math.max(8, Math.floor((fontPx * room) / width));
-        ctx.font = `600 ${fontPx}px system-ui, sans-serif`;
-      }
-      ctx.textBaseline = 'middle';
-      ctx.fillText(node.name, x + border + icon + 4, y + border + 1 + icon / 2, room);
-    }
-    this.drawCores(ctx, node, x + border + 1, y + header + border, size - 2 * border - 2, size - header - 2 * border);
-
-    const flashUntil = this.flashUntil.get(node.name);
-    if (flashUntil && flashUntil > now) {
-      ctx.globalAlpha = Math.min(1, (flashUntil - now) / FLASH_MS);
-      ctx.strokeStyle = this.color('--flash');
-      ctx.lineWidth = Math.max(2, border * 1.5);
-      ctx.strokeRect(x + 1, y + 1, size - 2, size - 2);
-      ctx.globalAlpha = 1;
-    }
-    if (index === this.focusIndex) {
-      ctx.strokeStyle = this.color('--focus');
-      ctx.lineWidth = 3;
-      ctx.strokeRect(x + 1.5, y + 1.5, size - 3, size - 3);
-    }
+    const { tile: width, tileHeight: height, gap } = this.layout;
+    const look = this.lookOf(node.name, index, now);
+    this.drawnLooks.set(node.name, look);
+    paintTile(ctx, node, { x, y, width, height, gap }, look);
   }
 
-  private drawCores(ctx: CanvasRenderingContext2D, node: Node, x: number, y: number, w: number, h: number): void {
-    const count = node.resources.length;
-    if (count === 0 || w < 2 || h < 2) return;
-    const { cols, rows } = bestSquare(count, w, h);
-    const cw = w / cols;
-    const ch = h / rows;
-    const pad = cw > 6 && ch > 6 ? 1 : 0;
-    node.resources.forEach((resource, i) => {
-      const jobId = resource.jobIds[0];
-      ctx.fillStyle =
-        jobId !== undefined
-          ? jobColor(jobId)
-          : resource.state === 'Alive'
-            ? this.color('--core-free')
-            : this.color('--core-off');
-      const cellX = x + (i % cols) * cw;
-      const cellY = y + Math.floor(i / cols) * ch;
-      ctx.fillRect(cellX, cellY, cw - pad, ch - pad);
-      const plannedJob = resource.plannedJobIds?.[0];
-      if (plannedJob !== undefined) {
-        const stripes = jobId !== undefined ? this.color('--tile-bg') : jobColor(plannedJob);
-        hatch(ctx, cellX, cellY, cw - pad, ch - pad, stripes);
-      }
-    });
+  private lookOf(name: string, index: number, now: number): TileLook {
+    const flashUntil = this.flashUntil.get(name) ?? 0;
+    return {
+      color: (cssVar) => this.color(cssVar),
+      flash: flashUntil > now ? (flashUntil - now) / FLASH_MS : 0,
+      focused: index === this.focusIndex,
+      labelJobs: index === this.focusIndex || index === this.pointed?.index,
+      highlightJob: this.highlightJob,
+    };
   }
 
   private onPointerMove(event: PointerEvent): void {
@@ -311,24 +276,6 @@ export class OarNodeGrid extends LitElement {
   }
 }
 
-/** Diagonal stripes over a cell, clipped to it. */
-function hatch(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, color: string): void {
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(x, y, w, h);
-  ctx.clip();
-  ctx.strokeStyle = color;
-  ctx.lineWidth = Math.max(1, Math.min(w, h) / 8);
-  const step = Math.max(3, Math.min(w, h) / 3);
-  ctx.beginPath();
-  for (let d = -h; d < w; d += step) {
-    ctx.moveTo(x + d, y + h);
-    ctx.lineTo(x + d + h, y);
-  }
-  ctx.stroke();
-  ctx.restore();
-}
-
 export function describeNode(node: Node): string {
   const style = stateStyle(node.state);
   const jobs = node.jobIds.length ? `jobs ${node.jobIds.join(', ')}` : 'no jobs';
@@ -337,45 +284,4 @@ export function describeNode(node: Node): string {
     : '';
   const reason = node.stateReason ? ` (${node.stateReason})` : '';
   return `${node.name} ${style.icon} ${node.state}${reason}\n${node.busyCores}/${node.totalCores} cores busy · ${jobs}${planned}`;
-}
-
-function drawShape(ctx: CanvasRenderingContext2D, shape: Shape, x: number, y: number, size: number, color: string) {
-  const r = size / 2;
-  const cx = x + r;
-  const cy = y + r;
-  ctx.fillStyle = color;
-  ctx.strokeStyle = color;
-  ctx.lineWidth = Math.max(1.5, size / 6);
-  ctx.beginPath();
-  switch (shape) {
-    case 'circle':
-      ctx.arc(cx, cy, r * 0.85, 0, Math.PI * 2);
-      ctx.fill();
-      return;
-    case 'ring':
-      ctx.arc(cx, cy, r * 0.7, 0, Math.PI * 2);
-      ctx.stroke();
-      return;
-    case 'triangle':
-      ctx.moveTo(cx, y);
-      ctx.lineTo(x + size, y + size);
-      ctx.lineTo(x, y + size);
-      ctx.closePath();
-      ctx.fill();
-      return;
-    case 'cross':
-      ctx.moveTo(x + 1, y + 1);
-      ctx.lineTo(x + size - 1, y + size - 1);
-      ctx.moveTo(x + size - 1, y + 1);
-      ctx.lineTo(x + 1, y + size - 1);
-      ctx.stroke();
-      return;
-    case 'half':
-      ctx.arc(cx, cy, r * 0.8, Math.PI / 2, (Math.PI * 3) / 2);
-      ctx.fill();
-      ctx.beginPath();
-      ctx.arc(cx, cy, r * 0.8, 0, Math.PI * 2);
-      ctx.stroke();
-      return;
-  }
 }

@@ -3,7 +3,16 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { Node } from '@oar-live/oar-client';
 import { nodeActionRefusal, type Actor, type NodeAction } from '@oar-live/shared';
 import { stateStyle } from '../state/node-style';
+import {
+  matchesProperty,
+  parsePropertyFilter,
+  propertyNames,
+  propertyOf,
+  propertyChoices,
+} from '../state/node-properties';
 import { DataTable, type Column } from './data-table';
+import { filterSelect } from './sortable-table';
+import { jobLink, joined, nodeHref } from './links';
 
 export interface NodeActionDetail {
   action: NodeAction;
@@ -36,6 +45,10 @@ export class OarNodeTable extends DataTable<Node, string> {
   @property({ attribute: false }) actor: Actor | null = null;
   @state() stateFilter = '';
   @state() text = '';
+  /** `name=value` (e.g. `cluster=alpha`): only nodes whose site property has that value. */
+  @state() propertyFilter = '';
+  /** A site property to group the rows by ('' = no grouping). */
+  @state() groupBy = '';
 
   protected readonly noun = 'nodes';
   protected readonly columns: Column<Node>[] = [
@@ -75,35 +88,58 @@ export class OarNodeTable extends DataTable<Node, string> {
   protected passesFilters(node: Node): boolean {
     const needle = this.text.trim().toLowerCase();
     return (
-      (!this.stateFilter || node.state === this.stateFilter) && (!needle || node.name.toLowerCase().includes(needle))
+      (!this.stateFilter || node.state === this.stateFilter) &&
+      (!needle || node.name.toLowerCase().includes(needle)) &&
+      matchesProperty(node, parsePropertyFilter(this.propertyFilter))
     );
+  }
+
+  protected override groupOf?(node: Node): string;
+
+  override willUpdate(): void {
+    this.groupOf = this.groupBy ? (node) => `${this.groupBy} = ${propertyOf(node, this.groupBy)}` : undefined;
+  }
+
+  protected override filtersToUrl() {
+    return { state: this.stateFilter, q: this.text, property: this.propertyFilter, group: this.groupBy };
+  }
+
+  protected override filtersFromUrl(params: URLSearchParams): void {
+    this.stateFilter = params.get('state') ?? '';
+    this.text = params.get('q') ?? '';
+    this.propertyFilter = params.get('property') ?? '';
+    this.groupBy = params.get('group') ?? '';
+  }
+
+  private setFilter(key: 'stateFilter' | 'text' | 'propertyFilter' | 'groupBy', value: string) {
+    this[key] = value;
+    this.filtersChanged();
+  }
+
+  /** The property filter and "group by" pickers, over the properties the nodes have. */
+  private propertyControls() {
+    const names = propertyNames(this.nodes);
+    if (names.length === 0 && !this.propertyFilter && !this.groupBy) return null;
+    const choices = propertyChoices(this.nodes);
+    return html`${filterSelect('Property', choices, this.propertyFilter, (v) => this.setFilter('propertyFilter', v))}
+    ${filterSelect('Group by', names, this.groupBy, (v) => this.setFilter('groupBy', v), 'Nothing')}`;
   }
 
   override render() {
     const selected = this.selectedShown();
     return html`<div class="toolbar" role="search">
-        <label
-          >State
-          <select
-            @change=${(e: Event) => {
-              this.stateFilter = (e.target as HTMLSelectElement).value;
-              this.filtersChanged();
-            }}
-          >
-            <option value="">All</option>
-            ${[...new Set(this.nodes.map((n) => n.state))].sort().map((s) => html`<option>${s}</option>`)}
-          </select></label
-        >
+        ${filterSelect('State', [...new Set(this.nodes.map((n) => n.state))].sort(), this.stateFilter, (v) =>
+          this.setFilter('stateFilter', v),
+        )}
         <label
           >Search
           <input
             type="search"
             placeholder="node name"
-            @input=${(e: Event) => {
-              this.text = (e.target as HTMLInputElement).value;
-              this.filtersChanged();
-            }}
+            .value=${this.text}
+            @input=${(e: Event) => this.setFilter('text', (e.target as HTMLInputElement).value)}
         /></label>
+        ${this.propertyControls()}
         ${
           this.canAct
             ? html`${this.selectionNote()}
@@ -126,18 +162,32 @@ export class OarNodeTable extends DataTable<Node, string> {
   protected row(node: Node) {
     const selected = this.selected.has(node.name);
     const style = stateStyle(node.state);
-    return html`<tr data-node=${node.name} class=${selected ? 'selected' : ''} aria-selected=${selected}>
+    const page = nodeHref(node.name);
+    return html`<tr
+      data-node=${node.name}
+      class=${selected ? 'selected' : ''}
+      aria-selected=${selected}
+      tabindex="0"
+      aria-label=${`${node.name}, ${node.state}, ${node.busyCores} of ${node.totalCores} cores busy`}
+      @keydown=${this.rowKeys(node, () => this.navigate(page))}
+    >
       ${this.selectCell(node)}
-      <td>${node.name}</td>
+      <td><a href=${page} tabindex="-1">${node.name}</a></td>
       <td data-col="state">
         <span style="color: var(${style.colorVar})" aria-hidden="true">${style.icon}</span> ${node.state}
         ${node.stateReason ? html`<span class="muted" data-col="reason">· ${node.stateReason}</span>` : null}
       </td>
       <td>${node.busyCores}</td>
       <td>${node.totalCores}</td>
-      <td class="wrap" data-col="jobs">${node.jobIds.join(', ')}</td>
-      <td class="wrap" data-col="planned">${(node.plannedJobIds ?? []).join(', ')}</td>
+      <td class="wrap" data-col="jobs">${joined(node.jobIds, (id) => jobLink(id, true))}</td>
+      <td class="wrap" data-col="planned">${joined(node.plannedJobIds ?? [], (id) => jobLink(id, true))}</td>
     </tr>`;
+  }
+
+  /** Follows an in-app link as a click on it would (the app's router handles it). */
+  private navigate(href: string) {
+    const link = this.renderRoot.querySelector<HTMLAnchorElement>(`a[href="${href}"]`);
+    link?.click();
   }
 
   private act(action: NodeAction, nodes: Node[], killJobs: boolean) {

@@ -56,6 +56,7 @@ export class OarNodesPage extends LitElement {
           : null
       }
       <oar-node-table
+        url-state
         .nodes=${store?.snapshot?.nodes ?? []}
         ?canAct=${admin}
         .actor=${this.live.session?.actor ?? null}

@@ -81,6 +81,8 @@ export class OarSessionMenu extends LitElement {
     try {
       await this.live.api!.login(String(data.get('username')), String(data.get('password')));
       this.open = false;
+      // The form is gone: the app moves the focus to the page, where the user's work continues.
+      this.dispatchEvent(new CustomEvent('signed-in', { bubbles: true, composed: true }));
     } catch (err) {
       this.error = (err as Error).message;
     } finally {

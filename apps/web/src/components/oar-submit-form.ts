@@ -245,7 +245,7 @@ export class OarSubmitForm extends LitElement {
   private async submit(event: SubmitEvent) {
     event.preventDefault();
     this.errors = validateJobRequest(this.request);
-    if (Object.keys(this.errors).length) return;
+    if (Object.keys(this.errors).length) return this.focusAfterSubmit('[aria-invalid="true"]');
     const body = jobRequestBody(this.request);
     let payload: JobSubmission = body;
     if (this.request.mode === 'script') {
@@ -256,5 +256,18 @@ export class OarSubmitForm extends LitElement {
       payload = form;
     }
     await this.submission.send((api) => api.jobs.submit(payload));
+    await this.focusAfterSubmit('.error[role="alert"], oar-operation-status');
+  }
+
+  /**
+   * Where the user's work continues after Submit: the first field to fix, or the answer (the
+   * refusal, or the submission's progress), which is made focusable for that.
+   */
+  private async focusAfterSubmit(selector: string) {
+    await this.updateComplete;
+    const target = this.renderRoot.querySelector<HTMLElement>(selector);
+    if (!target) return;
+    if (target.tabIndex < 0 && !target.matches('input, select, textarea, button')) target.tabIndex = -1;
+    target.focus();
   }
 }

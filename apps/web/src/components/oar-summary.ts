@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { ClusterSummary } from '../state/cluster-summary';
+import type { ClusterSummary } from '@oar-live/shared';
 import { stateStyle } from '../state/node-style';
 
 /** Cluster counts: nodes by state, cores busy/free, jobs by state and by queue. */

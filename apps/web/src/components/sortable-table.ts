@@ -81,3 +81,20 @@ export function selectAllHeader<K>(
     />
   </th>`;
 }
+
+/** A filter's picker: "All" (or `none`: the empty value) and each value, `current` selected. */
+export function filterSelect(
+  label: string,
+  values: readonly string[],
+  current: string,
+  onChange: (value: string) => void,
+  none = 'All',
+) {
+  return html`<label
+    >${label}
+    <select @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}>
+      <option value="" ?selected=${!current}>${none}</option>
+      ${values.map((v) => html`<option ?selected=${v === current}>${v}</option>`)}
+    </select></label
+  >`;
+}

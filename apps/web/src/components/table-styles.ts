@@ -80,6 +80,14 @@ export const tableStyles = css`
   tr.selected {
     background: var(--row-selected);
   }
+  tr.group th {
+    text-align: left;
+    padding-top: 0.6rem;
+    border-bottom: 2px solid var(--border);
+  }
+  td a {
+    color: var(--link);
+  }
   tr.current {
     box-shadow: inset 4px 0 0 var(--accent);
   }
@@ -98,5 +106,48 @@ export const tableStyles = css`
     gap: 0.5rem;
     align-items: center;
     margin-top: 0.5rem;
+  }
+`;
+
+/** A page of one thing (a job, a node, the history): a grid of titled sections and label/value lists. */
+export const pageStyles = css`
+  :host {
+    display: grid;
+    gap: 1rem;
+  }
+  h1 {
+    margin: 0;
+    font-size: 1.35rem;
+  }
+  h2 {
+    font-size: 1.05rem;
+    margin: 0.2rem 0 0.5rem;
+  }
+  section {
+    border: 1px solid var(--border-soft);
+    border-radius: 6px;
+    padding: 0.5rem 0.9rem 0.75rem;
+    overflow-x: auto;
+  }
+`;
+
+/** Label/value lists (`<dl>`): a job's or a node's fields. */
+export const fieldListStyles = css`
+  dl {
+    display: grid;
+    grid-template-columns: max-content 1fr;
+    gap: 0.2rem 1rem;
+    margin: 0;
+  }
+  dt {
+    color: var(--muted);
+  }
+  dd {
+    margin: 0;
+    overflow-wrap: anywhere;
+  }
+  pre {
+    margin: 0;
+    white-space: pre-wrap;
   }
 `;

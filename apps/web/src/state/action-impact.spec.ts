@@ -14,7 +14,7 @@ const job = (id: number, user: string, state = 'Running'): Job =>
     resourceIds: [],
   }) as Job;
 const node = (name: string, jobIds: number[]): Node =>
-  ({ name, state: 'Alive', jobIds, resources: [], busyCores: jobIds.length, totalCores: 2 }) as Node;
+  ({ name, state: 'Alive', jobIds, resources: [], busyCores: jobIds.length, totalCores: 2, properties: {} }) as Node;
 
 describe('action impact (what a confirmation says)', () => {
   it('counts the jobs of each user and lists the ones left alone with their reason', () => {

@@ -3,6 +3,9 @@ import type {
   AcceptedOperation,
   CreateNodesRequest,
   JobActionsRequest,
+  JobHistoryPage,
+  JobHistorySummary,
+  NodeStateHistory,
   LoginAnswer,
   LoginRequest,
   NodeActionsRequest,
@@ -10,6 +13,7 @@ import type {
   OperationList,
   PredictionAccuracy,
   WaitExplanation,
+  UtilisationColumns,
 } from '@oar-live/shared';
 import type { Session } from './session';
 
@@ -41,6 +45,9 @@ export class ApiClient {
     /** Why the job waits, in sentences. */
     why: (id: number, signal?: AbortSignal) =>
       this.request<WaitExplanation>('GET', `/api/jobs/${id}/why`, undefined, signal),
+    /** The last lines of a job's stdout or stderr, read through OAR: its owner only. */
+    output: (id: number, stream: 'stdout' | 'stderr', lines = 100) =>
+      this.request<{ file: string; text: string }>('GET', `/api/jobs/${id}/output?stream=${stream}&lines=${lines}`),
     /** The uploaded script of a job: its owner and admins only. */
     script: (id: number) => this.request<{ text: string }>('GET', `/api/jobs/${id}/script`),
     submit: (submission: JobSubmission) => this.request<AcceptedOperation>('POST', '/api/jobs', submission),
@@ -62,11 +69,31 @@ export class ApiClient {
   predictions(signal?: AbortSignal) {
     return this.request<PredictionAccuracy>('GET', '/api/predictions', undefined, signal);
   }
+  readonly history = {
+    /** Finished jobs (query: from, to, user, queue, state, name, limit, offset; see docs/http-api.md). */
+    jobs: (query: URLSearchParams, signal?: AbortSignal) =>
+      this.request<JobHistoryPage>('GET', `/api/history/jobs?${query}`, undefined, signal),
+    summary: (query: URLSearchParams, signal?: AbortSignal) =>
+      this.request<JobHistorySummary>('GET', `/api/history/summary?${query}`, undefined, signal),
+    node: (name: string, signal?: AbortSignal) =>
+      this.request<NodeStateHistory>('GET', `/api/history/nodes/${encodeURIComponent(name)}`, undefined, signal),
+  };
 
   readonly operations = {
-    list: (signal?: AbortSignal) => this.request<OperationList>('GET', '/api/operations', undefined, signal),
+    list: (signal?: AbortSignal, target?: string) =>
+      this.request<OperationList>(
+        'GET',
+        `/api/operations${target ? `?target=${encodeURIComponent(target)}` : ''}`,
+        undefined,
+        signal,
+      ),
     /** One operation with its per-target results (live events carry only its progress). */
     get: (id: string) => this.request<Operation>('GET', `/api/operations/${encodeURIComponent(id)}`),
+  };
+
+  readonly utilisation = {
+    /** Cores and jobs once a minute over the last `hours`. */
+    get: (hours: number) => this.request<UtilisationColumns>('GET', `/api/utilisation?hours=${hours}`),
   };
 
   async login(username: string, password: string): Promise<void> {

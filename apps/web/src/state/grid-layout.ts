@@ -3,8 +3,10 @@
  * lands on. Pure arithmetic in CSS pixels, so it is tested without a canvas.
  */
 export interface GridLayout {
-  /** Edge of one tile including its gap. */
+  /** Width of one tile including its gap. */
   tile: number;
+  /** Height of one tile including its gap: `tile` unless fitted to a box. */
+  tileHeight: number;
   gap: number;
   cols: number;
   rows: number;
@@ -23,9 +25,30 @@ export function bestSquare(count: number, w: number, h: number): { cols: number;
   return best;
 }
 
+/** How far a fitted tile may stretch from square: wider up to 2:1, taller up to 2:3. */
+const MAX_WIDE = 2;
+const MAX_TALL = 1.5;
+
 /**
- * `count` tiles in a box `width` wide (at least 100 px): of `tileSize`, or with `fit` as large as lets
- * every tile show in `height` (at least 4 px).
+ * The columns, and the tile width and height, that cover the most of a w×h box with `count` tiles
+ * stretched at most MAX_WIDE/MAX_TALL from square (fewest rows on ties): 4 tiles on a 16:9 screen
+ * become 2×2 wide tiles filling it rather than 4 squares leaving half of it empty.
+ */
+export function bestFit(count: number, w: number, h: number): { cols: number; width: number; height: number } {
+  let best = { cols: 1, width: 0, height: 0, covered: -1 };
+  for (let cols = 1; cols <= count; cols++) {
+    const rows = Math.ceil(count / cols);
+    const height = Math.floor(Math.min(h / rows, (w / cols) * MAX_TALL));
+    const width = Math.floor(Math.min(w / cols, height * MAX_WIDE));
+    const covered = width * height;
+    if (covered > best.covered) best = { cols, width, height, covered };
+  }
+  return { cols: best.cols, width: best.width, height: best.height };
+}
+
+/**
+ * `count` tiles in a box `width` wide (at least 100 px): squares of `tileSize`, or with `fit` the
+ * tiles that cover the most of the box (each side at least 4 px), every tile showing in `height`.
  */
 export function gridLayout(
   count: number,
@@ -34,23 +57,38 @@ export function gridLayout(
 ): GridLayout {
   const width = Math.max(box.width, 100);
   const n = Math.max(count, 1);
-  const tile = sizing.fit ? Math.max(4, bestSquare(n, width, Math.max(box.height, 100)).size) : sizing.tileSize;
-  const cols = Math.max(1, Math.floor(width / tile));
+  let tile = sizing.tileSize;
+  let tileHeight = sizing.tileSize;
+  let cols = Math.max(1, Math.floor(width / tile));
+  if (sizing.fit) {
+    const fitted = bestFit(n, width, Math.max(box.height, 100));
+    tile = Math.max(4, fitted.width);
+    tileHeight = Math.max(4, fitted.height);
+    cols = Math.max(1, Math.min(fitted.cols, Math.floor(width / tile)));
+  }
   const rows = Math.ceil(n / cols);
-  const gap = Math.max(1, Math.round(tile * 0.06));
-  return { tile, gap, cols, rows, width, height: rows * tile };
+  const gap = Math.max(1, Math.round(Math.min(tile, tileHeight) * 0.06));
+  return { tile, tileHeight, gap, cols, rows, width, height: rows * tileHeight };
 }
 
 /** Top-left corner of tile `index`. */
-export function tileOrigin(layout: Pick<GridLayout, 'tile' | 'cols'>, index: number): { x: number; y: number } {
-  return { x: (index % layout.cols) * layout.tile, y: Math.floor(index / layout.cols) * layout.tile };
+export function tileOrigin(
+  layout: Pick<GridLayout, 'tile' | 'tileHeight' | 'cols'>,
+  index: number,
+): { x: number; y: number } {
+  return { x: (index % layout.cols) * layout.tile, y: Math.floor(index / layout.cols) * layout.tileHeight };
 }
 
 /** The tile under a point, or -1 (past the last column or the last tile). */
-export function tileAt(layout: Pick<GridLayout, 'tile' | 'cols'>, count: number, x: number, y: number): number {
+export function tileAt(
+  layout: Pick<GridLayout, 'tile' | 'tileHeight' | 'cols'>,
+  count: number,
+  x: number,
+  y: number,
+): number {
   const col = Math.floor(x / layout.tile);
   if (col >= layout.cols) return -1;
-  const index = Math.floor(y / layout.tile) * layout.cols + col;
+  const index = Math.floor(y / layout.tileHeight) * layout.cols + col;
   return index < count ? index : -1;
 }
 

@@ -13,6 +13,7 @@ import { envelope, pageWindow, queryParams } from './pagination';
 import type { OarRequest } from './request';
 import type { Router } from './router';
 import { readSubmission } from './submit';
+import { inTimeWindow } from '../time-window';
 
 /** oarsub exit statuses oarapi.pl reports as the user's fault (400); the others are 500. */
 const USER_ERRORS = new Set([4, 5, 6, 7, 8, 10, 16, 17]);
@@ -37,10 +38,14 @@ export function jobRoutes(router: Router, api: SimApi): void {
     const states = req.query.get('state')?.split(',');
     const user = req.query.get('user');
     const ids = req.query.get('ids');
-    const source = ids !== null ? named(ids) : states ? api.cluster.jobs.values() : api.cluster.unfinished.values();
+    const epoch = (name: string) => (req.query.has(name) ? Number(req.query.get(name)) : undefined);
+    const [from, to] = [epoch('from'), epoch('to')];
+    const filtered = states || from !== undefined || to !== undefined;
+    const source = ids !== null ? named(ids) : filtered ? api.cluster.jobs.values() : api.cluster.unfinished.values();
     const selected: JobRow[] = [];
     for (const job of source) {
-      if ((!states || states.includes(job.state)) && (!user || job.owner === user)) selected.push(job);
+      if ((!states || states.includes(job.state)) && (!user || job.owner === user) && inTimeWindow(job, from, to))
+        selected.push(job);
     }
     const window = pageWindow(req);
     const page = selected.slice(window.offset, window.offset + window.limit).map((job) => render(req, job, view));
