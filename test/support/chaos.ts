@@ -370,9 +370,13 @@ export async function runChaos(
             await submit(key);
           }
           if (res?.status !== 200) return false;
-          const operation = (await res.json()) as { state: string; error?: { message: string } };
+          const operation = (await res.json()) as { state: string; error?: { message: string; detail?: string } };
           answer = JSON.stringify(operation);
-          settledAs.set(key, `${operation.state}${operation.error ? ` (${operation.error.message})` : ''}`);
+          const { error } = operation;
+          settledAs.set(
+            key,
+            `${operation.state}${error ? ` (${error.message}${error.detail ? ` [${error.detail}]` : ''})` : ''}`,
+          );
           return operation.state === 'succeeded' || operation.state === 'failed';
         },
         {
