@@ -204,7 +204,12 @@ describe('job actions', () => {
     expect(operation).toMatchObject({
       state: 'failed',
       attempts: 1,
-      error: { status: 400, message: expect.stringContaining('gpu_model') },
+      error: {
+        status: 400,
+        // A sentence about the cluster; OAR's own words (oarsub, SQL) only in detail.
+        message: 'The job could not be submitted: the cluster has no property “gpu_model”.',
+        detail: expect.stringContaining('column "gpu_model" does not exist'),
+      },
     });
     expect(operation.history!.map((entry) => entry.state)).toEqual(['queued', 'active', 'failed']);
   }, 120000);

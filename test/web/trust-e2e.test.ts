@@ -10,7 +10,8 @@ import { startSandboxE2e, stopSandboxE2e } from './support/sandbox-e2e';
 
 /**
  * What the operator sees is what OAR holds (issue 14), end to end: Chromium → the real API (own
- * process) → real Redis → the real OAR sandbox. Run under the sandbox lock.
+ * process) → real Redis → the real OAR sandbox. Run under the sandbox lock. Each test waits for OAR
+ * to plan, run or end jobs, which on a loaded machine takes longer than jest's default 60 s.
  */
 describe('trustworthy data in the browser (real API and OAR sandbox)', () => {
   let api: Awaited<ReturnType<typeof startApiProcess>>;
@@ -110,11 +111,11 @@ describe('trustworthy data in the browser (real API and OAR sandbox)', () => {
     const row = page.locator(`oar-node-table tbody tr[data-node=${plannedNode}]`);
     await row.locator('[data-col=planned]', { hasText: String(waiting.id) }).waitFor();
     expect((await row.locator('[data-col=jobs]').textContent())?.trim()).toBe(String(full.id));
-  });
+    await oar.jobs.cancel(full.id, { as: 'alice' });
+    await oar.jobs.cancel(waiting.id, { as: 'bob' });
+  }, 120_000);
 
   it('a node’s state reason shows in its node events (grid tooltip), /api/nodes and the Nodes table; cleared by a change without one', async () => {
-    await oar.jobs.cancel(1, { as: 'alice' }).catch(() => undefined);
-    await oar.jobs.cancel(2, { as: 'bob' }).catch(() => undefined);
     const root = await token('root', 'root-trust-pw');
     await go('/');
     const res = await call('PATCH', '/api/nodes/node3', root, { state: 'Absent', reason: 'fan replaced, back Monday' });
@@ -137,7 +138,7 @@ describe('trustworthy data in the browser (real API and OAR sandbox)', () => {
     const back = await call('PATCH', '/api/nodes/node3', root, { state: 'Alive' });
     await settled((back.body.operation as { id: string }).id, root);
     await reason.waitFor({ state: 'detached' });
-  });
+  }, 120_000);
 
   it('a finished job opens with its final state (not "not found"), its script’s file name, and the script for its owner', async () => {
     await go('/jobs');
@@ -171,7 +172,7 @@ describe('trustworthy data in the browser (real API and OAR sandbox)', () => {
     });
     const fromOar = (await (await fetch(`${api.url}/api/jobs/${jobId}`)).json()) as Job;
     expect(fromOar).toMatchObject({ id: jobId, state: 'Terminated', exitCode: 0 });
-  });
+  }, 120_000);
 
   it('cancelling a job that has ended is refused with a sentence about the job, before any OAR call', async () => {
     const alice = await token('alice', 'alice-trust-pw');
@@ -195,7 +196,7 @@ describe('trustworthy data in the browser (real API and OAR sandbox)', () => {
     expect(again.body.message).toMatch(
       new RegExp(`^Job ${id} is (Error|Terminated); only a job that has not ended can be cancelled\\.$`),
     );
-  });
+  }, 120_000);
 
   it('a node where a waiting job is only planned is not busy: retiring it is accepted and done', async () => {
     const three = await oar.jobs.submit(
@@ -226,5 +227,5 @@ describe('trustworthy data in the browser (real API and OAR sandbox)', () => {
     expect({ state: retired.state, error: retired.error }).toEqual({ state: 'succeeded', error: undefined });
     await oar.jobs.cancel(three.id, { as: 'alice' });
     await oar.jobs.cancel(four.id, { as: 'bob' });
-  });
+  }, 120_000);
 });

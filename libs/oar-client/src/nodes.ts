@@ -25,12 +25,54 @@ function nodeProperties(resources: NodeResource[]): Record<string, string> {
 
 type JobsByResource = Map<number, number[]>;
 
+/** Per resource id, the ids (ascending) of the unfinished jobs assigned to it and of the jobs only planned on it. */
+export interface JobsOnResources {
+  assigned: ReadonlyMap<number, number[]>;
+  planned: ReadonlyMap<number, number[]>;
+}
+
 function addJob(byResource: JobsByResource, resourceIds: readonly number[], jobId: number): void {
   for (const id of resourceIds) {
     const ids = byResource.get(id) ?? [];
     if (!ids.includes(jobId)) ids.push(jobId);
     byResource.set(id, ids);
   }
+}
+
+export function jobsOnResources(jobs: readonly Job[]): JobsOnResources {
+  const assigned: JobsByResource = new Map();
+  const planned: JobsByResource = new Map();
+  for (const job of jobs) {
+    if ((FINAL_JOB_STATES as readonly string[]).includes(job.state)) continue;
+    addJob(assigned, job.resourceIds, job.id);
+    addJob(planned, job.plannedResourceIds ?? [], job.id);
+  }
+  for (const ids of [...assigned.values(), ...planned.values()]) ids.sort((a, b) => a - b);
+  return { assigned, planned };
+}
+
+/** OAR's resource rows grouped by `node`, in the order they came. */
+export function groupByNode(resources: readonly Resource[]): Map<string, Resource[]> {
+  const byNode = new Map<string, Resource[]>();
+  for (const resource of resources) {
+    const rows = byNode.get(resource.node);
+    if (rows) rows.push(resource);
+    else byNode.set(resource.node, [resource]);
+  }
+  return byNode;
+}
+
+/** One node from its resource rows (`node` is not repeated in its resources, which are in id order). */
+export function buildNode(name: string, rows: readonly Resource[], on: JobsOnResources): Node {
+  const resources = rows
+    .map(({ node: _node, ...resource }) => {
+      const row: NodeResource = { ...resource, jobIds: on.assigned.get(resource.id) ?? [] };
+      const plannedJobIds = on.planned.get(resource.id);
+      if (plannedJobIds) row.plannedJobIds = plannedJobIds;
+      return row;
+    })
+    .sort((a, b) => a.id - b.id);
+  return { name, resources, ...nodeSummary(resources), properties: nodeProperties(resources) };
 }
 
 /**
@@ -40,26 +82,8 @@ function addJob(byResource: JobsByResource, resourceIds: readonly number[], jobI
  * Canonical order: nodes by natural name, resources and job ids ascending.
  */
 export function buildNodes(resources: readonly Resource[], jobs: readonly Job[]): Node[] {
-  const assigned: JobsByResource = new Map();
-  const planned: JobsByResource = new Map();
-  for (const job of jobs) {
-    if ((FINAL_JOB_STATES as readonly string[]).includes(job.state)) continue;
-    addJob(assigned, job.resourceIds, job.id);
-    addJob(planned, job.plannedResourceIds ?? [], job.id);
-  }
-  const byNode = new Map<string, NodeResource[]>();
-  for (const { node, ...resource } of resources) {
-    const row: NodeResource = { ...resource, jobIds: assigned.get(resource.id)?.sort((a, b) => a - b) ?? [] };
-    const plannedJobIds = planned.get(resource.id);
-    if (plannedJobIds) row.plannedJobIds = plannedJobIds.sort((a, b) => a - b);
-    const rows = byNode.get(node) ?? [];
-    rows.push(row);
-    byNode.set(node, rows);
-  }
-  return [...byNode.entries()]
+  const on = jobsOnResources(jobs);
+  return [...groupByNode(resources)]
     .sort(([a], [b]) => compareNodeNames(a, b))
-    .map(([name, rows]) => {
-      rows.sort((a, b) => a.id - b.id);
-      return { name, resources: rows, ...nodeSummary(rows), properties: nodeProperties(rows) };
-    });
+    .map(([name, rows]) => buildNode(name, rows, on));
 }

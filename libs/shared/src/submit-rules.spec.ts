@@ -110,6 +110,10 @@ describe('submit rules (shared by the form and the API)', () => {
       walltime: '60',
       name: 'from-script',
     });
+    expect(effectiveSubmit({ resources: '/core=1', name: 'mine' }, script).fields).toEqual({
+      resources: '/core=1',
+      name: 'mine',
+    });
     expect(effectiveSubmit({}, '#OAR -l /nodes=NaN\n').problems).toEqual({
       script: expect.stringMatching(/^#OAR directive for resources: must be an oarsub -l resource request/),
     });

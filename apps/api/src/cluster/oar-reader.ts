@@ -13,7 +13,9 @@ import {
   type Resource,
 } from '@oar-live/oar-client';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { turnPacer } from '../common/turn-pacer';
 import type { ClusterState } from './differ';
+import { NodeBuilder } from './node-builder';
 import {
   checkSuspects,
   isFinal,
@@ -23,6 +25,7 @@ import {
   newResourceIds,
   noteLightChanges,
   planJobReads,
+  sameLightRow,
   summaryOf,
   type CheckMark,
   type FullView,
@@ -76,6 +79,22 @@ async function detailsOf(oar: OarClient, ids: readonly number[], signal?: AbortS
     for (const job of await oar.jobs.details({ ids: chunk }, call)) if (wanted.has(job.id)) found.set(job.id, job);
   }
   return found;
+}
+
+/** Rows of a 25,000-resource list handled between two looks at the clock (a few ms of work). */
+const ROWS_PER_SLICE = 2500;
+
+/**
+ * Runs `step` on `items` a slice at a time, giving the event loop a turn whenever a time slice is
+ * used up: the rows of the last page arrive in one turn, and merging 25,000 of them there held the
+ * loop for tens of ms.
+ */
+async function inSlices<T>(items: readonly T[], step: (slice: readonly T[]) => void): Promise<void> {
+  const pace = turnPacer();
+  for (let i = 0; i < items.length; i += ROWS_PER_SLICE) {
+    step(items.slice(i, i + ROWS_PER_SLICE));
+    await pace();
+  }
 }
 
 async function buildState(resources: readonly Resource[], jobs: Job[]): Promise<ClusterState> {
@@ -164,6 +183,7 @@ export class IncrementalReader {
   private resources = new Map<number, Resource>();
   private light: LightLists = { jobs: new Map(), resources: new Map() };
   private nodes: ClusterState['nodes'] | undefined;
+  private readonly nodeBuilder = new NodeBuilder();
   private jobsRead = false;
   /** The resource list read in the background, while it runs. */
   private resourceRead: Promise<void> | undefined;
@@ -201,7 +221,7 @@ export class IncrementalReader {
     const nodesChanged = jobs.changed || resources?.changed || this.resourcesArrived || !this.nodes;
     this.resourcesArrived = false;
     const jobList = [...this.jobs.values()].map((known) => known.job).sort((a, b) => a.id - b.id);
-    if (nodesChanged) this.nodes = (await buildState([...this.resources.values()], jobList)).nodes;
+    if (nodesChanged) this.nodes = await this.nodeBuilder.build([...this.resources.values()], jobList);
     return { state: { nodes: this.nodes!, jobs: jobList }, finals, problem: jobs.problem ?? resources?.problem };
   }
 
@@ -265,7 +285,7 @@ export class IncrementalReader {
     this.jobs = verdict.jobs;
     this.resources = verdict.resources;
     const jobList = [...this.jobs.values()].map((known) => known.job).sort((a, b) => a.id - b.id);
-    this.nodes = (await buildState([...this.resources.values()], jobList)).nodes;
+    this.nodes = await this.nodeBuilder.build([...this.resources.values()], jobList);
     return {
       reading: {
         ...tick,
@@ -381,12 +401,17 @@ export class IncrementalReader {
         }
       }
     }
-    const merged = mergeResources(this.resources, light, fetched);
-    this.resources = new Map(merged.map((row) => [row.id, row]));
-    const lightRows = new Map(light.map((row) => [row.id, row]));
+    const merged: Resource[] = [];
+    await inSlices(light, (rows) => merged.push(...mergeResources(this.resources, rows, fetched)));
+    const resources = new Map<number, Resource>();
+    await inSlices(merged, (rows) => rows.forEach((row) => resources.set(row.id, row)));
+    this.resources = resources;
+    const lightRows = new Map<number, Resource>();
+    await inSlices(light, (rows) => rows.forEach((row) => lightRows.set(row.id, row)));
     // Building 25,000 resources' nodes takes tens of ms: only when a row changed.
     const changed =
-      noteLightChanges(this.resourceChangedIn, this.light.resources, lightRows, list) > 0 || fetched.size > 0;
+      noteLightChanges(this.resourceChangedIn, this.light.resources, lightRows, list, sameLightRow) > 0 ||
+      fetched.size > 0;
     this.light = { ...this.light, resources: lightRows };
     return { changed, problem };
   }

@@ -10,6 +10,7 @@ import {
   newResourceIds,
   noteLightChanges,
   planJobReads,
+  sameLightRow,
   summaryOf,
   type KnownJob,
   VANISHED_JOB_MESSAGE,
@@ -302,5 +303,19 @@ describe('noteLightChanges', () => {
       [3, 7],
       [4, 7],
     ]);
+  });
+});
+
+describe('sameLightRow', () => {
+  it('tells a light row whose state or availability changed from one OAR read again unchanged', () => {
+    const again: Resource[] = items('resources-busy.json').map(mapResource);
+    const before = new Map(lightResources.map((row) => [row.id, row]));
+    const after = new Map(again.map((row) => [row.id, row]));
+    expect(noteLightChanges(new Map(), before, after, 2, sameLightRow)).toBe(0);
+    after.set(again[0].id, { ...again[0], state: 'Absent' });
+    after.set(again[1].id, { ...again[1], availableUpto: 0 });
+    const changedIn = new Map<number, number>();
+    expect(noteLightChanges(changedIn, before, after, 2, sameLightRow)).toBe(2);
+    expect([...changedIn.keys()]).toEqual([again[0].id, again[1].id]);
   });
 });

@@ -1,9 +1,9 @@
 import type { Snapshot } from '@oar-live/shared';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { constants, deflateRaw } from 'node:zlib';
 import { Encoder, PacketType } from 'socket.io-parser';
 import WebSocket from 'ws';
+import { turnPacer } from '../common/turn-pacer';
 
 /**
  * A snapshot encoded once for every socket that needs it: the Socket.IO `snapshot` packet as text
@@ -50,12 +50,7 @@ export async function encodeSnapshot(snapshot: Snapshot, nsp: string, sliceMs: n
   const [wrapped] = new Encoder().encode({ type: PacketType.EVENT, nsp, data: ['snapshot', PLACEHOLDER] }) as string[];
   const [before, after] = wrapped.split(JSON.stringify(PLACEHOLDER));
   const pieces: string[] = [ENGINE_MESSAGE, before];
-  let sliceStarted = performance.now();
-  const pace = async () => {
-    if (performance.now() - sliceStarted < sliceMs) return;
-    await nextTurn();
-    sliceStarted = performance.now();
-  };
+  const pace = turnPacer(sliceMs);
   let separator = '{';
   for (const [key, value] of Object.entries(snapshot)) {
     if (value === undefined) continue;
