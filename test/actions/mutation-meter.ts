@@ -1,4 +1,4 @@
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 export interface HeldResponse {
   /** Resolves once OAR has answered the held request (its effect is done in OAR). */
@@ -18,7 +18,28 @@ export interface MutationMeter {
    * back: the caller sees a request that was sent and then hung (the "outcome unknown" case).
    */
   swallowNext(method: string, pathPrefix: string): HeldResponse;
+  /** The next request matching is answered `status` by the proxy: OAR never sees it. */
+  refuseNext(method: string, pathPrefix: string, status: number): void;
+  /** The next request matching (made as OAR user `as`) waits at the proxy until released, then goes on to OAR. */
+  holdNext(method: string, pathPrefix: string, as: string): HeldRequest;
   close(): Promise<void>;
+}
+
+export interface HeldRequest {
+  /** Resolves once the request reached the proxy. */
+  arrived: Promise<void>;
+  release(): void;
+}
+
+/** What the proxy does, once, to the next request matching method, path prefix (and OAR user). */
+interface Rule {
+  method: string;
+  pathPrefix: string;
+  as?: string;
+  act: 'swallow' | 'refuse' | 'hold';
+  status?: number;
+  reached(): void;
+  released?: Promise<void>;
 }
 
 /**
@@ -31,10 +52,25 @@ export async function startMutationMeter(target: string): Promise<MutationMeter>
   let inFlight = 0;
   let max = 0;
   let total = 0;
-  let swallow: { method: string; pathPrefix: string; answered: () => void } | null = null;
+  const rules: Rule[] = [];
   const seen: { line: string; ident: string | undefined }[] = [];
-  const server: Server = createServer((req, res) => {
-    seen.push({ line: `${req.method} ${req.url}`, ident: req.headers['x-remote-ident'] as string | undefined });
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const ident = req.headers['x-remote-ident'] as string | undefined;
+    seen.push({ line: `${req.method} ${req.url}`, ident });
+    const rule = rules.find(
+      (r) =>
+        r.method === req.method && (req.url ?? '').startsWith(r.pathPrefix) && (r.as === undefined || r.as === ident),
+    );
+    if (rule) rules.splice(rules.indexOf(rule), 1);
+    if (rule?.act === 'refuse') {
+      rule.reached();
+      res.writeHead(rule.status!, { 'content-type': 'text/plain' }).end('refused by the test proxy');
+      return;
+    }
+    if (rule?.act === 'hold') {
+      rule.reached();
+      await rule.released;
+    }
     const mutation = req.method !== 'GET' && req.method !== 'HEAD';
     if (mutation) {
       inFlight += 1;
@@ -46,9 +82,7 @@ export async function startMutationMeter(target: string): Promise<MutationMeter>
       if (mutation && !done) inFlight -= 1;
       done = true;
     };
-    const swallowed =
-      swallow && req.method === swallow.method && (req.url ?? '').startsWith(swallow.pathPrefix) ? swallow : null;
-    if (swallowed) swallow = null;
+    const swallowed = rule?.act === 'swallow' ? rule : null;
     const forward = request(
       {
         host: upstream.hostname,
@@ -62,7 +96,7 @@ export async function startMutationMeter(target: string): Promise<MutationMeter>
           answer.resume();
           answer.on('end', () => {
             finish();
-            swallowed.answered();
+            swallowed.reached();
           });
           return;
         }
@@ -77,7 +111,8 @@ export async function startMutationMeter(target: string): Promise<MutationMeter>
     });
     res.on('close', finish);
     req.pipe(forward);
-  });
+  };
+  const server: Server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
@@ -89,10 +124,21 @@ export async function startMutationMeter(target: string): Promise<MutationMeter>
         ({ line, ident }) => line.startsWith(`${method} `) && url.test(line) && (as === undefined || ident === as),
       ).length,
     swallowNext(method, pathPrefix) {
-      let answered!: () => void;
-      const promise = new Promise<void>((resolve) => (answered = resolve));
-      swallow = { method, pathPrefix, answered };
-      return { answered: promise };
+      let reached!: () => void;
+      const answered = new Promise<void>((resolve) => (reached = resolve));
+      rules.push({ method, pathPrefix, act: 'swallow', reached });
+      return { answered };
+    },
+    refuseNext(method, pathPrefix, status) {
+      rules.push({ method, pathPrefix, act: 'refuse', status, reached: () => undefined });
+    },
+    holdNext(method, pathPrefix, as) {
+      let reached!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>((resolve) => (reached = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      rules.push({ method, pathPrefix, as, act: 'hold', reached, released });
+      return { arrived, release };
     },
     close: () =>
       new Promise((resolve) => {

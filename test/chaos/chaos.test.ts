@@ -11,15 +11,19 @@ import { FAULT_KINDS, runChaos } from '../support/chaos';
  * seconds to start each job, and other tests' jobs share it).
  */
 describe('chaos campaign, short form', () => {
-  it('10 rounds of faults: every client equals the server after each, every accepted submit is exactly one OAR job', async () => {
-    const report = await runChaos(10, 7);
+  it('12 rounds of faults: every client equals the server after each, every accepted submit is exactly one OAR job', async () => {
+    const report = await runChaos(12, 7);
     expect(report).toMatchObject({
-      rounds: 10,
+      rounds: 12,
       divergedClients: 0,
-      acceptedMutations: 20,
+      crashedReplicas: 0,
+      acceptedMutations: 24,
       lostMutations: 0,
       duplicatedMutations: 0,
     });
     for (const kind of FAULT_KINDS) expect(report.recoveryMs[kind]?.count).toBe(2);
-  }, 300_000);
+    // After each fault between oar-live and OAR (a half-open connection too), OAR is read again.
+    for (const kind of ['oar-stopped', 'network-cut', 'network-blackhole'])
+      expect(report.oarReadAgainMs[kind]?.count).toBe(2);
+  }, 400_000);
 });

@@ -11,6 +11,9 @@ import {
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { diffCluster, type ClusterState } from '../../apps/api/src/cluster/differ';
 import { EMPTY_SOURCE, LeaseLostError } from '../../apps/api/src/cluster/event-log.service';
+import { Logger } from '@nestjs/common';
+import { removeRedisDir, startRedis } from '../support/redis-server';
+import { waitFor } from '../support/wait-for';
 import { openLog, testJob, uniquePrefix } from './support';
 
 const job = (id: number, state: string): Job => testJob(id, { state });
@@ -103,6 +106,64 @@ describe('EventLogService (real Redis)', () => {
     } finally {
       await reader.close();
       await writer.close();
+    }
+  });
+
+  it('reloads the stored snapshot when a batch does not apply to this process’s copy, instead of ending the process', async () => {
+    const prefix = uniquePrefix('event-log');
+    const { log, state, close } = await openLog(prefix);
+    try {
+      await log.append([added(1)]);
+      await waitFor(() => state.current().seq === 1, { describe: 'batch 1 held' });
+      // This copy lost job 1 (as a replica's did after Redis lost its data, chaos campaign); the
+      // stored history still has it, and the next batch is a delta on it.
+      state.replace({ ...state.current(), jobs: [] });
+      const running = job(1, 'Running');
+      const batch = await log.append(
+        [{ type: 'job.changed', id: 1, set: { state: 'Running' } }],
+        undefined,
+        {},
+        {
+          nodes: [],
+          jobs: [running],
+        },
+      );
+      // Before: applyBatch's RangeError escaped ingest through appended$ (rxjs rethrows it
+      // asynchronously): an uncaught exception, the process ended.
+      const reloaded = await waitFor(() => state.current().seq === batch!.seq && state.current(), {
+        describe: 'the stored snapshot reloaded',
+      });
+      expect(reloaded.jobs).toEqual([running]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('goes on when the reload after a gap fails because Redis is away (the rejection is handled, not left to end the process)', async () => {
+    const own = await startRedis();
+    const { log, state, close } = await openLog(uniquePrefix('event-log'), own.url);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    try {
+      const first = (await log.append([added(1)]))!;
+      await waitFor(() => state.current().seq === 1, { describe: 'batch 1 held' });
+      await own.stop();
+      // A batch after a gap (one the relay would bring): the snapshot is reloaded, from a Redis that is away.
+      log.appended$.next({ ...first, seq: 3 });
+      // Before: the reload's rejection (MaxRetriesPerRequestError) was unhandled: the process ended.
+      await waitFor(
+        () => unhandled.length > 0 || warn.mock.calls.some(([message]) => String(message).includes('not reloaded')),
+        { describe: 'the failed reload reported' },
+      );
+      expect(unhandled).toEqual([]);
+      expect(state.current().seq).toBe(1);
+    } finally {
+      warn.mockRestore();
+      process.off('unhandledRejection', onUnhandled);
+      await close();
+      removeRedisDir(own.dir);
     }
   });
 

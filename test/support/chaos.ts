@@ -10,13 +10,24 @@ import { apiEnv, Client, startApiProcess, type ApiProcess } from '../actions/har
 import { freePort, removeRedisDir, startRedis, type RunningRedis } from './redis-server';
 import { waitFor } from './wait-for';
 
-export const FAULT_KINDS = ['kill-poller', 'redis-restart', 'redis-data-loss', 'oar-stopped', 'network-cut'] as const;
+export const FAULT_KINDS = [
+  'kill-poller',
+  'redis-restart',
+  'redis-data-loss',
+  'oar-stopped',
+  'network-cut',
+  'network-blackhole',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+/** Faults between oar-live and OAR: their rounds also time how long until oar-live reads OAR again. */
+const OAR_FAULTS: readonly FaultKind[] = ['oar-stopped', 'network-cut', 'network-blackhole'];
 
 export interface ChaosReport {
   rounds: number;
   clients: number;
   divergedClients: number;
+  /** Replica processes that exited on their own (a fault must never end one). */
+  crashedReplicas: number;
   acceptedMutations: number;
   /** Accepted submits whose record Redis lost before they ran, sent again by the client (see settle). */
   resentAfterDataLoss: number;
@@ -26,29 +37,61 @@ export interface ChaosReport {
   /** Each lost submit's fault kind and how its operation ended (e.g. failed: OAR's answer). */
   lostIn: string[];
   /** Per fault kind: how long from the end of the fault until every client equals the server (ms). */
-  recoveryMs: Record<string, { count: number; p50: number; max: number }>;
+  recoveryMs: Record<string, Timing>;
+  /**
+   * Per fault between oar-live and OAR: how long from its end until a poll begun after it ended
+   * well (ms); clients can equal a server that is still stuck on a half-open connection.
+   */
+  oarReadAgainMs: Record<string, Timing>;
+}
+
+interface Timing {
+  count: number;
+  p50: number;
+  max: number;
 }
 
 /**
  * A loopback TCP proxy between oar-live and OAR. `cut()` resets every connection and every new one
- * (as a REJECT rule would: the poll fails at once, not after the 15 s OAR timeout of a black hole);
- * `stop()` closes the port (OAR's API stopped: connection refused).
+ * (as a REJECT rule would: the poll fails at once); `blackhole()` stops forwarding without closing
+ * anything, as a real cut does (packets dropped, no RST): the connections open then stay half-open
+ * for good, even once the cut heals (the peer's state is gone), and connections made during it
+ * never carry a byte; only oar-live's own timeouts get it out. `stop()` closes the port (OAR's API
+ * stopped: connection refused).
  */
-async function startOarProxy(
-  target: URL,
-): Promise<{ url: string; cut(on: boolean): void; stop(on: boolean): Promise<void>; close(): Promise<void> }> {
+async function startOarProxy(target: URL): Promise<{
+  url: string;
+  cut(on: boolean): void;
+  blackhole(on: boolean): void;
+  stop(on: boolean): Promise<void>;
+  close(): Promise<void>;
+}> {
   const port = await freePort();
   const sockets = new Set<NetSocket>();
+  const pairs = new Set<[NetSocket, NetSocket]>();
   let cut = false;
+  let blackholed = false;
   let server: Server | undefined;
+  const track = (socket: NetSocket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  };
+  const stall = (socket: NetSocket) => {
+    socket.unpipe();
+    socket.pause();
+  };
   const listen = () =>
     new Promise<void>((resolve) => {
       server = createServer((client) => {
         if (cut) return void client.resetAndDestroy();
+        track(client);
+        if (blackholed) return void client.pause();
         const upstream = connect(Number(target.port), target.hostname);
-        for (const socket of [client, upstream]) {
-          sockets.add(socket);
-          socket.on('close', () => sockets.delete(socket));
+        track(upstream);
+        const pair: [NetSocket, NetSocket] = [client, upstream];
+        pairs.add(pair);
+        for (const socket of pair) {
+          socket.on('close', () => pairs.delete(pair));
           socket.on('error', () => (client.destroy(), upstream.destroy()));
         }
         client.pipe(upstream).pipe(client);
@@ -65,6 +108,12 @@ async function startOarProxy(
     cut: (on) => {
       cut = on;
       if (on) dropAll();
+    },
+    blackhole: (on) => {
+      blackholed = on;
+      if (!on) return;
+      for (const pair of pairs) pair.forEach(stall);
+      pairs.clear();
     },
     stop: async (on) => {
       if (on) {
@@ -203,6 +252,18 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
+function timings(byKind: Record<string, number[]>): Record<string, Timing> {
+  return Object.fromEntries(
+    Object.entries(byKind).map(([kind, times]) => {
+      const sorted = [...times].sort((a, b) => a - b);
+      return [
+        kind,
+        { count: sorted.length, p50: Math.round(percentile(sorted, 0.5)), max: Math.round(sorted.at(-1)!) },
+      ];
+    }),
+  );
+}
+
 /**
  * Rounds of random faults (the API runs from its build: run `npx tsc -b` first, as `npm run bench`
  * and CI do) against two oar-live processes on one Redis, polling oar-sim through a
@@ -210,7 +271,12 @@ function percentile(sorted: number[], p: number): number {
  * resent on 503 or a dropped connection). After each round every copy must equal the server's
  * snapshot; at the end every accepted submit must be exactly one job in OAR.
  */
-export async function runChaos(rounds: number, seed = 1, progress = false): Promise<ChaosReport> {
+export async function runChaos(
+  rounds: number,
+  seed = 1,
+  progress = false,
+  kinds: readonly FaultKind[] = FAULT_KINDS,
+): Promise<ChaosReport> {
   let random = seed;
   const next = () => (random = (random * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const sim: OarSim = await startOarSim({
@@ -225,12 +291,31 @@ export async function runChaos(rounds: number, seed = 1, progress = false): Prom
   const env = apiEnv('chaos', { OAR_API_URL: proxy.url, REDIS_URL: redis.url, OAR_POLL_MS: '300' });
   const ports = [await freePort(), await freePort()];
   const apis: ApiProcess[] = [];
-  for (const port of ports) apis.push(await startApiProcess(env, port, { compiled: true }));
+  /** Replicas the campaign ends itself (kill -9, the end); any other exit is a crash, reported. */
+  const ended = new Set<ApiProcess>();
+  let crashed = 0;
+  const startReplica = async (port: number) => {
+    const api = await startApiProcess(env, port, { compiled: true });
+    api.child.once('exit', (code, signal) => {
+      if (ended.has(api)) return;
+      crashed += 1;
+      process.stderr.write(
+        `chaos: the replica on port ${port} exited (${code ?? signal}):\n${api.output().slice(-4000)}\n`,
+      );
+    });
+    return api;
+  };
+  const endReplica = (api: ApiProcess, how: 'kill' | 'stop') => {
+    ended.add(api);
+    return api[how]();
+  };
+  for (const port of ports) apis.push(await startReplica(port));
   const urls = apis.map((api) => api.url);
   const copies: Copy[] = [];
   const oar = new OarClient({ baseUrl: sim.url, auth: 'ident' });
   const accepted = new Map<string, string>();
   const recovery: Record<string, number[]> = {};
+  const oarRecovery: Record<string, number[]> = {};
   let diverged = 0;
   let resent = 0;
   /** How each submit's operation ended, as last read (for the report of a lost one). */
@@ -285,9 +370,13 @@ export async function runChaos(rounds: number, seed = 1, progress = false): Prom
             await submit(key);
           }
           if (res?.status !== 200) return false;
-          const operation = (await res.json()) as { state: string; error?: { message: string } };
+          const operation = (await res.json()) as { state: string; error?: { message: string; detail?: string } };
           answer = JSON.stringify(operation);
-          settledAs.set(key, `${operation.state}${operation.error ? ` (${operation.error.message})` : ''}`);
+          const { error } = operation;
+          settledAs.set(
+            key,
+            `${operation.state}${error ? ` (${error.message}${error.detail ? ` [${error.detail}]` : ''})` : ''}`,
+          );
           return operation.state === 'succeeded' || operation.state === 'failed';
         },
         {
@@ -300,15 +389,26 @@ export async function runChaos(rounds: number, seed = 1, progress = false): Prom
         throw new Error(`${err.message}; ${key} has ${await jobsFor(key)} OAR jobs; the replicas said:\n${logs}`);
       });
     };
+    /** Each replica's count of polls ended (well or not). */
+    const polls = async () =>
+      Promise.all(
+        urls.map(async (url) => {
+          const text = await (await fetch(`${url}/api/metrics`)).text();
+          return Number(/^oar_live_poll_duration_seconds_count (\d+)/m.exec(text)?.[1] ?? 0);
+        }),
+      );
+    const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
+    /** When a poll begun after now has ended (two more polls: one may be in flight) and OAR reads as up. */
+    const oarReadAgain = async () => {
+      const before = sum(await polls());
+      return waitFor(
+        async () =>
+          sum(await polls()) >= before + 2 && (await snapshotOf(urls[0])).source.status === 'up' && performance.now(),
+        { timeoutMs: 60_000, intervalMs: 100, describe: 'OAR read again' },
+      );
+    };
     /** The replica that polls OAR: the one whose poll count grows. */
     const pollerIndex = async (): Promise<number> => {
-      const polls = async () =>
-        Promise.all(
-          urls.map(async (url) => {
-            const text = await (await fetch(`${url}/api/metrics`)).text();
-            return Number(/^oar_live_poll_duration_seconds_count (\d+)/m.exec(text)?.[1] ?? 0);
-          }),
-        );
       const before = await polls();
       return waitFor(
         async () => {
@@ -320,14 +420,18 @@ export async function runChaos(rounds: number, seed = 1, progress = false): Prom
       );
     };
     for (let round = 0; round < rounds; round++) {
-      const kind = FAULT_KINDS[round % FAULT_KINDS.length];
+      const kind = kinds[round % kinds.length];
+      // A replica that crashed (reported) is started again, so one crash does not fail every later round.
+      for (const [i, api] of apis.entries())
+        if (!ended.has(api) && (api.child.exitCode !== null || api.child.signalCode !== null))
+          apis[i] = await startReplica(ports[i]);
       const keys = [0, 1].map((i) => `chaos-${seed}-${round}-${i}`);
       const flow = Promise.all(keys.map(submit));
       switch (kind) {
         case 'kill-poller': {
           const victim = await pollerIndex();
-          await apis[victim].kill();
-          apis[victim] = await startApiProcess(env, ports[victim], { compiled: true });
+          await endReplica(apis[victim], 'kill');
+          apis[victim] = await startReplica(ports[victim]);
           break;
         }
         case 'redis-restart':
@@ -349,8 +453,14 @@ export async function runChaos(rounds: number, seed = 1, progress = false): Prom
           await new Promise((resolve) => setTimeout(resolve, 1000 + next() * 1000));
           proxy.cut(false);
           break;
+        case 'network-blackhole':
+          proxy.blackhole(true);
+          await new Promise((resolve) => setTimeout(resolve, 1000 + next() * 1000));
+          proxy.blackhole(false);
+          break;
       }
       const healed = performance.now();
+      const readAgain = OAR_FAULTS.includes(kind) ? oarReadAgain().catch(() => undefined) : undefined;
       await flow;
       let differing = copies.length;
       let lastDifference = '';
@@ -373,47 +483,44 @@ export async function runChaos(rounds: number, seed = 1, progress = false): Prom
       ).catch(() => undefined);
       // Settled before the next fault, so a later data loss cannot take the record of a finished operation.
       await Promise.all(keys.map(settle));
+      const oarBack = await readAgain;
+      if (oarBack) (oarRecovery[kind] ??= []).push(oarBack - healed);
+      else if (readAgain) process.stderr.write(`chaos round ${round} (${kind}): OAR not read again within 60 s\n`);
       if (converged) {
         (recovery[kind] ??= []).push(converged - healed);
+        const oarNote = oarBack ? `, OAR read again after ${Math.round(oarBack - healed)} ms` : '';
         if (progress)
           process.stderr.write(
-            `chaos round ${round} (${kind}): converged ${Math.round(converged - healed)} ms after the fault\n`,
+            `chaos round ${round} (${kind}): converged ${Math.round(converged - healed)} ms after the fault${oarNote}\n`,
           );
       } else {
         diverged += differing;
         process.stderr.write(`chaos round ${round} (${kind}) did not converge: ${lastDifference}\n`);
       }
     }
+    const kindOf = (key: string) => kinds[Number(key.split('-')[2]) % kinds.length];
     const counts: number[] = [];
     for (const key of accepted.keys()) counts.push(await jobsFor(key));
     return {
       rounds,
       clients: copies.length,
       divergedClients: diverged,
+      crashedReplicas: crashed,
       acceptedMutations: accepted.size,
       resentAfterDataLoss: resent,
       lostMutations: counts.filter((n) => n === 0).length,
       duplicatedMutations: counts.filter((n) => n > 1).length,
-      // Which rounds' submits ran twice (the key names the round; rounds cycle through FAULT_KINDS).
-      duplicatedIn: [...accepted.keys()]
-        .filter((_, i) => counts[i] > 1)
-        .map((key) => FAULT_KINDS[Number(key.split('-')[2]) % FAULT_KINDS.length]),
+      // Which rounds' submits ran twice (the key names the round; rounds cycle through `kinds`).
+      duplicatedIn: [...accepted.keys()].filter((_, i) => counts[i] > 1).map(kindOf),
       lostIn: [...accepted.keys()]
         .filter((_, i) => counts[i] === 0)
-        .map((key) => `${FAULT_KINDS[Number(key.split('-')[2]) % FAULT_KINDS.length]}: ${settledAs.get(key)}`),
-      recoveryMs: Object.fromEntries(
-        Object.entries(recovery).map(([kind, times]) => {
-          const sorted = [...times].sort((a, b) => a - b);
-          return [
-            kind,
-            { count: sorted.length, p50: Math.round(percentile(sorted, 0.5)), max: Math.round(sorted.at(-1) ?? 0) },
-          ];
-        }),
-      ),
+        .map((key) => `${kindOf(key)}: ${settledAs.get(key)}`),
+      recoveryMs: timings(recovery),
+      oarReadAgainMs: timings(oarRecovery),
     };
   } finally {
     for (const copy of copies) copy.close();
-    for (const api of apis) await api.stop();
+    for (const api of apis) await endReplica(api, 'stop');
     await redis.stop();
     removeRedisDir(redis.dir);
     await proxy.close();

@@ -104,6 +104,14 @@ export class ClusterStateService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
+   * A reload nothing waits for (ingest's): with Redis away it fails, and is tried again at the next
+   * gap or epoch check. Unhandled, that rejection would end the process.
+   */
+  private reloadLater(): void {
+    this.reload().catch((err: Error) => this.logger.warn(`snapshot not reloaded: ${err.message}`));
+  }
+
+  /**
    * Takes `snapshot` as this process's state (reloaded, or just written by the poller after the
    * stream was lost) and resynchronises subscribers when it differs from what they hold.
    */
@@ -138,16 +146,27 @@ export class ClusterStateService implements OnModuleInit, OnModuleDestroy {
     if (this.reloading) return;
     if (!sameHistory(this.snapshot, batch)) {
       this.logger.warn(`batch ${batch.seq} is of epoch ${batch.epoch}, not ${this.snapshot.epoch}: reloading`);
-      void this.reload();
+      this.reloadLater();
       return;
     }
     if (batch.seq <= this.snapshot.seq) return;
     if (batch.seq !== this.snapshot.seq + 1) {
       this.logger.warn(`batch ${batch.seq} does not follow ${this.snapshot.seq}: reloading the snapshot`);
-      void this.reload();
+      this.reloadLater();
       return;
     }
-    this.setSnapshot(applyBatch(this.snapshot, batch));
+    let next: Snapshot;
+    try {
+      next = applyBatch(this.snapshot, batch);
+    } catch (err) {
+      // A delta on an item this copy lacks: the copy left the stored history (seen once after Redis
+      // lost its data). The stored snapshot holds whole items: reload it. Thrown from here, the
+      // error would end the process (appended$ has no error path).
+      this.logger.warn(`${(err as Error).message}: reloading the snapshot`);
+      this.reloadLater();
+      return;
+    }
+    this.setSnapshot(next);
     this.recentBatches.push(batch);
     this.forgetOldBatches();
     this.batches$.next(batch);

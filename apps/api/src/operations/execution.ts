@@ -13,12 +13,26 @@ export class TargetError extends Error {
   }
 }
 
+/**
+ * The attempt no longer holds its queue job in Redis (Redis lost it, or the lock expired and another
+ * worker took the job): it must stop before an OAR call that is not idempotent, as the intent it
+ * records would not reach the attempt that runs next.
+ */
+export class QueueJobLost extends Error {
+  constructor() {
+    super('this attempt no longer holds its queue job');
+  }
+}
+
 /** What an executor may read and persist while it runs one attempt of an operation. */
 export interface ExecutionContext {
   data: OperationJobData;
   /** The stored operation as this attempt began (with the per-target results of earlier attempts). */
   operation: Operation;
-  /** Persists fields of the queue job's data (they survive a crash and reach the next attempt). */
+  /**
+   * Persists fields of the queue job's data (they survive a crash and reach the next attempt); throws
+   * QueueJobLost when this attempt no longer holds its queue job.
+   */
   updateData(patch: Partial<OperationJobData>): Promise<void>;
   /** Persists one target's outcome in the operation record. */
   saveResult(result: TargetResult): Promise<void>;

@@ -113,14 +113,23 @@ export class OperationStore implements OnApplicationShutdown {
   }
 
   /**
-   * Read-modify-write of one operation. Safe without a lock: after creation only the worker holding
-   * the operation's queue job writes it, and the queue runs one job at a time.
+   * Read-modify-write of one operation, starting from `initial` (the record as first stored) when
+   * Redis no longer holds it. Safe without a lock: after creation only the worker holding the
+   * operation's queue job writes it, and the queue runs one job at a time.
    */
-  async update(id: string, change: (operation: Operation) => Operation): Promise<Operation> {
+  async update(initial: StoredOperation, change: (operation: Operation) => Operation): Promise<Operation> {
+    const { id } = initial.operation;
     const stored = await this.getStored(id);
-    if (!stored) throw new Error(`operation ${id} is not stored`);
-    const operation = change(stored.operation);
-    await this.redis.set(this.key(id), JSON.stringify({ ...stored, operation }), 'KEEPTTL');
+    const base = stored ?? initial;
+    const operation = change(base.operation);
+    const value = JSON.stringify({ ...base, operation });
+    if (stored) await this.redis.set(this.key(id), value, 'KEEPTTL');
+    else
+      await this.redis
+        .multi()
+        .set(this.key(id), value, 'EX', RETENTION_SECONDS)
+        .zadd(this.indexKey, Date.parse(operation.createdAt), id)
+        .exec();
     return operation;
   }
 

@@ -33,7 +33,8 @@ const OPERATION_FINISH_MS = 1500;
 /**
  * One OAR mutation at a time across every replica: the worker's concurrency 1 only holds per
  * process, so the queue's global concurrency (kept in Redis) is set to 1 before this process's
- * worker starts taking jobs.
+ * worker starts taking jobs, and again whenever the connection comes back (a Redis restarted
+ * without its data forgot it).
  */
 @Injectable()
 export class OperationsWorkerStart implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -47,6 +48,11 @@ export class OperationsWorkerStart implements OnApplicationBootstrap, BeforeAppl
 
   async onApplicationBootstrap(): Promise<void> {
     await this.queue.setGlobalConcurrency(1);
+    (await this.queue.client).on('ready', () => {
+      this.queue
+        .setGlobalConcurrency(1)
+        .catch((err: Error) => this.logger.warn(`global concurrency not set again: ${err.message}`));
+    });
     this.processor.worker
       .run()
       .catch((err: unknown) => this.logger.error(`operations worker stopped: ${(err as Error).message}`));

@@ -4,12 +4,15 @@ import { isTransient } from '@oar-live/oar-client';
 import { isFinished, type TargetResult } from '@oar-live/shared';
 import type { Job as QueueJob } from 'bullmq';
 import { IncomingActions } from '../common/incoming-actions';
-import { failurePhrase, toOperationError, type ExecutionContext } from './execution';
+import { failurePhrase, QueueJobLost, toOperationError, type ExecutionContext } from './execution';
 import { JobActions } from './job-actions';
 import { NodeActions } from './node-actions';
 import { OPERATIONS_QUEUE, type OperationJobData, type Outcome } from './operation-job';
 import { ProgressTally } from './operation-progress';
 import { OperationsService } from './operations.service';
+
+/** How long a worker's hold on its queue job lasts unless renewed (BullMQ renews it at half). */
+const LOCK_DURATION_MS = 15_000;
 
 /**
  * The worker: one queue job at a time per process (concurrency 1), and one across all processes
@@ -20,7 +23,7 @@ import { OperationsService } from './operations.service';
 @Processor(OPERATIONS_QUEUE, {
   autorun: false,
   concurrency: 1,
-  lockDuration: 15_000,
+  lockDuration: LOCK_DURATION_MS,
   stalledInterval: 5_000,
   maxStalledCount: 10,
 })
@@ -36,7 +39,7 @@ export class OperationsProcessor extends WorkerHost {
     super();
   }
 
-  async process(queueJob: QueueJob<OperationJobData>): Promise<void> {
+  async process(queueJob: QueueJob<OperationJobData>, token?: string): Promise<void> {
     await this.incoming.allAnswered();
     const id = queueJob.data.operation.id;
     const attempts = queueJob.attemptsStarted;
@@ -45,7 +48,7 @@ export class OperationsProcessor extends WorkerHost {
     const settled = await this.operations.results(id);
     const tally = new ProgressTally(operation.targets.length, settled);
     const current = await this.operations.transition(
-      id,
+      queueJob.data,
       'active',
       attempts,
       isBulk(queueJob.data) ? { progress: tally.progress } : {},
@@ -54,6 +57,9 @@ export class OperationsProcessor extends WorkerHost {
       data: queueJob.data,
       operation: { ...current, results: settled },
       updateData: async (patch) => {
+        // Checked first, as BullMQ's updateData writes to a job of that id whoever holds it (a
+        // client's resend may have queued it again after Redis lost it).
+        if (!token || (await queueJob.extendLock(token, LOCK_DURATION_MS)) !== 1) throw new QueueJobLost();
         await queueJob.updateData({ ...queueJob.data, ...patch });
       },
       saveResult: async (result) => {
@@ -62,7 +68,7 @@ export class OperationsProcessor extends WorkerHost {
       },
       setTargets: async (targets) => {
         tally.total = targets.length;
-        await this.operations.progress(id, (op) => ({ ...op, targets }));
+        await this.operations.progress(queueJob.data, (op) => ({ ...op, targets }));
       },
     };
     try {
@@ -73,22 +79,42 @@ export class OperationsProcessor extends WorkerHost {
       for (const result of unsaved) tally.record(result);
       const error = failureOf(outcome.results);
       if (error) this.logger.warn(`operation ${id} (${queueJob.data.payload.kind}) failed: ${error.message}`);
-      await this.operations.transition(id, error ? 'failed' : 'succeeded', attempts, {
+      await this.operations.transition(queueJob.data, error ? 'failed' : 'succeeded', attempts, {
         ...(outcome.result && { result: outcome.result }),
         ...(outcome.results && { progress: tally.progress }),
         ...(outcome.targets && { targets: outcome.targets }),
         ...(error && { error }),
       });
     } catch (err) {
+      if (err instanceof QueueJobLost) return this.handBack(queueJob.data, attempts);
       const retry = isTransient(err) && queueJob.attemptsMade + 1 < (queueJob.opts.attempts ?? 1);
       const error = toOperationError(err, failurePhrase(queueJob.data.payload));
-      await this.operations.transition(id, retry ? 'retrying' : 'failed', attempts, { error });
+      await this.operations.transition(queueJob.data, retry ? 'retrying' : 'failed', attempts, { error });
       if (retry) throw err;
       this.logger.warn(
         `operation ${id} (${queueJob.data.payload.kind}) failed: ${error.message} ${error.detail ?? ''}`,
       );
       if (!isTransient(err) && !error.status) this.logger.error(err);
     }
+  }
+
+  /**
+   * This attempt lost its queue job before sending anything OAR does not undo (see QueueJobLost).
+   * Gone from Redis (restarted without its data): queued again from this worker's copy, intent
+   * included, so the next attempt looks in OAR first if an earlier one may have sent it. There
+   * again: another worker took it over (this one stalled), or the client sent it again; that one runs.
+   */
+  private async handBack(data: OperationJobData, attempts: number): Promise<void> {
+    const id = data.operation.id;
+    if (await this.operations.isQueued(id)) {
+      this.logger.warn(`operation ${id}: its queue job is held or queued anew; this attempt stops before calling OAR`);
+      return;
+    }
+    await this.operations.transition(data, 'queued', attempts);
+    await this.operations.requeue(data);
+    this.logger.warn(
+      `operation ${id}: Redis lost its queue job while it ran (restarted without its data?); queued again`,
+    );
   }
 
   private execute(context: ExecutionContext): Promise<Outcome> {

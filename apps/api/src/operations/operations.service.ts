@@ -24,6 +24,9 @@ import { RedisGate } from './redis-gate';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** What a queue job keeps of its operation: the record as first stored, and its request's hash. */
+type StoredJob = Pick<OperationJobData, 'operation' | 'requestHash'>;
+
 export interface EnqueueRequest {
   actor: AuthUser;
   payload: OperationPayload;
@@ -97,13 +100,21 @@ export class OperationsService {
     return stored.created ? operation : this.sameRequest(stored, requestHash);
   }
 
-  /** Adding a job id the queue holds already is a no-op in BullMQ. */
-  private async addJob(operation: Operation, request: EnqueueRequest, requestHash: string): Promise<void> {
+  private addJob(operation: Operation, request: EnqueueRequest, requestHash: string): Promise<void> {
+    return this.requeue({ operation, requestHash, actor: request.actor, payload: request.payload });
+  }
+
+  /**
+   * Queues `data` under its operation's id; a no-op when the queue holds that id already (BullMQ).
+   * Also how a worker puts back a queue job Redis lost while it ran (its data, intent included, is
+   * in the worker's memory).
+   */
+  async requeue(data: OperationJobData): Promise<void> {
     await this.queue.add(
-      operation.kind,
-      { operation, requestHash, actor: request.actor, payload: request.payload },
+      data.operation.kind,
+      { ...data },
       {
-        jobId: operation.id,
+        jobId: data.operation.id,
         attempts: OPERATION_ATTEMPTS,
         backoff: { ...BACKOFF },
         removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
@@ -112,19 +123,28 @@ export class OperationsService {
     );
   }
 
+  /** Whether the queue holds a job for the operation (waiting, running, delayed or kept once done). */
+  async isQueued(id: string): Promise<boolean> {
+    return (await this.queue.getJob(id)) !== undefined;
+  }
+
   get(id: string): Promise<Operation | null> {
     return this.store.get(id);
   }
 
-  /** Records a state change (with its audit entry) and puts `operation.updated` on the live stream. */
+  /**
+   * Records a state change (with its audit entry) and puts `operation.updated` on the live stream.
+   * A record Redis lost (restarted without its data) is made again from the queue job's copy: the
+   * outcome of an operation that ran is never left unrecorded.
+   */
   async transition(
-    id: string,
+    data: StoredJob,
     state: OperationState,
     attempts: number,
     patch: Partial<Pick<Operation, 'result' | 'error' | 'progress' | 'targets'>> = {},
   ): Promise<Operation> {
     const at = new Date().toISOString();
-    const operation = await this.store.update(id, (current) => {
+    const operation = await this.store.update(data, (current) => {
       const next: Operation = { ...current, ...patch, state, attempts, updatedAt: at };
       if (state !== 'failed' && state !== 'retrying' && !('error' in patch)) delete next.error;
       next.history = [...(current.history ?? []), { at, state, attempts, ...(next.error && { error: next.error }) }];
@@ -150,8 +170,8 @@ export class OperationsService {
   }
 
   /** Saves part of an operation without a state change, announced too. */
-  async progress(id: string, change: (operation: Operation) => Operation): Promise<Operation> {
-    const operation = await this.store.update(id, (current) => ({
+  async progress(data: StoredJob, change: (operation: Operation) => Operation): Promise<Operation> {
+    const operation = await this.store.update(data, (current) => ({
       ...change(current),
       updatedAt: new Date().toISOString(),
     }));
@@ -160,7 +180,7 @@ export class OperationsService {
   }
 
   /** The operation's record, made from its queue job if it is missing (with the request's hash, for Idempotency-Key checks). */
-  async ensureStored(data: Pick<OperationJobData, 'operation' | 'requestHash'>): Promise<Operation> {
+  async ensureStored(data: StoredJob): Promise<Operation> {
     return (await this.store.create(data.operation, data.requestHash)).operation;
   }
 
