@@ -67,7 +67,11 @@ describe("operator's cockpit on the real OAR sandbox", () => {
       { command: 'sleep 300', resources: '/nodes=1/core=2,walltime=00:10:00', name: `runs-${run}` },
       { as: 'alice' },
     );
-    const running = await waitForJobState(oar, id, ['Running'], 'alice');
+    await waitForJobState(oar, id, ['Running'], 'alice');
+    // GET /jobs/<id> names no resources: the details do.
+    const running = await oar.jobs.getDetails(id, { as: 'alice' });
+    expect(running.nodes).toHaveLength(1);
+    expect(running.resourceIds).toHaveLength(2);
     const node = running.nodes[0];
     await go(`/nodes/${node}`);
     const nodePage = page.locator('oar-node-page');
