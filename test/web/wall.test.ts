@@ -286,8 +286,17 @@ describe('wall in Chromium', () => {
 
   it('leaves no trace of a flash once it has faded, between tiles included', async () => {
     // The page's clock (timers, animation frames, performance.now) is Playwright's: the test moves it
-    // frame by frame, so the flash is seen at full strength however slowly this machine paints.
+    // frame by frame, so the flash is seen at full strength however slowly this machine paints. The
+    // clock belongs to the browser context, which later tests share: it flows again when this one ends.
     await page.clock.install();
+    try {
+      await flashFadesFrameByFrame();
+    } finally {
+      await page.clock.resume();
+    }
+  });
+
+  async function flashFadesFrameByFrame() {
     const live = await openWall(cluster(200));
     await page.clock.pauseAt(Date.now() + 1000);
     const changed = Array.from({ length: 60 }, (_, i) =>
@@ -333,7 +342,7 @@ describe('wall in Chromium', () => {
     // Past the flash's 1.5 s, frame by frame: nothing of it may stay on the canvas.
     await page.clock.runFor(1600);
     expect(await flashPixels()).toBe(0);
-  });
+  }
 
   it('says in plain words that the data is stale, without the header wrapping', async () => {
     const live = await openWall(cluster(5000));
