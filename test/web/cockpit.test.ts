@@ -1,17 +1,13 @@
 /// <reference lib="dom" /> // page.evaluate callbacks run in the browser
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { OarClient, type Job } from '@oar-live/oar-client';
-import { startOarSim, type OarSim } from '@oar-live/oar-sim';
+import type { Job } from '@oar-live/oar-client';
 import { waitFor } from '../support/wait-for';
-import { startApiProcess } from './support/api-process';
+import { startSimE2e, stopSimE2e, runningJob, type SimE2e } from './support/sim-e2e';
 import { openRoute, signIn } from './support/app-page';
 import { expectNoAxeViolations } from './support/axe';
-import { launchChromium, SCREENSHOT_DIR, type Browser } from './support/web-harness';
-
-const root = join(__dirname, '..', '..');
+import { SCREENSHOT_DIR } from './support/web-harness';
 
 /**
  * The operator's cockpit (issue 17) in Chromium → the real API (own process) → real Redis → oar-sim
@@ -19,35 +15,24 @@ const root = join(__dirname, '..', '..');
  * filters, history, site properties, and the keyboard and focus rules, each page checked with axe.
  */
 describe("operator's cockpit in Chromium (real API and Redis, oar-sim)", () => {
-  let sim: OarSim;
-  let api: Awaited<ReturnType<typeof startApiProcess>>;
-  let browser: Browser;
+  let e2e: SimE2e | undefined;
+  let api: SimE2e['api'];
   let page: Page;
-  let oar: OarClient;
   let running: number;
 
   beforeAll(async () => {
-    execFileSync('npm', ['run', 'build', '-w', 'apps/web'], { cwd: root, stdio: 'ignore' });
-    sim = await startOarSim({ nodes: 6, coresPerNode: 2, clusters: 2, finishedJobs: 400 });
-    oar = new OarClient({ baseUrl: sim.url, auth: 'ident' });
-    api = await startApiProcess(sim.url, [
+    e2e = await startSimE2e({ nodes: 6, coresPerNode: 2, clusters: 2, finishedJobs: 400 }, [
       { name: 'alice', password: 'alice-cockpit-pw', roles: ['user'], oarLogin: 'alice' },
     ]);
-    browser = await launchChromium(undefined, { bypassCSP: true }); // axe-core comes in as an inline script
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
-    ({ id: running } = await oar.jobs.submit(
+    ({ api, page } = e2e);
+    running = await runningJob(
+      e2e,
       { command: 'sleep 3600', resources: '/nodes=1/core=2,walltime=02:00:00', name: 'cockpit-run' },
-      { as: 'alice' },
-    ));
-    await waitFor(async () => (await apiJob(running)).state === 'Running', { describe: 'the job to run' });
+      'alice',
+    );
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await api?.stop();
-    await sim?.stop();
-  }, 60_000);
+  afterAll(() => stopSimE2e(e2e ?? {}), 60_000);
 
   const apiJob = async (id: number) => (await (await fetch(`${api.url}/api/jobs/${id}`)).json()) as Job;
   const go = (path: string) => openRoute(page, `${api.url}${path}`);

@@ -1,17 +1,10 @@
 /// <reference lib="dom" /> // page.evaluate callbacks run in the browser
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { OarClient, type Job } from '@oar-live/oar-client';
-import { startOarSim, type OarSim } from '@oar-live/oar-sim';
 import type { OarGantt } from '../../apps/web/src/components/oar-gantt';
 import { waitFor } from '../support/wait-for';
-import { startApiProcess } from './support/api-process';
+import { startSimE2e, stopSimE2e, runningJob, type SimE2e } from './support/sim-e2e';
 import { openRoute } from './support/app-page';
 import { expectNoAxeViolations } from './support/axe';
-import { launchChromium, type Browser } from './support/web-harness';
-
-const root = join(__dirname, '..', '..');
 
 /**
  * The Gantt in Chromium → the real API (own process) → real Redis → oar-sim with 6 nodes in two
@@ -19,37 +12,24 @@ const root = join(__dirname, '..', '..');
  * the site's properties, which the selector lists.
  */
 describe('the Gantt in Chromium (real API and Redis, oar-sim with site properties)', () => {
-  let sim: OarSim;
-  let api: Awaited<ReturnType<typeof startApiProcess>>;
-  let browser: Browser;
+  let e2e: SimE2e | undefined;
+  let api: SimE2e['api'];
   let page: Page;
   let running: number;
 
   beforeAll(async () => {
-    execFileSync('npm', ['run', 'build', '-w', 'apps/web'], { cwd: root, stdio: 'ignore' });
-    sim = await startOarSim({ nodes: 6, coresPerNode: 2, clusters: 2 });
-    const oar = new OarClient({ baseUrl: sim.url, auth: 'ident' });
-    api = await startApiProcess(sim.url, [
+    e2e = await startSimE2e({ nodes: 6, coresPerNode: 2, clusters: 2 }, [
       { name: 'alice', password: 'alice-gantt-pw', roles: ['user'], oarLogin: 'alice' },
     ]);
-    browser = await launchChromium(undefined, { bypassCSP: true }); // axe-core comes in as an inline script
-    page = await browser.context.newPage();
-    page.setDefaultTimeout(30_000);
-    ({ id: running } = await oar.jobs.submit(
+    ({ api, page } = e2e);
+    running = await runningJob(
+      e2e,
       { command: 'sleep 3600', resources: '/nodes=1/core=2,walltime=02:00:00', property: "host='node5'" },
-      { as: 'alice' },
-    ));
-    await waitFor(
-      async () => ((await (await fetch(`${api.url}/api/jobs/${running}`)).json()) as Job).state === 'Running',
-      { describe: 'the job to run' },
+      'alice',
     );
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await api?.stop();
-    await sim?.stop();
-  }, 60_000);
+  afterAll(() => stopSimE2e(e2e ?? {}), 60_000);
 
   const barPoint = (id: number) =>
     page.locator('oar-gantt').evaluate((el, jobId) => (el as unknown as OarGantt).barPoint(jobId), id);
