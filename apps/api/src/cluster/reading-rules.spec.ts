@@ -69,6 +69,24 @@ describe('planJobReads', () => {
     expect(plan.details).toEqual([detailed[1].id]);
   });
 
+  it('reads a new waiting job OAR has not placed yet each tick, until its plan shows or it is older than the bound', () => {
+    const now = Date.parse('2026-12-05T10:00:00Z');
+    const waiting = (id: number, submittedAgoMs: number, scheduledStart?: string): KnownJob => {
+      const job = { ...detailed[0], id, state: 'Waiting', submittedAt: new Date(now - submittedAgoMs).toISOString() };
+      delete job.scheduledStart;
+      if (scheduledStart) job.scheduledStart = scheduledStart;
+      return { summary: summaryOf(job), job, readAt: now - 10 };
+    };
+    const jobs = new Map<number, KnownJob>([
+      [1, waiting(1, 5_000)],
+      [2, waiting(2, 5_000, '2026-12-05T10:05:00Z')],
+      [3, waiting(3, refresh.refreshMs + 1)],
+    ]);
+    const listed3 = [...jobs.values()].map((k) => k.summary);
+    const plan = planJobReads(jobs, [], listed3, now, { refreshMs: refresh.refreshMs, slice: 0 });
+    expect(plan.details).toEqual([1]);
+  });
+
   it('refreshes every job within the bound when the ticks come at the planned period', () => {
     const many: JobSummary[] = Array.from({ length: 50 }, (_, i) => ({ ...listed[0], id: i + 1 }));
     const jobs = new Map<number, KnownJob>(

@@ -78,15 +78,29 @@ export function planJobReads(
   const { slice } = refresh;
   unchanged.sort((a, b) => a.readAt - b.readAt);
   let refreshed = 0;
+  let unplaced = 0;
   unchanged.forEach((seen, i) => {
-    if (i < slice || now - seen.readAt >= refresh.refreshMs) {
+    const awaitsPlan = unplaced < REFRESH_BATCH && awaitsFirstPlan(seen.job, now, refresh.refreshMs);
+    if (i < slice || now - seen.readAt >= refresh.refreshMs || awaitsPlan) {
       details.push(seen.job.id);
       refreshed += 1;
+      if (awaitsPlan) unplaced += 1;
     }
   });
   const ids = new Set(listed.map((job) => job.id));
   const vanished = [...new Set([...previous.map((job) => job.id), ...known.keys()])].filter((id) => !ids.has(id));
   return { details: details.sort((a, b) => a - b), vanished: vanished.sort((a, b) => a - b), refreshed };
+}
+
+/**
+ * A job submitted less than `refreshMs` ago that OAR has not placed yet: OAR gives it a predicted start
+ * and planned cores at its next scheduling pass, seconds later, and the light list does not say when.
+ * Such jobs are read again each tick (REFRESH_BATCH at most), so a new job's plan shows in seconds
+ * rather than at the next refresh; older unplaced jobs (that may never be placed) wait for the refresh.
+ */
+function awaitsFirstPlan(job: Job, now: number, refreshMs: number): boolean {
+  const age = now - Date.parse(job.submittedAt);
+  return job.state === 'Waiting' && job.scheduledStart === undefined && age >= 0 && age < refreshMs;
 }
 
 /** What reading a vanished job once more gave. */
