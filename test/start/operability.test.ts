@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { freePort, removeRedisDir, startRedis, type RunningRedis } from '../support/redis-server';
+import { waitFor } from '../support/wait-for';
 import { startProcess, terminate, waitForStatus, type Started } from './launcher';
 
 /**
@@ -60,7 +61,13 @@ describe('operability of the built API', () => {
     ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
-    expect(text).toMatch(/^oar_live_nodes\{state="Alive"\} \d+$/m);
+    // Health is 200 once OAR answered, before the first whole read that gives the node counts.
+    await waitFor(
+      async () => /^oar_live_nodes\{state="Alive"\} \d+$/m.test(await (await fetch(`${base}/api/metrics`)).text()),
+      {
+        describe: 'the Alive node count in /api/metrics',
+      },
+    );
   });
 
   it('publishes an OpenAPI document listing the routes at /api/docs-json, and its UI at /api/docs', async () => {
