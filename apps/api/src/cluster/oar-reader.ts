@@ -50,6 +50,9 @@ export interface Reading {
  * page size measured for 25,000 resources, and a page of that size parses in a few ms.
  */
 export const READ_PAGE_SIZE = 5000;
+
+/** How long the waiting jobs planned on a resource that changed state are read each tick (see readResources). */
+const REPLAN_WINDOW_MS = 30_000;
 /**
  * Job ids per `jobs/details?ids=` request. oarapi.pl spends 10-80 ms per job on details (more under
  * load) and mod_fcgid gives up after 40 s: 1,000 jobs in one request answered 500 on a loaded host.
@@ -179,6 +182,8 @@ export class IncrementalReader {
   private jobLists = 0;
   private resourceLists = 0;
   private readonly jobChangedIn = new Map<number, number>();
+  /** Jobs planned on a resource whose state changed, and until when their details are read each tick. */
+  private readonly replanned = new Map<number, number>();
   /** Unchanged jobs owed a refresh of their details (refreshSlice). */
   private refreshesOwed = 0;
   private readonly resourceChangedIn = new Map<number, number>();
@@ -368,6 +373,11 @@ export class IncrementalReader {
       refreshMs: options.refreshMs,
       slice: refresh.slice,
     });
+    const listedIds = new Set(listed.map((job) => job.id));
+    for (const [id, until] of this.replanned) {
+      if (until < now || !listedIds.has(id)) this.replanned.delete(id);
+      else if (!plan.details.includes(id)) plan.details.push(id);
+    }
     const detailsStarted = Date.now();
     const detailed = await detailsOf(this.oar, plan.details);
     const cost = { detailsMs: Date.now() - detailsStarted, details: plan.details.length, refreshed: plan.refreshed };
@@ -443,12 +453,21 @@ export class IncrementalReader {
     this.resources = new Map(merged.map((row) => [row.id, row]));
     await nextTurn();
     // mergeResources keeps an unchanged row's object: a new object is a changed (or new) row.
+    const stateChanged = new Set<number>();
     for (const row of merged) {
       const old = before.get(row.id);
       if (old === row) continue;
       this.dirtyNodes.add(row.node);
       if (old) this.dirtyNodes.add(old.node);
+      if (old && old.state !== row.state) stateChanged.add(row.id);
     }
+    // OAR plans again around a resource that changed state, at a scheduling pass a few seconds later:
+    // the waiting jobs planned on it are read every jobs tick for REPLAN_WINDOW_MS (their light rows
+    // do not change), so their new plan or OAR's "no slot" shows without waiting for the refresh.
+    if (stateChanged.size > 0)
+      for (const { job } of this.jobs.values())
+        if (job.plannedResourceIds?.some((id) => stateChanged.has(id)))
+          this.replanned.set(job.id, this.clock() + REPLAN_WINDOW_MS);
     for (const [id, old] of before) if (!this.resources.has(id)) this.dirtyNodes.add(old.node);
     await nextTurn();
     const lightRows = new Map(light.map((row) => [row.id, row]));
