@@ -30,7 +30,7 @@ import {
   FULL_READ_TIMEOUT_MS,
   FullReader,
   IncrementalReader,
-  READ_PAGE_SIZE,
+  FULL_ROWS_PAGE_SIZE,
   type FullRows,
   type Reading,
 } from './oar-reader';
@@ -137,7 +137,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.full = new FullReader(oar);
     this.resyncReader = new FullReader(oar, {
-      pageSize: READ_PAGE_SIZE,
+      pageSize: FULL_ROWS_PAGE_SIZE,
       timeoutMs: FULL_READ_TIMEOUT_MS,
       chunked: true,
     });

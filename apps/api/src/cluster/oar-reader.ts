@@ -6,6 +6,7 @@
  */
 import {
   buildNodes,
+  buildNodesPaced,
   compareNodeNames,
   OarNotFoundError,
   type Job,
@@ -50,6 +51,12 @@ export interface Reading {
  * page size measured for 25,000 resources, and a page of that size parses in a few ms.
  */
 export const READ_PAGE_SIZE = 5000;
+/**
+ * Items per page of `resources/full` (every column, ~630 bytes a row): a page of 5,000 rows took 50 ms
+ * to parse on the loaded host, a block of the event loop; 1,000 take 6 ms, for ~2 s more of OAR's time
+ * per whole read of 25,000 resources (20 more requests at ~0.1 s each), a read made every few minutes.
+ */
+export const FULL_ROWS_PAGE_SIZE = 1000;
 
 /** How long the waiting jobs planned on a resource that changed state are read each tick (see readResources). */
 const REPLAN_WINDOW_MS = 30_000;
@@ -60,6 +67,8 @@ const REPLAN_WINDOW_MS = 30_000;
 const IDS_PER_REQUEST = 100;
 /** More new resources than this are read with one `resources/full` instead of one request each. */
 const FULL_RESOURCE_READS_AT = 50;
+/** Items a full re-read's check compares per turn (checkSuspects): ~10 ms on a loaded host. */
+const ITEMS_COMPARED_PER_TURN = 2000;
 /** A full re-read of a Grid'5000-sized OAR takes 15 s; its requests may take a minute. */
 export const FULL_READ_TIMEOUT_MS = 60_000;
 
@@ -87,9 +96,9 @@ async function detailsOf(oar: OarClient, ids: readonly number[], signal?: AbortS
 
 async function buildState(resources: readonly Resource[], jobs: Job[]): Promise<ClusterState> {
   jobs.sort((a, b) => a.id - b.id);
-  // The last page was parsed in this turn; building 25,000 resources' nodes takes a turn of its own.
+  // The last page was parsed in this turn; the nodes are built in turns of their own.
   await nextTurn();
-  return { nodes: buildNodes(resources, jobs), jobs };
+  return { nodes: await buildNodesPaced(resources, jobs), jobs };
 }
 
 /** What a full read gives before nodes are built: a full re-read's check needs only these. */
@@ -340,7 +349,12 @@ export class IncrementalReader {
       jobChangedIn: this.jobChangedIn,
       resourceChangedIn: this.resourceChangedIn,
     };
-    const suspects = checkSuspects(view, full, mark);
+    const steps = checkSuspects(view, full, mark);
+    let step = steps.next();
+    for (let compared = 1; !step.done; step = steps.next(), compared++) {
+      if (compared % ITEMS_COMPARED_PER_TURN === 0) await nextTurn();
+    }
+    const suspects = step.value;
     this.forgetVanished();
     if (suspects.jobs.length === 0 && suspects.resources.length === 0) return { reading: tick, differences: 0 };
     const verdict = judgeSuspects(
@@ -470,7 +484,7 @@ export class IncrementalReader {
     const fetched = new Map<number, Resource>();
     let problem: ReadProblem | undefined;
     if (fresh.length > FULL_RESOURCE_READS_AT) {
-      const rows = await this.oar.resources.full({ limit: READ_PAGE_SIZE, timeoutMs: FULL_READ_TIMEOUT_MS });
+      const rows = await this.oar.resources.full({ limit: FULL_ROWS_PAGE_SIZE, timeoutMs: FULL_READ_TIMEOUT_MS });
       for (const row of rows) fetched.set(row.id, row);
     } else {
       for (const id of fresh) {
