@@ -359,6 +359,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.config.OAR_READER !== 'full') {
       this.metrics.readPeriod.set({ read: 'resources' }, (resourcesMs * this.plan.othersStretch) / 1000);
       this.metrics.readPeriod.set({ read: 'resync' }, (this.config.OAR_RESYNC_MS * this.plan.othersStretch) / 1000);
+      this.metrics.readPeriod.set({ read: 'details' }, (DETAILS_REFRESH_MS * this.plan.othersStretch) / 1000);
     }
     return this.plan.jobsPeriodMs;
   }
@@ -378,15 +379,25 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.slowed && near(jobsStretch, this.slowed.jobs) && near(othersStretch, this.slowed.others)) {
       return this.slowed.text;
     }
-    const seconds = (ms: number) => `${ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000)} s`;
+    const duration = (ms: number) =>
+      ms < 10_000
+        ? `${Math.round(ms / 100) / 10} s`
+        : ms < 120_000
+          ? `${Math.round(ms / 1000)} s`
+          : `${Math.round(ms / 60_000)} min`;
     const resourcesMs = tickMs * (this.isFast() ? 1 : RESOURCE_TICKS);
     // Only what is slowed: "jobs every 2 s (instead of 2 s)" was shown while only resources were.
     const reads: string[] = [];
-    if (jobsStretch >= 1.5) reads.push(`jobs every ${seconds(this.plan.jobsPeriodMs)} (instead of ${seconds(tickMs)})`);
-    if (othersStretch >= 1.5)
-      reads.push(`resources every ${seconds(resourcesMs * othersStretch)} (instead of ${seconds(resourcesMs)})`);
+    if (jobsStretch >= 1.5)
+      reads.push(`jobs every ${duration(this.plan.jobsPeriodMs)} (instead of ${duration(tickMs)})`);
+    if (othersStretch >= 1.5) {
+      reads.push(`resources every ${duration(resourcesMs * othersStretch)} (instead of ${duration(resourcesMs)})`);
+      // What only the details carry (a waiting job's predicted start, OAR's message) is that old at most.
+      const refreshMs = DETAILS_REFRESH_MS * othersStretch;
+      reads.push(`each job's details every ${duration(refreshMs)} (instead of ${duration(DETAILS_REFRESH_MS)})`);
+    }
     const percent = Math.round(this.config.OAR_MAX_LOAD * 100);
-    const text = `OAR answers slowly: oar-live reads ${reads.join(' and ')} to keep OAR's API busy with it at most ${percent} % of the time.`;
+    const text = `OAR answers slowly: oar-live reads ${new Intl.ListFormat('en').format(reads)} to keep OAR's API busy with it at most ${percent} % of the time.`;
     this.slowed = { text, jobs: jobsStretch, others: othersStretch };
     return text;
   }
