@@ -10,6 +10,7 @@ import {
   compareNodeNames,
   OarNotFoundError,
   type Job,
+  type JobSummary,
   type Node,
   type OarClient,
   type Resource,
@@ -27,12 +28,11 @@ import {
   planJobReads,
   refreshSlice,
   replannedJobs,
-  sameLightRow,
+  sameMergedRow,
   summaryOf,
   type CheckMark,
   type FullView,
   type KnownJob,
-  type LightLists,
   type Suspects,
   type VanishedRead,
   type ReadProblem,
@@ -197,7 +197,8 @@ export type CostListener = (part: 'jobs' | 'resources' | 'detail', ms: number) =
 export class IncrementalReader {
   private jobs = new Map<number, KnownJob>();
   private resources = new Map<number, Resource>();
-  private light: LightLists = { jobs: new Map(), resources: new Map() };
+  /** The light job list as last read (summaries by id). */
+  private lightJobs: ReadonlyMap<number, JobSummary> = new Map();
   private nodes: Node[] | undefined;
   /** The built nodes by name, and the names of those to build again (a row or a job on it changed). */
   private nodesByName = new Map<string, Node>();
@@ -419,9 +420,8 @@ export class IncrementalReader {
 
   /** Items out of the light lists need no change number once a check is done (the next check begins later). */
   private forgetVanished(): void {
-    for (const id of this.jobChangedIn.keys()) if (!this.light.jobs.has(id)) this.jobChangedIn.delete(id);
-    for (const id of this.resourceChangedIn.keys())
-      if (!this.light.resources.has(id)) this.resourceChangedIn.delete(id);
+    for (const id of this.jobChangedIn.keys()) if (!this.lightJobs.has(id)) this.jobChangedIn.delete(id);
+    for (const id of this.resourceChangedIn.keys()) if (!this.resources.has(id)) this.resourceChangedIn.delete(id);
   }
 
   private async readJobs(
@@ -442,8 +442,8 @@ export class IncrementalReader {
     });
     this.owed = { ids: plan.owed, refreshed: plan.refreshed };
     const summaries = new Map(listed.map((summary) => [summary.id, summaryOf(summary)]));
-    noteLightChanges(this.jobChangedIn, this.light.jobs, summaries, this.jobLists);
-    this.light = { ...this.light, jobs: summaries };
+    noteLightChanges(this.jobChangedIn, this.lightJobs, summaries, this.jobLists);
+    this.lightJobs = summaries;
     const problem = await this.readDetails(plan.changed, plan.vanished, previous, finals, options.timeoutMs);
     return { problem, details: plan.changed.length };
   }
@@ -476,7 +476,7 @@ export class IncrementalReader {
         this.jobs.delete(job.id);
       } else {
         this.noteAssignment(this.jobs.get(job.id)?.job, job);
-        this.jobs.set(job.id, { summary: this.light.jobs.get(id) ?? summaryOf(job), job, readAt: now });
+        this.jobs.set(job.id, { summary: this.lightJobs.get(id) ?? summaryOf(job), job, readAt: now });
       }
     }
     let problem: ReadProblem | undefined;
@@ -525,7 +525,8 @@ export class IncrementalReader {
     await nextTurn();
     const merged = mergeResources(this.resources, light, fetched);
     const before = this.resources;
-    this.resources = new Map(merged.map((row) => [row.id, row]));
+    this.resources = new Map();
+    for (const row of merged) this.resources.set(row.id, row);
     await nextTurn();
     // mergeResources keeps an unchanged row's object: a new object is a changed (or new) row.
     const stateChanged = new Set<number>();
@@ -540,9 +541,7 @@ export class IncrementalReader {
     this.replanned = replannedJobs(this.replanned, planned, stateChanged, this.clock(), REPLAN_WINDOW_MS);
     for (const [id, old] of before) if (!this.resources.has(id)) this.dirtyNodes.add(old.node);
     await nextTurn();
-    const lightRows = new Map(light.map((row) => [row.id, row]));
-    noteLightChanges(this.resourceChangedIn, this.light.resources, lightRows, list, sameLightRow);
-    this.light = { ...this.light, resources: lightRows };
+    noteLightChanges(this.resourceChangedIn, before, this.resources, list, sameMergedRow);
     return { problem };
   }
 }
