@@ -233,7 +233,7 @@ export class IncrementalReader {
    */
   async read(previous: ClusterState, options: IncrementalOptions, onCost?: CostListener): Promise<Reading> {
     const finals = new Map<number, Job>();
-    // The first read of each part reads every detail: not what a tick costs, so not told.
+    // The first read reads every job's details: not what a tick costs; only its list is told as one.
     const firstJobs = !this.jobsRead;
     this.jobsRead = true;
     const started = Date.now();
@@ -244,6 +244,8 @@ export class IncrementalReader {
       // bound, and the next tick, finding every job overdue, would read them all again unless the
       // budget already spaced the refreshes out.
       if (jobs.details > 0) onCost?.('detail', this.tickCostMs / jobs.details);
+      // What a tick costs at least: the budget's first plan, which later ticks refine.
+      onCost?.('jobs', jobs.listMs);
     } else if (!this.owesReads) onCost?.('jobs', this.tickCostMs);
     let resources: { problem?: ReadProblem } | undefined;
     if (this.resources.size === 0) resources = await this.readResources();
@@ -428,8 +430,10 @@ export class IncrementalReader {
     previous: ClusterState,
     options: IncrementalOptions,
     finals: Map<number, Job>,
-  ): Promise<{ problem?: ReadProblem; details: number }> {
+  ): Promise<{ problem?: ReadProblem; details: number; listMs: number }> {
+    const started = Date.now();
     const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE, timeoutMs: options.timeoutMs });
+    const listMs = Date.now() - started;
     this.jobLists += 1;
     const now = this.clock();
     const refresh = refreshSlice(this.refreshesOwed, listed.length, options);
@@ -445,7 +449,7 @@ export class IncrementalReader {
     noteLightChanges(this.jobChangedIn, this.lightJobs, summaries, this.jobLists);
     this.lightJobs = summaries;
     const problem = await this.readDetails(plan.changed, plan.vanished, previous, finals, options.timeoutMs);
-    return { problem, details: plan.changed.length };
+    return { problem, details: plan.changed.length, listMs };
   }
 
   /**
