@@ -208,8 +208,8 @@ describe('OarClient over HTTP', () => {
       expect(seen.map((s) => s.url.searchParams.get('offset'))).toEqual(['0', '3', '6']);
     });
 
-    it('maps a long page a thousand items per event-loop turn', async () => {
-      const many = Array.from({ length: 2500 }, (_, i) => ({ id: i + 1 }));
+    it('maps a long page five hundred items per event-loop turn', async () => {
+      const many = Array.from({ length: 1250 }, (_, i) => ({ id: i + 1 }));
       const { url } = await serve(() => ({ status: 200, body: JSON.stringify({ items: many, total: many.length }) }));
       let turn = 0;
       const tick = () => {
@@ -220,10 +220,10 @@ describe('OarClient over HTTP', () => {
       const turns = await new OarClient({ baseUrl: url, auth: 'none', pageSize: 5000 })
         .all('resources', () => turn)
         .finally(() => clearImmediate(ticker));
-      expect(new Set(turns.slice(0, 1000)).size).toBe(1);
+      expect(new Set(turns.slice(0, 500)).size).toBe(1);
+      expect(turns[500]).toBeGreaterThan(turns[499]);
+      expect(new Set(turns.slice(500, 1000)).size).toBe(1);
       expect(turns[1000]).toBeGreaterThan(turns[999]);
-      expect(new Set(turns.slice(1000, 2000)).size).toBe(1);
-      expect(turns[2000]).toBeGreaterThan(turns[1999]);
     });
 
     it('falls back to offset/total when OAR gives no next link; `limit` per call', async () => {

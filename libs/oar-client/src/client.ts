@@ -9,9 +9,9 @@ import { OarResources } from './resources-api';
 /**
  * Items mapped between two turns of the event loop when reading a list: a page of 5,000 resources
  * mapped in the turn that parsed it held the loop 100+ ms on 2 busy cores (a server reading OAR
- * also serves sockets).
+ * also serves sockets); 1,000 still took 20-35 ms a turn at load 7.
  */
-const ITEMS_PER_TURN = 1000;
+const ITEMS_PER_TURN = 500;
 
 /** OAR's default page size (oarapi.pl's $MAX_ITEMS); it accepts any larger `limit`. */
 const OAR_DEFAULT_PAGE_SIZE = 500;

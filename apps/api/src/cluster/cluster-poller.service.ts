@@ -32,6 +32,7 @@ import {
   FullReader,
   IncrementalReader,
   FULL_ROWS_PAGE_SIZE,
+  type CostListener,
   type FullRows,
   type Reading,
 } from './oar-reader';
@@ -112,6 +113,8 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
   private incremental: IncrementalReader;
   /** Mean OAR time (ms) of one jobs tick, one resource list read, one full re-read, one job's details. */
   private readonly costs = { jobs: 0, resources: 0, resync: 0, detail: 0 };
+  /** The first read's job list (ms): what a tick costs at least, before any tick was measured. */
+  private firstListMs = 0;
   private plan: Plan = { jobsPeriodMs: 0, othersStretch: 1 };
   /** The `slowed` sentence in force and the stretches it was written for. */
   private slowed: { text: string; jobs: number; others: number } | undefined;
@@ -346,7 +349,10 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
    * (no reset), the source stayed `up` for those 15 s with nothing read, and no stale banner showed.
    */
   private tickTimeoutMs(): number {
-    return Math.min(DEFAULT_TIMEOUT_MS, Math.max(TICK_TIMEOUT_FLOOR_MS, TICK_TIMEOUT_FACTOR * this.costs.jobs));
+    return Math.min(
+      DEFAULT_TIMEOUT_MS,
+      Math.max(TICK_TIMEOUT_FLOOR_MS, TICK_TIMEOUT_FACTOR * (this.costs.jobs || this.firstListMs)),
+    );
   }
 
   private estimatedResyncMs(): number {
@@ -506,8 +512,11 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       tickMs: Math.max(this.nominalTickMs(), this.plan.jobsPeriodMs),
       timeoutMs: this.tickTimeoutMs(),
     };
-    const onCost = (part: 'jobs' | 'resources' | 'detail', ms: number) => {
-      this.costs[part] = part === 'jobs' ? nextTickMean(this.costs.jobs, ms) : nextMean(this.costs[part], ms);
+    const onCost: CostListener = (part, ms) => {
+      if (part === 'list') this.firstListMs = ms;
+      else if (part === 'jobs')
+        this.costs.jobs = nextTickMean(this.costs.jobs, ms, this.costs.jobs || this.firstListMs);
+      else this.costs[part] = nextMean(this.costs[part], ms);
     };
     if (due.owed) return this.incremental.readOwed(previous, onCost, options.timeoutMs);
     if (due.check?.reader === this.incremental) {

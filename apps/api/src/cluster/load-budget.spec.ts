@@ -62,6 +62,8 @@ describe('nextTickMean', () => {
     for (let tick = 0; tick < 12; tick++) mean = nextTickMean(mean, 4000);
     expect(mean).toBeGreaterThan(3900);
     expect(nextTickMean(0, 20_000)).toBe(20_000);
+    // The first tick after the first read is clipped against that read's job list.
+    expect(nextTickMean(0, 20_000, 400)).toBe(BURST_CLIP * 400);
   });
 });
 

@@ -48,8 +48,9 @@ export const BURST_CLIP = 3;
  * array of 1,000 jobs starting at once: 20 s of details) counted whole made the budget space the next
  * ticks two minutes apart, so every change after it waited. One sample moves the mean by at most
  * weight × (BURST_CLIP − 1), so a burst slows the ticks a little and passes, and a lasting rise
- * (OAR slower, more changes each tick) is followed within a few ticks.
+ * (OAR slower, more changes each tick) is followed within a few ticks. `reference`: what a tick is
+ * known to cost before any tick was measured (the first read's job list), to clip the first sample.
  */
-export function nextTickMean(mean: number, sample: number): number {
-  return nextMean(mean, mean === 0 ? sample : Math.min(sample, BURST_CLIP * mean));
+export function nextTickMean(mean: number, sample: number, reference = mean): number {
+  return nextMean(mean, reference === 0 ? sample : Math.min(sample, BURST_CLIP * reference));
 }
