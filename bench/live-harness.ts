@@ -61,8 +61,8 @@ export class Sim extends Child {
 export interface SnapshotTiming {
   /** The snapshot's last byte read from the socket. */
   lastByte: number;
-  /** The whole message in hand (after the subscriber's own inflating). */
-  message: number;
+  /** The whole message in hand (after the subscriber's own inflating), for sockets that inflate it. */
+  message?: number;
 }
 
 /**
@@ -72,11 +72,12 @@ export interface SnapshotTiming {
 export class Clients {
   private readonly processes = Array.from({ length: SUBSCRIBER_PROCESSES }, () => new Child('live-clients.ts'));
 
-  async connect(url: string, count: number, since?: number): Promise<void> {
+  /** `inflateEvery`: only every that many sockets inflate the snapshots they get (live-clients.ts). */
+  async connect(url: string, count: number, since?: number, inflateEvery?: number): Promise<void> {
     const shares = this.processes.map((_, i) => Math.floor((count + i) / this.processes.length));
     await Promise.all(
       this.processes.map((child, i) =>
-        shares[i] > 0 ? child.ask({ connect: { url, count: shares[i], since } }) : null,
+        shares[i] > 0 ? child.ask({ connect: { url, count: shares[i], since, inflateEvery } }) : null,
       ),
     );
   }
