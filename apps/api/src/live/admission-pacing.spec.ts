@@ -54,34 +54,24 @@ describe('AdmissionPacing', () => {
   });
 });
 
-describe('AdmissionPacing of Socket.IO connects', () => {
-  it('lets sockets waiting to connect in before connections waiting for their upgrade', async () => {
-    const pacing = new AdmissionPacing(() => 0);
-    const order: string[] = [];
-    pacing.allowRequest(request, () => order.push('upgrade 1'));
-    pacing.allowRequest(request, () => order.push('upgrade 2'));
-    pacing.admitConnect(() => order.push('connect 1'));
-    for (let turn = 0; turn < 3; turn++) await nextTurn();
-    expect(order).toEqual(['connect 1', 'upgrade 1', 'upgrade 2']);
-  });
-
-  it("counts in the slice the work an admission leaves to the next tick and microtasks (Socket.IO's connect, Engine.IO's handshake)", async () => {
+describe('AdmissionPacing of a handshake', () => {
+  it("counts in the slice the work a verdict leaves to the microtasks after it (Engine.IO's handshake)", async () => {
     let clockMs = 0;
     const pacing = new AdmissionPacing(
       () => 5,
       () => clockMs,
     );
-    const connected: number[] = [];
+    const handshaken: number[] = [];
     for (let i = 0; i < 4; i++)
-      pacing.admitConnect(() =>
-        process.nextTick(() => {
-          connected.push(i);
-          clockMs += 3; // each connect takes 3 ms, on the tick after the call that let it in
+      pacing.allowRequest(request, () =>
+        queueMicrotask(() => {
+          handshaken.push(i);
+          clockMs += 3; // each handshake takes 3 ms, in a microtask after its verdict
         }),
       );
     await nextTurn();
-    expect(connected).toEqual([0, 1]);
+    expect(handshaken).toEqual([0, 1]);
     await nextTurn();
-    expect(connected).toEqual([0, 1, 2, 3]);
+    expect(handshaken).toEqual([0, 1, 2, 3]);
   });
 });

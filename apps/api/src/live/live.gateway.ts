@@ -41,7 +41,7 @@ const PER_MESSAGE_DEFLATE = {
   serverMaxWindowBits: 15,
 };
 
-/** New connections are upgraded and connected a fan-out slice at a time, so a reconnect storm never blocks the loop. */
+/** New connections are upgraded a fan-out slice at a time, so a reconnect storm never blocks the loop. */
 const admission = new AdmissionPacing(() => FAN_OUT_SLICE_MS);
 
 interface SocketState {
@@ -132,7 +132,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     );
     namespace.use((socket, next) => {
       void this.admit(socket).then(
-        () => admission.admitConnect(() => next()),
+        () => next(),
         (err: Error) => next(err),
       );
     });
