@@ -30,7 +30,7 @@ import {
   FULL_READ_TIMEOUT_MS,
   FullReader,
   IncrementalReader,
-  READ_PAGE_SIZE,
+  FULL_ROWS_PAGE_SIZE,
   type FullRows,
   type Reading,
 } from './oar-reader';
@@ -59,9 +59,13 @@ interface FinishedResync {
   reader: IncrementalReader;
 }
 
-/** What a poll reads besides the job list; `background`: the resource list without waiting for it. */
+/**
+ * What a poll reads besides the job list; `background`: the resource list without waiting for it;
+ * `owed`: instead of the lists, the unchanged jobs the last tick owes a read (IncrementalReader.readOwed).
+ */
 interface ReadsDue {
   resources: boolean;
+  owed?: boolean;
   background?: boolean;
   check?: FinishedResync;
 }
@@ -133,7 +137,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.full = new FullReader(oar);
     this.resyncReader = new FullReader(oar, {
-      pageSize: READ_PAGE_SIZE,
+      pageSize: FULL_ROWS_PAGE_SIZE,
       timeoutMs: FULL_READ_TIMEOUT_MS,
       chunked: true,
     });
@@ -286,7 +290,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     const resourceEvery = this.nominalTickMs(fast) * (fast ? 1 : RESOURCE_TICKS) * this.plan.othersStretch;
     const check = this.finishedResync;
     this.finishedResync = undefined;
-    this.polling = this.pollOnce({
+    this.polling = this.tick({
       resources: Date.now() - this.lastResourcesAt >= resourceEvery,
       background: true,
       check,
@@ -307,6 +311,14 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     const delay = this.pollAgain ? 0 : Math.max(0, this.nextDelay() - elapsed);
     this.pollAgain = false;
     this.schedule(delay);
+  }
+
+  /** One jobs tick: its changes first, then (their batch out) the unchanged jobs it owes a read. */
+  private async tick(due: ReadsDue): Promise<void> {
+    await this.pollOnce(due);
+    if (this.failures === 0 && this.config.OAR_READER !== 'full' && this.incremental.owesReads) {
+      await this.pollOnce({ resources: false, owed: true });
+    }
   }
 
   private isFast(): boolean {
@@ -347,6 +359,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.config.OAR_READER !== 'full') {
       this.metrics.readPeriod.set({ read: 'resources' }, (resourcesMs * this.plan.othersStretch) / 1000);
       this.metrics.readPeriod.set({ read: 'resync' }, (this.config.OAR_RESYNC_MS * this.plan.othersStretch) / 1000);
+      this.metrics.readPeriod.set({ read: 'details' }, (DETAILS_REFRESH_MS * this.plan.othersStretch) / 1000);
     }
     return this.plan.jobsPeriodMs;
   }
@@ -366,15 +379,25 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.slowed && near(jobsStretch, this.slowed.jobs) && near(othersStretch, this.slowed.others)) {
       return this.slowed.text;
     }
-    const seconds = (ms: number) => `${ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000)} s`;
+    const duration = (ms: number) =>
+      ms < 10_000
+        ? `${Math.round(ms / 100) / 10} s`
+        : ms < 120_000
+          ? `${Math.round(ms / 1000)} s`
+          : `${Math.round(ms / 60_000)} min`;
     const resourcesMs = tickMs * (this.isFast() ? 1 : RESOURCE_TICKS);
     // Only what is slowed: "jobs every 2 s (instead of 2 s)" was shown while only resources were.
     const reads: string[] = [];
-    if (jobsStretch >= 1.5) reads.push(`jobs every ${seconds(this.plan.jobsPeriodMs)} (instead of ${seconds(tickMs)})`);
-    if (othersStretch >= 1.5)
-      reads.push(`resources every ${seconds(resourcesMs * othersStretch)} (instead of ${seconds(resourcesMs)})`);
+    if (jobsStretch >= 1.5)
+      reads.push(`jobs every ${duration(this.plan.jobsPeriodMs)} (instead of ${duration(tickMs)})`);
+    if (othersStretch >= 1.5) {
+      reads.push(`resources every ${duration(resourcesMs * othersStretch)} (instead of ${duration(resourcesMs)})`);
+      // What only the details carry (a waiting job's predicted start, OAR's message) is that old at most.
+      const refreshMs = DETAILS_REFRESH_MS * othersStretch;
+      reads.push(`each job's details every ${duration(refreshMs)} (instead of ${duration(DETAILS_REFRESH_MS)})`);
+    }
     const percent = Math.round(this.config.OAR_MAX_LOAD * 100);
-    const text = `OAR answers slowly: oar-live reads ${reads.join(' and ')} to keep OAR's API busy with it at most ${percent} % of the time.`;
+    const text = `OAR answers slowly: oar-live reads ${new Intl.ListFormat('en').format(reads)} to keep OAR's API busy with it at most ${percent} % of the time.`;
     this.slowed = { text, jobs: jobsStretch, others: othersStretch };
     return text;
   }
@@ -471,6 +494,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     const onCost = (part: 'jobs' | 'resources' | 'detail', ms: number) => {
       this.costs[part] = nextMean(this.costs[part], ms);
     };
+    if (due.owed) return this.incremental.readOwed(previous, onCost);
     if (due.check?.reader === this.incremental) {
       this.lastResourcesAt = started;
       const { full, mark } = due.check;

@@ -6,10 +6,10 @@
  */
 import {
   buildNodes,
+  buildNodesPaced,
   compareNodeNames,
   OarNotFoundError,
   type Job,
-  type JobSummary,
   type Node,
   type OarClient,
   type Resource,
@@ -26,6 +26,7 @@ import {
   noteLightChanges,
   planJobReads,
   refreshSlice,
+  replannedJobs,
   sameLightRow,
   summaryOf,
   type CheckMark,
@@ -50,6 +51,12 @@ export interface Reading {
  * page size measured for 25,000 resources, and a page of that size parses in a few ms.
  */
 export const READ_PAGE_SIZE = 5000;
+/**
+ * Items per page of `resources/full` (every column, ~630 bytes a row): a page of 5,000 rows took 50 ms
+ * to parse on the loaded host, a block of the event loop; 1,000 take 6 ms, for ~2 s more of OAR's time
+ * per whole read of 25,000 resources (20 more requests at ~0.1 s each), a read made every few minutes.
+ */
+export const FULL_ROWS_PAGE_SIZE = 1000;
 
 /** How long the waiting jobs planned on a resource that changed state are read each tick (see readResources). */
 const REPLAN_WINDOW_MS = 30_000;
@@ -60,6 +67,8 @@ const REPLAN_WINDOW_MS = 30_000;
 const IDS_PER_REQUEST = 100;
 /** More new resources than this are read with one `resources/full` instead of one request each. */
 const FULL_RESOURCE_READS_AT = 50;
+/** Items a full re-read's check compares per turn (checkSuspects): ~10 ms on a loaded host. */
+const ITEMS_COMPARED_PER_TURN = 2000;
 /** A full re-read of a Grid'5000-sized OAR takes 15 s; its requests may take a minute. */
 export const FULL_READ_TIMEOUT_MS = 60_000;
 
@@ -87,9 +96,9 @@ async function detailsOf(oar: OarClient, ids: readonly number[], signal?: AbortS
 
 async function buildState(resources: readonly Resource[], jobs: Job[]): Promise<ClusterState> {
   jobs.sort((a, b) => a.id - b.id);
-  // The last page was parsed in this turn; building 25,000 resources' nodes takes a turn of its own.
+  // The last page was parsed in this turn; the nodes are built in turns of their own.
   await nextTurn();
-  return { nodes: buildNodes(resources, jobs), jobs };
+  return { nodes: await buildNodesPaced(resources, jobs), jobs };
 }
 
 /** What a full read gives before nodes are built: a full re-read's check needs only these. */
@@ -183,7 +192,11 @@ export class IncrementalReader {
   private resourceLists = 0;
   private readonly jobChangedIn = new Map<number, number>();
   /** Jobs planned on a resource whose state changed, and until when their details are read each tick. */
-  private readonly replanned = new Map<number, number>();
+  private replanned = new Map<number, number>();
+  /** Unchanged jobs to read once this tick's batch is out (readOwed), and how many of them are refreshes. */
+  private owed: { ids: number[]; refreshed: number } = { ids: [], refreshed: 0 };
+  /** What this tick's changes cost OAR (ms), told with the owed reads that are the tick's own. */
+  private tickCostMs = 0;
   /** Unchanged jobs owed a refresh of their details (refreshSlice). */
   private refreshesOwed = 0;
   private readonly resourceChangedIn = new Map<number, number>();
@@ -194,6 +207,10 @@ export class IncrementalReader {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /**
+   * A jobs tick's first part: the lists, and the details of the jobs new or changed in the light list.
+   * The unchanged jobs it owes a read (refreshes, plans) wait for readOwed, once this part's batch is out.
+   */
   async read(previous: ClusterState, options: IncrementalOptions, onCost?: CostListener): Promise<Reading> {
     const finals = new Map<number, Job>();
     // The first read of each part reads every detail: not what a tick costs, so not told.
@@ -201,20 +218,46 @@ export class IncrementalReader {
     this.jobsRead = true;
     const started = Date.now();
     const jobs = await this.readJobs(previous, options, finals);
-    // The refreshes of unchanged jobs are their own activity for the load budget (per job read).
-    const perJob = jobs.cost.details > 0 ? jobs.cost.detailsMs / jobs.cost.details : 0;
-    if (!firstJobs) onCost?.('jobs', Date.now() - started - perJob * jobs.cost.refreshed);
-    // Told from the first read on: at 1,000 jobs and 0.1 s a job it takes longer than the refresh
-    // bound, and the next tick, finding every job overdue, would read them all again unless the
-    // budget already spaced the refreshes out.
-    if (jobs.cost.details > 0) onCost?.('detail', perJob);
+    this.tickCostMs = Date.now() - started;
+    if (firstJobs) {
+      // Told from the first read on: at 1,000 jobs and 0.1 s a job it takes longer than the refresh
+      // bound, and the next tick, finding every job overdue, would read them all again unless the
+      // budget already spaced the refreshes out.
+      if (jobs.details > 0) onCost?.('detail', this.tickCostMs / jobs.details);
+    } else if (!this.owesReads) onCost?.('jobs', this.tickCostMs);
     let resources: { problem?: ReadProblem } | undefined;
     if (this.resources.size === 0) resources = await this.readResources();
     else if (options.resources && options.background) this.readResourcesInBackground(onCost);
     else if (options.resources) resources = await this.timed(() => this.readResources(), onCost);
+    return this.reading(finals, jobs.problem ?? resources?.problem);
+  }
+
+  /** Whether the last tick left unchanged jobs to read (readOwed). */
+  get owesReads(): boolean {
+    return this.owed.ids.length > 0;
+  }
+
+  /**
+   * A jobs tick's second part: the unchanged jobs it owes a read. Their cost per job is the refresh
+   * activity's for the load budget; the reads that are not refreshes count in the tick's cost.
+   */
+  async readOwed(previous: ClusterState, onCost?: CostListener): Promise<Reading> {
+    const { ids, refreshed } = this.owed;
+    this.owed = { ids: [], refreshed: 0 };
+    const finals = new Map<number, Job>();
+    if (ids.length === 0) return this.reading(finals, undefined);
+    const started = Date.now();
+    const problem = await this.readDetails(ids, [], previous, finals);
+    const perJob = (Date.now() - started) / ids.length;
+    if (refreshed > 0) onCost?.('detail', perJob);
+    onCost?.('jobs', this.tickCostMs + perJob * (ids.length - refreshed));
+    return this.reading(finals, problem);
+  }
+
+  private async reading(finals: Map<number, Job>, problem: ReadProblem | undefined): Promise<Reading> {
     const jobList = [...this.jobs.values()].map((known) => known.job).sort((a, b) => a.id - b.id);
     const nodes = await this.buildDirtyNodes(jobList);
-    return { state: { nodes, jobs: jobList }, finals, problem: jobs.problem ?? resources?.problem };
+    return { state: { nodes, jobs: jobList }, finals, problem };
   }
 
   /**
@@ -306,7 +349,12 @@ export class IncrementalReader {
       jobChangedIn: this.jobChangedIn,
       resourceChangedIn: this.resourceChangedIn,
     };
-    const suspects = checkSuspects(view, full, mark);
+    const steps = checkSuspects(view, full, mark);
+    let step = steps.next();
+    for (let compared = 1; !step.done; step = steps.next(), compared++) {
+      if (compared % ITEMS_COMPARED_PER_TURN === 0) await nextTurn();
+    }
+    const suspects = step.value;
     this.forgetVanished();
     if (suspects.jobs.length === 0 && suspects.resources.length === 0) return { reading: tick, differences: 0 };
     const verdict = judgeSuspects(
@@ -360,46 +408,54 @@ export class IncrementalReader {
     previous: ClusterState,
     options: IncrementalOptions,
     finals: Map<number, Job>,
-  ): Promise<{
-    problem?: ReadProblem;
-    cost: { detailsMs: number; details: number; refreshed: number };
-  }> {
+  ): Promise<{ problem?: ReadProblem; details: number }> {
     const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE });
     this.jobLists += 1;
     const now = this.clock();
     const refresh = refreshSlice(this.refreshesOwed, listed.length, options);
     this.refreshesOwed = refresh.owed;
+    this.replanned = replannedJobs(this.replanned, [], new Set(), now, REPLAN_WINDOW_MS);
     const plan = planJobReads(this.jobs, previous.jobs, listed, now, {
       refreshMs: options.refreshMs,
       slice: refresh.slice,
+      replannedUntil: this.replanned,
     });
-    const listedIds = new Set(listed.map((job) => job.id));
-    for (const [id, until] of this.replanned) {
-      if (until < now || !listedIds.has(id)) this.replanned.delete(id);
-      else if (!plan.details.includes(id)) plan.details.push(id);
-    }
-    const detailsStarted = Date.now();
-    const detailed = await detailsOf(this.oar, plan.details);
-    const cost = { detailsMs: Date.now() - detailsStarted, details: plan.details.length, refreshed: plan.refreshed };
+    this.owed = { ids: plan.owed, refreshed: plan.refreshed };
+    const summaries = new Map(listed.map((summary) => [summary.id, summaryOf(summary)]));
+    noteLightChanges(this.jobChangedIn, this.light.jobs, summaries, this.jobLists);
+    this.light = { ...this.light, jobs: summaries };
+    const problem = await this.readDetails(plan.changed, plan.vanished, previous, finals);
+    return { problem, details: plan.changed.length };
+  }
+
+  /**
+   * Reads these listed jobs' details and keeps what they say (a job in a final state leaves with it),
+   * then reads each vanished job once more: those that left the list, and those gone between the list
+   * and their details.
+   */
+  private async readDetails(
+    ids: readonly number[],
+    vanishedIds: readonly number[],
+    previous: ClusterState,
+    finals: Map<number, Job>,
+  ): Promise<ReadProblem | undefined> {
+    // When the reads began: what they say is at least this recent (a full re-read's check relies on it).
+    const now = this.clock();
+    const detailed = await detailsOf(this.oar, ids);
     const before = new Map(
       [...previous.jobs, ...[...this.jobs.values()].map((known) => known.job)].map((j) => [j.id, j]),
     );
-    const vanished = [...plan.vanished];
-    const summaries = new Map<number, JobSummary>();
-    const asked = new Set(plan.details);
-    for (const summary of listed) {
-      summaries.set(summary.id, summaryOf(summary));
-      if (!asked.has(summary.id)) continue;
-      const job = detailed.get(summary.id);
-      // Gone between the list and its details: read once more like any vanished job.
-      if (!job) vanished.push(summary.id);
+    const vanished = [...vanishedIds];
+    for (const id of ids) {
+      const job = detailed.get(id);
+      if (!job) vanished.push(id);
       else if (isFinal(job)) {
         finals.set(job.id, job);
         this.noteAssignment(this.jobs.get(job.id)?.job, undefined);
         this.jobs.delete(job.id);
       } else {
         this.noteAssignment(this.jobs.get(job.id)?.job, job);
-        this.jobs.set(job.id, { summary: summaryOf(summary), job, readAt: now });
+        this.jobs.set(job.id, { summary: this.light.jobs.get(id) ?? summaryOf(job), job, readAt: now });
       }
     }
     let problem: ReadProblem | undefined;
@@ -417,9 +473,7 @@ export class IncrementalReader {
         problem ??= verdict.problem;
       }
     }
-    noteLightChanges(this.jobChangedIn, this.light.jobs, summaries, this.jobLists);
-    this.light = { ...this.light, jobs: summaries };
-    return { problem, cost };
+    return problem;
   }
 
   /** The light resource list; full rows only for resources not seen before. */
@@ -430,7 +484,7 @@ export class IncrementalReader {
     const fetched = new Map<number, Resource>();
     let problem: ReadProblem | undefined;
     if (fresh.length > FULL_RESOURCE_READS_AT) {
-      const rows = await this.oar.resources.full({ limit: READ_PAGE_SIZE, timeoutMs: FULL_READ_TIMEOUT_MS });
+      const rows = await this.oar.resources.full({ limit: FULL_ROWS_PAGE_SIZE, timeoutMs: FULL_READ_TIMEOUT_MS });
       for (const row of rows) fetched.set(row.id, row);
     } else {
       for (const id of fresh) {
@@ -461,13 +515,8 @@ export class IncrementalReader {
       if (old) this.dirtyNodes.add(old.node);
       if (old && old.state !== row.state) stateChanged.add(row.id);
     }
-    // OAR plans again around a resource that changed state, at a scheduling pass a few seconds later:
-    // the waiting jobs planned on it are read every jobs tick for REPLAN_WINDOW_MS (their light rows
-    // do not change), so their new plan or OAR's "no slot" shows without waiting for the refresh.
-    if (stateChanged.size > 0)
-      for (const { job } of this.jobs.values())
-        if (job.plannedResourceIds?.some((id) => stateChanged.has(id)))
-          this.replanned.set(job.id, this.clock() + REPLAN_WINDOW_MS);
+    const planned = [...this.jobs.values()].map((known) => known.job);
+    this.replanned = replannedJobs(this.replanned, planned, stateChanged, this.clock(), REPLAN_WINDOW_MS);
     for (const [id, old] of before) if (!this.resources.has(id)) this.dirtyNodes.add(old.node);
     await nextTurn();
     const lightRows = new Map(light.map((row) => [row.id, row]));
