@@ -5,3 +5,4 @@ export { OarClient } from './client';
 export type { OarJobs, JobQuery } from './jobs-api';
 export type { OarResources } from './resources-api';
 export { buildNodes, buildNodesPaced } from './nodes';
+export { DEFAULT_TIMEOUT_MS } from './http';

@@ -7,6 +7,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import {
+  DEFAULT_TIMEOUT_MS,
   OarClient,
   OarHttpError,
   OarTimeoutError,
@@ -48,6 +49,10 @@ export const LEASE_RENEW_MS = 1000;
 const SHUTDOWN_POLL_WAIT_MS = 1000;
 /** The incremental reader reads the resource list every this many job ticks (every tick while fast). */
 export const RESOURCE_TICKS = 5;
+/** A jobs tick's requests time out after this many times its usual cost (tickTimeoutMs)… */
+const TICK_TIMEOUT_FACTOR = 10;
+/** …and never sooner than this: OAR's light job list took up to 1.8 s on the loaded host at 1,000 jobs. */
+const TICK_TIMEOUT_FLOOR_MS = 5000;
 /** Every listed job's details are read again at least this often (fields the light list lacks). */
 export const DETAILS_REFRESH_MS = 120_000;
 
@@ -335,6 +340,15 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     return this.replan();
   }
 
+  /**
+   * A tick's own requests give up after TICK_TIMEOUT_FACTOR times what a tick costs OAR lately (at
+   * least TICK_TIMEOUT_FLOOR_MS), rather than the client's 15 s: on a network that drops packets
+   * (no reset), the source stayed `up` for those 15 s with nothing read, and no stale banner showed.
+   */
+  private tickTimeoutMs(): number {
+    return Math.min(DEFAULT_TIMEOUT_MS, Math.max(TICK_TIMEOUT_FLOOR_MS, TICK_TIMEOUT_FACTOR * this.costs.jobs));
+  }
+
   private estimatedResyncMs(): number {
     return this.costs.detail * this.state.current().jobs.length + this.costs.resources;
   }
@@ -490,11 +504,12 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       refreshMs: DETAILS_REFRESH_MS * this.plan.othersStretch,
       // The refreshes are owed per real tick: a budget-slowed tick owes more each.
       tickMs: Math.max(this.nominalTickMs(), this.plan.jobsPeriodMs),
+      timeoutMs: this.tickTimeoutMs(),
     };
     const onCost = (part: 'jobs' | 'resources' | 'detail', ms: number) => {
       this.costs[part] = nextMean(this.costs[part], ms);
     };
-    if (due.owed) return this.incremental.readOwed(previous, onCost);
+    if (due.owed) return this.incremental.readOwed(previous, onCost, options.timeoutMs);
     if (due.check?.reader === this.incremental) {
       this.lastResourcesAt = started;
       const { full, mark } = due.check;

@@ -65,6 +65,8 @@ const REPLAN_WINDOW_MS = 30_000;
  * load) and mod_fcgid gives up after 40 s: 1,000 jobs in one request answered 500 on a loaded host.
  */
 const IDS_PER_REQUEST = 100;
+/** Time allowed per job in a tick's `jobs/details?ids=` (3 times the 0.19 s a job measured at load 10). */
+const DETAIL_TIMEOUT_PER_JOB_MS = 600;
 /** More new resources than this are read with one `resources/full` instead of one request each. */
 const FULL_RESOURCE_READS_AT = 50;
 /** Items a full re-read's check compares per turn (checkSuspects): ~10 ms on a loaded host. */
@@ -82,13 +84,25 @@ async function readVanished(oar: OarClient, id: number, signal?: AbortSignal): P
   }
 }
 
-/** `jobs/details?ids=…` for these jobs, in chunks (OAR also answers finished ones); only the jobs asked for are kept. */
-async function detailsOf(oar: OarClient, ids: readonly number[], signal?: AbortSignal): Promise<Map<number, Job>> {
+/**
+ * `jobs/details?ids=…` for these jobs, in chunks (OAR also answers finished ones); only the jobs asked
+ * for are kept. `tickTimeoutMs`: a jobs tick's own read (see IncrementalOptions.timeoutMs).
+ */
+async function detailsOf(
+  oar: OarClient,
+  ids: readonly number[],
+  { signal, tickTimeoutMs }: { signal?: AbortSignal; tickTimeoutMs?: number } = {},
+): Promise<Map<number, Job>> {
   const found = new Map<number, Job>();
   const wanted = new Set(ids);
   for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
     const chunk = ids.slice(i, i + IDS_PER_REQUEST);
-    const call = { limit: READ_PAGE_SIZE, timeoutMs: FULL_READ_TIMEOUT_MS, signal };
+    // A tick's timeout, longer for a big chunk (a hundred jobs new at once): else a minute, as ever.
+    const timeoutMs =
+      tickTimeoutMs === undefined
+        ? FULL_READ_TIMEOUT_MS
+        : Math.max(tickTimeoutMs, Math.min(FULL_READ_TIMEOUT_MS, chunk.length * DETAIL_TIMEOUT_PER_JOB_MS));
+    const call = { limit: READ_PAGE_SIZE, timeoutMs, signal };
     for (const job of await oar.jobs.details({ ids: chunk }, call)) if (wanted.has(job.id)) found.set(job.id, job);
   }
   return found;
@@ -132,7 +146,7 @@ export class FullReader {
     if (this.options.chunked) {
       const ids = (await this.oar.jobs.list({}, call)).map((job) => job.id);
       jobs = [];
-      for (const job of (await detailsOf(this.oar, ids, signal)).values()) {
+      for (const job of (await detailsOf(this.oar, ids, { signal })).values()) {
         if (isFinal(job)) finals.set(job.id, job);
         else jobs.push(job);
       }
@@ -167,6 +181,11 @@ export interface IncrementalOptions {
   refreshMs: number;
   /** The period of the jobs tick (ms; the load budget's when it is longer), to spread those refreshes evenly. */
   tickMs: number;
+  /**
+   * How long the tick's own requests (the job list, the changed jobs' details) may take before OAR is
+   * taken as down; when unset, the client's for the list and a minute for details.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -240,14 +259,15 @@ export class IncrementalReader {
   /**
    * A jobs tick's second part: the unchanged jobs it owes a read. Their cost per job is the refresh
    * activity's for the load budget; the reads that are not refreshes count in the tick's cost.
+   * `timeoutMs`: as IncrementalOptions.timeoutMs.
    */
-  async readOwed(previous: ClusterState, onCost?: CostListener): Promise<Reading> {
+  async readOwed(previous: ClusterState, onCost?: CostListener, timeoutMs?: number): Promise<Reading> {
     const { ids, refreshed } = this.owed;
     this.owed = { ids: [], refreshed: 0 };
     const finals = new Map<number, Job>();
     if (ids.length === 0) return this.reading(finals, undefined);
     const started = Date.now();
-    const problem = await this.readDetails(ids, [], previous, finals);
+    const problem = await this.readDetails(ids, [], previous, finals, timeoutMs);
     const perJob = (Date.now() - started) / ids.length;
     if (refreshed > 0) onCost?.('detail', perJob);
     onCost?.('jobs', this.tickCostMs + perJob * (ids.length - refreshed));
@@ -409,7 +429,7 @@ export class IncrementalReader {
     options: IncrementalOptions,
     finals: Map<number, Job>,
   ): Promise<{ problem?: ReadProblem; details: number }> {
-    const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE });
+    const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE, timeoutMs: options.timeoutMs });
     this.jobLists += 1;
     const now = this.clock();
     const refresh = refreshSlice(this.refreshesOwed, listed.length, options);
@@ -424,7 +444,7 @@ export class IncrementalReader {
     const summaries = new Map(listed.map((summary) => [summary.id, summaryOf(summary)]));
     noteLightChanges(this.jobChangedIn, this.light.jobs, summaries, this.jobLists);
     this.light = { ...this.light, jobs: summaries };
-    const problem = await this.readDetails(plan.changed, plan.vanished, previous, finals);
+    const problem = await this.readDetails(plan.changed, plan.vanished, previous, finals, options.timeoutMs);
     return { problem, details: plan.changed.length };
   }
 
@@ -438,10 +458,11 @@ export class IncrementalReader {
     vanishedIds: readonly number[],
     previous: ClusterState,
     finals: Map<number, Job>,
+    timeoutMs?: number,
   ): Promise<ReadProblem | undefined> {
     // When the reads began: what they say is at least this recent (a full re-read's check relies on it).
     const now = this.clock();
-    const detailed = await detailsOf(this.oar, ids);
+    const detailed = await detailsOf(this.oar, ids, { tickTimeoutMs: timeoutMs });
     const before = new Map(
       [...previous.jobs, ...[...this.jobs.values()].map((known) => known.job)].map((j) => [j.id, j]),
     );
