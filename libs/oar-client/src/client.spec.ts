@@ -264,6 +264,14 @@ describe('OarClient over HTTP', () => {
       expect(isTransient(error)).toBe(true);
     });
 
+    it('takes a timeout that is not a whole number of ms (a multiple of a measured mean)', async () => {
+      const { url } = await serve(() => null);
+      const error = await new OarClient({ baseUrl: url, auth: 'none' })
+        .version({ timeoutMs: 150.4 })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OarTimeoutError);
+    });
+
     it("the caller's abort is the caller's, not a timeout", async () => {
       const { url } = await serve(() => null);
       const controller = new AbortController();

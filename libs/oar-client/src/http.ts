@@ -70,7 +70,8 @@ export class OarHttp {
       ...this.authHeaders(call.as),
     };
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
-    const timeoutMs = call.timeoutMs ?? this.timeoutMs;
+    // AbortSignal.timeout takes whole ms only (a RangeError otherwise: every poll failed at once).
+    const timeoutMs = Math.ceil(call.timeoutMs ?? this.timeoutMs);
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
     let status: number;

@@ -26,7 +26,7 @@ import { ClusterStateService } from './cluster-state.service';
 import { diffClusterChunked } from './differ';
 import { EventLogService, LeaseLostError, StreamLostError } from './event-log.service';
 import { LeaderLease } from './leader-lease';
-import { nextMean, planLoad, type Plan } from './load-budget';
+import { nextMean, nextTickMean, planLoad, type Plan } from './load-budget';
 import {
   FULL_READ_TIMEOUT_MS,
   FullReader,
@@ -507,7 +507,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       timeoutMs: this.tickTimeoutMs(),
     };
     const onCost = (part: 'jobs' | 'resources' | 'detail', ms: number) => {
-      this.costs[part] = nextMean(this.costs[part], ms);
+      this.costs[part] = part === 'jobs' ? nextTickMean(this.costs.jobs, ms) : nextMean(this.costs[part], ms);
     };
     if (due.owed) return this.incremental.readOwed(previous, onCost, options.timeoutMs);
     if (due.check?.reader === this.incremental) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { BusyMeter } from '../metrics/busy-meter';
-import { nextMean, planLoad, type Activity } from './load-budget';
+import { BURST_CLIP, nextMean, nextTickMean, planLoad, type Activity } from './load-budget';
 
 const load = (jobs: Activity, others: Activity[], plan: ReturnType<typeof planLoad>) =>
   jobs.costMs / plan.jobsPeriodMs + others.reduce((sum, a) => sum + a.costMs / (a.periodMs * plan.othersStretch), 0);
@@ -51,6 +51,17 @@ describe('nextMean', () => {
   it('starts at the first sample and follows later ones', () => {
     expect(nextMean(0, 200)).toBe(200);
     expect(nextMean(200, 100)).toBe(170);
+  });
+});
+
+describe('nextTickMean', () => {
+  it('lets a burst move the mean by a bounded step, and follows a lasting rise within a few ticks', () => {
+    // One tick read 1,000 changed jobs (20 s) after ticks of 0.4 s: the mean goes to 0.64 s, not 6 s.
+    expect(nextTickMean(400, 20_000)).toBeCloseTo(400 + 0.3 * (BURST_CLIP * 400 - 400));
+    let mean = 400;
+    for (let tick = 0; tick < 12; tick++) mean = nextTickMean(mean, 4000);
+    expect(mean).toBeGreaterThan(3900);
+    expect(nextTickMean(0, 20_000)).toBe(20_000);
   });
 });
 

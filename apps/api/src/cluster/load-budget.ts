@@ -39,3 +39,17 @@ export function planLoad(jobs: Activity, others: readonly Activity[], maxLoad: n
 export function nextMean(mean: number, sample: number, weight = 0.3): number {
   return mean === 0 ? sample : mean + weight * (sample - mean);
 }
+
+/** How much one sample may move the jobs tick's mean cost: at most to this times the mean before it. */
+export const BURST_CLIP = 3;
+
+/**
+ * nextMean for the jobs tick, whose cost includes the details of the jobs that changed: a burst (an
+ * array of 1,000 jobs starting at once: 20 s of details) counted whole made the budget space the next
+ * ticks two minutes apart, so every change after it waited. One sample moves the mean by at most
+ * weight × (BURST_CLIP − 1), so a burst slows the ticks a little and passes, and a lasting rise
+ * (OAR slower, more changes each tick) is followed within a few ticks.
+ */
+export function nextTickMean(mean: number, sample: number): number {
+  return nextMean(mean, mean === 0 ? sample : Math.min(sample, BURST_CLIP * mean));
+}

@@ -10,6 +10,7 @@ import {
   compareNodeNames,
   OarNotFoundError,
   type Job,
+  type JobSummary,
   type Node,
   type OarClient,
   type Resource,
@@ -27,12 +28,11 @@ import {
   planJobReads,
   refreshSlice,
   replannedJobs,
-  sameLightRow,
+  sameMergedRow,
   summaryOf,
   type CheckMark,
   type FullView,
   type KnownJob,
-  type LightLists,
   type Suspects,
   type VanishedRead,
   type ReadProblem,
@@ -197,7 +197,8 @@ export type CostListener = (part: 'jobs' | 'resources' | 'detail', ms: number) =
 export class IncrementalReader {
   private jobs = new Map<number, KnownJob>();
   private resources = new Map<number, Resource>();
-  private light: LightLists = { jobs: new Map(), resources: new Map() };
+  /** The light job list as last read (summaries by id). */
+  private lightJobs: ReadonlyMap<number, JobSummary> = new Map();
   private nodes: Node[] | undefined;
   /** The built nodes by name, and the names of those to build again (a row or a job on it changed). */
   private nodesByName = new Map<string, Node>();
@@ -232,7 +233,7 @@ export class IncrementalReader {
    */
   async read(previous: ClusterState, options: IncrementalOptions, onCost?: CostListener): Promise<Reading> {
     const finals = new Map<number, Job>();
-    // The first read of each part reads every detail: not what a tick costs, so not told.
+    // The first read reads every job's details: not what a tick costs; only its list is told as one.
     const firstJobs = !this.jobsRead;
     this.jobsRead = true;
     const started = Date.now();
@@ -243,6 +244,8 @@ export class IncrementalReader {
       // bound, and the next tick, finding every job overdue, would read them all again unless the
       // budget already spaced the refreshes out.
       if (jobs.details > 0) onCost?.('detail', this.tickCostMs / jobs.details);
+      // What a tick costs at least: the budget's first plan, which later ticks refine.
+      onCost?.('jobs', jobs.listMs);
     } else if (!this.owesReads) onCost?.('jobs', this.tickCostMs);
     let resources: { problem?: ReadProblem } | undefined;
     if (this.resources.size === 0) resources = await this.readResources();
@@ -419,17 +422,18 @@ export class IncrementalReader {
 
   /** Items out of the light lists need no change number once a check is done (the next check begins later). */
   private forgetVanished(): void {
-    for (const id of this.jobChangedIn.keys()) if (!this.light.jobs.has(id)) this.jobChangedIn.delete(id);
-    for (const id of this.resourceChangedIn.keys())
-      if (!this.light.resources.has(id)) this.resourceChangedIn.delete(id);
+    for (const id of this.jobChangedIn.keys()) if (!this.lightJobs.has(id)) this.jobChangedIn.delete(id);
+    for (const id of this.resourceChangedIn.keys()) if (!this.resources.has(id)) this.resourceChangedIn.delete(id);
   }
 
   private async readJobs(
     previous: ClusterState,
     options: IncrementalOptions,
     finals: Map<number, Job>,
-  ): Promise<{ problem?: ReadProblem; details: number }> {
+  ): Promise<{ problem?: ReadProblem; details: number; listMs: number }> {
+    const started = Date.now();
     const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE, timeoutMs: options.timeoutMs });
+    const listMs = Date.now() - started;
     this.jobLists += 1;
     const now = this.clock();
     const refresh = refreshSlice(this.refreshesOwed, listed.length, options);
@@ -442,10 +446,10 @@ export class IncrementalReader {
     });
     this.owed = { ids: plan.owed, refreshed: plan.refreshed };
     const summaries = new Map(listed.map((summary) => [summary.id, summaryOf(summary)]));
-    noteLightChanges(this.jobChangedIn, this.light.jobs, summaries, this.jobLists);
-    this.light = { ...this.light, jobs: summaries };
+    noteLightChanges(this.jobChangedIn, this.lightJobs, summaries, this.jobLists);
+    this.lightJobs = summaries;
     const problem = await this.readDetails(plan.changed, plan.vanished, previous, finals, options.timeoutMs);
-    return { problem, details: plan.changed.length };
+    return { problem, details: plan.changed.length, listMs };
   }
 
   /**
@@ -476,7 +480,7 @@ export class IncrementalReader {
         this.jobs.delete(job.id);
       } else {
         this.noteAssignment(this.jobs.get(job.id)?.job, job);
-        this.jobs.set(job.id, { summary: this.light.jobs.get(id) ?? summaryOf(job), job, readAt: now });
+        this.jobs.set(job.id, { summary: this.lightJobs.get(id) ?? summaryOf(job), job, readAt: now });
       }
     }
     let problem: ReadProblem | undefined;
@@ -525,7 +529,8 @@ export class IncrementalReader {
     await nextTurn();
     const merged = mergeResources(this.resources, light, fetched);
     const before = this.resources;
-    this.resources = new Map(merged.map((row) => [row.id, row]));
+    this.resources = new Map();
+    for (const row of merged) this.resources.set(row.id, row);
     await nextTurn();
     // mergeResources keeps an unchanged row's object: a new object is a changed (or new) row.
     const stateChanged = new Set<number>();
@@ -540,9 +545,7 @@ export class IncrementalReader {
     this.replanned = replannedJobs(this.replanned, planned, stateChanged, this.clock(), REPLAN_WINDOW_MS);
     for (const [id, old] of before) if (!this.resources.has(id)) this.dirtyNodes.add(old.node);
     await nextTurn();
-    const lightRows = new Map(light.map((row) => [row.id, row]));
-    noteLightChanges(this.resourceChangedIn, this.light.resources, lightRows, list, sameLightRow);
-    this.light = { ...this.light, resources: lightRows };
+    noteLightChanges(this.resourceChangedIn, before, this.resources, list, sameMergedRow);
     return { problem };
   }
 }

@@ -10,7 +10,7 @@ import {
   newResourceIds,
   noteLightChanges,
   planJobReads,
-  sameLightRow,
+  sameMergedRow,
   REFRESH_BATCH,
   refreshSlice,
   replannedJobs,
@@ -429,16 +429,17 @@ describe('noteLightChanges', () => {
   });
 });
 
-describe('sameLightRow', () => {
-  it('tells a light row whose state or availability changed from one OAR read again unchanged', () => {
+describe('sameMergedRow', () => {
+  it('tells a resource the light list changed from one it read again unchanged, through the merged rows', () => {
+    const known = byId(fullResources);
     const again: Resource[] = items('resources-busy.json').map(mapResource);
-    const before = new Map(lightResources.map((row) => [row.id, row]));
-    const after = new Map(again.map((row) => [row.id, row]));
-    expect(noteLightChanges(new Map(), before, after, 2, sameLightRow)).toBe(0);
-    after.set(again[0].id, { ...again[0], state: 'Absent' });
-    after.set(again[1].id, { ...again[1], availableUpto: 0 });
+    const unchanged = byId(mergeResources(known, again));
+    expect(noteLightChanges(new Map(), known, unchanged, 2, sameMergedRow)).toBe(0);
+    const moved = again.map((row, i) =>
+      i === 0 ? { ...row, state: 'Absent' } : i === 1 ? { ...row, availableUpto: 0 } : row,
+    );
     const changedIn = new Map<number, number>();
-    expect(noteLightChanges(changedIn, before, after, 2, sameLightRow)).toBe(2);
+    expect(noteLightChanges(changedIn, known, byId(mergeResources(known, moved)), 2, sameMergedRow)).toBe(2);
     expect([...changedIn.keys()]).toEqual([again[0].id, again[1].id]);
   });
 });

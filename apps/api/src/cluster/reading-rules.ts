@@ -211,17 +211,12 @@ export function mergeResources(
 }
 
 /**
- * Whether two rows of the light resource list say the same: it carries only the id and the light
- * fields, so they are all there is to compare (a generic deep compare of 25,000 rows took ms a poll).
+ * Whether two merged rows (mergeResources) say the same in the light fields: mergeResources keeps the
+ * object of a row the light list did not change, so a new object is a change (or a new row). No copy
+ * of the light list need be kept to compare (25,000 more objects for every collection to walk).
  */
-export function sameLightRow(before: Resource | undefined, after: Resource): boolean {
-  return before?.id === after.id && LIGHT_RESOURCE_FIELDS.every((field) => before[field] === after[field]);
-}
-
-/** What the light lists said at one tick: job summaries and light resource rows, by id. */
-export interface LightLists {
-  jobs: ReadonlyMap<number, JobSummary>;
-  resources: ReadonlyMap<number, Resource>;
+export function sameMergedRow(before: Resource | undefined, after: Resource): boolean {
+  return before === after;
 }
 
 /**
