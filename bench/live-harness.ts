@@ -5,6 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { MEASURED_COSTS } from '@oar-live/oar-sim';
 import { ClusterPoller } from '../apps/api/src/cluster/cluster-poller.service';
 import { EventLogService } from '../apps/api/src/cluster/event-log.service';
@@ -60,8 +61,8 @@ export class Sim extends Child {
 export interface SnapshotTiming {
   /** The snapshot's last byte read from the socket. */
   lastByte: number;
-  /** The whole message in hand (after the subscriber's own inflating). */
-  message: number;
+  /** The whole message in hand (after the subscriber's own inflating), for sockets that inflate it. */
+  message?: number;
 }
 
 /**
@@ -71,11 +72,12 @@ export interface SnapshotTiming {
 export class Clients {
   private readonly processes = Array.from({ length: SUBSCRIBER_PROCESSES }, () => new Child('live-clients.ts'));
 
-  async connect(url: string, count: number, since?: number): Promise<void> {
+  /** `inflateEvery`: only every that many sockets inflate the snapshots they get (live-clients.ts). */
+  async connect(url: string, count: number, since?: number, inflateEvery?: number): Promise<void> {
     const shares = this.processes.map((_, i) => Math.floor((count + i) / this.processes.length));
     await Promise.all(
       this.processes.map((child, i) =>
-        shares[i] > 0 ? child.ask({ connect: { url, count: shares[i], since } }) : null,
+        shares[i] > 0 ? child.ask({ connect: { url, count: shares[i], since, inflateEvery } }) : null,
       ),
     );
   }
@@ -115,19 +117,21 @@ export class Clients {
 
 /**
  * oar-live over oar-sim at BIG_NODES × BIG_CORES (answering as slowly as the real OAR), after its
- * first poll. Polls only by hand: the bench hands the lease to the poller's token in Redis without
- * a TTL, so the poller's fenced appends go through but its own timer never polls (it never "took"
- * the lease).
+ * first poll. Polls only by hand: a stranger holds the lease while the API starts (else the poller
+ * takes it at boot and its own timer polls beside the bench's first poll: two reads of 25,000
+ * resources at once, and the second append restarted the stream), then the bench hands the lease to
+ * the poller's token without a TTL, so the poller's fenced appends go through but its timer never
+ * polls (it never took the lease itself).
  */
 export async function startBigCluster(
   sim: Sim,
 ): Promise<{ api: RunningApi; poller: ClusterPoller; initialPollMs: number }> {
   await sim.start({ nodes: BIG_NODES, coresPerNode: BIG_CORES, costs: MEASURED_COSTS });
-  const api = await startApi({
-    REDIS_KEY_PREFIX: uniquePrefix('bench-big'),
-    OAR_API_URL: sim.url,
-    OAR_POLL_MS: '600000',
-  });
+  const prefix = uniquePrefix('bench-big');
+  const redis = new Redis(process.env.REDIS_URL!);
+  await redis.set(`${prefix}live:leader`, 'a-stranger');
+  redis.disconnect();
+  const api = await startApi({ REDIS_KEY_PREFIX: prefix, OAR_API_URL: sim.url, OAR_POLL_MS: '600000' });
   const poller = api.app.get(ClusterPoller);
   await api.app.get(LiveRedis).commands.set(api.app.get(EventLogService).keys.lease, poller.lease.token);
   const started = performance.now();

@@ -13,7 +13,7 @@ import {
   type NodeDelta,
   type Snapshot,
 } from '@oar-live/shared';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { ownTurn } from '../common/turn-pacer';
 
 /** The part of a snapshot a poll observes: what the differ compares. */
 export type ClusterState = Pick<Snapshot, 'nodes' | 'jobs'>;
@@ -131,10 +131,10 @@ export async function diffClusterChunked(
 ): Promise<LiveEvent[]> {
   const events: LiveEvent[] = [];
   let work = 0;
-  await nextTurn(); // the caller's turn has done its share (building the new state)
+  await ownTurn(); // the caller's turn has done its share (building the new state)
   for (const step of diffSteps(previous, next, finals)) {
     if (step !== TICK) events.push(step);
-    else if (++work % chunk === 0) await nextTurn();
+    else if (++work % chunk === 0) await ownTurn();
   }
   return events;
 }

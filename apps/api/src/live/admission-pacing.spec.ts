@@ -35,7 +35,10 @@ describe('AdmissionPacing', () => {
     expect(seen).toEqual([1, 2, 3]);
   });
 
-  it('stops a slice once its time is used up, and goes on next turn', async () => {
+  it.each([
+    ['in the verdict (the upgrade)', (work: () => void) => work()],
+    ["in a microtask after the verdict (Engine.IO's handshake)", (work: () => void) => queueMicrotask(work)],
+  ])('stops a slice once its time is used up, and goes on next turn: work %s counts', async (_, when) => {
     let clockMs = 0;
     const pacing = new AdmissionPacing(
       () => 5,
@@ -43,10 +46,12 @@ describe('AdmissionPacing', () => {
     );
     const admitted: number[] = [];
     for (let i = 0; i < 4; i++)
-      pacing.allowRequest(request, () => {
-        admitted.push(i);
-        clockMs += 3; // each upgrade takes 3 ms here
-      });
+      pacing.allowRequest(request, () =>
+        when(() => {
+          admitted.push(i);
+          clockMs += 3; // each admission takes 3 ms here
+        }),
+      );
     await nextTurn();
     expect(admitted).toEqual([0, 1]);
     await nextTurn();

@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/app-config';
 import { ClusterStateService } from '../cluster/cluster-state.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { describeZodError } from '../common/zod-validation.pipe';
+import { ownTurn } from '../common/turn-pacer';
 import { AdmissionPacing } from './admission-pacing';
 import { batchReusingParser } from './batch-parser';
 import { FAN_OUT_SLICE_MS, FanOutRooms, isSlowConsumer, SHARD_ROOMS, sliceUsedUp } from './fan-out-policy';
@@ -22,7 +23,6 @@ import {
   subscriptionSchema,
   type Subscription,
 } from './subscription-filter';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
  * WebSocket compression is negotiated so whole snapshots can be sent compressed (encoded and
@@ -252,7 +252,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     this.pumping = true;
     try {
       // A batch arrives at the end of the poll's (or the relay's) turn: start on a turn of its own.
-      await nextTurn();
+      await ownTurn();
       for (let batch = this.queue.shift(); batch; batch = this.queue.shift()) {
         const generation = this.generation;
         this.cutOffSlowConsumers();
@@ -263,7 +263,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
           if (!rooms.get(room)?.size) continue;
           this.namespace.to(room).emit('changes', batch);
           if (!sliceUsedUp(sliceStarted, performance.now(), this.fanOutSliceMs)) continue;
-          await nextTurn();
+          await ownTurn();
           sliceStarted = performance.now();
         }
         if (generation !== this.generation) continue;

@@ -1,6 +1,6 @@
 import type { Snapshot } from '@oar-live/shared';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Socket } from 'socket.io';
+import { ownTurn } from '../common/turn-pacer';
 import { encodeSnapshot, type EncodedSnapshot } from './snapshot-encoding';
 
 /** engine.io's write options: Socket.IO's broadcast passes the same frame option. */
@@ -53,7 +53,7 @@ export class SnapshotDelivery {
     this.running = true;
     try {
       // Sockets that ask in the same burst are served together, after one encoding.
-      await nextTurn();
+      await ownTurn();
       while (this.waiting.size > 0) {
         const encoded = await this.encoding();
         let sliceStarted = performance.now();
@@ -64,7 +64,7 @@ export class SnapshotDelivery {
           conn.write(encoded.text, { wsPreEncodedFrame: compresses(conn) ? encoded.deflatedFrame : encoded.frame });
           this.delivered(socket, encoded.snapshot.seq);
           if (performance.now() - sliceStarted < this.sliceMs()) continue;
-          await nextTurn();
+          await ownTurn();
           sliceStarted = performance.now();
           // A newer snapshot came meanwhile: the rest get it rather than it plus the batches since.
           if (this.current() !== encoded.snapshot) break;
