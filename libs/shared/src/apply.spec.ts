@@ -35,9 +35,20 @@ function applyBatchBySorting(snapshot: Snapshot, batch: Batch): Snapshot {
 /** Names whose natural order differs from their code-unit order. */
 const NAMES = ['node1', 'node2', 'node10', 'node02', 'Node3', 'gpu-1', 'gpu-10', 'a', 'b9', 'b10'];
 
+/** A node with no resources: all these tests need of one is its name and state. */
+const bareNode = (name: string, state = 'Alive'): Node => ({
+  name,
+  state,
+  resources: [],
+  jobIds: [],
+  busyCores: 0,
+  totalCores: 0,
+  properties: {},
+});
+
 const nodeArb: fc.Arbitrary<Node> = fc
   .record({ name: fc.constantFrom(...NAMES), state: fc.constantFrom('Alive', 'Absent', 'Dead') })
-  .map(({ name, state }) => ({ name, state, resources: [], jobIds: [], busyCores: 0, totalCores: 0, properties: {} }));
+  .map(({ name, state }) => bareNode(name, state));
 
 const jobArb: fc.Arbitrary<Job> = fc
   .record({ id: fc.integer({ min: 1, max: 12 }), state: fc.constantFrom('Waiting', 'Running') })
@@ -92,26 +103,10 @@ describe('applyBatch', () => {
       seq: 1,
       at: 'x',
       source: { status: 'up' },
-      nodes: ['node1', 'node10'].map((name) => ({
-        name,
-        state: 'Alive',
-        resources: [],
-        jobIds: [],
-        busyCores: 0,
-        totalCores: 0,
-        properties: {},
-      })),
+      nodes: [bareNode('node1'), bareNode('node10')],
       jobs: [],
     });
-    const node: Node = {
-      name: 'node2',
-      state: 'Alive',
-      resources: [],
-      jobIds: [],
-      busyCores: 0,
-      totalCores: 0,
-      properties: {},
-    };
+    const node = bareNode('node2');
     const next = applyBatch(snapshot, { epoch: 'e1', seq: 2, at: 'y', events: [{ type: 'node.added', node }] });
     expect(next.nodes.map((n) => n.name)).toEqual(['node1', 'node2', 'node10']);
     expect([...next.nodes].sort((a, b) => compareNodeNames(a.name, b.name))).toEqual(next.nodes);
