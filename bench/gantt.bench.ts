@@ -8,6 +8,7 @@
  */
 import type { Job, Node } from '@oar-live/oar-client';
 import type { LiveEvent } from '@oar-live/shared';
+import type { JSHandle } from 'playwright-core';
 import { openScriptedApp, round, stats, timeStoreAlone } from './browser-bench';
 import { batch, makeJob, makeNode } from '../test/web/support/live-fixtures';
 
@@ -61,14 +62,21 @@ function changeBatch(seq: number) {
   return batch(seq, events);
 }
 
+type Updatable = HTMLElement & { updateComplete: Promise<unknown> };
+type GanttElement = Updatable & { model: { rows: unknown[]; bars: Map<number, unknown> } };
+type AppLive = { receiveSnapshot(s: unknown): void; receiveBatch(b: unknown): void };
+
 export async function run(): Promise<object> {
   const { page, close } = await openScriptedApp('/gantt');
   try {
-    await page.waitForFunction(() =>
+    const gantt = (await page.waitForFunction(() =>
       document
         .querySelector('oar-app')
         ?.shadowRoot?.querySelector('oar-gantt-page')
         ?.shadowRoot?.querySelector('oar-gantt'),
+    )) as JSHandle<GanttElement>;
+    const live: JSHandle<AppLive> = await page.evaluateHandle(
+      () => (document.querySelector('oar-app') as HTMLElement & { services: { live: AppLive } }).services.live,
     );
     // The snapshot is handed to the page first (Playwright's transfer of 25,000 resources is not the
     // Gantt's work), then the page's own frames are let pass, then the timed render.
@@ -78,61 +86,45 @@ export async function run(): Promise<object> {
     await page.evaluate(async () => {
       for (let i = 0; i < 3; i++) await new Promise(requestAnimationFrame);
     });
-    const firstRender = await page.evaluate(async () => {
-      type Updatable = HTMLElement & { updateComplete: Promise<unknown> };
-      const app = document.querySelector('oar-app') as HTMLElement & {
-        services: { live: { receiveSnapshot(s: unknown): void } };
-      };
-      const gantt = app
-        .shadowRoot!.querySelector('oar-gantt-page')!
-        .shadowRoot!.querySelector('oar-gantt') as Updatable;
-      const t0 = performance.now();
-      app.services.live.receiveSnapshot((window as unknown as { benchSnapshot: unknown }).benchSnapshot);
-      const received = performance.now() - t0;
-      await gantt.updateComplete;
-      const scripted = performance.now() - t0;
-      await new Promise(requestAnimationFrame);
-      const frame = performance.now() - t0;
-      await new Promise(requestAnimationFrame);
-      return {
-        receivedMs: received,
-        scriptingMs: scripted,
-        toNextFrameMs: frame,
-        toSecondFrameMs: performance.now() - t0,
-      };
-    });
+    const firstRender = await page.evaluate(
+      async ([store, view]) => {
+        const t0 = performance.now();
+        store.receiveSnapshot((window as unknown as { benchSnapshot: unknown }).benchSnapshot);
+        const received = performance.now() - t0;
+        await view.updateComplete;
+        const scripted = performance.now() - t0;
+        await new Promise(requestAnimationFrame);
+        const frame = performance.now() - t0;
+        await new Promise(requestAnimationFrame);
+        return {
+          receivedMs: received,
+          scriptingMs: scripted,
+          toNextFrameMs: frame,
+          toSecondFrameMs: performance.now() - t0,
+        };
+      },
+      [live, gantt] as const,
+    );
 
     const batches = Array.from({ length: ROUNDS }, (_, i) => changeBatch(2 + i));
-    const timings = await page.evaluate(async (list) => {
-      type Updatable = HTMLElement & { updateComplete: Promise<unknown> };
-      const app = document.querySelector('oar-app') as HTMLElement & {
-        services: { live: { receiveBatch(b: unknown): void } };
-      };
-      const gantt = app
-        .shadowRoot!.querySelector('oar-gantt-page')!
-        .shadowRoot!.querySelector('oar-gantt') as Updatable;
-      const out: number[] = [];
-      for (const b of list) {
-        const t0 = performance.now();
-        app.services.live.receiveBatch(b);
-        await gantt.updateComplete;
-        out.push(performance.now() - t0);
-        await new Promise(requestAnimationFrame);
-      }
-      return out;
-    }, batches);
+    const timings = await page.evaluate(
+      async ([store, view, list]) => {
+        const out: number[] = [];
+        for (const b of list) {
+          const t0 = performance.now();
+          store.receiveBatch(b);
+          await view.updateComplete;
+          out.push(performance.now() - t0);
+          await new Promise(requestAnimationFrame);
+        }
+        return out;
+      },
+      [live, gantt, batches] as const,
+    );
 
     const applyOnly = await timeStoreAlone(page, snapshot(), batches);
 
-    const drawn = await page.evaluate(() => {
-      const gantt = document
-        .querySelector('oar-app')!
-        .shadowRoot!.querySelector('oar-gantt-page')!
-        .shadowRoot!.querySelector('oar-gantt') as HTMLElement & {
-        model: { rows: unknown[]; bars: Map<number, unknown> };
-      };
-      return { rows: gantt.model.rows.length, bars: gantt.model.bars.size };
-    });
+    const drawn = await gantt.evaluate((view) => ({ rows: view.model.rows.length, bars: view.model.bars.size }));
     if (drawn.rows !== NODES * CORES) throw new Error(`the Gantt has ${drawn.rows} rows, not ${NODES * CORES}`);
     const batchStats = stats(timings);
     const storeStats = stats(applyOnly);
