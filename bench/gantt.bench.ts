@@ -10,7 +10,7 @@ import type { Job, Node } from '@oar-live/oar-client';
 import type { LiveEvent } from '@oar-live/shared';
 import type { JSHandle } from 'playwright-core';
 import { openScriptedApp, round, stats, timeStoreAlone } from './browser-bench';
-import { batch, makeJob, makeNode } from '../test/web/support/live-fixtures';
+import { batch, makeJob, makeNode } from '../test/support/live-fixtures';
 
 const NODES = 6250;
 const CORES = 4;

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LiveEvent, UtilisationColumns } from '@oar-live/shared';
 import { openScriptedApp, round, stats, timeStoreAlone } from './browser-bench';
-import { batch, makeJob, makeNode, makeSnapshot } from '../test/web/support/live-fixtures';
+import { batch, makeJob, makeNode, makeSnapshot } from '../test/support/live-fixtures';
 import { SCREENSHOT_DIR } from '../test/web/support/web-harness';
 import { historyPage } from './history-web';
 

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import type { Job, Node } from '@oar-live/oar-client';
 import type { Operation, Snapshot } from '@oar-live/shared';
-import { batch, FIXTURE_EPOCH, makeJob, makeNode, makeSnapshot } from './support/live-fixtures';
+import { batch, FIXTURE_EPOCH, makeJob, makeNode, makeSnapshot } from '../support/live-fixtures';
 import { chooseScript } from './support/app-page';
 import { expectNoAxeViolations } from './support/axe';
 import { newPageEachTest, signInBeforeLoad, type WebFixture } from './support/web-fixture';
@@ -29,10 +29,7 @@ function operation(id: string, patch: Partial<Operation> = {}): Operation {
 describe('web app in Chromium (scripted server)', () => {
   let web: WebFixture;
   let page: Page;
-  newPageEachTest((fixture, fresh) => {
-    web = fixture;
-    page = fresh;
-  });
+  newPageEachTest((fixture, fresh) => ([web, page] = [fixture, fresh]));
 
   const open = (path: string, snapshot = makeSnapshot(6, 2, 1)) => web.openLive(page, path, snapshot);
 

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Snapshot, UtilisationColumns } from '@oar-live/shared';
-import { batch, makeJob, makeNode, makeSnapshot } from './support/live-fixtures';
+import { batch, makeJob, makeNode, makeSnapshot } from '../support/live-fixtures';
 import { expectNoAxeViolations } from './support/axe';
 import { newPageEachTest, type WebFixture } from './support/web-fixture';
 import { SCREENSHOT_DIR } from './support/web-harness';
@@ -52,13 +52,7 @@ function cluster(count: number): Snapshot {
 describe('wall in Chromium', () => {
   let web: WebFixture;
   let page: Page;
-  newPageEachTest(
-    (fixture, fresh) => {
-      web = fixture;
-      page = fresh;
-    },
-    { width: 1920, height: 1080 },
-  );
+  newPageEachTest((fixture, fresh) => ([web, page] = [fixture, fresh]), { width: 1920, height: 1080 });
 
   async function openWall(snapshot: Snapshot, query = '') {
     answerUtilisation(web, snapshot);
@@ -380,10 +374,7 @@ describe('wall in Chromium', () => {
 describe('dashboard accessibility at 200 nodes', () => {
   let web: WebFixture;
   let page: Page;
-  newPageEachTest((fixture, fresh) => {
-    web = fixture;
-    page = fresh;
-  });
+  newPageEachTest((fixture, fresh) => ([web, page] = [fixture, fresh]));
 
   it('has no axe violation (every scrolling region can be reached by keyboard)', async () => {
     const snapshot = cluster(200);

@@ -3,6 +3,7 @@ import { nodeSummary, type Job, type Node, type NodeResource } from '@oar-live/o
 import { applyBatch, canonicalSnapshot, compareNodeNames, wholeEvent } from './apply';
 import { applyJobDelta, applyNodeDelta, jobDelta, nodeDelta } from './delta';
 import type { Batch, LiveEvent, Snapshot } from './events';
+import { bareNode } from '../../../test/support/live-fixtures';
 
 /** The obvious definition applyBatch must keep to: last event per key wins, then sort everything. */
 function applyBatchBySorting(snapshot: Snapshot, batch: Batch): Snapshot {
@@ -34,17 +35,6 @@ function applyBatchBySorting(snapshot: Snapshot, batch: Batch): Snapshot {
 
 /** Names whose natural order differs from their code-unit order. */
 const NAMES = ['node1', 'node2', 'node10', 'node02', 'Node3', 'gpu-1', 'gpu-10', 'a', 'b9', 'b10'];
-
-/** A node with no resources: all these tests need of one is its name and state. */
-const bareNode = (name: string, state = 'Alive'): Node => ({
-  name,
-  state,
-  resources: [],
-  jobIds: [],
-  busyCores: 0,
-  totalCores: 0,
-  properties: {},
-});
 
 const nodeArb: fc.Arbitrary<Node> = fc
   .record({ name: fc.constantFrom(...NAMES), state: fc.constantFrom('Alive', 'Absent', 'Dead') })
