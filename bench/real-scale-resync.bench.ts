@@ -9,7 +9,6 @@
  * the latency of each submitted job to the Socket.IO subscriber, OAR's busy share (Apache's %D log
  * and oar-live's metrics) and oar-live's longest event-loop block, full re-reads included.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { MetricsService } from '../apps/api/src/metrics/metrics.service';
 import { ClusterPoller } from '../apps/api/src/cluster/cluster-poller.service';
 import { ClusterStateService } from '../apps/api/src/cluster/cluster-state.service';
@@ -21,7 +20,7 @@ import {
   cancelIfThere,
   CLUSTER,
   costFigures,
-  idleLoopFloor,
+  watchBlocks,
   inScaledSession,
   JOBS,
   oarsub,
@@ -55,12 +54,10 @@ async function workloadWithResyncs(): Promise<Record<string, unknown>> {
     for (const started = Date.now(); state.current().jobs.length < JOBS; await waitMs(250)) {
       if (Date.now() - started > FIRST_READ_MS) throw new Error(`no first read in ${FIRST_READ_MS / 1000} s`);
     }
-    const floor = await idleLoopFloor();
-    const loop = monitorEventLoopDelay({ resolution: 10 });
+    const blocks = await watchBlocks();
     const logOffset = timedLogSize();
     const busyBefore = metrics.oarBusy.totalMs;
     const from = Date.now();
-    loop.enable();
     const poller = api.app.get(ClusterPoller);
     const counts = { submitted: 0, runningCancelled: 0, waitingCancelled: 0, nodeStateChanges: 0 };
     const submitted: number[] = [];
@@ -104,8 +101,7 @@ async function workloadWithResyncs(): Promise<Record<string, unknown>> {
     await setNodeState('node4', 'Alive');
     const added = await Promise.all(seen);
     const latencies = added.filter((s): s is number => s !== null);
-    loop.disable();
-    const floorMs = await floor.stop();
+    const blockFigures = await blocks.stop();
     const to = Date.now();
     const workloadSeconds = (to - from) / 1000;
     const apache = apacheBusy(logOffset, from, to);
@@ -125,7 +121,7 @@ async function workloadWithResyncs(): Promise<Record<string, unknown>> {
       submittedNeverSeen: added.length - latencies.length,
       submitLatencyP50Seconds: round(quantile(latencies, 0.5)),
       submitLatencyP99Seconds: round(quantile(latencies, 0.99)),
-      ...costFigures(apache, workloadSeconds, busyMs, loop, state.current().source, floorMs),
+      ...costFigures(apache, workloadSeconds, busyMs, blockFigures, state.current().source),
     };
   } finally {
     await subscriber.close();

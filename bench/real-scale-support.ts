@@ -7,7 +7,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import type { IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { SourceStatus } from '@oar-live/shared';
 import { startRedis, removeRedisDir } from '../test/support/redis-server';
@@ -92,12 +92,26 @@ export const setNodeState = async (node: string, state: 'Absent' | 'Alive') =>
 
 export const timedLogSize = () => statSync(TIMED_LOG).size;
 
-/** Seconds Apache spent on oar-live's requests that started in [from, to] (epoch ms), from the timed log after `offset`. */
+/** An oar-live request's kind, for where OAR's time went: the path without ids, and `?ids` for detail reads by ids. */
+function requestKind(target: string): string {
+  const [path, query = ''] = target.replace(/^\/oarapi/, '').split('?');
+  return path.replace(/\/\d+/g, '/<id>').replace(/\.json$/, '') + (/(^|&)ids=/.test(query) ? '?ids' : '');
+}
+
+/**
+ * Seconds Apache spent on oar-live's requests that started in [from, to] (epoch ms), from the timed
+ * log after `offset`; also per request kind (requestKind): count and busy seconds.
+ */
 export function apacheBusy(
   offset: number,
   from: number,
   to: number,
-): { busySeconds: number; requests: number; errors: number } {
+): {
+  busySeconds: number;
+  requests: number;
+  errors: number;
+  byKind: Record<string, { requests: number; seconds: number }>;
+} {
   const size = statSync(TIMED_LOG).size;
   const buffer = Buffer.alloc(size - offset);
   const fd = openSync(TIMED_LOG, 'r');
@@ -106,17 +120,22 @@ export function apacheBusy(
   let busy = 0;
   let requests = 0;
   let errors = 0;
+  const byKind: Record<string, { requests: number; seconds: number }> = {};
   for (const line of buffer.toString('utf8').split('\n')) {
-    const match = /^(\d+\.\d+) (\d+) (\d+) ".*" "oar-live"$/.exec(line);
+    const match = /^(\d+\.\d+) (\d+) (\d+) "\S+ (\S+) [^"]*" "oar-live"$/.exec(line);
     if (!match) continue;
     const startMs = Number(match[1]) * 1000;
     if (startMs < from || startMs > to) continue;
     // A request that began before `to` but lasts beyond it counts up to `to` only.
-    busy += Math.min(Number(match[2]) / 1e6, (to - startMs) / 1000);
+    const seconds = Math.min(Number(match[2]) / 1e6, (to - startMs) / 1000);
+    busy += seconds;
     requests += 1;
     if (Number(match[3]) >= 500) errors += 1;
+    const kind = (byKind[requestKind(match[4])] ??= { requests: 0, seconds: 0 });
+    kind.requests += 1;
+    kind.seconds = round(kind.seconds + seconds);
   }
-  return { busySeconds: busy, requests, errors };
+  return { busySeconds: busy, requests, errors, byKind };
 }
 
 /**
@@ -196,7 +215,7 @@ export async function inScaledSession<T>(sessionSeconds: number, work: () => Pro
 }
 
 /** Starts the host's floor (./real-scale-idle-loop.js) before a measured stretch; `stop` gives its longest block (ms). */
-export async function idleLoopFloor(): Promise<{ stop(): Promise<number> }> {
+async function idleLoopFloor(): Promise<{ stop(): Promise<number> }> {
   const idle = fork(join(__dirname, 'real-scale-idle-loop.js'), { stdio: 'inherit' });
   await new Promise((resolve) => idle.once('message', resolve));
   return {
@@ -208,27 +227,58 @@ export async function idleLoopFloor(): Promise<{ stop(): Promise<number> }> {
   };
 }
 
+export interface Blocks {
+  longestEventLoopBlockMs: number;
+  eventLoopDelayP99Ms: number;
+  /** The longest garbage collection (the loop is blocked while it runs). */
+  longestGcPauseMs: number;
+  /** The longest block of an idle Node process over the same stretch: what the host's load alone gives. */
+  idleProcessLongestBlockMs: number;
+}
+
+/** Watches this process's event loop and garbage collections, and an idle process beside it, until `stop`. */
+export async function watchBlocks(): Promise<{ stop(): Promise<Blocks> }> {
+  const floor = await idleLoopFloor();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  let longestGcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longestGcMs = Math.max(longestGcMs, entry.duration);
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  loop.enable();
+  return {
+    async stop() {
+      loop.disable();
+      gc.disconnect();
+      return {
+        longestEventLoopBlockMs: round(loop.max / 1e6, 1),
+        eventLoopDelayP99Ms: round(loop.percentile(99) / 1e6, 1),
+        longestGcPauseMs: round(longestGcMs, 1),
+        idleProcessLongestBlockMs: round(await floor.stop(), 1),
+      };
+    },
+  };
+}
+
 /**
- * What a measured stretch cost: OAR's busy share from Apache's log (`apache`) and from oar-live's
- * own measure (`oarLiveBusyMs`), oar-live's longest event-loop block beside an idle process's
- * (`floorMs`, idleLoopFloor), and the `slowed` sentence.
+ * What a measured stretch cost: OAR's busy share from Apache's log (`apache`, also per request kind)
+ * and from oar-live's own measure (`oarLiveBusyMs`), oar-live's event-loop blocks beside an idle
+ * process's (watchBlocks), and the `slowed` sentence.
  */
 export function costFigures(
   apache: ReturnType<typeof apacheBusy>,
   seconds: number,
   oarLiveBusyMs: number,
-  loop: IntervalHistogram,
+  blocks: Blocks,
   source: SourceStatus,
-  floorMs: number,
 ): Record<string, unknown> {
   return {
     oarBusyShareApache: round(apache.busySeconds / seconds),
     oarRequestsApache: apache.requests,
     oarErrorsApache: apache.errors,
+    oarBusySecondsByRequest: apache.byKind,
     oarBusyShareOarLive: round(oarLiveBusyMs / 1000 / seconds),
-    longestEventLoopBlockMs: round(loop.max / 1e6, 1),
-    // The same measure in an idle Node process over the same stretch: what the host's load alone gives.
-    idleProcessLongestBlockMs: round(floorMs, 1),
+    ...blocks,
     slowed: source.slowed ?? null,
   };
 }

@@ -9,7 +9,6 @@
  * - oar-live's longest event-loop block.
  * Runs only when the sandbox answers; holds /tmp/oar-live-sandbox.lock for the scaled session.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { MetricsService } from '../apps/api/src/metrics/metrics.service';
 import { ClusterStateService } from '../apps/api/src/cluster/cluster-state.service';
 import { startApi } from '../test/live/api';
@@ -19,7 +18,7 @@ import {
   apacheBusy,
   CLUSTER,
   costFigures,
-  idleLoopFloor,
+  watchBlocks,
   inScaledSession,
   JOBS,
   oardel,
@@ -77,12 +76,10 @@ async function measureReader(reader: 'full' | 'incremental', rounds: number): Pr
       };
     }
     const firstReadSeconds = (Date.now() - loadStarted) / 1000;
-    const floor = await idleLoopFloor();
-    const loop = monitorEventLoopDelay({ resolution: 10 });
+    const blocks = await watchBlocks();
     const logOffset = timedLogSize();
     const from = Date.now();
     const busyBefore = metrics.oarBusy.totalMs;
-    loop.enable();
     const submit: number[] = [];
     const cancel: number[] = [];
     const cancelAfterOarstat: number[] = [];
@@ -104,8 +101,7 @@ async function measureReader(reader: 'full' | 'incremental', rounds: number): Pr
       cancelAfterOarstat.push((removedAt - oarstatAt) / 1000);
       oardelToOarstat.push((oarstatAt - deleted) / 1000);
     }
-    loop.disable();
-    const floorMs = await floor.stop();
+    const blockFigures = await blocks.stop();
     const to = Date.now();
     const seconds = (to - from) / 1000;
     const apache = apacheBusy(logOffset, from, to);
@@ -124,7 +120,7 @@ async function measureReader(reader: 'full' | 'incremental', rounds: number): Pr
       oardelLatencySeconds: cancel.map((s) => round(s, 2)),
       oardelAfterOarstatSeconds: cancelAfterOarstat.map((s) => round(s, 2)),
       oardelToOarstatFinalSeconds: oardelToOarstat.map((s) => round(s, 2)),
-      ...costFigures(apache, seconds, metrics.oarBusy.totalMs - busyBefore, loop, state.current().source, floorMs),
+      ...costFigures(apache, seconds, metrics.oarBusy.totalMs - busyBefore, blockFigures, state.current().source),
       oarBusyRatioGauge: round(metrics.oarBusy.share(Date.now())),
     };
   } finally {

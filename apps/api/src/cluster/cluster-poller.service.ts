@@ -59,9 +59,13 @@ interface FinishedResync {
   reader: IncrementalReader;
 }
 
-/** What a poll reads besides the job list; `background`: the resource list without waiting for it. */
+/**
+ * What a poll reads besides the job list; `background`: the resource list without waiting for it;
+ * `owed`: instead of the lists, the unchanged jobs the last tick owes a read (IncrementalReader.readOwed).
+ */
 interface ReadsDue {
   resources: boolean;
+  owed?: boolean;
   background?: boolean;
   check?: FinishedResync;
 }
@@ -286,7 +290,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     const resourceEvery = this.nominalTickMs(fast) * (fast ? 1 : RESOURCE_TICKS) * this.plan.othersStretch;
     const check = this.finishedResync;
     this.finishedResync = undefined;
-    this.polling = this.pollOnce({
+    this.polling = this.tick({
       resources: Date.now() - this.lastResourcesAt >= resourceEvery,
       background: true,
       check,
@@ -307,6 +311,14 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     const delay = this.pollAgain ? 0 : Math.max(0, this.nextDelay() - elapsed);
     this.pollAgain = false;
     this.schedule(delay);
+  }
+
+  /** One jobs tick: its changes first, then (their batch out) the unchanged jobs it owes a read. */
+  private async tick(due: ReadsDue): Promise<void> {
+    await this.pollOnce(due);
+    if (this.failures === 0 && this.config.OAR_READER !== 'full' && this.incremental.owesReads) {
+      await this.pollOnce({ resources: false, owed: true });
+    }
   }
 
   private isFast(): boolean {
@@ -471,6 +483,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     const onCost = (part: 'jobs' | 'resources' | 'detail', ms: number) => {
       this.costs[part] = nextMean(this.costs[part], ms);
     };
+    if (due.owed) return this.incremental.readOwed(previous, onCost);
     if (due.check?.reader === this.incremental) {
       this.lastResourcesAt = started;
       const { full, mark } = due.check;

@@ -9,7 +9,6 @@ import {
   compareNodeNames,
   OarNotFoundError,
   type Job,
-  type JobSummary,
   type Node,
   type OarClient,
   type Resource,
@@ -26,6 +25,7 @@ import {
   noteLightChanges,
   planJobReads,
   refreshSlice,
+  replannedJobs,
   sameLightRow,
   summaryOf,
   type CheckMark,
@@ -183,7 +183,11 @@ export class IncrementalReader {
   private resourceLists = 0;
   private readonly jobChangedIn = new Map<number, number>();
   /** Jobs planned on a resource whose state changed, and until when their details are read each tick. */
-  private readonly replanned = new Map<number, number>();
+  private replanned = new Map<number, number>();
+  /** Unchanged jobs to read once this tick's batch is out (readOwed), and how many of them are refreshes. */
+  private owed: { ids: number[]; refreshed: number } = { ids: [], refreshed: 0 };
+  /** What this tick's changes cost OAR (ms), told with the owed reads that are the tick's own. */
+  private tickCostMs = 0;
   /** Unchanged jobs owed a refresh of their details (refreshSlice). */
   private refreshesOwed = 0;
   private readonly resourceChangedIn = new Map<number, number>();
@@ -194,6 +198,10 @@ export class IncrementalReader {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /**
+   * A jobs tick's first part: the lists, and the details of the jobs new or changed in the light list.
+   * The unchanged jobs it owes a read (refreshes, plans) wait for readOwed, once this part's batch is out.
+   */
   async read(previous: ClusterState, options: IncrementalOptions, onCost?: CostListener): Promise<Reading> {
     const finals = new Map<number, Job>();
     // The first read of each part reads every detail: not what a tick costs, so not told.
@@ -201,20 +209,46 @@ export class IncrementalReader {
     this.jobsRead = true;
     const started = Date.now();
     const jobs = await this.readJobs(previous, options, finals);
-    // The refreshes of unchanged jobs are their own activity for the load budget (per job read).
-    const perJob = jobs.cost.details > 0 ? jobs.cost.detailsMs / jobs.cost.details : 0;
-    if (!firstJobs) onCost?.('jobs', Date.now() - started - perJob * jobs.cost.refreshed);
-    // Told from the first read on: at 1,000 jobs and 0.1 s a job it takes longer than the refresh
-    // bound, and the next tick, finding every job overdue, would read them all again unless the
-    // budget already spaced the refreshes out.
-    if (jobs.cost.details > 0) onCost?.('detail', perJob);
+    this.tickCostMs = Date.now() - started;
+    if (firstJobs) {
+      // Told from the first read on: at 1,000 jobs and 0.1 s a job it takes longer than the refresh
+      // bound, and the next tick, finding every job overdue, would read them all again unless the
+      // budget already spaced the refreshes out.
+      if (jobs.details > 0) onCost?.('detail', this.tickCostMs / jobs.details);
+    } else if (!this.owesReads) onCost?.('jobs', this.tickCostMs);
     let resources: { problem?: ReadProblem } | undefined;
     if (this.resources.size === 0) resources = await this.readResources();
     else if (options.resources && options.background) this.readResourcesInBackground(onCost);
     else if (options.resources) resources = await this.timed(() => this.readResources(), onCost);
+    return this.reading(finals, jobs.problem ?? resources?.problem);
+  }
+
+  /** Whether the last tick left unchanged jobs to read (readOwed). */
+  get owesReads(): boolean {
+    return this.owed.ids.length > 0;
+  }
+
+  /**
+   * A jobs tick's second part: the unchanged jobs it owes a read. Their cost per job is the refresh
+   * activity's for the load budget; the reads that are not refreshes count in the tick's cost.
+   */
+  async readOwed(previous: ClusterState, onCost?: CostListener): Promise<Reading> {
+    const { ids, refreshed } = this.owed;
+    this.owed = { ids: [], refreshed: 0 };
+    const finals = new Map<number, Job>();
+    if (ids.length === 0) return this.reading(finals, undefined);
+    const started = Date.now();
+    const problem = await this.readDetails(ids, [], previous, finals);
+    const perJob = (Date.now() - started) / ids.length;
+    if (refreshed > 0) onCost?.('detail', perJob);
+    onCost?.('jobs', this.tickCostMs + perJob * (ids.length - refreshed));
+    return this.reading(finals, problem);
+  }
+
+  private async reading(finals: Map<number, Job>, problem: ReadProblem | undefined): Promise<Reading> {
     const jobList = [...this.jobs.values()].map((known) => known.job).sort((a, b) => a.id - b.id);
     const nodes = await this.buildDirtyNodes(jobList);
-    return { state: { nodes, jobs: jobList }, finals, problem: jobs.problem ?? resources?.problem };
+    return { state: { nodes, jobs: jobList }, finals, problem };
   }
 
   /**
@@ -360,46 +394,54 @@ export class IncrementalReader {
     previous: ClusterState,
     options: IncrementalOptions,
     finals: Map<number, Job>,
-  ): Promise<{
-    problem?: ReadProblem;
-    cost: { detailsMs: number; details: number; refreshed: number };
-  }> {
+  ): Promise<{ problem?: ReadProblem; details: number }> {
     const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE });
     this.jobLists += 1;
     const now = this.clock();
     const refresh = refreshSlice(this.refreshesOwed, listed.length, options);
     this.refreshesOwed = refresh.owed;
+    this.replanned = replannedJobs(this.replanned, [], new Set(), now, REPLAN_WINDOW_MS);
     const plan = planJobReads(this.jobs, previous.jobs, listed, now, {
       refreshMs: options.refreshMs,
       slice: refresh.slice,
+      replannedUntil: this.replanned,
     });
-    const listedIds = new Set(listed.map((job) => job.id));
-    for (const [id, until] of this.replanned) {
-      if (until < now || !listedIds.has(id)) this.replanned.delete(id);
-      else if (!plan.details.includes(id)) plan.details.push(id);
-    }
-    const detailsStarted = Date.now();
-    const detailed = await detailsOf(this.oar, plan.details);
-    const cost = { detailsMs: Date.now() - detailsStarted, details: plan.details.length, refreshed: plan.refreshed };
+    this.owed = { ids: plan.owed, refreshed: plan.refreshed };
+    const summaries = new Map(listed.map((summary) => [summary.id, summaryOf(summary)]));
+    noteLightChanges(this.jobChangedIn, this.light.jobs, summaries, this.jobLists);
+    this.light = { ...this.light, jobs: summaries };
+    const problem = await this.readDetails(plan.changed, plan.vanished, previous, finals);
+    return { problem, details: plan.changed.length };
+  }
+
+  /**
+   * Reads these listed jobs' details and keeps what they say (a job in a final state leaves with it),
+   * then reads each vanished job once more: those that left the list, and those gone between the list
+   * and their details.
+   */
+  private async readDetails(
+    ids: readonly number[],
+    vanishedIds: readonly number[],
+    previous: ClusterState,
+    finals: Map<number, Job>,
+  ): Promise<ReadProblem | undefined> {
+    // When the reads began: what they say is at least this recent (a full re-read's check relies on it).
+    const now = this.clock();
+    const detailed = await detailsOf(this.oar, ids);
     const before = new Map(
       [...previous.jobs, ...[...this.jobs.values()].map((known) => known.job)].map((j) => [j.id, j]),
     );
-    const vanished = [...plan.vanished];
-    const summaries = new Map<number, JobSummary>();
-    const asked = new Set(plan.details);
-    for (const summary of listed) {
-      summaries.set(summary.id, summaryOf(summary));
-      if (!asked.has(summary.id)) continue;
-      const job = detailed.get(summary.id);
-      // Gone between the list and its details: read once more like any vanished job.
-      if (!job) vanished.push(summary.id);
+    const vanished = [...vanishedIds];
+    for (const id of ids) {
+      const job = detailed.get(id);
+      if (!job) vanished.push(id);
       else if (isFinal(job)) {
         finals.set(job.id, job);
         this.noteAssignment(this.jobs.get(job.id)?.job, undefined);
         this.jobs.delete(job.id);
       } else {
         this.noteAssignment(this.jobs.get(job.id)?.job, job);
-        this.jobs.set(job.id, { summary: summaryOf(summary), job, readAt: now });
+        this.jobs.set(job.id, { summary: this.light.jobs.get(id) ?? summaryOf(job), job, readAt: now });
       }
     }
     let problem: ReadProblem | undefined;
@@ -417,9 +459,7 @@ export class IncrementalReader {
         problem ??= verdict.problem;
       }
     }
-    noteLightChanges(this.jobChangedIn, this.light.jobs, summaries, this.jobLists);
-    this.light = { ...this.light, jobs: summaries };
-    return { problem, cost };
+    return problem;
   }
 
   /** The light resource list; full rows only for resources not seen before. */
@@ -461,13 +501,8 @@ export class IncrementalReader {
       if (old) this.dirtyNodes.add(old.node);
       if (old && old.state !== row.state) stateChanged.add(row.id);
     }
-    // OAR plans again around a resource that changed state, at a scheduling pass a few seconds later:
-    // the waiting jobs planned on it are read every jobs tick for REPLAN_WINDOW_MS (their light rows
-    // do not change), so their new plan or OAR's "no slot" shows without waiting for the refresh.
-    if (stateChanged.size > 0)
-      for (const { job } of this.jobs.values())
-        if (job.plannedResourceIds?.some((id) => stateChanged.has(id)))
-          this.replanned.set(job.id, this.clock() + REPLAN_WINDOW_MS);
+    const planned = [...this.jobs.values()].map((known) => known.job);
+    this.replanned = replannedJobs(this.replanned, planned, stateChanged, this.clock(), REPLAN_WINDOW_MS);
     for (const [id, old] of before) if (!this.resources.has(id)) this.dirtyNodes.add(old.node);
     await nextTurn();
     const lightRows = new Map(light.map((row) => [row.id, row]));

@@ -13,6 +13,8 @@ import {
   sameLightRow,
   REFRESH_BATCH,
   refreshSlice,
+  replannedJobs,
+  FIRST_PLAN_WINDOW_MS,
   summaryOf,
   type KnownJob,
   VANISHED_JOB_MESSAGE,
@@ -36,19 +38,21 @@ const byId = (rows: Resource[]) => new Map(rows.map((r) => [r.id, r]));
 describe('planJobReads', () => {
   it('reads the details of every job it has not seen', () => {
     expect(planJobReads(new Map(), [], listed, 0, refresh)).toEqual({
-      details: listed.map((j) => j.id).sort((a, b) => a - b),
+      changed: listed.map((j) => j.id).sort((a, b) => a - b),
+      owed: [],
       vanished: [],
       refreshed: 0,
     });
   });
 
-  it('reads nothing when the light list says nothing changed and every detail is fresh', () => {
+  it('reads no change when the light list says nothing changed, and owes the refresh of the least recently read job', () => {
     const now = 1_000_000;
     // Two jobs × 2 s / 120 s → one job a tick is refreshed anyway: the least recently read one.
     const jobs = known(now);
     jobs.get(detailed[0].id)!.readAt = now - 10;
     expect(planJobReads(jobs, detailed, listed, now, refresh)).toEqual({
-      details: [detailed[0].id],
+      changed: [],
+      owed: [detailed[0].id],
       vanished: [],
       refreshed: 1,
     });
@@ -58,7 +62,7 @@ describe('planJobReads', () => {
     const now = 1_000_000;
     const moved = listed.map((s, i) => (i === 1 ? { ...s, state: 'Finishing' } : s));
     const plan = planJobReads(known(now), detailed, moved, now, { refreshMs: 1e12, slice: 0 });
-    expect(plan.details).toEqual([listed[1].id]);
+    expect(plan).toMatchObject({ changed: [listed[1].id], owed: [] });
   });
 
   it('re-reads a job whose details are older than the refresh bound, however many jobs there are', () => {
@@ -66,25 +70,83 @@ describe('planJobReads', () => {
     const jobs = known(now);
     jobs.get(detailed[1].id)!.readAt = now - refresh.refreshMs;
     const plan = planJobReads(jobs, detailed, listed, now, { refreshMs: refresh.refreshMs, slice: 0 });
-    expect(plan.details).toEqual([detailed[1].id]);
+    expect(plan).toMatchObject({ changed: [], owed: [detailed[1].id], refreshed: 1 });
   });
 
-  it('reads a new waiting job OAR has not placed yet each tick, until its plan shows or it is older than the bound', () => {
+  describe('a new waiting job OAR has not placed yet', () => {
     const now = Date.parse('2026-12-05T10:00:00Z');
-    const waiting = (id: number, submittedAgoMs: number, scheduledStart?: string): KnownJob => {
+    const waiting = (id: number, submittedAgoMs: number, readAgoMs: number, scheduledStart?: string): KnownJob => {
       const job = { ...detailed[0], id, state: 'Waiting', submittedAt: new Date(now - submittedAgoMs).toISOString() };
       delete job.scheduledStart;
       if (scheduledStart) job.scheduledStart = scheduledStart;
-      return { summary: summaryOf(job), job, readAt: now - 10 };
+      return { summary: summaryOf(job), job, readAt: now - readAgoMs };
     };
-    const jobs = new Map<number, KnownJob>([
-      [1, waiting(1, 5_000)],
-      [2, waiting(2, 5_000, '2026-12-05T10:05:00Z')],
-      [3, waiting(3, refresh.refreshMs + 1)],
+    const plan = (...jobs: KnownJob[]) =>
+      planJobReads(
+        new Map(jobs.map((k) => [k.job.id, k])),
+        [],
+        jobs.map((k) => k.summary),
+        now,
+        { refreshMs: 1e9, slice: 0 },
+      );
+
+    it('is read again once the time since its last read is its age at that read, until its plan shows', () => {
+      // Read at 1 s of age, now 3 s: due. Read at 6 s of age, now 9 s: not yet (due at 12 s).
+      expect(plan(waiting(1, 3_000, 2_000), waiting(2, 9_000, 3_000)).owed).toEqual([1]);
+      expect(plan(waiting(3, 3_000, 2_000, '2026-12-05T10:05:00Z')).owed).toEqual([]);
+    });
+
+    it('is left to the refresh once older than the window, however long the stretched refresh bound', () => {
+      expect(plan(waiting(1, FIRST_PLAN_WINDOW_MS + 1, FIRST_PLAN_WINDOW_MS)).owed).toEqual([]);
+    });
+
+    it('costs a handful of reads over the window, read at every tick: never more than 5 such jobs a tick', () => {
+      const jobs = new Map<number, KnownJob>(
+        Array.from({ length: 1000 }, (_, i) => [i + 1, waiting(i + 1, 0, 0)] as const),
+      );
+      const listedAll = [...jobs.values()].map((k) => k.summary);
+      const reads = new Map<number, number>();
+      for (let at = now + 2_000; at < now + FIRST_PLAN_WINDOW_MS + 10_000; at += 2_000) {
+        const { owed } = planJobReads(jobs, [], listedAll, at, { refreshMs: 1e9, slice: 0 });
+        expect(owed.length).toBeLessThanOrEqual(5);
+        for (const id of owed) {
+          jobs.get(id)!.readAt = at;
+          reads.set(id, (reads.get(id) ?? 0) + 1);
+        }
+      }
+      // A tick's 5 go to the least recently read: a job first read at 2 s is read at ~4, 8, 16, 32, 64 s.
+      const single = new Map([[1, waiting(1, 0, 0)]]);
+      let count = 0;
+      for (let at = now + 2_000; at < now + FIRST_PLAN_WINDOW_MS + 10_000; at += 2_000) {
+        const { owed } = planJobReads(single, [], [single.get(1)!.summary], at, { refreshMs: 1e9, slice: 0 });
+        if (owed.length === 0) continue;
+        single.get(1)!.readAt = at;
+        count += 1;
+      }
+      expect(count).toBeGreaterThanOrEqual(5);
+      expect(count).toBeLessThanOrEqual(8);
+      expect(Math.max(...reads.values())).toBeLessThanOrEqual(8);
+    });
+  });
+
+  it('owes a read each tick of a job planned on a resource that changed state, until the window ends', () => {
+    const now = 1_000_000;
+    const jobs = known(now);
+    const waitingId = detailed[1].id;
+    const planned = [
+      { id: waitingId, plannedResourceIds: [7] },
+      { id: detailed[0].id, plannedResourceIds: [8] },
+    ];
+    const until = replannedJobs(new Map([[99, now - 1]]), planned, new Set([7]), now, 30_000);
+    expect([...until]).toEqual([[waitingId, now + 30_000]]);
+    const noRefresh = { refreshMs: 1e12, slice: 0 };
+    expect(planJobReads(jobs, detailed, listed, now + 29_000, { ...noRefresh, replannedUntil: until }).owed).toEqual([
+      waitingId,
     ]);
-    const listed3 = [...jobs.values()].map((k) => k.summary);
-    const plan = planJobReads(jobs, [], listed3, now, { refreshMs: refresh.refreshMs, slice: 0 });
-    expect(plan.details).toEqual([1]);
+    expect(planJobReads(jobs, detailed, listed, now + 31_000, { ...noRefresh, replannedUntil: until }).owed).toEqual(
+      [],
+    );
+    expect(replannedJobs(until, planned, new Set(), now + 31_000, 30_000).size).toBe(0);
   });
 
   it('refreshes every job within the bound when the ticks come at the planned period', () => {
@@ -98,7 +160,7 @@ describe('planJobReads', () => {
     for (let now = 0; now <= 240_000; now += period.tickMs) {
       const next = refreshSlice(owed, many.length, period);
       owed = next.owed;
-      for (const id of planJobReads(jobs, [], many, now, { ...refresh, slice: next.slice }).details) {
+      for (const id of planJobReads(jobs, [], many, now, { ...refresh, slice: next.slice }).owed) {
         jobs.get(id)!.readAt = now;
         const before = lastRead.get(id);
         if (before !== undefined) expect(now - before).toBeLessThanOrEqual(refresh.refreshMs);

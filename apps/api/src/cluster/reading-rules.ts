@@ -28,16 +28,28 @@ export interface KnownJob<J extends Job = Job> {
 }
 
 export interface JobReadPlan {
-  /** Jobs whose details to read: new, changed in the light list, or due for a refresh of the fields only details carry. */
-  details: number[];
+  /** New jobs and jobs changed in the light list: read first, their events are what people wait for. */
+  changed: number[];
+  /**
+   * Unchanged jobs read again once the changed ones' batch is out (so these reads never delay it):
+   * refreshes of the fields only details carry, new jobs awaiting their first plan, and jobs whose
+   * plan a resource's state change may have moved.
+   */
+  owed: number[];
   /** Jobs that left the list: read each once more for its final state. */
   vanished: number[];
-  /** How many of `details` are unchanged jobs read again for the fields only details carry. */
+  /** How many of `owed` are refreshes (the load budget's refresh activity; the others are the jobs tick's). */
   refreshed: number;
 }
 
 /** Unchanged jobs are read again this many at a time (at least): each request costs OAR 0.1 s and more besides its jobs. */
 export const REFRESH_BATCH = 5;
+/**
+ * How long after its submission a job OAR has not placed yet is looked at for its first plan. Not
+ * stretched by the load budget: with the refresh bound stretched to hours, every one of 1,000 waiting
+ * jobs OAR never placed qualified, and reading 5 of them each tick made OAR busy 36 % of the time.
+ */
+export const FIRST_PLAN_WINDOW_MS = 120_000;
 
 /**
  * How many unchanged jobs to read again this tick, so that every one of `listed` jobs is read once per
@@ -59,48 +71,75 @@ export function refreshSlice(
  * Which jobs to read in detail this tick. Fields only the details carry (`message`, predicted start,
  * …) change without a change in the light list, so every listed job is also re-read at least once per
  * `refreshMs`: each tick takes the `slice` least recently read ones (refreshSlice), plus any read
- * longer than `refreshMs` ago.
+ * longer than `refreshMs` ago. `replannedUntil`: jobs to read each tick until then (see replannedJobs).
  */
 export function planJobReads(
   known: ReadonlyMap<number, KnownJob>,
   previous: readonly Pick<Job, 'id'>[],
   listed: readonly JobSummary[],
   now: number,
-  refresh: { refreshMs: number; slice: number },
+  refresh: { refreshMs: number; slice: number; replannedUntil?: ReadonlyMap<number, number> },
 ): JobReadPlan {
-  const details: number[] = [];
+  const changed: number[] = [];
   const unchanged: KnownJob[] = [];
   for (const summary of listed) {
     const seen = known.get(summary.id);
-    if (!seen || !sameJson(seen.summary, summaryOf(summary))) details.push(summary.id);
+    if (!seen || !sameJson(seen.summary, summaryOf(summary))) changed.push(summary.id);
     else unchanged.push(seen);
   }
   const { slice } = refresh;
   unchanged.sort((a, b) => a.readAt - b.readAt);
+  const owed: number[] = [];
   let refreshed = 0;
   let unplaced = 0;
   unchanged.forEach((seen, i) => {
-    const awaitsPlan = unplaced < REFRESH_BATCH && awaitsFirstPlan(seen.job, now, refresh.refreshMs);
-    if (i < slice || now - seen.readAt >= refresh.refreshMs || awaitsPlan) {
-      details.push(seen.job.id);
+    if (i < slice || now - seen.readAt >= refresh.refreshMs) {
+      owed.push(seen.job.id);
       refreshed += 1;
-      if (awaitsPlan) unplaced += 1;
-    }
+    } else if (unplaced < REFRESH_BATCH && awaitsFirstPlan(seen, now)) {
+      owed.push(seen.job.id);
+      unplaced += 1;
+    } else if ((refresh.replannedUntil?.get(seen.job.id) ?? -Infinity) >= now) owed.push(seen.job.id);
   });
   const ids = new Set(listed.map((job) => job.id));
   const vanished = [...new Set([...previous.map((job) => job.id), ...known.keys()])].filter((id) => !ids.has(id));
-  return { details: details.sort((a, b) => a - b), vanished: vanished.sort((a, b) => a - b), refreshed };
+  const byId = (a: number, b: number) => a - b;
+  return { changed: changed.sort(byId), owed: owed.sort(byId), vanished: vanished.sort(byId), refreshed };
 }
 
 /**
- * A job submitted less than `refreshMs` ago that OAR has not placed yet: OAR gives it a predicted start
- * and planned cores at its next scheduling pass, seconds later, and the light list does not say when.
- * Such jobs are read again each tick (REFRESH_BATCH at most), so a new job's plan shows in seconds
- * rather than at the next refresh; older unplaced jobs (that may never be placed) wait for the refresh.
+ * A job submitted less than FIRST_PLAN_WINDOW_MS ago that OAR has not placed yet: OAR gives it a
+ * predicted start and planned cores at a scheduling pass seconds later (tens of seconds on a big
+ * cluster), and the light list does not say when. It is read again as it ages: whenever the time since
+ * its last read is at least its age at that read (about 2, 4, 8, … s after submission), so a new job's
+ * plan shows within twice the time OAR took, for a handful of reads a job.
  */
-function awaitsFirstPlan(job: Job, now: number, refreshMs: number): boolean {
-  const age = now - Date.parse(job.submittedAt);
-  return job.state === 'Waiting' && job.scheduledStart === undefined && age >= 0 && age < refreshMs;
+function awaitsFirstPlan({ job, readAt }: KnownJob, now: number): boolean {
+  const submitted = Date.parse(job.submittedAt);
+  const age = now - submitted;
+  if (job.state !== 'Waiting' || job.scheduledStart !== undefined || age < 0 || age >= FIRST_PLAN_WINDOW_MS)
+    return false;
+  return now - readAt >= Math.max(0, readAt - submitted);
+}
+
+/**
+ * OAR plans again around a resource that changed state, at a scheduling pass a few seconds later, and
+ * the light rows of the waiting jobs planned on it do not change: those jobs are read each tick for
+ * `windowMs`, so their new plan or OAR's "no slot" shows without waiting for the refresh.
+ * Returns `replannedUntil` with these jobs added and the expired or unlisted ones left out.
+ */
+export function replannedJobs(
+  replannedUntil: ReadonlyMap<number, number>,
+  jobs: Iterable<Pick<Job, 'id' | 'plannedResourceIds'>>,
+  stateChanged: ReadonlySet<number>,
+  now: number,
+  windowMs: number,
+): Map<number, number> {
+  const next = new Map([...replannedUntil].filter(([, until]) => until >= now));
+  if (stateChanged.size === 0) return next;
+  for (const job of jobs)
+    if (job.plannedResourceIds?.some((id) => stateChanged.has(id))) next.set(job.id, now + windowMs);
+  return next;
 }
 
 /** What reading a vanished job once more gave. */
