@@ -1,7 +1,7 @@
 /// <reference lib="dom" /> // page.evaluate callbacks run in the browser
 /** What the browser benches (web, gantt) share: the app in Chromium at 1920×1080 fed by a scripted live server, and timing summaries. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Page } from 'playwright-core';
+import type { JSHandle, Page } from 'playwright-core';
 import { startScriptedLiveServer } from '../test/web/support/scripted-live-server';
 import { buildWebApp, launchChromium, serveWebApp } from '../test/web/support/web-harness';
 
@@ -29,6 +29,47 @@ export async function openScriptedApp(
     await close();
     throw err;
   }
+}
+
+/** What the benches drive in the app's live store: the store every view of the page reads. */
+export interface AppLiveStore {
+  receiveSnapshot(snapshot: unknown): void;
+  receiveBatch(batch: unknown): void;
+}
+
+/** An element that says when it has drawn its last change (a Lit element). */
+export type Updatable = HTMLElement & { updateComplete: Promise<unknown> };
+
+export function appLiveStore(page: Page): Promise<JSHandle<AppLiveStore>> {
+  return page.evaluateHandle(
+    () => (document.querySelector('oar-app') as HTMLElement & { services: { live: AppLiveStore } }).services.live,
+  );
+}
+
+/**
+ * Times each batch from handing it to the app's live store until every one of `views` has updated
+ * (in turn), then lets a frame pass before the next batch (the flash frame runs, as live).
+ */
+export function timeBatchesUntilUpdated(
+  page: Page,
+  live: JSHandle<AppLiveStore>,
+  views: JSHandle<Updatable>[],
+  batches: readonly unknown[],
+): Promise<number[]> {
+  return page.evaluate(
+    async ([store, drawn, list]) => {
+      const out: number[] = [];
+      for (const b of list) {
+        const t0 = performance.now();
+        store.receiveBatch(b);
+        for (const view of drawn) await view.updateComplete;
+        out.push(performance.now() - t0);
+        await new Promise(requestAnimationFrame);
+      }
+      return out;
+    },
+    [live, views, batches] as const,
+  );
 }
 
 /**

@@ -9,7 +9,15 @@
 import type { Job, Node } from '@oar-live/oar-client';
 import type { LiveEvent } from '@oar-live/shared';
 import type { JSHandle } from 'playwright-core';
-import { openScriptedApp, round, stats, timeStoreAlone } from './browser-bench';
+import {
+  appLiveStore,
+  openScriptedApp,
+  round,
+  stats,
+  timeBatchesUntilUpdated,
+  timeStoreAlone,
+  type Updatable,
+} from './browser-bench';
 import { batch, makeJob, makeNode } from '../test/support/live-fixtures';
 
 const NODES = 6250;
@@ -62,9 +70,7 @@ function changeBatch(seq: number) {
   return batch(seq, events);
 }
 
-type Updatable = HTMLElement & { updateComplete: Promise<unknown> };
 type GanttElement = Updatable & { model: { rows: unknown[]; bars: Map<number, unknown> } };
-type AppLive = { receiveSnapshot(s: unknown): void; receiveBatch(b: unknown): void };
 
 export async function run(): Promise<object> {
   const { page, close } = await openScriptedApp('/gantt');
@@ -75,9 +81,7 @@ export async function run(): Promise<object> {
         ?.shadowRoot?.querySelector('oar-gantt-page')
         ?.shadowRoot?.querySelector('oar-gantt'),
     )) as JSHandle<GanttElement>;
-    const live: JSHandle<AppLive> = await page.evaluateHandle(
-      () => (document.querySelector('oar-app') as HTMLElement & { services: { live: AppLive } }).services.live,
-    );
+    const live = await appLiveStore(page);
     // The snapshot is handed to the page first (Playwright's transfer of 25,000 resources is not the
     // Gantt's work), then the page's own frames are let pass, then the timed render.
     await page.evaluate((snap) => {
@@ -107,20 +111,7 @@ export async function run(): Promise<object> {
     );
 
     const batches = Array.from({ length: ROUNDS }, (_, i) => changeBatch(2 + i));
-    const timings = await page.evaluate(
-      async ([store, view, list]) => {
-        const out: number[] = [];
-        for (const b of list) {
-          const t0 = performance.now();
-          store.receiveBatch(b);
-          await view.updateComplete;
-          out.push(performance.now() - t0);
-          await new Promise(requestAnimationFrame);
-        }
-        return out;
-      },
-      [live, gantt, batches] as const,
-    );
+    const timings = await timeBatchesUntilUpdated(page, live, [gantt], batches);
 
     const applyOnly = await timeStoreAlone(page, snapshot(), batches);
 

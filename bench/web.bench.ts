@@ -9,7 +9,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LiveEvent, UtilisationColumns } from '@oar-live/shared';
-import { openScriptedApp, round, stats, timeStoreAlone } from './browser-bench';
+import {
+  appLiveStore,
+  openScriptedApp,
+  round,
+  stats,
+  timeBatchesUntilUpdated,
+  timeStoreAlone,
+  type Updatable,
+} from './browser-bench';
 import { batch, makeJob, makeNode, makeSnapshot } from '../test/support/live-fixtures';
 import { SCREENSHOT_DIR } from '../test/web/support/web-harness';
 import { historyPage } from './history-web';
@@ -66,42 +74,28 @@ export async function run(): Promise<object> {
     await page.locator('oar-utilisation-chart .plot canvas').first().waitFor();
 
     const snapshot = makeSnapshot(NODES, CORES, 1);
-    const firstRender = await page.evaluate(async (snap) => {
-      type Updatable = HTMLElement & { updateComplete: Promise<unknown> };
-      const app = document.querySelector('oar-app') as HTMLElement & {
-        services: { live: { receiveSnapshot(s: unknown): void } };
-      };
-      const wall = app.shadowRoot!.querySelector('oar-wall') as Updatable;
-      const t0 = performance.now();
-      app.services.live.receiveSnapshot(snap);
-      await wall.updateComplete;
-      await (wall.shadowRoot!.querySelector('oar-node-grid') as Updatable).updateComplete;
-      const scripted = performance.now() - t0;
-      await new Promise(requestAnimationFrame);
-      return { scriptingMs: scripted, toNextFrameMs: performance.now() - t0 };
-    }, snapshot);
+    const live = await appLiveStore(page);
+    const wall = page.locator('oar-wall');
+    const firstRender = await page.evaluate(
+      async ([store, view, snap]) => {
+        const t0 = performance.now();
+        store.receiveSnapshot(snap);
+        await view.updateComplete;
+        await (view.shadowRoot!.querySelector('oar-node-grid') as Updatable).updateComplete;
+        const scripted = performance.now() - t0;
+        await new Promise(requestAnimationFrame);
+        return { scriptingMs: scripted, toNextFrameMs: performance.now() - t0 };
+      },
+      [live, await wall.evaluateHandle((el) => el as Updatable), snapshot] as const,
+    );
 
     const batches = Array.from({ length: ROUNDS }, (_, i) => changeBatch(2 + i));
-    const timings = await page.evaluate(async (list) => {
-      type Updatable = HTMLElement & { updateComplete: Promise<unknown> };
-      const app = document.querySelector('oar-app') as HTMLElement & {
-        services: { live: { receiveBatch(b: unknown): void } };
-      };
-      const wall = app.shadowRoot!.querySelector('oar-wall') as Updatable;
-      const parts = ['oar-node-grid', 'oar-wall-legend', 'oar-wall-ticker'].map(
-        (tag) => wall.shadowRoot!.querySelector(tag) as Updatable,
-      );
-      const out: number[] = [];
-      for (const b of list) {
-        const t0 = performance.now();
-        app.services.live.receiveBatch(b);
-        await wall.updateComplete;
-        for (const part of parts) await part.updateComplete;
-        out.push(performance.now() - t0);
-        await new Promise(requestAnimationFrame); // let the flash frame run between batches, as live
-      }
-      return out;
-    }, batches);
+    const drawnBy = await Promise.all(
+      [wall, ...['oar-node-grid', 'oar-wall-legend', 'oar-wall-ticker'].map((tag) => wall.locator(tag).first())].map(
+        (element) => element.evaluateHandle((el) => el as Updatable),
+      ),
+    );
+    const timings = await timeBatchesUntilUpdated(page, live, drawnBy, batches);
 
     const applyOnly = await timeStoreAlone(page, snapshot, batches);
 
