@@ -76,13 +76,14 @@ export function timeBatchesUntilUpdated(
  * The pure store step alone on the same data, in the same page: a fresh live store of the app's own
  * class gets `snapshot`, then each batch is timed around `receiveBatch` (the views' share is the rest).
  */
-export function timeStoreAlone(page: Page, snapshot: unknown, batches: readonly unknown[]): Promise<number[]> {
-  return page.evaluate(
-    ([snap, list]) => {
-      const app = document.querySelector('oar-app') as HTMLElement & {
-        services: { live: { receiveSnapshot(s: unknown): void; receiveBatch(b: unknown): void } };
-      };
-      const Store = app.services.live.constructor as new () => typeof app.services.live;
+export function timeStoreAlone(
+  live: JSHandle<AppLiveStore>,
+  snapshot: unknown,
+  batches: readonly unknown[],
+): Promise<number[]> {
+  return live.evaluate(
+    (appStore, [snap, list]) => {
+      const Store = appStore.constructor as new () => AppLiveStore;
       const store = new Store();
       store.receiveSnapshot(snap);
       const out: number[] = [];

@@ -113,7 +113,7 @@ export async function run(): Promise<object> {
     const batches = Array.from({ length: ROUNDS }, (_, i) => changeBatch(2 + i));
     const timings = await timeBatchesUntilUpdated(page, live, [gantt], batches);
 
-    const applyOnly = await timeStoreAlone(page, snapshot(), batches);
+    const applyOnly = await timeStoreAlone(live, snapshot(), batches);
 
     const drawn = await gantt.evaluate((view) => ({ rows: view.model.rows.length, bars: view.model.bars.size }));
     if (drawn.rows !== NODES * CORES) throw new Error(`the Gantt has ${drawn.rows} rows, not ${NODES * CORES}`);

@@ -97,7 +97,7 @@ export async function run(): Promise<object> {
     );
     const timings = await timeBatchesUntilUpdated(page, live, drawnBy, batches);
 
-    const applyOnly = await timeStoreAlone(page, snapshot, batches);
+    const applyOnly = await timeStoreAlone(live, snapshot, batches);
 
     const shown = await page.evaluate(
       () =>
