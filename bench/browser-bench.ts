@@ -47,10 +47,25 @@ export function appLiveStore(page: Page): Promise<JSHandle<AppLiveStore>> {
 }
 
 /**
+ * The batches timed side by side in the page: in the app (`inApp`, from handing each to the app's live
+ * store until every one of `views` has updated) and by the store alone (`storeAlone`, on `snapshot`).
+ */
+export async function timeBatchesSideBySide(
+  page: Page,
+  live: JSHandle<AppLiveStore>,
+  views: JSHandle<Updatable>[],
+  snapshot: unknown,
+  batches: readonly unknown[],
+): Promise<{ inApp: Timings; storeAlone: Timings }> {
+  const inApp = await timeBatchesUntilUpdated(page, live, views, batches);
+  return { inApp: stats(inApp), storeAlone: stats(await timeStoreAlone(live, snapshot, batches)) };
+}
+
+/**
  * Times each batch from handing it to the app's live store until every one of `views` has updated
  * (in turn), then lets a frame pass before the next batch (the flash frame runs, as live).
  */
-export function timeBatchesUntilUpdated(
+function timeBatchesUntilUpdated(
   page: Page,
   live: JSHandle<AppLiveStore>,
   views: JSHandle<Updatable>[],
@@ -76,7 +91,7 @@ export function timeBatchesUntilUpdated(
  * The pure store step alone on the same data, in the same page: a fresh live store of the app's own
  * class gets `snapshot`, then each batch is timed around `receiveBatch` (the views' share is the rest).
  */
-export function timeStoreAlone(
+function timeStoreAlone(
   live: JSHandle<AppLiveStore>,
   snapshot: unknown,
   batches: readonly unknown[],
@@ -100,8 +115,10 @@ export function timeStoreAlone(
 
 export const round = (x: number) => Math.round(x * 100) / 100;
 
+type Timings = { medianMs: number; p95Ms: number; maxMs: number };
+
 /** Median, 95th percentile and maximum of a list of milliseconds. */
-export function stats(xs: number[]): { medianMs: number; p95Ms: number; maxMs: number } {
+function stats(xs: number[]): Timings {
   const sorted = [...xs].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   return { medianMs: round(at(0.5)), p95Ms: round(at(0.95)), maxMs: round(sorted[sorted.length - 1]) };
