@@ -21,19 +21,25 @@ class SideBySide {
   private fullState: ClusterState = { nodes: [], jobs: [] };
   private incrementalState: ClusterState = { nodes: [], jobs: [] };
 
-  /** Both readers once; their events from their own last states. */
+  /** Both readers once (the incremental one as a poller's tick: its changes, then the reads it owes); their events from their own last states. */
   async read(): Promise<{ full: LiveEvent[]; incremental: LiveEvent[] }> {
+    const events = (before: ClusterState, reading: Reading) => diffCluster(before, reading.state, reading.finals);
     const full = await this.full.read(this.fullState);
-    const incremental = await this.incremental.read(this.incrementalState, {
+    const fullEvents = events(this.fullState, full);
+    this.fullState = full.state;
+    const changes = await this.incremental.read(this.incrementalState, {
       resources: true,
       refreshMs: 120_000,
       tickMs: 2000,
     });
-    const events = (before: ClusterState, reading: Reading) => diffCluster(before, reading.state, reading.finals);
-    const result = { full: events(this.fullState, full), incremental: events(this.incrementalState, incremental) };
-    this.fullState = full.state;
-    this.incrementalState = incremental.state;
-    return result;
+    const incrementalEvents = events(this.incrementalState, changes);
+    this.incrementalState = changes.state;
+    if (this.incremental.owesReads) {
+      const owed = await this.incremental.readOwed(this.incrementalState);
+      incrementalEvents.push(...events(this.incrementalState, owed));
+      this.incrementalState = owed.state;
+    }
+    return { full: fullEvents, incremental: incrementalEvents };
   }
 
   /** Both readers fail the same way (a failed read changes neither state). */

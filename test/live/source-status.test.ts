@@ -1,4 +1,5 @@
 import { startOarSim } from '@oar-live/oar-sim';
+import { startOarProxy } from '../support/oar-proxy';
 import { waitFor } from '../support/wait-for';
 import { startApi, Subscriber } from './api';
 import { uniquePrefix } from './support';
@@ -33,6 +34,34 @@ describe('source.status down', () => {
     } finally {
       sub.close();
       await api.close();
+    }
+  });
+
+  it("on a network that drops packets, says down after a few times what a tick costs, not after the client's 15 s", async () => {
+    // The real OAR behind a proxy that can stop forwarding without closing anything (no reset).
+    const proxy = await startOarProxy(new URL(process.env.OAR_SANDBOX_URL!));
+    const api = await startApi({
+      REDIS_KEY_PREFIX: uniquePrefix('blackhole'),
+      OAR_API_URL: proxy.url,
+      OAR_POLL_MS: '200',
+    });
+    const sub = new Subscriber(api.url);
+    try {
+      await sub.until(() => sub.batches.some((b) => b.events.some((e) => e.type === 'node.added')), 'the first poll');
+      proxy.blackhole(true);
+      const down = await sub.until(
+        () =>
+          sub.batches.flatMap((b) => b.events).find((e) => e.type === 'source.status' && e.status === 'down') as
+            { error: string; detail: string } | undefined,
+        'source down',
+      );
+      expect(down.error).toBe('OAR did not answer in time: the cluster shown is as last read.');
+      // A tick on this OAR costs tens of ms: its requests give up at the floor, 5 s.
+      expect(down.detail).toMatch(/^OAR did not answer GET \/oarapi\/jobs\.json\S* within 5000 ms$/);
+    } finally {
+      sub.close();
+      await api.close();
+      await proxy.close();
     }
   });
 });

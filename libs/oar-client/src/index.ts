@@ -4,4 +4,5 @@ export * from './errors';
 export { OarClient } from './client';
 export type { OarJobs, JobQuery } from './jobs-api';
 export type { OarResources } from './resources-api';
-export { buildNodes } from './nodes';
+export { buildNodes, buildNodesPaced } from './nodes';
+export { DEFAULT_TIMEOUT_MS } from './http';

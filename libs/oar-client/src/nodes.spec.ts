@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { loadFixtures } from '../../../test/support/oar-fixtures';
 import { mapJob, mapResource, parsePage } from './mapping';
 import type { Job, Resource } from './model';
-import { buildNodes } from './nodes';
+import { buildNodes, buildNodesPaced } from './nodes';
 
 const fixture = (file: string) => loadFixtures().find((f) => f.file === file)!.body;
 const resource = (id: number, node: string, state = 'Alive'): Resource => ({ id, node, state, jobIds: [] });
@@ -130,5 +130,21 @@ describe('buildNodes', () => {
         },
       ),
     );
+  });
+});
+
+describe('buildNodesPaced', () => {
+  it('builds what buildNodes builds, a slice at a time, letting other work run between slices', async () => {
+    // 1,200 nodes of 2 cores, in no order, a running job on the first cores of 600 of them.
+    const resources = Array.from({ length: 2400 }, (_, i) => resource(2400 - i, `node${1 + ((i * 7) % 1200)}`));
+    const jobs = Array.from({ length: 600 }, (_, i) => job(i + 1, 'Running', [2 * i + 1]));
+    let otherWorkRan = false;
+    setImmediate(() => (otherWorkRan = true));
+    const paced = buildNodesPaced(resources, jobs);
+    expect(otherWorkRan).toBe(false);
+    const nodes = await paced;
+    expect(otherWorkRan).toBe(true);
+    expect(nodes).toEqual(buildNodes(resources, jobs));
+    expect(nodes).toHaveLength(1200);
   });
 });

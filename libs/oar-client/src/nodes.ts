@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   compareNodeNames,
   FINAL_JOB_STATES,
@@ -82,8 +83,28 @@ export function buildNode(name: string, rows: readonly Resource[], on: JobsOnRes
  * Canonical order: nodes by natural name, resources and job ids ascending.
  */
 export function buildNodes(resources: readonly Resource[], jobs: readonly Job[]): Node[] {
-  const on = jobsOnResources(jobs);
-  return [...groupByNode(resources)]
-    .sort(([a], [b]) => compareNodeNames(a, b))
-    .map(([name, rows]) => buildNode(name, rows, on));
+  const { groups, on } = nodeGroups(resources, jobs);
+  return groups.map(([name, rows]) => buildNode(name, rows, on));
+}
+
+/** Nodes built per turn by buildNodesPaced: ~20 ms of work on a loaded 2-core host. */
+const NODES_PER_TURN = 500;
+
+/**
+ * buildNodes a slice at a time, letting other work run between slices: the 3,133 nodes of 25,000
+ * resources took 110-140 ms to build in one go on a loaded host, a block of the server's event loop.
+ */
+export async function buildNodesPaced(resources: readonly Resource[], jobs: readonly Job[]): Promise<Node[]> {
+  const { groups, on } = nodeGroups(resources, jobs);
+  const nodes: Node[] = [];
+  for (const [name, rows] of groups) {
+    nodes.push(buildNode(name, rows, on));
+    if (nodes.length % NODES_PER_TURN === 0) await nextTurn();
+  }
+  return nodes;
+}
+
+function nodeGroups(resources: readonly Resource[], jobs: readonly Job[]) {
+  const groups = [...groupByNode(resources)].sort(([a], [b]) => compareNodeNames(a, b));
+  return { groups, on: jobsOnResources(jobs) };
 }

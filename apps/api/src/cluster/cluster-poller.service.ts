@@ -7,6 +7,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import {
+  DEFAULT_TIMEOUT_MS,
   OarClient,
   OarHttpError,
   OarTimeoutError,
@@ -30,7 +31,7 @@ import {
   FULL_READ_TIMEOUT_MS,
   FullReader,
   IncrementalReader,
-  READ_PAGE_SIZE,
+  FULL_ROWS_PAGE_SIZE,
   type FullRows,
   type Reading,
 } from './oar-reader';
@@ -48,6 +49,10 @@ export const LEASE_RENEW_MS = 1000;
 const SHUTDOWN_POLL_WAIT_MS = 1000;
 /** The incremental reader reads the resource list every this many job ticks (every tick while fast). */
 export const RESOURCE_TICKS = 5;
+/** A jobs tick's requests time out after this many times its usual cost (tickTimeoutMs)… */
+const TICK_TIMEOUT_FACTOR = 10;
+/** …and never sooner than this: OAR's light job list took up to 1.8 s on the loaded host at 1,000 jobs. */
+const TICK_TIMEOUT_FLOOR_MS = 5000;
 /** Every listed job's details are read again at least this often (fields the light list lacks). */
 export const DETAILS_REFRESH_MS = 120_000;
 
@@ -137,7 +142,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.full = new FullReader(oar);
     this.resyncReader = new FullReader(oar, {
-      pageSize: READ_PAGE_SIZE,
+      pageSize: FULL_ROWS_PAGE_SIZE,
       timeoutMs: FULL_READ_TIMEOUT_MS,
       chunked: true,
     });
@@ -335,6 +340,15 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     return this.replan();
   }
 
+  /**
+   * A tick's own requests give up after TICK_TIMEOUT_FACTOR times what a tick costs OAR lately (at
+   * least TICK_TIMEOUT_FLOOR_MS), rather than the client's 15 s: on a network that drops packets
+   * (no reset), the source stayed `up` for those 15 s with nothing read, and no stale banner showed.
+   */
+  private tickTimeoutMs(): number {
+    return Math.min(DEFAULT_TIMEOUT_MS, Math.max(TICK_TIMEOUT_FLOOR_MS, TICK_TIMEOUT_FACTOR * this.costs.jobs));
+  }
+
   private estimatedResyncMs(): number {
     return this.costs.detail * this.state.current().jobs.length + this.costs.resources;
   }
@@ -359,6 +373,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.config.OAR_READER !== 'full') {
       this.metrics.readPeriod.set({ read: 'resources' }, (resourcesMs * this.plan.othersStretch) / 1000);
       this.metrics.readPeriod.set({ read: 'resync' }, (this.config.OAR_RESYNC_MS * this.plan.othersStretch) / 1000);
+      this.metrics.readPeriod.set({ read: 'details' }, (DETAILS_REFRESH_MS * this.plan.othersStretch) / 1000);
     }
     return this.plan.jobsPeriodMs;
   }
@@ -378,15 +393,25 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.slowed && near(jobsStretch, this.slowed.jobs) && near(othersStretch, this.slowed.others)) {
       return this.slowed.text;
     }
-    const seconds = (ms: number) => `${ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000)} s`;
+    const duration = (ms: number) =>
+      ms < 10_000
+        ? `${Math.round(ms / 100) / 10} s`
+        : ms < 120_000
+          ? `${Math.round(ms / 1000)} s`
+          : `${Math.round(ms / 60_000)} min`;
     const resourcesMs = tickMs * (this.isFast() ? 1 : RESOURCE_TICKS);
     // Only what is slowed: "jobs every 2 s (instead of 2 s)" was shown while only resources were.
     const reads: string[] = [];
-    if (jobsStretch >= 1.5) reads.push(`jobs every ${seconds(this.plan.jobsPeriodMs)} (instead of ${seconds(tickMs)})`);
-    if (othersStretch >= 1.5)
-      reads.push(`resources every ${seconds(resourcesMs * othersStretch)} (instead of ${seconds(resourcesMs)})`);
+    if (jobsStretch >= 1.5)
+      reads.push(`jobs every ${duration(this.plan.jobsPeriodMs)} (instead of ${duration(tickMs)})`);
+    if (othersStretch >= 1.5) {
+      reads.push(`resources every ${duration(resourcesMs * othersStretch)} (instead of ${duration(resourcesMs)})`);
+      // What only the details carry (a waiting job's predicted start, OAR's message) is that old at most.
+      const refreshMs = DETAILS_REFRESH_MS * othersStretch;
+      reads.push(`each job's details every ${duration(refreshMs)} (instead of ${duration(DETAILS_REFRESH_MS)})`);
+    }
     const percent = Math.round(this.config.OAR_MAX_LOAD * 100);
-    const text = `OAR answers slowly: oar-live reads ${reads.join(' and ')} to keep OAR's API busy with it at most ${percent} % of the time.`;
+    const text = `OAR answers slowly: oar-live reads ${new Intl.ListFormat('en').format(reads)} to keep OAR's API busy with it at most ${percent} % of the time.`;
     this.slowed = { text, jobs: jobsStretch, others: othersStretch };
     return text;
   }
@@ -479,11 +504,12 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       refreshMs: DETAILS_REFRESH_MS * this.plan.othersStretch,
       // The refreshes are owed per real tick: a budget-slowed tick owes more each.
       tickMs: Math.max(this.nominalTickMs(), this.plan.jobsPeriodMs),
+      timeoutMs: this.tickTimeoutMs(),
     };
     const onCost = (part: 'jobs' | 'resources' | 'detail', ms: number) => {
       this.costs[part] = nextMean(this.costs[part], ms);
     };
-    if (due.owed) return this.incremental.readOwed(previous, onCost);
+    if (due.owed) return this.incremental.readOwed(previous, onCost, options.timeoutMs);
     if (due.check?.reader === this.incremental) {
       this.lastResourcesAt = started;
       const { full, mark } = due.check;

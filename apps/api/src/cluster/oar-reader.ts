@@ -6,6 +6,7 @@
  */
 import {
   buildNodes,
+  buildNodesPaced,
   compareNodeNames,
   OarNotFoundError,
   type Job,
@@ -50,6 +51,12 @@ export interface Reading {
  * page size measured for 25,000 resources, and a page of that size parses in a few ms.
  */
 export const READ_PAGE_SIZE = 5000;
+/**
+ * Items per page of `resources/full` (every column, ~630 bytes a row): a page of 5,000 rows took 50 ms
+ * to parse on the loaded host, a block of the event loop; 1,000 take 6 ms, for ~2 s more of OAR's time
+ * per whole read of 25,000 resources (20 more requests at ~0.1 s each), a read made every few minutes.
+ */
+export const FULL_ROWS_PAGE_SIZE = 1000;
 
 /** How long the waiting jobs planned on a resource that changed state are read each tick (see readResources). */
 const REPLAN_WINDOW_MS = 30_000;
@@ -58,8 +65,12 @@ const REPLAN_WINDOW_MS = 30_000;
  * load) and mod_fcgid gives up after 40 s: 1,000 jobs in one request answered 500 on a loaded host.
  */
 const IDS_PER_REQUEST = 100;
+/** Time allowed per job in a tick's `jobs/details?ids=` (3 times the 0.19 s a job measured at load 10). */
+const DETAIL_TIMEOUT_PER_JOB_MS = 600;
 /** More new resources than this are read with one `resources/full` instead of one request each. */
 const FULL_RESOURCE_READS_AT = 50;
+/** Items a full re-read's check compares per turn (checkSuspects): ~10 ms on a loaded host. */
+const ITEMS_COMPARED_PER_TURN = 2000;
 /** A full re-read of a Grid'5000-sized OAR takes 15 s; its requests may take a minute. */
 export const FULL_READ_TIMEOUT_MS = 60_000;
 
@@ -73,13 +84,25 @@ async function readVanished(oar: OarClient, id: number, signal?: AbortSignal): P
   }
 }
 
-/** `jobs/details?ids=…` for these jobs, in chunks (OAR also answers finished ones); only the jobs asked for are kept. */
-async function detailsOf(oar: OarClient, ids: readonly number[], signal?: AbortSignal): Promise<Map<number, Job>> {
+/**
+ * `jobs/details?ids=…` for these jobs, in chunks (OAR also answers finished ones); only the jobs asked
+ * for are kept. `tickTimeoutMs`: a jobs tick's own read (see IncrementalOptions.timeoutMs).
+ */
+async function detailsOf(
+  oar: OarClient,
+  ids: readonly number[],
+  { signal, tickTimeoutMs }: { signal?: AbortSignal; tickTimeoutMs?: number } = {},
+): Promise<Map<number, Job>> {
   const found = new Map<number, Job>();
   const wanted = new Set(ids);
   for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
     const chunk = ids.slice(i, i + IDS_PER_REQUEST);
-    const call = { limit: READ_PAGE_SIZE, timeoutMs: FULL_READ_TIMEOUT_MS, signal };
+    // A tick's timeout, longer for a big chunk (a hundred jobs new at once): else a minute, as ever.
+    const timeoutMs =
+      tickTimeoutMs === undefined
+        ? FULL_READ_TIMEOUT_MS
+        : Math.max(tickTimeoutMs, Math.min(FULL_READ_TIMEOUT_MS, chunk.length * DETAIL_TIMEOUT_PER_JOB_MS));
+    const call = { limit: READ_PAGE_SIZE, timeoutMs, signal };
     for (const job of await oar.jobs.details({ ids: chunk }, call)) if (wanted.has(job.id)) found.set(job.id, job);
   }
   return found;
@@ -87,9 +110,9 @@ async function detailsOf(oar: OarClient, ids: readonly number[], signal?: AbortS
 
 async function buildState(resources: readonly Resource[], jobs: Job[]): Promise<ClusterState> {
   jobs.sort((a, b) => a.id - b.id);
-  // The last page was parsed in this turn; building 25,000 resources' nodes takes a turn of its own.
+  // The last page was parsed in this turn; the nodes are built in turns of their own.
   await nextTurn();
-  return { nodes: buildNodes(resources, jobs), jobs };
+  return { nodes: await buildNodesPaced(resources, jobs), jobs };
 }
 
 /** What a full read gives before nodes are built: a full re-read's check needs only these. */
@@ -123,7 +146,7 @@ export class FullReader {
     if (this.options.chunked) {
       const ids = (await this.oar.jobs.list({}, call)).map((job) => job.id);
       jobs = [];
-      for (const job of (await detailsOf(this.oar, ids, signal)).values()) {
+      for (const job of (await detailsOf(this.oar, ids, { signal })).values()) {
         if (isFinal(job)) finals.set(job.id, job);
         else jobs.push(job);
       }
@@ -158,6 +181,11 @@ export interface IncrementalOptions {
   refreshMs: number;
   /** The period of the jobs tick (ms; the load budget's when it is longer), to spread those refreshes evenly. */
   tickMs: number;
+  /**
+   * How long the tick's own requests (the job list, the changed jobs' details) may take before OAR is
+   * taken as down; when unset, the client's for the list and a minute for details.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -231,14 +259,15 @@ export class IncrementalReader {
   /**
    * A jobs tick's second part: the unchanged jobs it owes a read. Their cost per job is the refresh
    * activity's for the load budget; the reads that are not refreshes count in the tick's cost.
+   * `timeoutMs`: as IncrementalOptions.timeoutMs.
    */
-  async readOwed(previous: ClusterState, onCost?: CostListener): Promise<Reading> {
+  async readOwed(previous: ClusterState, onCost?: CostListener, timeoutMs?: number): Promise<Reading> {
     const { ids, refreshed } = this.owed;
     this.owed = { ids: [], refreshed: 0 };
     const finals = new Map<number, Job>();
     if (ids.length === 0) return this.reading(finals, undefined);
     const started = Date.now();
-    const problem = await this.readDetails(ids, [], previous, finals);
+    const problem = await this.readDetails(ids, [], previous, finals, timeoutMs);
     const perJob = (Date.now() - started) / ids.length;
     if (refreshed > 0) onCost?.('detail', perJob);
     onCost?.('jobs', this.tickCostMs + perJob * (ids.length - refreshed));
@@ -340,7 +369,12 @@ export class IncrementalReader {
       jobChangedIn: this.jobChangedIn,
       resourceChangedIn: this.resourceChangedIn,
     };
-    const suspects = checkSuspects(view, full, mark);
+    const steps = checkSuspects(view, full, mark);
+    let step = steps.next();
+    for (let compared = 1; !step.done; step = steps.next(), compared++) {
+      if (compared % ITEMS_COMPARED_PER_TURN === 0) await nextTurn();
+    }
+    const suspects = step.value;
     this.forgetVanished();
     if (suspects.jobs.length === 0 && suspects.resources.length === 0) return { reading: tick, differences: 0 };
     const verdict = judgeSuspects(
@@ -395,7 +429,7 @@ export class IncrementalReader {
     options: IncrementalOptions,
     finals: Map<number, Job>,
   ): Promise<{ problem?: ReadProblem; details: number }> {
-    const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE });
+    const listed = await this.oar.jobs.list({}, { limit: READ_PAGE_SIZE, timeoutMs: options.timeoutMs });
     this.jobLists += 1;
     const now = this.clock();
     const refresh = refreshSlice(this.refreshesOwed, listed.length, options);
@@ -410,7 +444,7 @@ export class IncrementalReader {
     const summaries = new Map(listed.map((summary) => [summary.id, summaryOf(summary)]));
     noteLightChanges(this.jobChangedIn, this.light.jobs, summaries, this.jobLists);
     this.light = { ...this.light, jobs: summaries };
-    const problem = await this.readDetails(plan.changed, plan.vanished, previous, finals);
+    const problem = await this.readDetails(plan.changed, plan.vanished, previous, finals, options.timeoutMs);
     return { problem, details: plan.changed.length };
   }
 
@@ -424,10 +458,11 @@ export class IncrementalReader {
     vanishedIds: readonly number[],
     previous: ClusterState,
     finals: Map<number, Job>,
+    timeoutMs?: number,
   ): Promise<ReadProblem | undefined> {
     // When the reads began: what they say is at least this recent (a full re-read's check relies on it).
     const now = this.clock();
-    const detailed = await detailsOf(this.oar, ids);
+    const detailed = await detailsOf(this.oar, ids, { tickTimeoutMs: timeoutMs });
     const before = new Map(
       [...previous.jobs, ...[...this.jobs.values()].map((known) => known.job)].map((j) => [j.id, j]),
     );
@@ -470,7 +505,7 @@ export class IncrementalReader {
     const fetched = new Map<number, Resource>();
     let problem: ReadProblem | undefined;
     if (fresh.length > FULL_RESOURCE_READS_AT) {
-      const rows = await this.oar.resources.full({ limit: READ_PAGE_SIZE, timeoutMs: FULL_READ_TIMEOUT_MS });
+      const rows = await this.oar.resources.full({ limit: FULL_ROWS_PAGE_SIZE, timeoutMs: FULL_READ_TIMEOUT_MS });
       for (const row of rows) fetched.set(row.id, row);
     } else {
       for (const id of fresh) {

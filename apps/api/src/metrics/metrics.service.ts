@@ -50,7 +50,7 @@ export class MetricsService {
 
   readonly readPeriod = this.gauge(
     'oar_live_read_period_seconds',
-    'Period of each read of OAR after the load budget (read: jobs, resources, resync)',
+    'Period of each read of OAR after the load budget (read: jobs, resources, details, resync)',
     ['read'],
   );
 
