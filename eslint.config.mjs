@@ -10,9 +10,9 @@ const apps = { group: ['**/apps/**', '@oar-live/api', '@oar-live/web'], message:
 const anyTest = { regex: '(^|/)test/', message: 'Production code never imports test/.' };
 /** Specs run without Redis and the OAR sandbox: only the pure helpers of test/support. */
 const testServices = {
-  regex: '(^|/)test/(?!support/(oar-fixtures|json-shape|free-port)$)',
+  regex: '(^|/)test/(?!support/(oar-fixtures|json-shape|free-port|live-fixtures)$)',
   message:
-    'A unit spec imports only the pure helpers test/support/{oar-fixtures,json-shape,free-port}; a test that needs real services belongs in test/.',
+    'A unit spec imports only the pure helpers test/support/{oar-fixtures,json-shape,free-port,live-fixtures}; a test that needs real services belongs in test/.',
 };
 const operations = {
   regex: '/operations/(?!operations\\.module$)',

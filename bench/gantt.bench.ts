@@ -8,8 +8,9 @@
  */
 import type { Job, Node } from '@oar-live/oar-client';
 import type { LiveEvent } from '@oar-live/shared';
-import { openScriptedApp, round, stats, timeStoreAlone } from './browser-bench';
-import { batch, makeJob, makeNode } from '../test/web/support/live-fixtures';
+import type { JSHandle } from 'playwright-core';
+import { appLiveStore, openScriptedApp, round, timeBatchesSideBySide, type Updatable } from './browser-bench';
+import { batch, makeJob, makeNode } from '../test/support/live-fixtures';
 
 const NODES = 6250;
 const CORES = 4;
@@ -61,15 +62,18 @@ function changeBatch(seq: number) {
   return batch(seq, events);
 }
 
+type GanttElement = Updatable & { model: { rows: unknown[]; bars: Map<number, unknown> } };
+
 export async function run(): Promise<object> {
   const { page, close } = await openScriptedApp('/gantt');
   try {
-    await page.waitForFunction(() =>
+    const gantt = (await page.waitForFunction(() =>
       document
         .querySelector('oar-app')
         ?.shadowRoot?.querySelector('oar-gantt-page')
         ?.shadowRoot?.querySelector('oar-gantt'),
-    );
+    )) as JSHandle<GanttElement>;
+    const live = await appLiveStore(page);
     // The snapshot is handed to the page first (Playwright's transfer of 25,000 resources is not the
     // Gantt's work), then the page's own frames are let pass, then the timed render.
     await page.evaluate((snap) => {
@@ -78,64 +82,31 @@ export async function run(): Promise<object> {
     await page.evaluate(async () => {
       for (let i = 0; i < 3; i++) await new Promise(requestAnimationFrame);
     });
-    const firstRender = await page.evaluate(async () => {
-      type Updatable = HTMLElement & { updateComplete: Promise<unknown> };
-      const app = document.querySelector('oar-app') as HTMLElement & {
-        services: { live: { receiveSnapshot(s: unknown): void } };
-      };
-      const gantt = app
-        .shadowRoot!.querySelector('oar-gantt-page')!
-        .shadowRoot!.querySelector('oar-gantt') as Updatable;
-      const t0 = performance.now();
-      app.services.live.receiveSnapshot((window as unknown as { benchSnapshot: unknown }).benchSnapshot);
-      const received = performance.now() - t0;
-      await gantt.updateComplete;
-      const scripted = performance.now() - t0;
-      await new Promise(requestAnimationFrame);
-      const frame = performance.now() - t0;
-      await new Promise(requestAnimationFrame);
-      return {
-        receivedMs: received,
-        scriptingMs: scripted,
-        toNextFrameMs: frame,
-        toSecondFrameMs: performance.now() - t0,
-      };
-    });
+    const firstRender = await page.evaluate(
+      async ([store, view]) => {
+        const t0 = performance.now();
+        store.receiveSnapshot((window as unknown as { benchSnapshot: unknown }).benchSnapshot);
+        const received = performance.now() - t0;
+        await view.updateComplete;
+        const scripted = performance.now() - t0;
+        await new Promise(requestAnimationFrame);
+        const frame = performance.now() - t0;
+        await new Promise(requestAnimationFrame);
+        return {
+          receivedMs: received,
+          scriptingMs: scripted,
+          toNextFrameMs: frame,
+          toSecondFrameMs: performance.now() - t0,
+        };
+      },
+      [live, gantt] as const,
+    );
 
     const batches = Array.from({ length: ROUNDS }, (_, i) => changeBatch(2 + i));
-    const timings = await page.evaluate(async (list) => {
-      type Updatable = HTMLElement & { updateComplete: Promise<unknown> };
-      const app = document.querySelector('oar-app') as HTMLElement & {
-        services: { live: { receiveBatch(b: unknown): void } };
-      };
-      const gantt = app
-        .shadowRoot!.querySelector('oar-gantt-page')!
-        .shadowRoot!.querySelector('oar-gantt') as Updatable;
-      const out: number[] = [];
-      for (const b of list) {
-        const t0 = performance.now();
-        app.services.live.receiveBatch(b);
-        await gantt.updateComplete;
-        out.push(performance.now() - t0);
-        await new Promise(requestAnimationFrame);
-      }
-      return out;
-    }, batches);
+    const timed = await timeBatchesSideBySide(page, live, [gantt], snapshot(), batches);
 
-    const applyOnly = await timeStoreAlone(page, snapshot(), batches);
-
-    const drawn = await page.evaluate(() => {
-      const gantt = document
-        .querySelector('oar-app')!
-        .shadowRoot!.querySelector('oar-gantt-page')!
-        .shadowRoot!.querySelector('oar-gantt') as HTMLElement & {
-        model: { rows: unknown[]; bars: Map<number, unknown> };
-      };
-      return { rows: gantt.model.rows.length, bars: gantt.model.bars.size };
-    });
+    const drawn = await gantt.evaluate((view) => ({ rows: view.model.rows.length, bars: view.model.bars.size }));
     if (drawn.rows !== NODES * CORES) throw new Error(`the Gantt has ${drawn.rows} rows, not ${NODES * CORES}`);
-    const batchStats = stats(timings);
-    const storeStats = stats(applyOnly);
     return {
       resources: NODES * CORES,
       jobs: JOBS,
@@ -144,10 +115,10 @@ export async function run(): Promise<object> {
       rounds: ROUNDS,
       firstRender: Object.fromEntries(Object.entries(firstRender).map(([k, v]) => [k, round(v)])),
       renderGoalMs: RENDER_GOAL_MS,
-      applyBatch250: batchStats,
-      storeOnlyApplyBatch250: storeStats,
+      applyBatch250: timed.inApp,
+      storeOnlyApplyBatch250: timed.storeAlone,
       batchGoalMs: BATCH_GOAL_MS,
-      meetsGoals: firstRender.toNextFrameMs <= RENDER_GOAL_MS && batchStats.medianMs <= BATCH_GOAL_MS,
+      meetsGoals: firstRender.toNextFrameMs <= RENDER_GOAL_MS && timed.inApp.medianMs <= BATCH_GOAL_MS,
     };
   } finally {
     await close();

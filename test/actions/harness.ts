@@ -22,7 +22,7 @@ export const USERS = {
 export type UserName = keyof typeof USERS;
 
 /** A users file with $2y$ hashes, as `htpasswd -nbB` writes them. */
-export function writeUsersFile(dir: string): string {
+function writeUsersFile(dir: string): string {
   const path = join(dir, 'users.yaml');
   const lines = Object.entries(USERS).map(([name, user]) =>
     JSON.stringify({

@@ -51,7 +51,7 @@ function valueDiff(r: Step, s: Step): string[] {
   return out;
 }
 
-export function stateDiff(real: string[], sim: string[]): string[] {
+function stateDiff(real: string[], sim: string[]): string[] {
   const out: string[] = [];
   for (const [side, states] of [
     ['real', real],

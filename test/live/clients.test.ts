@@ -8,12 +8,13 @@ import type { Batch, LiveEvent } from '@oar-live/shared';
 import { EventLogService } from '../../apps/api/src/cluster/event-log.service';
 import { startFeedApi, type RunningApi } from './api';
 import { uniquePrefix } from './support';
+import { bareNode } from '../support/live-fixtures';
 
 /** The subscriber examples of docs/events.md and `npx oar-live watch`, run for real against an API. */
 const root = join(__dirname, '..', '..');
 const node = (name: string): LiveEvent => ({
   type: 'node.added',
-  node: { name, state: 'Alive', resources: [], jobIds: [], busyCores: 0, totalCores: 0, properties: {} },
+  node: bareNode(name),
 });
 
 let redis: Redis;

@@ -7,7 +7,7 @@
 
 export type Shape = string | { [key: string]: Shape } | { '[]': Shape | null };
 
-export function shapeOf(value: unknown): Shape {
+function shapeOf(value: unknown): Shape {
   if (value === null) return 'null';
   if (Array.isArray(value)) {
     const items = value.map(shapeOf);

@@ -7,7 +7,7 @@ import type { ClusterStateService } from '../../apps/api/src/cluster/cluster-sta
 import { UtilisationRecorder } from '../../apps/api/src/utilisation/utilisation-recorder';
 import { UtilisationStore } from '../../apps/api/src/utilisation/utilisation-store';
 import { apiEnv, Client, startApiProcess, type ApiProcess } from '../actions/harness';
-import { makeSnapshot } from '../web/support/live-fixtures';
+import { makeSnapshot } from '../support/live-fixtures';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

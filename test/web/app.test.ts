@@ -3,9 +3,10 @@ import type { Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import type { Job, Node } from '@oar-live/oar-client';
 import type { Operation, Snapshot } from '@oar-live/shared';
-import { batch, FIXTURE_EPOCH, makeJob, makeNode, makeSnapshot } from './support/live-fixtures';
+import { batch, FIXTURE_EPOCH, makeJob, makeNode, makeSnapshot } from '../support/live-fixtures';
+import { chooseScript } from './support/app-page';
 import { expectNoAxeViolations } from './support/axe';
-import { signInBeforeLoad, startWebFixture, type WebFixture } from './support/web-fixture';
+import { newPageEachTest, signInBeforeLoad, type WebFixture } from './support/web-fixture';
 import { waitFor } from '../support/wait-for';
 
 function operation(id: string, patch: Partial<Operation> = {}): Operation {
@@ -28,26 +29,9 @@ function operation(id: string, patch: Partial<Operation> = {}): Operation {
 describe('web app in Chromium (scripted server)', () => {
   let web: WebFixture;
   let page: Page;
+  newPageEachTest((fixture, fresh) => ([web, page] = [fixture, fresh]));
 
-  beforeAll(async () => {
-    web = await startWebFixture();
-  });
-  afterAll(async () => web?.stop());
-  beforeEach(async () => {
-    page = await web.newPage();
-  });
-  afterEach(async () => {
-    await page.close();
-    expect(web.pageErrors).toEqual([]);
-  });
-
-  /** Opens a route and answers its socket with a snapshot; returns the server side of the socket. */
-  async function open(path: string, snapshot = makeSnapshot(6, 2, 1)) {
-    await page.goto(`${web.server.url}${path}`);
-    const connection = await web.server.nextConnection();
-    connection.socket.emit('snapshot', snapshot);
-    return connection;
-  }
+  const open = (path: string, snapshot = makeSnapshot(6, 2, 1)) => web.openLive(page, path, snapshot);
 
   it('offers no actions anonymously; signing in as a user offers job actions but not node actions', async () => {
     web.api.on('POST', '/api/auth/login', (req) => {
@@ -183,11 +167,7 @@ describe('web app in Chromium (scripted server)', () => {
     });
     await form.locator('.drop').dispatchEvent('drop', { dataTransfer: dropped });
     await form.locator('[data-field=script-name]', { hasText: 'dropped.sh' }).waitFor();
-    await form.getByLabel('Script (choose or drop a file)').setInputFiles({
-      name: 'hello.sh',
-      mimeType: 'text/x-sh',
-      buffer: Buffer.from('#!/bin/bash\necho hello from a script\n'),
-    });
+    await chooseScript(form, 'hello.sh', '#!/bin/bash\necho hello from a script\n');
     await form.locator('[data-field=script-name]', { hasText: 'hello.sh' }).waitFor();
     expect(await form.locator('[data-field=oarsub]').textContent()).toContain('-S ./hello.sh');
     await form.getByRole('button', { name: 'Submit job' }).click();
@@ -586,12 +566,11 @@ describe('web app in Chromium (scripted server)', () => {
         const form = page.locator('oar-submit-form');
         await form.getByLabel('Nodes').fill('');
         await form.getByLabel('Cores per node').fill('');
-        await form.getByLabel('Run a script file').check();
-        await form.getByLabel('Script (choose or drop a file)').setInputFiles({
-          name: 'two-cores.sh',
-          mimeType: 'text/x-sh',
-          buffer: Buffer.from('#!/bin/sh\n#OAR -l /nodes=1/core=2,walltime=00:05:00\n#OAR -n from-script\nhostname\n'),
-        });
+        await chooseScript(
+          form,
+          'two-cores.sh',
+          '#!/bin/sh\n#OAR -l /nodes=1/core=2,walltime=00:05:00\n#OAR -n from-script\nhostname\n',
+        );
         await form.locator('[data-field=directives]').waitFor();
         expect(await form.locator('[data-field=directives]').textContent()).toBe(
           "From the script's #OAR lines: resources /nodes=1/core=2,walltime=00:05:00; name from-script",

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { waitFor } from '../support/wait-for';
 import { startApiProcess } from './support/api-process';
-import { dashboardTile, openRoute, signIn as signInAs } from './support/app-page';
+import { chooseScript, dashboardTile, openRoute, signIn as signInAs } from './support/app-page';
 import { SCREENSHOT_DIR, type Browser } from './support/web-harness';
 import { startSandboxE2e, stopSandboxE2e } from './support/sandbox-e2e';
 
@@ -86,12 +86,7 @@ describe('web app end to end (real API, Redis and OAR sandbox)', () => {
     const name = `e2e-script-${run}`;
     await submitThroughForm(async () => {
       const form = page.locator('oar-submit-form');
-      await form.getByLabel('Run a script file').check();
-      await form.getByLabel('Script (choose or drop a file)').setInputFiles({
-        name: 'e2e.sh',
-        mimeType: 'text/x-sh',
-        buffer: Buffer.from('#!/bin/bash\necho "hello from oar-live e2e"\nsleep 1\n'),
-      });
+      await chooseScript(form, 'e2e.sh', '#!/bin/bash\necho "hello from oar-live e2e"\nsleep 1\n');
       await form.getByLabel('Name').fill(name);
     });
     const row = jobRow(name);

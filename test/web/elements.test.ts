@@ -1,7 +1,7 @@
 /// <reference lib="dom" /> // page.evaluate callbacks run in the browser
 import type { Job, Node } from '@oar-live/oar-client';
 import type { Page } from 'playwright-core';
-import { makeJob, makeNode } from './support/live-fixtures';
+import { makeJob, makeNode } from '../support/live-fixtures';
 import { startWebFixture, type WebFixture } from './support/web-fixture';
 import { waitFor } from '../support/wait-for';
 

@@ -1,6 +1,6 @@
 import { applyBatch, type Snapshot } from '@oar-live/shared';
 import { LiveStore } from '../../apps/web/src/state/live-store';
-import { batch, FIXTURE_EPOCH, makeJob, makeNode, makeSnapshot } from './support/live-fixtures';
+import { batch, FIXTURE_EPOCH, makeJob, makeNode, makeSnapshot } from '../support/live-fixtures';
 import { startScriptedLiveServer } from './support/scripted-live-server';
 import { waitFor } from '../support/wait-for';
 

@@ -4,7 +4,7 @@ import { OarClient } from '@oar-live/oar-client';
 import { waitFor } from '../support/wait-for';
 import { startApiProcess } from './support/api-process';
 import { type Browser } from './support/web-harness';
-import { signIn } from './support/app-page';
+import { chooseScript, signIn } from './support/app-page';
 import { startSandboxE2e, stopSandboxE2e } from './support/sandbox-e2e';
 
 /**
@@ -30,12 +30,7 @@ describe('submitting a script through the form (real API and OAR sandbox)', () =
     await signIn(page, 'alice', 'alice-form-pw');
     await page.locator('summary', { hasText: 'Submit a job' }).click();
     const form = page.locator('oar-submit-form');
-    await form.getByLabel('Run a script file').check();
-    await form.getByLabel('Script (choose or drop a file)').setInputFiles({
-      name: 'two-cores.sh',
-      mimeType: 'text/x-sh',
-      buffer: Buffer.from('#!/bin/bash\n#OAR -l /nodes=1/core=2,walltime=00:07:00\nsleep 60\n'),
-    });
+    await chooseScript(form, 'two-cores.sh', '#!/bin/bash\n#OAR -l /nodes=1/core=2,walltime=00:07:00\nsleep 60\n');
     await form.getByRole('button', { name: 'Submit job' }).click();
     const status = form.locator('oar-operation-status', { hasText: 'succeeded' });
     await status.waitFor();

@@ -4,9 +4,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { Snapshot, UtilisationColumns } from '@oar-live/shared';
-import { batch, makeJob, makeNode, makeSnapshot } from './support/live-fixtures';
+import { batch, makeJob, makeNode, makeSnapshot } from '../support/live-fixtures';
 import { expectNoAxeViolations } from './support/axe';
-import { startWebFixture, type WebFixture } from './support/web-fixture';
+import { newPageEachTest, type WebFixture } from './support/web-fixture';
 import { SCREENSHOT_DIR } from './support/web-harness';
 import type { TileAppearance } from '../../apps/web/src/components/oar-node-grid';
 import { waitFor } from '../support/wait-for';
@@ -25,6 +25,12 @@ function utilisation(totalCores: number): UtilisationColumns {
     jobsRunning: busy.map((b) => Math.ceil(b / 4)),
     jobsWaiting: at.map((_, i) => Math.round(3 + 3 * Math.sin(i / 120))),
   };
+}
+
+/** Answers /api/utilisation with a day whose busy cores rise to all of the snapshot's cores. */
+function answerUtilisation(web: WebFixture, snapshot: Snapshot): void {
+  const total = snapshot.nodes.reduce((sum, node) => sum + node.totalCores, 0);
+  web.api.on('GET', '/api/utilisation', () => [200, utilisation(total)]);
 }
 
 /** A cluster of `count` nodes with a job on every third, two waiting jobs, and nodes in clusters a and b. */
@@ -46,26 +52,11 @@ function cluster(count: number): Snapshot {
 describe('wall in Chromium', () => {
   let web: WebFixture;
   let page: Page;
-
-  beforeAll(async () => {
-    web = await startWebFixture();
-  });
-  afterAll(async () => web?.stop());
-  beforeEach(async () => {
-    page = await web.newPage();
-    await page.setViewportSize({ width: 1920, height: 1080 });
-  });
-  afterEach(async () => {
-    await page.close();
-    expect(web.pageErrors).toEqual([]);
-  });
+  newPageEachTest((fixture, fresh) => ([web, page] = [fixture, fresh]), { width: 1920, height: 1080 });
 
   async function openWall(snapshot: Snapshot, query = '') {
-    const total = snapshot.nodes.reduce((sum, node) => sum + node.totalCores, 0);
-    web.api.on('GET', '/api/utilisation', () => [200, utilisation(total)]);
-    await page.goto(`${web.server.url}/wall${query}`);
-    const connection = await web.server.nextConnection();
-    connection.socket.emit('snapshot', snapshot);
+    answerUtilisation(web, snapshot);
+    const connection = await web.openLive(page, `/wall${query}`, snapshot);
     await page.locator('oar-wall .value', { hasText: `/${snapshot.nodes.length}` }).waitFor();
     await page.locator('oar-utilisation-chart .plot canvas').first().waitFor();
     return connection;
@@ -258,8 +249,7 @@ describe('wall in Chromium', () => {
       jobsWaiting: [],
     };
     web.api.on('GET', '/api/utilisation', () => [200, none]);
-    await page.goto(`${web.server.url}/wall`);
-    (await web.server.nextConnection()).socket.emit('snapshot', snapshot);
+    await web.openLive(page, '/wall', snapshot);
     const plot = page.locator('oar-utilisation-chart .plot').first();
     await plot.waitFor();
     expect(await plot.getAttribute('aria-label')).toBe(
@@ -384,18 +374,12 @@ describe('wall in Chromium', () => {
 describe('dashboard accessibility at 200 nodes', () => {
   let web: WebFixture;
   let page: Page;
-  beforeAll(async () => {
-    web = await startWebFixture();
-    page = await web.newPage();
-  });
-  afterAll(async () => web?.stop());
+  newPageEachTest((fixture, fresh) => ([web, page] = [fixture, fresh]));
 
   it('has no axe violation (every scrolling region can be reached by keyboard)', async () => {
     const snapshot = cluster(200);
-    const total = snapshot.nodes.reduce((sum, node) => sum + node.totalCores, 0);
-    web.api.on('GET', '/api/utilisation', () => [200, utilisation(total)]);
-    await page.goto(`${web.server.url}/`);
-    (await web.server.nextConnection()).socket.emit('snapshot', snapshot);
+    answerUtilisation(web, snapshot);
+    await web.openLive(page, '/', snapshot);
     await page.locator('oar-dashboard-page oar-node-grid').waitFor();
     await page.locator('oar-utilisation-chart .plot canvas').first().waitFor();
     await expectNoAxeViolations(page);

@@ -1,9 +1,15 @@
 import fc from 'fast-check';
-import { allowedJobActions, allowedNodeActions, jobActionRefusal, nodeActionRefusal, type Actor } from './action-rules';
+import { jobActionRefusal, nodeActionRefusal, type Actor } from './action-rules';
+import { JOB_ACTIONS, NODE_ACTIONS } from './api-requests';
 
 const alice: Actor = { oarLogin: 'alice', roles: ['user'] };
 const admin: Actor = { oarLogin: 'oar', roles: ['admin'] };
 const viewer: Actor = { oarLogin: 'watcher', roles: ['viewer'] };
+/** The actions the rules let `actor` take on `job` now. */
+const allowedJobActions = (job: { id: number; user: string; state: string }, actor: Actor) =>
+  JOB_ACTIONS.filter((action) => !jobActionRefusal(action, job, actor));
+const allowedNodeActions = (node: { name: string; state: string; jobIds: readonly number[] }, actor: Actor) =>
+  NODE_ACTIONS.filter((action) => !nodeActionRefusal(action, node, actor));
 const STATES = ['Hold', 'Waiting', 'toLaunch', 'Launching', 'Running', 'Suspended', 'Finishing', 'Terminated', 'Error'];
 
 describe('action rules (shared by the web app and the API)', () => {

@@ -1,4 +1,4 @@
-import { JOB_ACTIONS, NODE_ACTIONS, type JobAction, type NodeAction } from './api-requests';
+import type { JobAction, NodeAction } from './api-requests';
 import { FINAL_JOB_STATES, JOB_STATES } from '@oar-live/oar-client';
 import type { Role } from './operations';
 
@@ -56,11 +56,6 @@ export function jobActionRefusal(
   return undefined;
 }
 
-/** The actions `actor` may take on `job` now. */
-export function allowedJobActions(job: { id: number; user: string; state: string }, actor: Actor): JobAction[] {
-  return JOB_ACTIONS.filter((action) => !jobActionRefusal(action, job, actor));
-}
-
 /**
  * Why `actor` may not take `action` on `node` now, or undefined when they may. Retiring a node that
  * runs jobs needs `killJobs` (the jobs are cancelled first); set it Absent to let them finish instead.
@@ -81,12 +76,4 @@ export function nodeActionRefusal(
     status: 409,
     reason: `${node.name} still runs ${jobs}; set it Absent and retire it once its jobs end, or retire it and kill them.`,
   };
-}
-
-/** The actions `actor` may take on `node` now (retire only when it runs no job). */
-export function allowedNodeActions(
-  node: { name: string; state: string; jobIds: readonly number[] },
-  actor: Actor,
-): NodeAction[] {
-  return NODE_ACTIONS.filter((action) => !nodeActionRefusal(action, node, actor));
 }

@@ -3,6 +3,7 @@ import { nodeSummary, type Job, type Node, type NodeResource } from '@oar-live/o
 import { applyBatch, canonicalSnapshot, compareNodeNames, wholeEvent } from './apply';
 import { applyJobDelta, applyNodeDelta, jobDelta, nodeDelta } from './delta';
 import type { Batch, LiveEvent, Snapshot } from './events';
+import { bareNode } from '../../../test/support/live-fixtures';
 
 /** The obvious definition applyBatch must keep to: last event per key wins, then sort everything. */
 function applyBatchBySorting(snapshot: Snapshot, batch: Batch): Snapshot {
@@ -37,7 +38,7 @@ const NAMES = ['node1', 'node2', 'node10', 'node02', 'Node3', 'gpu-1', 'gpu-10',
 
 const nodeArb: fc.Arbitrary<Node> = fc
   .record({ name: fc.constantFrom(...NAMES), state: fc.constantFrom('Alive', 'Absent', 'Dead') })
-  .map(({ name, state }) => ({ name, state, resources: [], jobIds: [], busyCores: 0, totalCores: 0, properties: {} }));
+  .map(({ name, state }) => bareNode(name, state));
 
 const jobArb: fc.Arbitrary<Job> = fc
   .record({ id: fc.integer({ min: 1, max: 12 }), state: fc.constantFrom('Waiting', 'Running') })
@@ -92,26 +93,10 @@ describe('applyBatch', () => {
       seq: 1,
       at: 'x',
       source: { status: 'up' },
-      nodes: ['node1', 'node10'].map((name) => ({
-        name,
-        state: 'Alive',
-        resources: [],
-        jobIds: [],
-        busyCores: 0,
-        totalCores: 0,
-        properties: {},
-      })),
+      nodes: [bareNode('node1'), bareNode('node10')],
       jobs: [],
     });
-    const node: Node = {
-      name: 'node2',
-      state: 'Alive',
-      resources: [],
-      jobIds: [],
-      busyCores: 0,
-      totalCores: 0,
-      properties: {},
-    };
+    const node = bareNode('node2');
     const next = applyBatch(snapshot, { epoch: 'e1', seq: 2, at: 'y', events: [{ type: 'node.added', node }] });
     expect(next.nodes.map((n) => n.name)).toEqual(['node1', 'node2', 'node10']);
     expect([...next.nodes].sort((a, b) => compareNodeNames(a.name, b.name))).toEqual(next.nodes);

@@ -1,5 +1,5 @@
 /// <reference lib="dom" /> // page.waitForFunction callbacks run in the browser
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { TileAppearance } from '../../../apps/web/src/components/oar-node-grid';
 
 /** Signs in through the session menu (signing out first when someone is signed in). */
@@ -12,6 +12,16 @@ export async function signIn(page: Page, name: string, password: string): Promis
   await menu.getByLabel('Password').fill(password);
   await menu.getByRole('button', { name: 'Sign in' }).click();
   await menu.getByText(`Signed in as ${name}`).waitFor();
+}
+
+/** Chooses "Run a script file" in the submit form `form` and gives it a script file `name` holding `text`. */
+export async function chooseScript(form: Locator, name: string, text: string): Promise<void> {
+  await form.getByLabel('Run a script file').check();
+  await form.getByLabel('Script (choose or drop a file)').setInputFiles({
+    name,
+    mimeType: 'text/x-sh',
+    buffer: Buffer.from(text),
+  });
 }
 
 /** Opens a route of the app and waits until it holds live data. */

@@ -1,16 +1,13 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { wholeNumber } from './whole-number';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const tcpPort = z.coerce
-  .number({ message: 'must be an integer from 1 to 65535' })
-  .int('must be an integer from 1 to 65535')
-  .min(1, 'must be an integer from 1 to 65535')
-  .max(65535, 'must be an integer from 1 to 65535');
+const tcpPort = wholeNumber(1, 65535, 'must be an integer from 1 to 65535');
 
 /** Checked at boot so a typo in the path fails at once, not at the first login. */
 const isReadableFile = (path: string): boolean => {
@@ -64,21 +61,15 @@ export const configSchema = z.object({
     .string()
     .refine(isReadableFile, 'must be the path of a readable file of login:password lines')
     .optional(),
-  OAR_POLL_MS: z.coerce
-    .number({ message: 'must be an integer number of milliseconds from 100 to 600000' })
-    .int('must be an integer number of milliseconds from 100 to 600000')
-    .min(100, 'must be an integer number of milliseconds from 100 to 600000')
-    .max(600000, 'must be an integer number of milliseconds from 100 to 600000')
-    .default(2000),
+  OAR_POLL_MS: wholeNumber(100, 600000, 'must be an integer number of milliseconds from 100 to 600000').default(2000),
   /** How the poller reads OAR: the light lists each tick and details of what changed, or everything each tick. */
   OAR_READER: z.enum(['incremental', 'full'], { message: 'must be incremental or full' }).default('incremental'),
   /** The incremental reader re-reads everything this often to check itself (and corrects what it finds). */
-  OAR_RESYNC_MS: z.coerce
-    .number({ message: 'must be an integer number of milliseconds from 10000 to 86400000' })
-    .int('must be an integer number of milliseconds from 10000 to 86400000')
-    .min(10000, 'must be an integer number of milliseconds from 10000 to 86400000')
-    .max(86400000, 'must be an integer number of milliseconds from 10000 to 86400000')
-    .default(300000),
+  OAR_RESYNC_MS: wholeNumber(
+    10000,
+    86400000,
+    'must be an integer number of milliseconds from 10000 to 86400000',
+  ).default(300000),
   /** Largest share of the time OAR's API may spend answering oar-live's reads. */
   OAR_MAX_LOAD: z.coerce
     .number({ message: 'must be a number greater than 0 and at most 1, e.g. 0.2 for 20 % of the time' })
@@ -90,12 +81,11 @@ export const configSchema = z.object({
   OAR_LIVE_ANONYMOUS_READ: bool.default(true),
   /** HMAC key for login tokens. Unset → random per process: tokens die on restart and differ between replicas. */
   OAR_LIVE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  OAR_LIVE_TOKEN_TTL_SECONDS: z.coerce
-    .number({ message: 'must be an integer number of seconds from 60 to 2592000' })
-    .int('must be an integer number of seconds from 60 to 2592000')
-    .min(60, 'must be an integer number of seconds from 60 to 2592000')
-    .max(2592000, 'must be an integer number of seconds from 60 to 2592000')
-    .default(43200),
+  OAR_LIVE_TOKEN_TTL_SECONDS: wholeNumber(
+    60,
+    2592000,
+    'must be an integer number of seconds from 60 to 2592000',
+  ).default(43200),
   OAR_LIVE_TRUST_PROXY: trustProxy.default(false),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -116,12 +106,7 @@ export const configSchema = z.object({
     .pipe(z.array(z.url({ message: 'must be comma-separated http(s) origins', protocol: /^https?$/ })))
     .optional(),
   /** How many days of the once-a-minute utilisation samples Redis keeps (about 50 kB a day). */
-  OAR_LIVE_UTILISATION_DAYS: z.coerce
-    .number({ message: 'must be an integer number of days from 1 to 366' })
-    .int('must be an integer number of days from 1 to 366')
-    .min(1, 'must be an integer number of days from 1 to 366')
-    .max(366, 'must be an integer number of days from 1 to 366')
-    .default(30),
+  OAR_LIVE_UTILISATION_DAYS: wholeNumber(1, 366, 'must be an integer number of days from 1 to 366').default(30),
   /** `npm start` only: where its private redis-server keeps its AOF (relative to the repository). */
   OAR_LIVE_DATA_DIR: z.string().min(1, 'must be a directory path').default('.data'),
   /** `npm start` only: the 127.0.0.1 port where it looks for a Redis (unset → 6379) and else starts its own (unset → a free port). */

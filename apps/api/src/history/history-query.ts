@@ -1,5 +1,6 @@
 import { FINAL_JOB_STATES } from '@oar-live/oar-client';
 import { z } from 'zod';
+import { wholeNumber } from '../config/whole-number';
 
 /** The widest window one request may search: bounds what one read costs OAR. */
 export const MAX_WINDOW_DAYS = 31;
@@ -60,12 +61,7 @@ export const historyQuerySchema = z
       .optional()
       .describe('only jobs that ended in this state'),
     name: z.string().max(200, 'must be at most 200 characters').optional().describe('part of the job name'),
-    limit: z.coerce
-      .number({ message: 'must be a number from 1 to 500' })
-      .int('must be a number from 1 to 500')
-      .min(1, 'must be a number from 1 to 500')
-      .max(500, 'must be a number from 1 to 500')
-      .default(50),
+    limit: wholeNumber(1, 500, 'must be a number from 1 to 500').default(50),
     offset: z.coerce
       .number({ message: 'must be a whole number, 0 or more' })
       .int('must be a whole number, 0 or more')

@@ -1,9 +1,10 @@
-import { OarClient, type Node } from '@oar-live/oar-client';
+import { OarClient } from '@oar-live/oar-client';
 import { startOarSim, type OarSim } from '@oar-live/oar-sim';
 import type { Batch, LiveEvent } from '@oar-live/shared';
 import { historyQuerySchema, summaryQuerySchema, windowOf } from './history-query';
 import { JobHistory } from './job-history.service';
 import { nodeStateChanges } from './node-history';
+import { bareNode } from '../../../../test/support/live-fixtures';
 
 describe('JobHistory (finished jobs from OAR, by window)', () => {
   let sim: OarSim;
@@ -79,15 +80,7 @@ describe('history query', () => {
 });
 
 describe('nodeStateChanges', () => {
-  const node = (name: string, state: string): Node => ({
-    name,
-    state,
-    resources: [],
-    jobIds: [],
-    busyCores: 0,
-    totalCores: 0,
-    properties: {},
-  });
+  const node = bareNode;
   const batch = (seq: number, ...events: LiveEvent[]): Batch => ({ epoch: 'e', seq, at: `t${seq}`, events });
 
   it("keeps each state the node went through, once, with the batch's time; removal is null", () => {

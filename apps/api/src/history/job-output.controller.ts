@@ -18,15 +18,11 @@ import { ClusterStateService } from '../cluster/cluster-state.service';
 import { ApiErrors, ApiParamsOf, ApiQueryOf, openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { jobIdParams } from '../common/job-id-params';
+import { wholeNumber } from '../config/whole-number';
 
 const outputQuery = z.strictObject({
   stream: z.enum(['stdout', 'stderr'], { message: 'must be stdout or stderr' }).default('stdout'),
-  lines: z.coerce
-    .number({ message: 'must be a number from 1 to 1000' })
-    .int('must be a number from 1 to 1000')
-    .min(1, 'must be a number from 1 to 1000')
-    .max(1000, 'must be a number from 1 to 1000')
-    .default(100),
+  lines: wholeNumber(1, 1000, 'must be a number from 1 to 1000').default(100),
 });
 const outputSchema = z.strictObject({ file: z.string(), text: z.string() });
 

@@ -6,7 +6,6 @@ import { BusyMeter } from './busy-meter';
 
 /** Kinds of OAR failures counted by `oar_live_oar_errors_total{kind}`. */
 export type OarErrorKind = 'timeout' | 'unreachable' | 'http' | 'other';
-export type SubscriberTransport = 'socketio' | 'sse';
 
 /**
  * Every Prometheus metric oar-live exposes, in one registry (not prom-client's global one, so
@@ -22,12 +21,11 @@ export class MetricsService {
     [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   );
 
-  readonly oarErrors = new Counter({
-    name: 'oar_live_oar_errors_total',
-    help: 'Failed requests to OAR, by kind (timeout, unreachable, http, other)',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
+  readonly oarErrors = this.counter(
+    'oar_live_oar_errors_total',
+    'Failed requests to OAR, by kind (timeout, unreachable, http, other)',
+    ['kind'],
+  );
 
   /** OAR's time answering oar-live (every request of this process), over the last minute. */
   readonly oarBusy = new BusyMeter(60_000);
@@ -56,17 +54,15 @@ export class MetricsService {
     ['read'],
   );
 
-  readonly resyncDifferences = new Counter({
-    name: 'oar_live_resync_differences_total',
-    help: 'Differences the periodic full re-read found in the incremental state (goal 0; each was corrected)',
-    registers: [this.registry],
-  });
+  readonly resyncDifferences = this.counter(
+    'oar_live_resync_differences_total',
+    'Differences the periodic full re-read found in the incremental state (goal 0; each was corrected)',
+  );
 
-  readonly resyncs = new Counter({
-    name: 'oar_live_resyncs_total',
-    help: 'Periodic full re-reads of OAR made by the incremental reader',
-    registers: [this.registry],
-  });
+  readonly resyncs = this.counter(
+    'oar_live_resyncs_total',
+    'Periodic full re-reads of OAR made by the incremental reader',
+  );
 
   readonly subscribers = this.gauge(
     'oar_live_subscribers',
@@ -80,11 +76,10 @@ export class MetricsService {
     [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 5000],
   );
 
-  readonly streamRestarts = new Counter({
-    name: 'oar_live_stream_restarts_total',
-    help: 'Times the event stream in Redis was found lost or gone backwards, and restarted from a new snapshot',
-    registers: [this.registry],
-  });
+  readonly streamRestarts = this.counter(
+    'oar_live_stream_restarts_total',
+    'Times the event stream in Redis was found lost or gone backwards, and restarted from a new snapshot',
+  );
 
   readonly queueDepth = this.gauge(
     'oar_live_queue_depth',
@@ -169,6 +164,10 @@ export class MetricsService {
   /** A gauge counted from the observed snapshot when it is read. */
   private clusterGauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> {
     return new Gauge<L>({ name, help, labelNames, registers: [this.registry], collect: () => this.countSnapshot() });
+  }
+
+  private counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
   }
 
   private histogram(name: string, help: string, buckets: number[]): Histogram {

@@ -19,9 +19,10 @@ function oarJob(id: number) {
 
 /**
  * A retried submit (sentAt set) over an OAR holding jobs 41 and 42 for the request, and claims as
- * given. Returns the job the attempt ended with and the submits it sent.
+ * given ([job id, operation id]). Returns the job the attempt ended with and the submits it sent.
  */
-async function retry(claims: Map<number, string>) {
+async function retry(...claimed: Array<[number, string]>) {
+  const claims = new Map(claimed);
   const submits: SubmitJobRequest[] = [];
   const jobs = new Map([41, 42].map((id) => [id, oarJob(id)]));
   const oar = {
@@ -53,28 +54,14 @@ async function retry(claims: Map<number, string>) {
 
 describe('JobActions.submit retried after an interrupted attempt', () => {
   it('adopts the job its own earlier attempt claimed (it died before marking the operation done), submitting nothing', async () => {
-    expect(
-      await retry(
-        new Map([
-          [41, 'op-a'],
-          [42, 'op-b'],
-        ]),
-      ),
-    ).toEqual({ jobId: 42, submits: [] });
+    expect(await retry([41, 'op-a'], [42, 'op-b'])).toEqual({ jobId: 42, submits: [] });
   });
 
   it('adopts the oldest matching job no operation claimed', async () => {
-    expect(await retry(new Map([[41, 'op-a']]))).toEqual({ jobId: 42, submits: [] });
+    expect(await retry([41, 'op-a'])).toEqual({ jobId: 42, submits: [] });
   });
 
   it('submits when every matching job belongs to another operation', async () => {
-    expect(
-      await retry(
-        new Map([
-          [41, 'op-a'],
-          [42, 'op-c'],
-        ]),
-      ),
-    ).toEqual({ jobId: 43, submits: [request] });
+    expect(await retry([41, 'op-a'], [42, 'op-c'])).toEqual({ jobId: 43, submits: [request] });
   });
 });

@@ -6,14 +6,11 @@ import { ReadGuard } from '../auth/guards';
 import { ApiErrors, ApiQueryOf, openApiSchema } from '../common/openapi';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { UtilisationStore } from './utilisation-store';
+import { wholeNumber } from '../config/whole-number';
 
 const HOURS_MESSAGE = 'must be a whole number of hours from 1 to 8784 (366 days)';
 export const utilisationQuerySchema = z.strictObject({
-  hours: z.coerce
-    .number({ message: HOURS_MESSAGE })
-    .int(HOURS_MESSAGE)
-    .min(1, HOURS_MESSAGE)
-    .max(8784, HOURS_MESSAGE)
+  hours: wholeNumber(1, 8784, HOURS_MESSAGE)
     .default(24)
     .describe('the window: the last this many hours (samples older than OAR_LIVE_UTILISATION_DAYS are gone)'),
 });

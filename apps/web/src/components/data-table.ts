@@ -19,6 +19,15 @@ export interface Column<T> {
   value: (row: T) => unknown;
 }
 
+/** An action on many rows at once, offered when the user selects rows it allows. */
+export interface BulkAction<T> {
+  label: string;
+  /** Shown as destructive. */
+  danger: boolean;
+  allows(row: T): boolean;
+  run(rows: T[]): void;
+}
+
 /**
  * What the jobs and nodes tables share: sort by any column, paginate, select many rows by key (so
  * the selection survives live updates), and keep rows still while the pointer is over them.
@@ -116,6 +125,26 @@ export abstract class DataTable<T, K> extends LitElement {
     const hidden = this.selectedHiddenCount();
     const text = `${this.selectedShown().length} selected${hidden > 0 ? ` (${hidden} more hidden by the filter or paging: not included)` : ''}`;
     return html`<span aria-live="polite" data-field="selection">${text}</span>`;
+  }
+
+  /**
+   * When acting is allowed: the selection note and a button per bulk action, enabled when the action
+   * allows one of the selected rows on screen, and acting on those rows only.
+   */
+  protected bulkActions(actions: readonly BulkAction<T>[]) {
+    if (!this.canAct) return null;
+    const selected = this.selectedShown();
+    return html`${this.selectionNote()}
+    ${actions.map(
+      (action) =>
+        html`<button
+          class=${action.danger ? 'danger' : ''}
+          ?disabled=${!selected.some((row) => action.allows(row))}
+          @click=${() => action.run(selected)}
+        >
+          ${action.label}
+        </button>`,
+    )}`;
   }
 
   /** After a filter change: back to the first page, in sorted order. */

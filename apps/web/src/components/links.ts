@@ -6,7 +6,7 @@ import { html, nothing } from 'lit';
  */
 export const jobHref = (id: number) => `/jobs/${id}`;
 export const nodeHref = (name: string) => `/nodes/${encodeURIComponent(name)}`;
-export const userHref = (user: string) => `/jobs?user=${encodeURIComponent(user)}`;
+const userHref = (user: string) => `/jobs?user=${encodeURIComponent(user)}`;
 export const operationHref = (id: string) => `/operations?id=${encodeURIComponent(id)}`;
 
 const tab = (inRow: boolean) => (inRow ? '-1' : nothing);

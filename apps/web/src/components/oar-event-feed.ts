@@ -101,7 +101,7 @@ export class OarEventFeed extends LitElement {
 }
 
 /** One event in words, the node, job or operation it is about as a link to its page. */
-export function describeEvent(event: WholeEvent) {
+function describeEvent(event: WholeEvent) {
   switch (event.type) {
     case 'node.added':
     case 'node.changed':

@@ -97,7 +97,6 @@ export class OarJobTable extends DataTable<Job, number> {
   }
 
   override render() {
-    const selected = this.selectedShown();
     // The filter's own value stays offered while no job has it (a shared link, a job that just ended).
     const distinct = (key: 'state' | 'user' | 'queue') =>
       [...new Set([...this.jobs.map((j) => j[key]), this.filters[key]].filter(Boolean))].sort();
@@ -112,21 +111,14 @@ export class OarJobTable extends DataTable<Job, number> {
             placeholder="id, name, command, node"
             @input=${(e: Event) => this.setFilter('text', (e.target as HTMLInputElement).value)}
         /></label>
-        ${
-          this.canAct
-            ? html`${this.selectionNote()}
-              ${JOB_ACTIONS.map(
-                (action) =>
-                  html`<button
-                    class=${action === 'cancel' ? 'danger' : ''}
-                    ?disabled=${!selected.some((job) => !this.refusal(action, job))}
-                    @click=${() => this.act(action, selected)}
-                  >
-                    ${action[0].toUpperCase() + action.slice(1)} selected
-                  </button>`,
-              )}`
-            : null
-        }
+        ${this.bulkActions(
+          JOB_ACTIONS.map((action) => ({
+            label: `${action[0].toUpperCase() + action.slice(1)} selected`,
+            danger: action === 'cancel',
+            allows: (job) => !this.refusal(action, job),
+            run: (jobs) => this.act(action, jobs),
+          })),
+        )}
       </div>
       ${this.renderTable('Jobs')}`;
   }

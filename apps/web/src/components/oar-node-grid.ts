@@ -276,7 +276,7 @@ export class OarNodeGrid extends LitElement {
   }
 }
 
-export function describeNode(node: Node): string {
+function describeNode(node: Node): string {
   const style = stateStyle(node.state);
   const jobs = node.jobIds.length ? `jobs ${node.jobIds.join(', ')}` : 'no jobs';
   const planned = node.plannedJobIds?.length

@@ -126,7 +126,6 @@ export class OarNodeTable extends DataTable<Node, string> {
   }
 
   override render() {
-    const selected = this.selectedShown();
     return html`<div class="toolbar" role="search">
         ${filterSelect('State', [...new Set(this.nodes.map((n) => n.state))].sort(), this.stateFilter, (v) =>
           this.setFilter('stateFilter', v),
@@ -140,21 +139,14 @@ export class OarNodeTable extends DataTable<Node, string> {
             @input=${(e: Event) => this.setFilter('text', (e.target as HTMLInputElement).value)}
         /></label>
         ${this.propertyControls()}
-        ${
-          this.canAct
-            ? html`${this.selectionNote()}
-              ${ACTIONS.map(
-                ({ action, label, killJobs = false }) =>
-                  html`<button
-                    class=${action === 'delete' || action === 'dead' ? 'danger' : ''}
-                    ?disabled=${!selected.some((node) => !this.refusal(action, node, killJobs))}
-                    @click=${() => this.act(action, selected, killJobs)}
-                  >
-                    ${label}
-                  </button>`,
-              )}`
-            : null
-        }
+        ${this.bulkActions(
+          ACTIONS.map(({ action, label, killJobs = false }) => ({
+            label,
+            danger: action === 'delete' || action === 'dead',
+            allows: (node) => !this.refusal(action, node, killJobs),
+            run: (nodes) => this.act(action, nodes, killJobs),
+          })),
+        )}
       </div>
       ${this.renderTable('Nodes')}`;
   }

@@ -84,28 +84,7 @@ export class OarSubmitForm extends LitElement {
       <fieldset>
         <legend>What to run</legend>
         <div class="row" role="radiogroup" aria-label="Job kind">
-          <label
-            ><span
-              ><input
-                type="radio"
-                name="mode"
-                .checked=${r.mode === 'command'}
-                @change=${() => this.set({ mode: 'command' })}
-              />
-              Run a command</span
-            ></label
-          >
-          <label
-            ><span
-              ><input
-                type="radio"
-                name="mode"
-                .checked=${r.mode === 'script'}
-                @change=${() => this.set({ mode: 'script' })}
-              />
-              Run a script file</span
-            ></label
-          >
+          ${this.modeChoice('command', 'Run a command')} ${this.modeChoice('script', 'Run a script file')}
         </div>
         ${
           r.mode === 'command'
@@ -165,6 +144,15 @@ export class OarSubmitForm extends LitElement {
       </div>
       ${this.submission.render()}
     </form>`;
+  }
+
+  private modeChoice(mode: JobRequest['mode'], label: string) {
+    return html`<label
+      ><span
+        ><input type="radio" name="mode" .checked=${this.request.mode === mode} @change=${() => this.set({ mode })} />
+        ${label}</span
+      ></label
+    >`;
   }
 
   private textField(key: TextKey, label: string, placeholder = '') {

@@ -8,7 +8,7 @@ export type SortDir = 'asc' | 'desc';
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
-export function compareValues(a: unknown, b: unknown): number {
+function compareValues(a: unknown, b: unknown): number {
   if (a === b) return 0;
   if (a === undefined || a === null || a === '') return 1;
   if (b === undefined || b === null || b === '') return -1;

@@ -41,7 +41,7 @@ export interface GanttColors {
   focus: string;
 }
 
-export const LABEL_WIDTH = 96;
+const LABEL_WIDTH = 96;
 export const AXIS_HEIGHT = 22;
 
 export function plotWidth(view: GanttView): number {

@@ -41,7 +41,7 @@ export function emptyJobRequest(): JobRequest {
 const isCount = (text: string) => /^[1-9]\d{0,5}$/.test(text.trim());
 
 /** The raw expression, else the builder's (`/nodes=N[/core=C]`), else nothing: OAR's default. */
-export function resourceExpression(req: JobRequest): string | undefined {
+function resourceExpression(req: JobRequest): string | undefined {
   const raw = req.resourcesText.trim();
   if (raw) return raw;
   const nodes = req.nodes.trim();
@@ -50,7 +50,7 @@ export function resourceExpression(req: JobRequest): string | undefined {
   return `/nodes=${nodes || '1'}${cores ? `/core=${cores}` : ''}`;
 }
 
-export function typeList(req: JobRequest): string[] {
+function typeList(req: JobRequest): string[] {
   return req.types
     .split(/[,\s]+/)
     .map((t) => t.trim())
@@ -58,7 +58,7 @@ export function typeList(req: JobRequest): string[] {
 }
 
 /** Only the fields the user set (what the form sends). */
-export function givenFields(req: JobRequest): SubmitFields {
+function givenFields(req: JobRequest): SubmitFields {
   const text = (value: string) => value.trim() || undefined;
   const types = typeList(req);
   const fields: SubmitFields = {

@@ -1,4 +1,5 @@
-import type { Job, Node } from '@oar-live/oar-client';
+import type { Job } from '@oar-live/oar-client';
+import { bareNode } from '../../../../test/support/live-fixtures';
 import { jobTimings } from './job-timings';
 import {
   groupByProperty,
@@ -8,8 +9,7 @@ import {
   propertyValues,
 } from './node-properties';
 
-const node = (name: string, properties: Record<string, string>): Node =>
-  ({ name, state: 'Alive', resources: [], jobIds: [], busyCores: 0, totalCores: 0, properties }) as Node;
+const node = (name: string, properties: Record<string, string>) => bareNode(name, 'Alive', properties);
 const nodes = [
   node('n1', { cluster: 'c10', switch: 'sw1' }),
   node('n2', { cluster: 'c2' }),

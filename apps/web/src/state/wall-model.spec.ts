@@ -1,6 +1,7 @@
-import type { Job, Node } from '@oar-live/oar-client';
+import type { Job } from '@oar-live/oar-client';
 import { formatWait, queueSummary, runningLegend, tickerLine } from './wall-model';
 import { jobColor } from './node-style';
+import { bareNode } from '../../../../test/support/live-fixtures';
 
 const job = (id: number, patch: Partial<Job> = {}): Job => ({
   id,
@@ -14,15 +15,6 @@ const job = (id: number, patch: Partial<Job> = {}): Job => ({
   nodes: ['n1'],
   resourceIds: [1],
   ...patch,
-});
-const node = (name: string, properties?: Record<string, string>): Node => ({
-  name,
-  state: 'Alive',
-  resources: [],
-  jobIds: [],
-  busyCores: 0,
-  totalCores: 0,
-  ...(properties ? { properties } : {}),
 });
 
 describe('wall model', () => {
@@ -73,7 +65,7 @@ describe('wall model', () => {
     expect(tickerLine({ type: 'job.removed', id: 7, job: { ...started, state: 'Error', exitCode: 2 } })).toBe(
       'Job 7 (bob) ended: Error, exit code 2',
     );
-    expect(tickerLine({ type: 'node.changed', node: { ...node('n3'), state: 'Absent' }, changed: ['state'] })).toBe(
+    expect(tickerLine({ type: 'node.changed', node: bareNode('n3', 'Absent'), changed: ['state'] })).toBe(
       'n3 is now Absent',
     );
     expect(tickerLine({ type: 'source.status', status: 'down', error: 'OAR cannot be reached.' })).toBe(

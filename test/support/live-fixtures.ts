@@ -1,6 +1,8 @@
 import type { Job, Node, Resource } from '@oar-live/oar-client';
 import type { Batch, LiveEvent, Snapshot } from '@oar-live/shared';
 
+// Pure builders of the live contract's data (nodes, jobs, snapshots, batches) for specs, browser tests and benches.
+
 /** A node as the API would send it: `cores` resources, the first `busy` of them running `jobId`. */
 export function makeNode(
   name: string,
@@ -33,6 +35,11 @@ export function makeNode(
     totalCores: cores,
     properties: opts.properties ?? {},
   };
+}
+
+/** A node with no resources, for tests that need only its name, state and properties. */
+export function bareNode(name: string, state = 'Alive', properties: Record<string, string> = {}): Node {
+  return { name, state, resources: [], jobIds: [], busyCores: 0, totalCores: 0, properties };
 }
 
 export function makeJob(id: number, patch: Partial<Job> = {}): Job {
