@@ -7,7 +7,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { SourceStatus } from '@oar-live/shared';
 import { startRedis, removeRedisDir } from '../test/support/redis-server';
@@ -230,19 +230,34 @@ async function idleLoopFloor(): Promise<{ stop(): Promise<number> }> {
 export interface Blocks {
   longestEventLoopBlockMs: number;
   eventLoopDelayP99Ms: number;
-  /** The longest garbage collection (the loop is blocked while it runs). */
+  /** The longest garbage collection (the loop is blocked while it runs), and its kind. */
   longestGcPauseMs: number;
+  longestGcKind: string;
   /** The longest block of an idle Node process over the same stretch: what the host's load alone gives. */
   idleProcessLongestBlockMs: number;
 }
+
+/** perf_hooks' gc entry kinds (NODE_PERFORMANCE_GC_*): a scavenge is `minor`, a mark-compact `major`. */
+const GC_KINDS: Record<number, string> = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
 
 /** Watches this process's event loop and garbage collections, and an idle process beside it, until `stop`. */
 export async function watchBlocks(): Promise<{ stop(): Promise<Blocks> }> {
   const floor = await idleLoopFloor();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   let longestGcMs = 0;
+  let longestGcKind = '';
   const gc = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) longestGcMs = Math.max(longestGcMs, entry.duration);
+    for (const entry of list.getEntries()) {
+      if (entry.duration <= longestGcMs) continue;
+      longestGcMs = entry.duration;
+      longestGcKind =
+        GC_KINDS[(entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+    }
   });
   gc.observe({ entryTypes: ['gc'] });
   loop.enable();
@@ -254,6 +269,7 @@ export async function watchBlocks(): Promise<{ stop(): Promise<Blocks> }> {
         longestEventLoopBlockMs: round(loop.max / 1e6, 1),
         eventLoopDelayP99Ms: round(loop.percentile(99) / 1e6, 1),
         longestGcPauseMs: round(longestGcMs, 1),
+        longestGcKind,
         idleProcessLongestBlockMs: round(await floor.stop(), 1),
       };
     },
