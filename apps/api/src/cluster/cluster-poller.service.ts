@@ -323,9 +323,15 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One jobs tick: its changes first, then (their batch out) the unchanged jobs it owes a read. */
   private async tick(due: ReadsDue): Promise<void> {
-    await this.pollOnce(due);
-    if (this.failures === 0 && this.config.OAR_READER !== 'full' && this.incremental.owesReads) {
-      await this.pollOnce({ resources: false, owed: true });
+    const started = process.hrtime.bigint();
+    try {
+      await this.pollOnce(due);
+      if (this.failures === 0 && this.config.OAR_READER !== 'full' && this.incremental.owesReads) {
+        await this.pollOnce({ resources: false, owed: true });
+      }
+    } finally {
+      // One poll for people and monitoring: both parts of the tick, successful or not.
+      this.metrics.pollDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 
@@ -429,7 +435,6 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
   async pollOnce(due: ReadsDue = { resources: true }): Promise<Batch | null> {
     await this.incoming?.allAnswered();
     const at = new Date().toISOString();
-    const started = process.hrtime.bigint();
     const previous = this.state.current();
     let reading: Reading;
     try {
@@ -444,8 +449,6 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
       const lastOkAt = previous.source.status === 'down' ? previous.source.lastOkAt : (this.lastReadAt ?? previous.at);
       const source: SourceStatus = { status: 'down', error, detail, lastOkAt };
       return this.append([{ type: 'source.status', ...source }], { ...previous, at, source });
-    } finally {
-      this.metrics.pollDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
     this.failures = 0;
     this.lastReadAt = at;
