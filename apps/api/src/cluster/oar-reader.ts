@@ -50,7 +50,7 @@ export interface Reading {
  * Items per page of the job lists (light, and details by ids). OAR takes any `limit`: 1,000 jobs'
  * light rows in one page (a few ms to parse), and every job asked for by ids in one answer.
  */
-export const READ_PAGE_SIZE = 5000;
+const READ_PAGE_SIZE = 5000;
 /**
  * Items per page of `resources/full` (every column, ~630 bytes a row): a page of 5,000 rows took 50 ms
  * to parse on the loaded host, a block of the event loop; 1,000 take 6 ms, for ~2 s more of OAR's time
