@@ -5,12 +5,15 @@ export const MAX_SOCKET_BACKLOG = 32;
 /**
  * Unfiltered sockets are spread over this many rooms, and the fan-out of one batch gives the event
  * loop a turn between rooms: writing a 130 KB batch to 1,000 sockets in one go would block it for
- * over 100 ms. The batch is still encoded once for all the rooms (batch-parser).
+ * over 100 ms. The batch is still encoded once for all the rooms (batch-parser). With 16 rooms, one
+ * room (~60 sockets) took 15–20 ms, and the first room's turn also holds the batch's arrival (its
+ * apply to the snapshot): 43–47 ms blocks at 5,000 nodes and 1,000 subscribers (bench/live.bench.ts).
+ * 32 rooms halve that share; a room costs nothing while empty.
  */
-export const FAN_OUT_SHARDS = 16;
+export const FAN_OUT_SHARDS = 32;
 /**
  * The fan-out yields once it has held the event loop this long (small fan-outs never wait); one
- * room's broadcast of a 250-change batch to ~60 sockets takes 15–20 ms, so a turn stays under ~30 ms.
+ * room's broadcast of a 250-change batch to ~30 sockets takes about half of 15–20 ms (the time of ~60).
  */
 export const FAN_OUT_SLICE_MS = 10;
 
