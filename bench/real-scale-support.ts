@@ -214,6 +214,13 @@ export async function inScaledSession<T>(sessionSeconds: number, work: () => Pro
   }
 }
 
+/**
+ * The event-loop monitor's timer period (ms), as in the live benches. It records the time between two
+ * of its timer's turns, so a block reads as up to this much longer than it was (an idle loop reads
+ * the period itself): at 10 ms, the real-scale benches overstated every block by up to 10 ms.
+ */
+const BLOCK_RESOLUTION_MS = 1;
+
 /** Starts the host's floor (./real-scale-idle-loop.js) before a measured stretch; `stop` gives its longest block (ms). */
 async function idleLoopFloor(): Promise<{ stop(): Promise<number> }> {
   const idle = fork(join(__dirname, 'real-scale-idle-loop.js'), { stdio: 'inherit' });
@@ -248,7 +255,7 @@ const GC_KINDS: Record<number, string> = {
 /** Watches this process's event loop and garbage collections, and an idle process beside it, until `stop`. */
 export async function watchBlocks(): Promise<{ stop(): Promise<Blocks> }> {
   const floor = await idleLoopFloor();
-  const loop = monitorEventLoopDelay({ resolution: 10 });
+  const loop = monitorEventLoopDelay({ resolution: BLOCK_RESOLUTION_MS });
   let longestGcMs = 0;
   let longestGcKind = '';
   const gc = new PerformanceObserver((list) => {
