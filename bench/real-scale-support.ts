@@ -11,6 +11,7 @@ import { constants, monitorEventLoopDelay, PerformanceObserver, type Performance
 import { Worker } from 'node:worker_threads';
 import type { SourceStatus } from '@oar-live/shared';
 import { startRedis, removeRedisDir } from '../test/support/redis-server';
+import { sampleBlocks } from './block-sampler';
 
 export const API = 'http://127.0.0.1:6668/oarapi';
 const SCRIPT = join(__dirname, '..', 'scripts', 'oar-sandbox');
@@ -214,14 +215,21 @@ export async function inScaledSession<T>(sessionSeconds: number, work: () => Pro
   }
 }
 
-/** Starts the host's floor (./real-scale-idle-loop.js) before a measured stretch; `stop` gives its longest block (ms). */
-async function idleLoopFloor(): Promise<{ stop(): Promise<number> }> {
-  const idle = fork(join(__dirname, 'real-scale-idle-loop.js'), { stdio: 'inherit' });
+/**
+ * The event-loop monitor's timer period (ms), as in the live benches. It records the time between two
+ * of its timer's turns, so a block reads as up to this much longer than it was (an idle loop reads
+ * the period itself): at 10 ms, the real-scale benches overstated every block by up to 10 ms.
+ */
+const BLOCK_RESOLUTION_MS = 1;
+
+/** Starts the host's floor (./real-scale-idle-loop.ts) before a measured stretch; `stop` gives its longest block (ms). */
+async function idleLoopFloor(): Promise<{ stop(): Promise<{ maxMs: number; gapsOver50Ms: number }> }> {
+  const idle = fork(join(__dirname, 'real-scale-idle-loop.ts'), { stdio: 'inherit' });
   await new Promise((resolve) => idle.once('message', resolve));
   return {
     stop: () =>
       new Promise((resolve) => {
-        idle.once('message', (message: { maxMs: number }) => resolve(message.maxMs));
+        idle.once('message', resolve);
         idle.send('stop');
       }),
   };
@@ -233,8 +241,14 @@ export interface Blocks {
   /** The longest garbage collection (the loop is blocked while it runs), and its kind. */
   longestGcPauseMs: number;
   longestGcKind: string;
+  /** Of the longest gap between a 5 ms timer's turns (./block-sampler.js), the CPU time the process used in it. */
+  longestGapMs: number;
+  longestGapCpuMs: number;
+  /** How many of those gaps exceeded 50 ms. */
+  gapsOver50Ms: number;
   /** The longest block of an idle Node process over the same stretch: what the host's load alone gives. */
   idleProcessLongestBlockMs: number;
+  idleProcessGapsOver50Ms: number;
 }
 
 /** perf_hooks' gc entry kinds (NODE_PERFORMANCE_GC_*): a scavenge is `minor`, a mark-compact `major`. */
@@ -248,7 +262,7 @@ const GC_KINDS: Record<number, string> = {
 /** Watches this process's event loop and garbage collections, and an idle process beside it, until `stop`. */
 export async function watchBlocks(): Promise<{ stop(): Promise<Blocks> }> {
   const floor = await idleLoopFloor();
-  const loop = monitorEventLoopDelay({ resolution: 10 });
+  const loop = monitorEventLoopDelay({ resolution: BLOCK_RESOLUTION_MS });
   let longestGcMs = 0;
   let longestGcKind = '';
   const gc = new PerformanceObserver((list) => {
@@ -261,16 +275,23 @@ export async function watchBlocks(): Promise<{ stop(): Promise<Blocks> }> {
   });
   gc.observe({ entryTypes: ['gc'] });
   loop.enable();
+  const sampler = sampleBlocks();
   return {
     async stop() {
       loop.disable();
       gc.disconnect();
+      const gaps = sampler.stop();
+      const idle = await floor.stop();
       return {
         longestEventLoopBlockMs: round(loop.max / 1e6, 1),
         eventLoopDelayP99Ms: round(loop.percentile(99) / 1e6, 1),
         longestGcPauseMs: round(longestGcMs, 1),
         longestGcKind,
-        idleProcessLongestBlockMs: round(await floor.stop(), 1),
+        longestGapMs: round(gaps.longestGapMs, 1),
+        longestGapCpuMs: round(gaps.longestGapCpuMs, 1),
+        gapsOver50Ms: gaps.gapsOver50Ms,
+        idleProcessLongestBlockMs: round(idle.maxMs, 1),
+        idleProcessGapsOver50Ms: idle.gapsOver50Ms,
       };
     },
   };

@@ -102,6 +102,19 @@ export class OarClient {
     }
   }
 
+  /** Every item of a list, mapped, as its pages arrive: a caller may keep only some (see `all`). */
+  async *each<T>(
+    path: string,
+    map: (item: unknown) => T,
+    options?: ListOptions & { query?: Record<string, string> },
+  ): AsyncGenerator<T> {
+    let mapped = 0;
+    for await (const item of this.paginate(path, options)) {
+      yield mapOrThrow(map, item, path);
+      if (++mapped % ITEMS_PER_TURN === 0) await nextTurn();
+    }
+  }
+
   /** All items of a list, mapped. */
   async all<T>(
     path: string,
@@ -109,10 +122,7 @@ export class OarClient {
     options?: ListOptions & { query?: Record<string, string> },
   ): Promise<T[]> {
     const result: T[] = [];
-    for await (const item of this.paginate(path, options)) {
-      result.push(mapOrThrow(map, item, path));
-      if (result.length % ITEMS_PER_TURN === 0) await nextTurn();
-    }
+    for await (const item of this.each(path, map, options)) result.push(item);
     return result;
   }
 }

@@ -30,6 +30,11 @@ export class OarResources {
     return this.oar.all('resources', mapResource, call);
   }
 
+  /** `GET /resources` row by row as its pages arrive, for a caller that keeps only some of them. */
+  rows(call?: ListOptions): AsyncGenerator<Resource> {
+    return this.oar.each('resources', mapResource, call);
+  }
+
   /** `GET /resources/full` (all pages): every column. */
   async full(call?: ListOptions): Promise<Resource[]> {
     return this.oar.all('resources/full', mapResource, call);

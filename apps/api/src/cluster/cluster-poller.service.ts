@@ -23,6 +23,7 @@ import { MetricsService, type OarErrorKind } from '../metrics/metrics.service';
 import { explainSourceTrouble } from '../common/oar-messages';
 import { ClusterAnnotations } from './cluster-annotations';
 import { ClusterStateService } from './cluster-state.service';
+import { DiffBasis } from './diff-basis';
 import { diffClusterChunked } from './differ';
 import { EventLogService, LeaseLostError, StreamLostError } from './event-log.service';
 import { LeaderLease } from './leader-lease';
@@ -56,6 +57,8 @@ const TICK_TIMEOUT_FACTOR = 10;
 const TICK_TIMEOUT_FLOOR_MS = 5000;
 /** Every listed job's details are read again at least this often (fields the light list lacks). */
 export const DETAILS_REFRESH_MS = 120_000;
+/** Made once: building an Intl.ListFormat took 7 ms of a poll on the loaded host. */
+const READ_LIST = new Intl.ListFormat('en');
 
 /** A full re-read that ended, waiting for the next tick to check the incremental state with it. */
 interface FinishedResync {
@@ -125,6 +128,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
   /** The full re-read in flight (beside the polls, never inside one) and how to stop it. */
   private resyncing: { done: Promise<void>; abort: AbortController } | undefined;
   private finishedResync: FinishedResync | undefined;
+  private readonly diffBasis = new DiffBasis();
 
   constructor(
     private readonly oar: OarClient,
@@ -365,6 +369,11 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     return this.costs.detail * this.state.current().jobs.length + this.costs.resources;
   }
 
+  /** Every listed job's details are read again within this (ms): the budget stretches it with the other reads. */
+  private get detailsRefreshMs(): number {
+    return DETAILS_REFRESH_MS * this.plan.othersStretch;
+  }
+
   /** The next jobs tick's delay within the load budget (and the stretch of the other reads). */
   private replan(): number {
     const fast = this.isFast();
@@ -385,7 +394,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.config.OAR_READER !== 'full') {
       this.metrics.readPeriod.set({ read: 'resources' }, (resourcesMs * this.plan.othersStretch) / 1000);
       this.metrics.readPeriod.set({ read: 'resync' }, (this.config.OAR_RESYNC_MS * this.plan.othersStretch) / 1000);
-      this.metrics.readPeriod.set({ read: 'details' }, (DETAILS_REFRESH_MS * this.plan.othersStretch) / 1000);
+      this.metrics.readPeriod.set({ read: 'details' }, this.detailsRefreshMs / 1000);
     }
     return this.plan.jobsPeriodMs;
   }
@@ -419,11 +428,12 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     if (othersStretch >= 1.5) {
       reads.push(`resources every ${duration(resourcesMs * othersStretch)} (instead of ${duration(resourcesMs)})`);
       // What only the details carry (a waiting job's predicted start, OAR's message) is that old at most.
-      const refreshMs = DETAILS_REFRESH_MS * othersStretch;
-      reads.push(`each job's details every ${duration(refreshMs)} (instead of ${duration(DETAILS_REFRESH_MS)})`);
+      reads.push(
+        `each job's details every ${duration(this.detailsRefreshMs)} (instead of ${duration(DETAILS_REFRESH_MS)})`,
+      );
     }
     const percent = Math.round(this.config.OAR_MAX_LOAD * 100);
-    const text = `OAR answers slowly: oar-live reads ${new Intl.ListFormat('en').format(reads)} to keep OAR's API busy with it at most ${percent} % of the time.`;
+    const text = `OAR answers slowly: oar-live reads ${READ_LIST.format(reads)} to keep OAR's API busy with it at most ${percent} % of the time.`;
     this.slowed = { text, jobs: jobsStretch, others: othersStretch };
     return text;
   }
@@ -467,8 +477,11 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     ) {
       events.push({ type: 'source.status', ...source });
     }
-    events.push(...(await diffClusterChunked(previous, reading.state, reading.finals)));
-    return this.append(events, { ...previous, ...reading.state, at, source });
+    events.push(...(await diffClusterChunked(this.diffBasis.against(previous), reading.state, reading.finals)));
+    const batch = await this.append(events, { ...previous, ...reading.state, at, source });
+    const current = this.state.current();
+    this.diffBasis.remember(reading.state, { changed: events.length > 0, batch, previous, current });
+    return batch;
   }
 
   /**
@@ -510,7 +523,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     const options = {
       resources: due.resources,
       background: due.background,
-      refreshMs: DETAILS_REFRESH_MS * this.plan.othersStretch,
+      refreshMs: this.detailsRefreshMs,
       // The refreshes are owed per real tick: a budget-slowed tick owes more each.
       tickMs: Math.max(this.nominalTickMs(), this.plan.jobsPeriodMs),
       timeoutMs: this.tickTimeoutMs(),

@@ -22,6 +22,7 @@ import {
   isFinal,
   judgeSuspects,
   judgeVanished,
+  knownIfSame,
   mergeResources,
   newResourceIds,
   noteLightChanges,
@@ -443,7 +444,6 @@ export class IncrementalReader {
     const now = this.clock();
     const refresh = refreshSlice(this.refreshesOwed, listed.length, options);
     this.refreshesOwed = refresh.owed;
-    this.replanned = replannedJobs(this.replanned, [], new Set(), now, REPLAN_WINDOW_MS);
     const plan = planJobReads(this.jobs, previous.jobs, listed, now, {
       refreshMs: options.refreshMs,
       slice: refresh.slice,
@@ -472,9 +472,6 @@ export class IncrementalReader {
     // When the reads began: what they say is at least this recent (a full re-read's check relies on it).
     const now = this.clock();
     const detailed = await detailsOf(this.oar, ids, { tickTimeoutMs: timeoutMs });
-    const before = new Map(
-      [...previous.jobs, ...[...this.jobs.values()].map((known) => known.job)].map((j) => [j.id, j]),
-    );
     const vanished = [...vanishedIds];
     for (const id of ids) {
       const job = detailed.get(id);
@@ -490,7 +487,8 @@ export class IncrementalReader {
     }
     let problem: ReadProblem | undefined;
     for (const id of vanished) {
-      const last = before.get(id);
+      // Untouched above (a vanished job was not detailed): as it was before this read.
+      const last = this.jobs.get(id)?.job ?? previous.jobs.find((job) => job.id === id);
       if (!last) continue;
       const verdict = judgeVanished(last, await readVanished(this.oar, id));
       if ('final' in verdict) {
@@ -508,7 +506,9 @@ export class IncrementalReader {
 
   /** The light resource list; full rows only for resources not seen before. */
   private async readResources(): Promise<{ problem?: ReadProblem }> {
-    const light = await this.oar.resources.list({ limit: LIGHT_ROWS_PAGE_SIZE });
+    const light: Resource[] = [];
+    for await (const row of this.oar.resources.rows({ limit: LIGHT_ROWS_PAGE_SIZE }))
+      light.push(knownIfSame(this.resources, row));
     const list = ++this.resourceLists;
     const fresh = newResourceIds(this.resources, light);
     const fetched = new Map<number, Resource>();

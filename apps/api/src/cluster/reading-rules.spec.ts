@@ -6,6 +6,7 @@ import {
   checkSuspects as checkSuspectSteps,
   judgeSuspects,
   judgeVanished,
+  knownIfSame,
   mergeResources,
   newResourceIds,
   noteLightChanges,
@@ -250,6 +251,17 @@ describe('resources from the light list', () => {
     const merged = mergeResources(known, light);
     expect(merged.find((r) => r.id === 1)).toBe(known.get(1));
     expect(merged.find((r) => r.id === 3)).not.toBe(known.get(3));
+  });
+
+  it('stands the known row for a light row that says the same, as it arrives; keeps a changed or new one', () => {
+    const known = byId(fullResources.slice(1));
+    const light = lightResources.map((r) => (r.id === 3 ? { ...r, state: 'Absent' } : r));
+    const kept = light.map((row) => knownIfSame(known, row));
+    expect(kept[1]).toBe(known.get(2));
+    expect(kept[0]).toBe(light[0]); // new
+    expect(kept[2]).toBe(light[2]); // changed
+    // And the merge gives what it gives from the light rows themselves.
+    expect(mergeResources(known, kept, byId(fullResources))).toEqual(mergeResources(known, light, byId(fullResources)));
   });
 
   it('takes state, node and availableUpto from the light row, the rest from the full row', () => {
