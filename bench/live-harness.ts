@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { MEASURED_COSTS } from '@oar-live/oar-sim';
 import { ClusterPoller } from '../apps/api/src/cluster/cluster-poller.service';
+import { ClusterStateService } from '../apps/api/src/cluster/cluster-state.service';
 import { EventLogService } from '../apps/api/src/cluster/event-log.service';
 import { LiveRedis } from '../apps/api/src/cluster/redis.provider';
 import { startApi, type RunningApi } from '../test/live/api';
@@ -136,6 +137,9 @@ export async function startBigCluster(
   await api.app.get(LiveRedis).commands.set(api.app.get(EventLogService).keys.lease, poller.lease.token);
   const started = performance.now();
   await poller.pollOnce();
+  const { nodes, source } = api.app.get(ClusterStateService).current();
+  // Else a bench fails later on an empty cluster, with an error that does not say why.
+  if (nodes.length === 0) throw new Error(`the first read of oar-sim failed: ${JSON.stringify(source)}`);
   return { api, poller, initialPollMs: performance.now() - started };
 }
 
