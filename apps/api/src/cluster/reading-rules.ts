@@ -223,15 +223,6 @@ export function mergeResources(
 }
 
 /**
- * Whether two merged rows (mergeResources) say the same in the light fields: mergeResources keeps the
- * object of a row the light list did not change, so a new object is a change (or a new row). No copy
- * of the light list need be kept to compare (25,000 more objects for every collection to walk).
- */
-export function sameMergedRow(before: Resource | undefined, after: Resource): boolean {
-  return before === after;
-}
-
-/**
  * Notes in `changedIn` the number `list` of the light list in which each item appeared, changed or
  * disappeared: what a full re-read running meanwhile may disagree on without any reader being wrong.
  * Returns how many it noted.
@@ -241,14 +232,13 @@ export function noteLightChanges<T>(
   before: ReadonlyMap<number, T>,
   after: ReadonlyMap<number, T>,
   list: number,
-  same: (before: T | undefined, after: T) => boolean = sameJson,
 ): number {
   let noted = 0;
   const note = (id: number) => {
     changedIn.set(id, list);
     noted += 1;
   };
-  for (const [id, row] of after) if (!same(before.get(id), row)) note(id);
+  for (const [id, row] of after) if (!sameJson(before.get(id), row)) note(id);
   for (const id of before.keys()) if (!after.has(id)) note(id);
   return noted;
 }
