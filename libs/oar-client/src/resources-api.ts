@@ -40,6 +40,11 @@ export class OarResources {
     return this.oar.all('resources/full', mapResource, call);
   }
 
+  /** `GET /resources/full` row by row as its pages arrive. */
+  fullRows(call?: ListOptions): AsyncGenerator<Resource> {
+    return this.oar.each('resources/full', mapResource, call);
+  }
+
   async get(id: number, call?: CallOptions): Promise<Resource> {
     return this.oar.request({ path: `resources/${checkId(id, 'resource id')}` }, mapResource, call);
   }

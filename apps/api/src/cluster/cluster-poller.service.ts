@@ -222,7 +222,7 @@ export class ClusterPoller implements OnApplicationBootstrap, OnModuleDestroy {
     const mark = reader.beginCheck();
     const abort = new AbortController();
     const started = Date.now();
-    const done = this.resyncReader.readRows(this.state.current(), abort.signal).then(
+    const done = this.resyncReader.readRows(this.state.current(), abort.signal, reader.known).then(
       (full) => {
         this.costs.resync = nextMean(this.costs.resync, Date.now() - started);
         if (reader !== this.incremental || abort.signal.aborted) return;

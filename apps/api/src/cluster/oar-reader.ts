@@ -16,7 +16,7 @@ import {
   type Resource,
 } from '@oar-live/oar-client';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { ClusterState } from './differ';
+import { sameJson, type ClusterState } from './differ';
 import {
   checkSuspects,
   isFinal,
@@ -96,7 +96,7 @@ async function readVanished(oar: OarClient, id: number, signal?: AbortSignal): P
 async function detailsOf(
   oar: OarClient,
   ids: readonly number[],
-  { signal, tickTimeoutMs }: { signal?: AbortSignal; tickTimeoutMs?: number } = {},
+  { signal, tickTimeoutMs, known }: { signal?: AbortSignal; tickTimeoutMs?: number; known?: KnownRows } = {},
 ): Promise<Map<number, Job>> {
   const found = new Map<number, Job>();
   const wanted = new Set(ids);
@@ -108,7 +108,8 @@ async function detailsOf(
         ? FULL_READ_TIMEOUT_MS
         : Math.max(tickTimeoutMs, Math.min(FULL_READ_TIMEOUT_MS, chunk.length * DETAIL_TIMEOUT_PER_JOB_MS));
     const call = { limit: READ_PAGE_SIZE, timeoutMs, signal };
-    for (const job of await oar.jobs.details({ ids: chunk }, call)) if (wanted.has(job.id)) found.set(job.id, job);
+    for (const job of await oar.jobs.details({ ids: chunk }, call))
+      if (wanted.has(job.id)) found.set(job.id, known?.job(job) ?? job);
   }
   return found;
 }
@@ -128,6 +129,15 @@ export interface FullRows extends FullView {
   problem?: ReadProblem;
 }
 
+/**
+ * What a full re-read keeps of a row it read: the object the incremental reader already holds when
+ * it says exactly the same (the row just read is then garbage at once), else the row.
+ */
+export interface KnownRows {
+  job(job: Job): Job;
+  resource(row: Resource): Resource;
+}
+
 export class FullReader {
   /**
    * `chunked`: the jobs from the light list and their details by ids, a chunk a request, instead of
@@ -143,22 +153,27 @@ export class FullReader {
     return { state: await buildState(resources, jobs), finals, problem };
   }
 
-  /** Reads both lists, then each job that left the list once more for its final state. */
-  async readRows(previous: ClusterState, signal?: AbortSignal): Promise<FullRows> {
+  /**
+   * Reads both lists, then each job that left the list once more for its final state. `known`: a
+   * re-read's 25,000 rows and 1,000 jobs, all kept until it ends (a minute and more), outlived
+   * young collections and filled the old generation: major collections of 120-200 ms.
+   */
+  async readRows(previous: ClusterState, signal?: AbortSignal, known?: KnownRows): Promise<FullRows> {
     const call = { limit: this.options.pageSize, timeoutMs: this.options.timeoutMs, signal };
     const finals = new Map<number, Job>();
     let jobs: Job[];
     if (this.options.chunked) {
       const ids = (await this.oar.jobs.list({}, call)).map((job) => job.id);
       jobs = [];
-      for (const job of (await detailsOf(this.oar, ids, { signal })).values()) {
+      for (const job of (await detailsOf(this.oar, ids, { signal, known })).values()) {
         if (isFinal(job)) finals.set(job.id, job);
         else jobs.push(job);
       }
     } else {
       jobs = await this.oar.jobs.details({}, call);
     }
-    const resources = await this.oar.resources.full(call);
+    const resources: Resource[] = [];
+    for await (const row of this.oar.resources.fullRows(call)) resources.push(known?.resource(row) ?? row);
     const listed = new Set([...jobs.map((job) => job.id), ...finals.keys()]);
     let problem: ReadProblem | undefined;
     for (const gone of previous.jobs.filter((job) => !listed.has(job.id))) {
@@ -350,6 +365,18 @@ export class IncrementalReader {
       )
       .finally(() => (this.resourceRead = undefined));
   }
+
+  /** The rows a full re-read may keep in place of what it reads (FullReader.readRows). */
+  readonly known: KnownRows = {
+    job: (job) => {
+      const held = this.jobs.get(job.id)?.job;
+      return held && sameJson(held, job) ? held : job;
+    },
+    resource: (row) => {
+      const held = this.resources.get(row.id);
+      return held && sameJson(held, row) ? held : row;
+    },
+  };
 
   /** Marks where a full re-read begins, for finishCheck. */
   beginCheck(): CheckMark {
