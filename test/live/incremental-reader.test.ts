@@ -113,6 +113,12 @@ describe('incremental reader against the real OAR', () => {
     const ended = async () => ['Error', 'Terminated'].includes(await execState(id));
     await waitFor(ended, { describe: `job ${id} ended` });
     execFileSync('bash', [script, 'start-api'], { stdio: 'ignore' });
+    // OAR drops an ended job's predicted start at its next scheduling pass, seconds after oarstat
+    // shows it ended: both readers must read the job after that (in one CI run the full reader read
+    // it just before, the incremental one just after, and their job.removed differed).
+    await waitFor(async () => (await oar().jobs.get(id, { as: 'oar' })).scheduledStart === undefined, {
+      describe: `job ${id}'s predicted start dropped by OAR`,
+    });
     const back = await both.read();
     expect(back.incremental).toEqual(back.full);
     const removal = back.incremental.find((e) => e.type === 'job.removed') as { job: Job } | undefined;
